@@ -1,0 +1,103 @@
+"""Developer tasks for the site. `nox -l` lists them; README.md explains them.
+
+The frameworks, the site generator and the test tools weigh about 3 GB together,
+so `docs`, `serve` and `tests` share one virtualenv in `.nox/shared` instead of
+each session building its own copy. It is reinstalled only when the pins in
+pyproject.toml change (a stamp file records them), so a second run starts at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+SHARED_ENV = ROOT / ".nox" / "shared"
+SHARED_BIN = SHARED_ENV / "bin"
+# The dependency group that the shared environment installs; it includes the
+# "docs" and "frameworks" groups (see pyproject.toml).
+SHARED_GROUP = "test"
+# MNIST's test split ships beside the checkout on the build machines (see README.md).
+DEFAULT_MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+
+def _python311(session: nox.Session) -> str:
+    """The interpreter for the shared environment: the pinned CPU torch wheel is cp311."""
+    if sys.version_info[:2] == (3, 11):
+        return sys.executable
+    found = shutil.which("python3.11")
+    if found is None:
+        session.error(
+            "Python 3.11 is required (torch==2.13.0 CPU wheel); install it or run nox with it."
+        )
+    return found
+
+
+def _shared_env(session: nox.Session) -> dict[str, str]:
+    """Create or update the shared virtualenv and return the environment to run commands in."""
+    requirements = nox.project.dependency_groups(PYPROJECT, SHARED_GROUP)
+    python = _python311(session)
+    digest = hashlib.sha256("\n".join([python, *requirements]).encode()).hexdigest()
+    stamp = SHARED_ENV / "installed-requirements.sha256"
+    if not (SHARED_BIN / "python").exists():
+        session.log(f"Creating the shared virtualenv in {SHARED_ENV.relative_to(ROOT)}")
+        session.run(python, "-m", "venv", str(SHARED_ENV), external=True)
+    if stamp.exists() and stamp.read_text() == digest:
+        session.log("Shared virtualenv is up to date with pyproject.toml; nothing to install.")
+    else:
+        session.log(f"Installing {len(requirements)} pinned requirements (about a minute, ~3 GB)")
+        pip = [str(SHARED_BIN / "python"), "-m", "pip"]
+        session.run(*pip, "install", "--quiet", "--upgrade", "pip", external=True)
+        # One resolver run over every pin, so nothing can drag in another torch.
+        session.run(*pip, "install", *requirements, external=True)
+        stamp.write_text(digest)
+    env = {
+        "VIRTUAL_ENV": str(SHARED_ENV),
+        "PATH": f"{SHARED_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        # TensorFlow's C++ start-up chatter hides real warnings in logs.
+        "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+    }
+    if "MNIST_DIR" not in os.environ and DEFAULT_MNIST_DIR.is_dir():
+        env["MNIST_DIR"] = str(DEFAULT_MNIST_DIR)
+    return env
+
+
+def _run_shared(session: nox.Session, program: str, *args: str) -> None:
+    env = _shared_env(session)
+    session.run(str(SHARED_BIN / program), *args, env=env, external=True)
+
+
+@nox.session(venv_backend="none")
+def tests(session: nox.Session) -> None:
+    """Run every test: snippet doctests, page code blocks and the site's consistency checks."""
+    _run_shared(session, "pytest", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def docs(session: nox.Session) -> None:
+    """Build the site into site/ (English at /, Spanish at /es/) with warnings as errors."""
+    _run_shared(session, "mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def serve(session: nox.Session) -> None:
+    """Preview the site with live reload at http://127.0.0.1:8000 (-- -a HOST:PORT to move it)."""
+    _run_shared(session, "mkdocs", "serve", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and common errors in all Python files with ruff."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")

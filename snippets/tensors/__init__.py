@@ -1,0 +1,1 @@
+"""Tensors and gradients: shown on docs/en/tensors.md and docs/es/tensors.md."""

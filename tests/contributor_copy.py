@@ -1,0 +1,36 @@
+"""A throw-away copy of the project, for tests that make a contributor's mistake on purpose."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.layout import ROOT
+
+PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml")
+PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks")
+
+
+def copy_project(destination: Path) -> Path:
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, destination / name)
+    for name in PROJECT_FOLDERS:
+        shutil.copytree(
+            ROOT / name, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return destination
+
+
+def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run pytest inside `project` with the current interpreter, as `nox -s tests` would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        check=False,
+    )

@@ -1,0 +1,113 @@
+"""Where things live in the project, and how pages refer to snippets and images.
+
+The tests and the contributor checks share these helpers, so the rules a test enforces
+are written once: snippet pairs in ``snippets/<topic>/<name>_{torch,tf}.py``, pages in
+``docs/<language>/``, code included with pymdownx.snippets markers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS_DIR = ROOT / "snippets"
+DOCS_DIR = ROOT / "docs"
+MKDOCS_YML = ROOT / "mkdocs.yml"
+
+FRAMEWORK_SUFFIXES = ("_torch", "_tf")
+SNIPPET_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(torch|tf)\.py$")
+TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# `--8<-- "topic/name_torch.py:section"` on a line of its own (pymdownx.snippets).
+INCLUDE = re.compile(r"""^[ \t]*--8<--[ \t]+(["'])(?P<target>[^"'\n]+)\1[ \t]*$""", re.MULTILINE)
+# `# --8<-- [start:name]` / `# --8<-- [end:name]` inside a snippet file.
+SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
+# Markdown images `![alt](path "title")` and HTML `<img src="path">`.
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"']", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Include:
+    """One snippet inclusion on a page: a file under snippets/ and, optionally, a section."""
+
+    file: str
+    section: str | None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.section}" if self.section else self.file
+
+
+class _IgnoreTagsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without executing the `!!python/...` tags that Material configs use."""
+
+
+_IgnoreTagsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_config() -> dict:
+    return yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_IgnoreTagsLoader)
+
+
+def i18n_config() -> dict:
+    for plugin in mkdocs_config()["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return plugin["i18n"]
+    raise LookupError("mkdocs.yml has no i18n plugin")
+
+
+def languages() -> list[str]:
+    """The site's locales, default language first."""
+    locales = i18n_config()["languages"]
+    return [lang["locale"] for lang in sorted(locales, key=lambda lang: not lang.get("default"))]
+
+
+def snippet_files() -> list[Path]:
+    """Every snippet module (package `__init__.py` files are not snippets)."""
+    return sorted(p for p in SNIPPETS_DIR.rglob("*.py") if p.name != "__init__.py")
+
+
+def twin_of(snippet: Path) -> Path:
+    """`x_torch.py` <-> `x_tf.py`."""
+    stem = snippet.stem
+    if stem.endswith("_torch"):
+        return snippet.with_name(stem.removesuffix("_torch") + "_tf.py")
+    if stem.endswith("_tf"):
+        return snippet.with_name(stem.removesuffix("_tf") + "_torch.py")
+    raise ValueError(f"{snippet} does not end in _torch.py or _tf.py")
+
+
+def pages(language: str) -> dict[str, Path]:
+    """Markdown pages of one language, keyed by their path inside docs/<language>/."""
+    base = DOCS_DIR / language
+    return {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*.md"))}
+
+
+def includes(markdown: str) -> list[Include]:
+    found = []
+    for match in INCLUDE.finditer(markdown):
+        file, _, section = match.group("target").partition(":")
+        found.append(Include(file.strip(), section.strip() or None))
+    return found
+
+
+def images(markdown: str) -> list[str]:
+    return [
+        m.group("src") for m in (*MARKDOWN_IMAGE.finditer(markdown), *HTML_IMAGE.finditer(markdown))
+    ]
+
+
+def sections(snippet_text: str) -> dict[str, list[str]]:
+    """Marker kinds per section name, in file order: a well-formed section is ['start', 'end']."""
+    found: dict[str, list[str]] = {}
+    for match in SECTION_MARKER.finditer(snippet_text):
+        found.setdefault(match.group("name"), []).append(match.group("kind"))
+    return found
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()

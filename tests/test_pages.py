@@ -1,0 +1,132 @@
+"""Rules for pages: every page in every language, with the same snippets and images."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.layout import (
+    DOCS_DIR,
+    SNIPPETS_DIR,
+    Include,
+    i18n_config,
+    images,
+    includes,
+    languages,
+    mkdocs_config,
+    pages,
+    relative,
+    sections,
+    snippet_files,
+)
+
+LANGUAGES = languages()
+DEFAULT, *TRANSLATIONS = LANGUAGES
+ALL_PAGES = sorted({name for lang in LANGUAGES for name in pages(lang)})
+
+
+def _text(language: str, page: str) -> str:
+    return (DOCS_DIR / language / page).read_text(encoding="utf-8")
+
+
+def test_site_has_a_default_language_and_a_translation():
+    assert DEFAULT == "en" and TRANSLATIONS == ["es"], LANGUAGES
+    assert {p.name for p in DOCS_DIR.iterdir() if p.is_dir()} == set(LANGUAGES), (
+        "docs/ holds one folder per language of the i18n plugin in mkdocs.yml and nothing else"
+    )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_page_exists_in_every_language(page: str, language: str):
+    if page in pages(language):
+        return
+    present = [lang for lang in LANGUAGES if page in pages(lang)]
+    source = DOCS_DIR / present[0] / page
+    pytest.fail(
+        f"docs/{language}/{page} is missing: translate {relative(source)} into '{language}' "
+        "and save it under that path (same file name in every language)."
+    )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_translation_shows_the_same_snippets_and_images(page: str, language: str):
+    if page not in pages(language) or page not in pages(DEFAULT):
+        pytest.skip("the missing page is reported by test_page_exists_in_every_language")
+    original, translated = _text(DEFAULT, page), _text(language, page)
+    for kind, extract in (("snippet includes", includes), ("images", images)):
+        expected, found = sorted(extract(original)), sorted(extract(translated))
+        missing = [str(x) for x in expected if x not in found]
+        extra = [str(x) for x in found if x not in expected]
+        assert not missing and not extra, (
+            f"docs/{language}/{page} and docs/{DEFAULT}/{page} differ in {kind}: "
+            f"missing in {language}: {missing}; only in {language}: {extra}. "
+            "Both languages must show the same code and figures."
+        )
+
+
+def _all_includes() -> list[tuple[str, Include]]:
+    return [
+        (f"docs/{lang}/{name}", inc)
+        for lang in LANGUAGES
+        for name, path in pages(lang).items()
+        for inc in includes(path.read_text(encoding="utf-8"))
+    ]
+
+
+@pytest.mark.parametrize(("page", "include"), _all_includes(), ids=str)
+def test_include_names_an_existing_snippet_section(page: str, include: Include):
+    target = SNIPPETS_DIR / include.file
+    assert target.is_file(), f"{page} includes '{include}', but {relative(target)} does not exist."
+    assert include.section, (
+        f"{page} includes the whole of {include.file}: include a named section "
+        f'("{include.file}:SECTION") so the docstring and imports stay out of the page.'
+    )
+    found = sections(target.read_text(encoding="utf-8"))
+    assert include.section in found, (
+        f"{page} includes section '{include.section}' of {include.file}, which marks only "
+        f"{sorted(found)}: add '# --8<-- [start:{include.section}]' and "
+        f"'# --8<-- [end:{include.section}]' to the snippet, or fix the page."
+    )
+
+
+@pytest.mark.parametrize("snippet", snippet_files(), ids=relative)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_snippet_is_shown_on_a_page(snippet, language: str):
+    file = snippet.relative_to(SNIPPETS_DIR).as_posix()
+    shown_on = [
+        name
+        for name, path in pages(language).items()
+        if any(inc.file == file for inc in includes(path.read_text(encoding="utf-8")))
+    ]
+    assert shown_on, (
+        f"{relative(snippet)} is not shown on any page in docs/{language}/: add a tab block "
+        f'with --8<-- "{file}:SECTION" to the page of its topic in every language.'
+    )
+
+
+def _nav_entries(nav) -> list[tuple[str, str | list]]:
+    entries = []
+    for item in nav:
+        if isinstance(item, dict):
+            for title, target in item.items():
+                entries.append((title, target))
+                if isinstance(target, list):
+                    entries.extend(_nav_entries(target))
+    return entries
+
+
+def test_navigation_lists_every_page_with_translated_titles():
+    nav = _nav_entries(mkdocs_config()["nav"])
+    listed = {target for _, target in nav if isinstance(target, str)}
+    unlisted = sorted(set(ALL_PAGES) - listed)
+    assert not unlisted, f"add these pages to the nav in mkdocs.yml: {unlisted}"
+    for lang in i18n_config()["languages"]:
+        if lang.get("default"):
+            continue
+        translated = lang.get("nav_translations") or {}
+        untranslated = sorted({title for title, _ in nav} - set(translated))
+        assert not untranslated, (
+            f"mkdocs.yml: the i18n language '{lang['locale']}' needs nav_translations for "
+            f"{untranslated}"
+        )

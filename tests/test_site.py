@@ -1,0 +1,84 @@
+"""The built site: both languages, versions from the environment, tabs and the language switcher."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from hooks.library_versions import installed_version
+from tests.layout import ROOT, languages, pages
+
+DEFAULT_LANGUAGE = languages()[0]
+SITE_URL = "http://site.test/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return site_dir
+
+
+def _built(site: Path, language: str, page: str) -> str:
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+    return (site / prefix / directory / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", languages())
+def test_every_page_is_built_in_its_language(site, language):
+    for page in pages(language):
+        html = _built(site, language, page)
+        assert f'<html lang="{language}"' in html, page
+        assert "--8<--" not in html, f"an unresolved snippet include was rendered on {page}"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_home_page_shows_the_installed_versions(site, language):
+    html = _built(site, language, "index.md")
+    for import_name in ("torch", "tensorflow", "keras", "numpy"):
+        version = installed_version(import_name)
+        assert f"<td>{version}</td>" in html, f"{import_name} {version} missing on home page"
+
+
+def _url(language: str, path: str) -> str:
+    return SITE_URL + ("" if language == DEFAULT_LANGUAGE else f"{language}/") + path
+
+
+@pytest.mark.parametrize("language", languages())
+def test_language_switcher_links_to_the_same_page(site, language):
+    html = _built(site, language, "tensors.md")
+    switcher = {
+        lang: href for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([\w-]+)"', html)
+    }
+    assert set(switcher) == set(languages()), switcher
+    for target, href in switcher.items():
+        assert urljoin(_url(language, "tensors/"), href) == _url(target, "tensors/"), (target, href)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_tab_labels_are_the_framework_names_in_every_language(site, language):
+    html = _built(site, language, "tensors.md")
+    labels = re.findall(r'<label for="__tabbed_\d+_\d+">([^<]+)</label>', html)
+    assert labels and set(labels) == {"PyTorch", "TensorFlow"}
+    assert labels.count("PyTorch") == labels.count("TensorFlow")
+
+
+def test_installed_version_reads_the_environment():
+    assert installed_version("torch") == metadata.version("torch")
+    with pytest.raises(PluginError, match="no installed package provides 'not_a_library'"):
+        installed_version("not_a_library")

@@ -1,0 +1,82 @@
+"""Rules for snippet files: naming, PyTorch/TensorFlow twins, section markers, doctests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.doc_examples import SNIPPET_EXAMPLES
+from tests.layout import (
+    SNIPPET_NAME,
+    SNIPPETS_DIR,
+    TOPIC_NAME,
+    relative,
+    sections,
+    snippet_files,
+    twin_of,
+)
+
+SNIPPETS = snippet_files()
+ids = [relative(p) for p in SNIPPETS]
+
+
+def test_there_are_snippets():
+    assert SNIPPETS, f"no snippet files found under {SNIPPETS_DIR}"
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_snippet_is_named_topic_slash_name_framework(snippet: Path):
+    parts = snippet.relative_to(SNIPPETS_DIR).parts
+    assert len(parts) == 2 and TOPIC_NAME.match(parts[0]), (
+        f"{relative(snippet)}: snippets live exactly one folder deep, in "
+        "snippets/<topic>/<name>_torch.py and snippets/<topic>/<name>_tf.py; move the file."
+    )
+    assert SNIPPET_NAME.match(snippet.name), (
+        f"{relative(snippet)}: name it <name>_torch.py or <name>_tf.py, where <name> is a "
+        "descriptive lower_snake_case name shared by both files (never a number)."
+    )
+    package_marker = snippet.parent / "__init__.py"
+    assert package_marker.exists(), (
+        f"{relative(snippet)}: add {relative(package_marker)} (a one-line docstring naming the "
+        "topic's page) so the snippet imports as snippets.<topic>.<name>."
+    )
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_snippet_has_its_twin_in_the_other_framework(snippet: Path):
+    if not SNIPPET_NAME.match(snippet.name):
+        pytest.skip("the naming test reports this file")
+    twin = twin_of(snippet)
+    assert twin.exists(), (
+        f"{relative(snippet)} has no twin: add {relative(twin)} showing the same idea in the "
+        "other framework, with the same section names."
+    )
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_snippet_sections_are_well_formed_and_match_the_twin(snippet: Path):
+    found = sections(snippet.read_text(encoding="utf-8"))
+    broken = {name: kinds for name, kinds in found.items() if kinds != ["start", "end"]}
+    assert not broken, (
+        f"{relative(snippet)}: each section needs exactly one '# --8<-- [start:NAME]' followed "
+        f"by one '# --8<-- [end:NAME]'; these do not: {broken}"
+    )
+    twin = twin_of(snippet)
+    if twin.exists():
+        twin_sections = set(sections(twin.read_text(encoding="utf-8")))
+        only_here, only_there = set(found) - twin_sections, twin_sections - set(found)
+        assert not only_here and not only_there, (
+            f"{relative(snippet)} and {relative(twin)} must mark the same sections so pages can "
+            f"show them side by side; only in {snippet.name}: {sorted(only_here)}, "
+            f"only in {twin.name}: {sorted(only_there)}"
+        )
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_snippet_has_doctest_examples(snippet: Path):
+    examples = list(SNIPPET_EXAMPLES.parse(snippet))
+    assert examples, (
+        f"{relative(snippet)} has no doctest: add '>>>' examples to its module docstring whose "
+        "expected output proves what the page says about this code."
+    )
