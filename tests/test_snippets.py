@@ -8,6 +8,7 @@ import pytest
 
 from tests.doc_examples import SNIPPET_EXAMPLES
 from tests.layout import (
+    SECTION_MARKER,
     SNIPPET_NAME,
     SNIPPETS_DIR,
     TOPIC_NAME,
@@ -79,4 +80,23 @@ def test_snippet_has_doctest_examples(snippet: Path):
     assert examples, (
         f"{relative(snippet)} has no doctest: add '>>>' examples to its module docstring whose "
         "expected output proves what the page says about this code."
+    )
+
+
+# Material's content column shows about 80 characters of code before it scrolls sideways.
+SHOWN_LINE_LIMIT = 80
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_shown_code_fits_the_page_width(snippet: Path):
+    shown, too_long = set(), []
+    for number, line in enumerate(snippet.read_text(encoding="utf-8").splitlines(), start=1):
+        if marker := SECTION_MARKER.search(line):
+            (shown.add if marker["kind"] == "start" else shown.discard)(marker["name"])
+        # Doctest output (the "-checks" sections) is compared verbatim and cannot be wrapped.
+        elif any(not name.endswith("-checks") for name in shown) and len(line) > SHOWN_LINE_LIMIT:
+            too_long.append(number)
+    assert not too_long, (
+        f"{relative(snippet)}: lines {too_long} of shown sections exceed {SHOWN_LINE_LIMIT} "
+        "characters and would scroll sideways on the page; wrap the code or shorten the comment."
     )

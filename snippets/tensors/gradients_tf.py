@@ -18,7 +18,7 @@ RuntimeError: A non-persistent GradientTape can only be used to compute one set 
 
 # --8<-- [end:accumulate-checks]
 # --8<-- [start:layer-checks]
->>> tuple(layer.kernel.shape)  # (input_dim, units): the transpose of PyTorch's weight
+>>> tuple(layer.kernel.shape)  # (input_dim, units): PyTorch's, transposed
 (2, 1)
 >>> round(float(loss), 4)
 12.56
@@ -54,7 +54,8 @@ del reusable  # a persistent tape holds its resources until it is deleted
 # --8<-- [start:layer]
 layer = keras.layers.Dense(units=1)
 layer.build(input_shape=(None, 2))
-layer.set_weights([tf.constant([[0.5], [-1.0]]), tf.constant([0.1])])  # same start as PyTorch
+# The same starting weights as the PyTorch version:
+layer.set_weights([tf.constant([[0.5], [-1.0]]), tf.constant([0.1])])
 
 inputs = tf.constant([[1.0, 2.0], [3.0, 4.0]])
 targets = tf.constant([[1.0], [2.0]])

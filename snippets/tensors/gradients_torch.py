@@ -33,7 +33,7 @@ import torch
 
 x = torch.tensor(2.0, requires_grad=True)
 y = x**2 + 3 * x
-y.backward()  # records nothing in advance: the graph was built while y was computed
+y.backward()  # the graph was recorded while y was computed
 # --8<-- [end:derivative]
 
 # --8<-- [start:accumulate]
@@ -49,7 +49,8 @@ grad_after_reset = x.grad
 
 # --8<-- [start:layer]
 layer = torch.nn.Linear(in_features=2, out_features=1)
-with torch.no_grad():  # fixed weights, so both frameworks start from the same point
+# The same starting weights as the TensorFlow version:
+with torch.no_grad():
     layer.weight.copy_(torch.tensor([[0.5, -1.0]]))
     layer.bias.fill_(0.1)
 
