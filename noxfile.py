@@ -95,6 +95,12 @@ def serve(session: nox.Session) -> None:
     _run_shared(session, "mkdocs", "serve", *session.posargs)
 
 
+@nox.session(venv_backend="none")
+def new(session: nox.Session) -> None:
+    """Create a snippet pair: nox -s new -- <topic>/<name>; prints the tab block for the pages."""
+    _run_shared(session, "python", "-m", "tools.new_snippet", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common errors in all Python files with ruff."""

@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.layout import ROOT
+from tools.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml")
-PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks")
+PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks", "tools")
 
 
 def copy_project(destination: Path) -> Path:

@@ -23,7 +23,7 @@ from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 from sybil.parsers.rest import DocTestParser
 from sybil.sybil import SybilCollection
 
-from tests.layout import DOCS_DIR, INCLUDE, SNIPPETS_DIR
+from tools.layout import DOCS_DIR, INCLUDE, SNIPPETS_DIR
 
 # ELLIPSIS lets a traceback be elided as "..."; whitespace stays exact, as the page shows it.
 OPTIONFLAGS = doctest.ELLIPSIS

@@ -11,7 +11,7 @@ from sybil.example import SybilFailure
 
 from tests.contributor_copy import copy_project, run_pytest
 from tests.doc_examples import PAGE_EXAMPLES, SNIPPET_EXAMPLES, is_include_only
-from tests.layout import DOCS_DIR, ROOT, relative, snippet_files
+from tools.layout import DOCS_DIR, ROOT, relative, snippet_files
 
 PAGE = """\
 # A page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.layout import (
+from tools.layout import (
     DOCS_DIR,
     SNIPPETS_DIR,
     Include,
@@ -92,16 +92,22 @@ def test_include_names_an_existing_snippet_section(page: str, include: Include):
 
 @pytest.mark.parametrize("snippet", snippet_files(), ids=relative)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_snippet_is_shown_on_a_page(snippet, language: str):
+def test_snippet_and_each_of_its_sections_are_shown(snippet, language: str):
     file = snippet.relative_to(SNIPPETS_DIR).as_posix()
-    shown_on = [
-        name
-        for name, path in pages(language).items()
-        if any(inc.file == file for inc in includes(path.read_text(encoding="utf-8")))
-    ]
-    assert shown_on, (
+    shown = {
+        inc.section
+        for path in pages(language).values()
+        for inc in includes(path.read_text(encoding="utf-8"))
+        if inc.file == file
+    }
+    assert shown, (
         f"{relative(snippet)} is not shown on any page in docs/{language}/: add a tab block "
         f'with --8<-- "{file}:SECTION" to the page of its topic in every language.'
+    )
+    unshown = sorted(set(sections(snippet.read_text(encoding="utf-8"))) - shown)
+    assert not unshown, (
+        f"{relative(snippet)} marks sections {unshown} that no page in docs/{language}/ shows: "
+        "include them on the topic's page or remove their markers."
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks.library_versions import installed_version
-from tests.layout import ROOT, languages, pages
+from tools.layout import ROOT, languages, pages
 
 DEFAULT_LANGUAGE = languages()[0]
 SITE_URL = "http://site.test/"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.doc_examples import SNIPPET_EXAMPLES
-from tests.layout import (
+from tools.layout import (
+    ROOT,
     SECTION_MARKER,
-    SNIPPET_NAME,
+    SNIPPET_FILE,
     SNIPPETS_DIR,
-    TOPIC_NAME,
+    naming_problem,
     relative,
     sections,
     snippet_files,
@@ -29,14 +32,14 @@ def test_there_are_snippets():
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
 def test_snippet_is_named_topic_slash_name_framework(snippet: Path):
     parts = snippet.relative_to(SNIPPETS_DIR).parts
-    assert len(parts) == 2 and TOPIC_NAME.match(parts[0]), (
+    assert len(parts) == 2, (
         f"{relative(snippet)}: snippets live exactly one folder deep, in "
         "snippets/<topic>/<name>_torch.py and snippets/<topic>/<name>_tf.py; move the file."
     )
-    assert SNIPPET_NAME.match(snippet.name), (
-        f"{relative(snippet)}: name it <name>_torch.py or <name>_tf.py, where <name> is a "
-        "descriptive lower_snake_case name shared by both files (never a number)."
-    )
+    match = SNIPPET_FILE.match(snippet.name)
+    assert match, f"{relative(snippet)}: name it <name>_torch.py or <name>_tf.py."
+    problem = naming_problem(parts[0], match["name"])
+    assert problem is None, f"{relative(snippet)}: {problem}."
     package_marker = snippet.parent / "__init__.py"
     assert package_marker.exists(), (
         f"{relative(snippet)}: add {relative(package_marker)} (a one-line docstring naming the "
@@ -46,7 +49,7 @@ def test_snippet_is_named_topic_slash_name_framework(snippet: Path):
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
 def test_snippet_has_its_twin_in_the_other_framework(snippet: Path):
-    if not SNIPPET_NAME.match(snippet.name):
+    if not SNIPPET_FILE.match(snippet.name):
         pytest.skip("the naming test reports this file")
     twin = twin_of(snippet)
     assert twin.exists(), (
@@ -100,3 +103,43 @@ def test_shown_code_fits_the_page_width(snippet: Path):
         f"{relative(snippet)}: lines {too_long} of shown sections exceed {SHOWN_LINE_LIMIT} "
         "characters and would scroll sideways on the page; wrap the code or shorten the comment."
     )
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_snippet_is_valid_python(snippet: Path):
+    try:
+        compile(snippet.read_text(encoding="utf-8"), relative(snippet), "exec")
+    except SyntaxError as error:
+        pytest.fail(f"{relative(snippet)}:{error.lineno}: {error.msg}; fix the syntax error.")
+
+
+def test_snippets_pass_ruff():
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", "snippets"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"ruff found problems in snippets/ (fix each line below; `nox -s lint` explains them):\n"
+        f"{result.stdout}{result.stderr}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("topic", "name", "problem"),
+    [
+        ("tensors", "broadcasting", None),
+        ("graph_modes", "data_dependent_loop", None),
+        ("tensors", "example_2", "ends in a number"),
+        ("tensors", "step1", "ends in a number"),
+        ("tensors", "Broadcasting", "must be lower_snake_case"),
+        ("Tensors", "broadcasting", "topic 'Tensors' must be lower_snake_case"),
+        ("tensors", "broadcasting_torch", "already ends in a framework"),
+        ("tensors", "test_shapes", "pytest would collect it"),
+    ],
+)
+def test_naming_rules(topic, name, problem):
+    found = naming_problem(topic, name)
+    assert found is None if problem is None else problem in found

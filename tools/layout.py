@@ -1,6 +1,6 @@
 """Where things live in the project, and how pages refer to snippets and images.
 
-The tests and the contributor checks share these helpers, so the rules a test enforces
+The tests and the snippet scaffold share these helpers, so the rules a test enforces
 are written once: snippet pairs in ``snippets/<topic>/<name>_{torch,tf}.py``, pages in
 ``docs/<language>/``, code included with pymdownx.snippets markers.
 """
@@ -19,8 +19,8 @@ DOCS_DIR = ROOT / "docs"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 
 FRAMEWORK_SUFFIXES = ("_torch", "_tf")
-SNIPPET_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(torch|tf)\.py$")
-TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+SNIPPET_FILE = re.compile(r"^(?P<name>\w+)_(?:torch|tf)\.py$")
+LOWER_SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 # `--8<-- "topic/name_torch.py:section"` on a line of its own (pymdownx.snippets).
 INCLUDE = re.compile(r"""^[ \t]*--8<--[ \t]+(["'])(?P<target>[^"'\n]+)\1[ \t]*$""", re.MULTILINE)
@@ -69,6 +69,20 @@ def languages() -> list[str]:
 def snippet_files() -> list[Path]:
     """Every snippet module (package `__init__.py` files are not snippets)."""
     return sorted(p for p in SNIPPETS_DIR.rglob("*.py") if p.name != "__init__.py")
+
+
+def naming_problem(topic: str, name: str) -> str | None:
+    """Why ``snippets/<topic>/<name>_{torch,tf}.py`` breaks the naming rules, or None."""
+    for kind, value in (("topic", topic), ("name", name)):
+        if not LOWER_SNAKE_CASE.match(value):
+            return f"{kind} '{value}' must be lower_snake_case: a-z, 0-9 and single underscores"
+    if name.endswith(FRAMEWORK_SUFFIXES):
+        return f"name '{name}' already ends in a framework: give the shared part only"
+    if name[-1].isdigit() or any(part.isdigit() for part in name.split("_")):
+        return f"name '{name}' ends in a number: name the idea it shows, not its position"
+    if name.startswith("test"):
+        return f"name '{name}' starts with 'test': pytest would collect it as a test module"
+    return None
 
 
 def twin_of(snippet: Path) -> Path:
