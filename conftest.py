@@ -14,15 +14,16 @@ from tests.doc_examples import ALL_EXAMPLES
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
 
-_examples_by_folder: Counter[str] = Counter()
+_examples_by_place: Counter[str] = Counter()
 
 
 def pytest_itemcollected(item) -> None:
     if isinstance(item, SybilItem):
-        _examples_by_folder[item.path.relative_to(item.config.rootpath).parts[0]] += 1
+        parts = item.path.relative_to(item.config.rootpath).parts
+        _examples_by_place[parts[0] + ("/" if len(parts) > 1 else "")] += 1
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    counts = ", ".join(f"{n} from {folder}/" for folder, n in sorted(_examples_by_folder.items()))
-    total = sum(_examples_by_folder.values())
+    counts = ", ".join(f"{n} from {where}" for where, n in sorted(_examples_by_place.items()))
+    total = sum(_examples_by_place.values())
     terminalreporter.write_line(f"Documentation examples collected: {total} ({counts or 'none'})")

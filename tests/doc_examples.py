@@ -13,6 +13,7 @@ already run by the snippet's doctests, and ``tests/test_pages.py`` checks that i
 from __future__ import annotations
 
 import doctest
+import re
 from collections.abc import Iterable
 
 from sybil import Document, Region, Sybil
@@ -23,7 +24,7 @@ from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 from sybil.parsers.rest import DocTestParser
 from sybil.sybil import SybilCollection
 
-from tools.layout import DOCS_DIR, INCLUDE, SNIPPETS_DIR
+from tools.layout import CONTRIBUTING, DOCS_DIR, INCLUDE, ROOT, SNIPPETS_DIR
 
 # ELLIPSIS lets a traceback be elided as "..."; whitespace stays exact, as the page shows it.
 OPTIONFLAGS = doctest.ELLIPSIS
@@ -31,10 +32,15 @@ PYTHON_LANGUAGES = {"python", "py", "python3"}
 CONSOLE_LANGUAGES = {"pycon"}
 
 
+# An include directive, or one escaped with `;` to be shown literally (the contributor guide
+# shows tab blocks that way, and the lexer also reports fences nested in a ````markdown block).
+DIRECTIVE = re.compile(r"[ \t]*;*" + INCLUDE.pattern.removeprefix(r"^[ \t]*"), re.MULTILINE)
+
+
 def is_include_only(source: str) -> bool:
     """True when every non-blank line of a code block is a pymdownx.snippets include."""
     lines = [line for line in source.splitlines() if line.strip()]
-    return bool(lines) and all(INCLUDE.fullmatch(line) for line in lines)
+    return bool(lines) and all(DIRECTIVE.fullmatch(line) for line in lines)
 
 
 class PageCodeBlockParser:
@@ -83,4 +89,13 @@ PAGE_EXAMPLES = Sybil(
     name="pages",
 )
 
-ALL_EXAMPLES = SybilCollection([SNIPPET_EXAMPLES, PAGE_EXAMPLES])
+# The contributor guide's English source lives at the root (docs/en/contributing.md
+# points to it), and its example snippet must run like any page's code.
+GUIDE_EXAMPLES = Sybil(
+    parsers=[PageCodeBlockParser()],
+    path=str(ROOT),
+    filenames=[CONTRIBUTING.name],
+    name="guide",
+)
+
+ALL_EXAMPLES = SybilCollection([SNIPPET_EXAMPLES, PAGE_EXAMPLES, GUIDE_EXAMPLES])

@@ -10,8 +10,8 @@ import pytest
 from sybil.example import SybilFailure
 
 from tests.contributor_copy import copy_project, run_pytest
-from tests.doc_examples import PAGE_EXAMPLES, SNIPPET_EXAMPLES, is_include_only
-from tools.layout import DOCS_DIR, ROOT, relative, snippet_files
+from tests.doc_examples import GUIDE_EXAMPLES, PAGE_EXAMPLES, SNIPPET_EXAMPLES, is_include_only
+from tools.layout import CONTRIBUTING, DOCS_DIR, ROOT, relative, snippet_files
 
 PAGE = """\
 # A page
@@ -63,6 +63,7 @@ def test_include_only_detection():
     assert is_include_only('    --8<-- "a_tf.py:x"\n\n    --8<-- "a_tf.py:y"\n')
     assert not is_include_only('--8<-- "a_tf.py:x"\nprint("and more")\n')
     assert not is_include_only("\n")
+    assert is_include_only(';--8<-- "a_tf.py:x"\n'), "an escaped directive is shown, not run"
 
 
 def test_pytest_collects_every_example():
@@ -73,8 +74,9 @@ def test_pytest_collects_every_example():
     for page in sorted(DOCS_DIR.rglob("*.md")):
         if count := len(list(PAGE_EXAMPLES.parse(page))):
             expected[relative(page)] = count
+    expected[relative(CONTRIBUTING)] = len(list(GUIDE_EXAMPLES.parse(CONTRIBUTING)))
 
-    result = run_pytest(ROOT, "--collect-only", "-q", "snippets", "docs")
+    result = run_pytest(ROOT, "--collect-only", "-q", "snippets", "docs", CONTRIBUTING.name)
     assert result.returncode == 0, result.stdout + result.stderr
     collected = Counter(
         line.split("::")[0]

@@ -13,6 +13,7 @@ from tools.layout import (
     includes,
     languages,
     mkdocs_config,
+    page_text,
     pages,
     relative,
     sections,
@@ -25,7 +26,7 @@ ALL_PAGES = sorted({name for lang in LANGUAGES for name in pages(lang)})
 
 
 def _text(language: str, page: str) -> str:
-    return (DOCS_DIR / language / page).read_text(encoding="utf-8")
+    return page_text(DOCS_DIR / language / page)
 
 
 def test_site_has_a_default_language_and_a_translation():
@@ -70,7 +71,7 @@ def _all_includes() -> list[tuple[str, Include]]:
         (f"docs/{lang}/{name}", inc)
         for lang in LANGUAGES
         for name, path in pages(lang).items()
-        for inc in includes(path.read_text(encoding="utf-8"))
+        for inc in includes(page_text(path))
     ]
 
 
@@ -97,7 +98,7 @@ def test_snippet_and_each_of_its_sections_are_shown(snippet, language: str):
     shown = {
         inc.section
         for path in pages(language).values()
-        for inc in includes(path.read_text(encoding="utf-8"))
+        for inc in includes(page_text(path))
         if inc.file == file
     }
     assert shown, (

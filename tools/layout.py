@@ -13,10 +13,13 @@ from pathlib import Path
 
 import yaml
 
+from hooks.page_source import page_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = ROOT / "snippets"
 DOCS_DIR = ROOT / "docs"
 MKDOCS_YML = ROOT / "mkdocs.yml"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 
 FRAMEWORK_SUFFIXES = ("_torch", "_tf")
 SNIPPET_FILE = re.compile(r"^(?P<name>\w+)_(?:torch|tf)\.py$")
@@ -99,6 +102,11 @@ def pages(language: str) -> dict[str, Path]:
     """Markdown pages of one language, keyed by their path inside docs/<language>/."""
     base = DOCS_DIR / language
     return {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*.md"))}
+
+
+def page_text(page_file: Path) -> str:
+    """What a page shows: its Markdown, or the file it points to (see hooks/page_source.py)."""
+    return page_markdown(page_file)
 
 
 def includes(markdown: str) -> list[Include]:
