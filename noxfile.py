@@ -101,6 +101,12 @@ def new(session: nox.Session) -> None:
     _run_shared(session, "python", "-m", "tools.new_snippet", *session.posargs)
 
 
+@nox.session(venv_backend="none")
+def i18n(session: nox.Session) -> None:
+    """List the translated pages whose English original changed later in git history."""
+    _run_shared(session, "python", "-m", "hooks.translation_status")
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common errors in all Python files with ruff."""

@@ -34,3 +34,25 @@ def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         check=False,
     )
+
+
+def git(project: Path, *args: str) -> str:
+    """Run git in `project` as a contributor with a fixed identity would."""
+    result = subprocess.run(
+        ["git", "-c", "user.name=Contributor", "-c", "user.email=contributor@example.org", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def build_site(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -1,0 +1,65 @@
+"""Translation freshness: `nox -s i18n` and the notice on stale Spanish pages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.contributor_copy import build_site, copy_project, git
+
+NOTICE_TITLE = "Traducción posiblemente desactualizada"
+
+
+def _report(project) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "hooks.translation_status"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def _edit_and_commit(project, path: str, line: str) -> None:
+    with (project / path).open("a", encoding="utf-8") as file:
+        file.write(f"\n{line}\n")
+    git(project, "commit", "-q", "-am", f"Edit {path}")
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Start")
+    return project
+
+
+def test_pages_committed_together_are_up_to_date(project):
+    assert "All 3 translated pages are up to date" in _report(project)
+
+
+def test_changed_original_flags_its_translation_until_it_is_updated(project, tmp_path):
+    _edit_and_commit(project, "docs/en/tensors.md", "A new English paragraph.")
+    report = _report(project)
+    assert "docs/es/tensors.md: docs/en/tensors.md changed on" in report
+    assert "1 of 3 translated pages are behind" in report
+
+    built = build_site(project, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
+    stale_page = (tmp_path / "site" / "es" / "tensors" / "index.html").read_text("utf-8")
+    assert NOTICE_TITLE in stale_page
+    for fresh in ("es/index.html", "tensors/index.html", "es/contributing/index.html"):
+        assert NOTICE_TITLE not in (tmp_path / "site" / fresh).read_text("utf-8"), fresh
+
+    _edit_and_commit(project, "docs/es/tensors.md", "Un párrafo nuevo en español.")
+    assert "All 3 translated pages are up to date" in _report(project)
+
+
+def test_guide_source_counts_as_the_original_of_the_contributing_page(project):
+    _edit_and_commit(project, "CONTRIBUTING.md", "A new rule for contributors.")
+    assert "docs/es/contributing.md: CONTRIBUTING.md changed on" in _report(project)
