@@ -38,15 +38,18 @@ def pointed_file(page_file: Path) -> Path | None:
     return target
 
 
+def _shown_markdown(page_file: Path) -> str | None:
+    """The escaped text of the file a pointer page shows, or None for an ordinary page."""
+    target = pointed_file(page_file)
+    return escape_snippet_syntax(target.read_text(encoding="utf-8")) if target else None
+
+
 def page_markdown(page_file: Path) -> str:
     """The Markdown a page shows: its own text, or the escaped file it points to."""
-    target = pointed_file(page_file)
-    if target is None:
-        return page_file.read_text(encoding="utf-8")
-    return escape_snippet_syntax(target.read_text(encoding="utf-8"))
+    shown = _shown_markdown(page_file)
+    return page_file.read_text(encoding="utf-8") if shown is None else shown
 
 
 def on_page_read_source(page, **_) -> str | None:
     """Replace a pointer page's source; None lets MkDocs read ordinary pages itself."""
-    page_file = Path(page.file.abs_src_path)
-    return page_markdown(page_file) if pointed_file(page_file) else None
+    return _shown_markdown(Path(page.file.abs_src_path))

@@ -24,16 +24,20 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run pytest inside `project` with the current interpreter, as `nox -s tests` would."""
+def run_module(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m module` inside `project` with the current interpreter, as nox would."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", module, *args],
         cwd=project,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         check=False,
     )
+
+
+def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_module(project, "pytest", "-p", "no:cacheprovider", *args)
 
 
 def git(project: Path, *args: str) -> str:
@@ -49,10 +53,4 @@ def git(project: Path, *args: str) -> str:
 
 
 def build_site(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_module(project, "mkdocs", "build", "--strict", "--site-dir", str(site_dir))

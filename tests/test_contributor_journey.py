@@ -6,13 +6,11 @@ Every mistake must fail the checks with a message that names the file and the fi
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.contributor_copy import build_site, copy_project, run_pytest
+from tests.contributor_copy import build_site, copy_project, run_module, run_pytest
 
 CHECKS = ("tests/test_snippets.py", "tests/test_pages.py")
 PAGE_INTRO = {
@@ -34,13 +32,8 @@ def _printed_blocks(stdout: str) -> dict[str, str]:
 def scaffolded(tmp_path_factory) -> Path:
     """A copy of the project where a contributor added shapes/broadcasting, correctly."""
     project = copy_project(tmp_path_factory.mktemp("project"))
-    created = subprocess.run(
-        [sys.executable, "-m", "tools.new_snippet", "shapes/broadcasting"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    created = run_module(project, "tools.new_snippet", "shapes/broadcasting")
+    assert created.returncode == 0, created.stderr
     for page, block in _printed_blocks(created.stdout).items():
         language = page.split("/")[1]
         (project / page).write_text(PAGE_INTRO[language] + block, encoding="utf-8")

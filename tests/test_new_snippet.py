@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
-from tests.contributor_copy import copy_project, run_pytest
+from tests.contributor_copy import copy_project, run_module, run_pytest
 
 
 def _scaffold(project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tools.new_snippet", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_module(project, "tools.new_snippet", *args)
 
 
 def test_scaffold_creates_a_pair_whose_doctests_pass(tmp_path):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urljoin
@@ -13,6 +11,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks.library_versions import installed_version
+from tests.contributor_copy import build_site
 from tools.layout import ROOT, languages, pages
 
 DEFAULT_LANGUAGE = languages()[0]
@@ -22,13 +21,7 @@ SITE_URL = "http://site.test/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = build_site(ROOT, site_dir)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
     return site_dir
 

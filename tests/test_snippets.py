@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.contributor_copy import run_module
 from tests.doc_examples import SNIPPET_EXAMPLES
 from tools.layout import (
     ROOT,
@@ -114,13 +113,7 @@ def test_snippet_is_valid_python(snippet: Path):
 
 
 def test_snippets_pass_ruff():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", "snippets"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_module(ROOT, "ruff", "check", "--output-format", "concise", "snippets")
     assert result.returncode == 0, (
         f"ruff found problems in snippets/ (fix each line below; `nox -s lint` explains them):\n"
         f"{result.stdout}{result.stderr}"

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.contributor_copy import build_site, copy_project, git
+from tests.contributor_copy import build_site, copy_project, git, run_module
 
 NOTICE_TITLE = "Traducción posiblemente desactualizada"
 
 
 def _report(project) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "hooks.translation_status"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_module(project, "hooks.translation_status")
+    assert result.returncode == 0, result.stderr
     return result.stdout
 
 
