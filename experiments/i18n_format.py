@@ -1,0 +1,23 @@
+"""Numbers as each language of the site writes them: 97.3% and 1,234 in English, 97,3 % and 1 234 in Spanish."""
+
+from __future__ import annotations
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def number(value: float, language: str, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    if language == "es":
+        # Spanish: decimal comma, and a (non-breaking) space between thousands.
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", NBSP)
+    return text
+
+
+def percent(fraction: float, language: str, decimals: int = 1) -> str:
+    value = number(100 * fraction, language, decimals)
+    return f"{value}{NBSP}%" if language == "es" else f"{value}%"
+
+
+def seconds(value: float, language: str, decimals: int = 1) -> str:
+    return f"{number(value, language, decimals)}{NBSP}s"

@@ -1,0 +1,93 @@
+"""MkDocs hook: train the MNIST models (only when out of date), draw their figures, fill the tables.
+
+- Before the build, every MNIST run whose cache key changed is retrained in its own process
+  (``experiments/mnist_runs.py``), and the figures are redrawn when the results changed.
+- The figures, kept outside ``docs/``, are added to the site at ``generated/mnist/NAME.png``
+  for each language (``es/generated/...`` holds the Spanish ones), so a page of either
+  language writes ``![...](generated/mnist/curves.png)`` and gets its own language's figure.
+- ``{{ mnist:NAME }}`` on a page becomes the generated Markdown NAME of
+  ``experiments/mnist_report.py`` in the page's language.
+- The build ends with a short timing summary.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path, PurePosixPath
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+# MkDocs loads a hook by its file path, with only hooks/ importable; the training code is
+# in the project's `experiments` package, one folder up.
+PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+if PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, PROJECT_ROOT)
+
+from experiments import mnist_report  # noqa: E402
+from experiments.mnist_data import MnistDataError  # noqa: E402
+from experiments.mnist_plots import LANGUAGES, ensure_plots, figure_paths  # noqa: E402
+from experiments.mnist_runs import RunFailed, TrainingDiverged, ensure_results  # noqa: E402
+
+PLACEHOLDER = re.compile(r"\{\{\s*mnist:([a-z_]+)\s*\}\}")
+DEFAULT_LANGUAGE = "en"
+
+_results: dict[str, dict] = {}
+_timings: list[str] = []
+
+
+def on_pre_build(config, **_) -> None:
+    started = time.perf_counter()
+    try:
+        statuses = ensure_results()
+    except (MnistDataError, RunFailed, TrainingDiverged) as error:
+        raise PluginError(str(error)) from None
+    _results.clear()
+    _results.update({name: status.results for name, status in statuses.items()})
+    trained = [s.spec.label for s in statuses.values() if s.trained]
+    runs_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    drawn = ensure_plots(_results)
+    _timings[:] = [
+        f"MNIST runs: {runs_seconds:.1f} s "
+        + (f"(trained: {', '.join(trained)})" if trained else f"(all {len(statuses)} cached)"),
+        f"MNIST figures: {time.perf_counter() - started:.1f} s "
+        + ("(redrawn)" if drawn else "(cached)"),
+    ]
+
+
+def on_files(files, config, **_):
+    """Add every language's figures; the i18n plugin keeps files from outside docs/ as they are."""
+    for language in LANGUAGES:
+        prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+        for path in figure_paths(language).values():
+            name = f"generated/mnist/{path.name}"
+            file = File.generated(config, f"{language}/{name}", abs_src_path=str(path))
+            file.dest_uri = f"{prefix}{name}"
+            files.append(file)
+    return files
+
+
+def on_page_markdown(markdown: str, page, **_) -> str:
+    if "mnist:" not in markdown:
+        return markdown
+    language = PurePosixPath(page.file.src_uri).parts[0]
+
+    def generated(match: re.Match) -> str:
+        name = match.group(1)
+        if name in mnist_report.GENERATED:
+            return mnist_report.GENERATED[name](_results, language)
+        numbers = mnist_report.article_numbers(_results, language)
+        if name in numbers:
+            return numbers[name]
+        known = sorted([*mnist_report.GENERATED, *numbers])
+        raise PluginError(f"{page.file.src_path}: unknown {{{{ mnist:{name} }}}}; known: {known}")
+
+    return PLACEHOLDER.sub(generated, markdown)
+
+
+def on_post_build(config, **_) -> None:
+    for line in _timings:
+        print(f"Build timing | {line}")

@@ -1,0 +1,1 @@
+"""The seed article's two MNIST setups, run as its code has them."""

@@ -1,0 +1,82 @@
+"""The seed article's PyTorch setup, as its code has it (typos fixed, no torchvision).
+
+Shown on docs/*/seed_replay.md next to article_setup_tf.py. The article set no seed and did
+not show its training loop; this replay sets a seed and uses the loop of the MNIST page.
+The article resized with torchvision's transforms; the torchvision wheel on PyPI is built
+for CUDA and does not load with the CPU build of torch used here, so the same resize
+(bilinear, antialiased) and normalisation are written with torch alone.
+
+# --8<-- [start:article-checks]
+>>> model = CNNModel()
+>>> sum(p.numel() for p in model.parameters())  # 320x smaller than Keras'
+29066
+>>> images = torch.rand(4, 1, 28, 28)
+>>> preprocess(images).shape  # every image shrunk to 8x8 before the model
+torch.Size([4, 1, 8, 8])
+>>> torch.equal(F.max_pool2d(images, 1), images)  # a 1x1 pool does nothing
+True
+>>> data = load_splits()
+>>> history, predicted = run_article_setup(data.train_images[:200],
+...                                        data.train_labels[:200],
+...                                        data.test_images[:50])
+>>> len(history), predicted.shape  # five epochs, one class per test image
+(5, (50,))
+
+# --8<-- [end:article-checks]
+"""
+
+from experiments.mnist_data import load_splits
+from snippets.mnist.training_torch import predict_classes, train
+
+# --8<-- [start:article]
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def preprocess(images):
+    # The article's Resize((8, 8)): each 28x28 digit shrunk to 8x8 pixels.
+    small = F.interpolate(images, size=(8, 8), mode="bilinear",
+                          antialias=True)
+    return (small - 0.1307) / 0.3081  # the article's Normalize: MNIST's stats
+
+
+class CNNModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)  # 8x8 -> 6x6
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)  # -> 4x4
+        self.fc = nn.Linear(1024, 10)  # 64 * 4 * 4 = 1024: no Dense(1024)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.max_pool2d(x, 1)  # a 1x1 window: no pooling at all
+        x = torch.flatten(x, 1)
+        x = self.fc(x)
+        return F.log_softmax(x, dim=1)
+
+
+def run_article_setup(images, labels, test_images, on_epoch=None):
+    torch.manual_seed(2026)
+    x = preprocess(torch.from_numpy(images).unsqueeze(1).float() / 255)
+    y = torch.from_numpy(labels).long()
+    # The same 70/30 split that Keras' validation_split makes.
+    split = math.ceil(len(y) * 0.7)
+    train_batches = DataLoader(TensorDataset(x[:split], y[:split]),
+                               batch_size=512)  # not shuffled, as written
+    val_batches = DataLoader(TensorDataset(x[split:], y[split:]),
+                             batch_size=512)
+    model = CNNModel()
+    # SGD(lr=0.01) and CrossEntropyLoss, as in the article. The loss applies
+    # log_softmax again, which changes nothing: it is idempotent.
+    history = train(model, train_batches, val_batches, epochs=5,
+                    learning_rate=0.01, on_epoch=on_epoch)
+    x_test = preprocess(torch.from_numpy(test_images).unsqueeze(1) / 255)
+    test_batches = DataLoader(TensorDataset(x_test, torch.zeros(len(x_test))),
+                              batch_size=512)
+    return history, predict_classes(model, test_batches)
+# --8<-- [end:article]
