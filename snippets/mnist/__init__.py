@@ -1,0 +1,1 @@
+"""MNIST classifier in both frameworks."""
