@@ -4,6 +4,7 @@ Shown on docs/*/mnist.md next to framework_loader_torch.py. The doctest first co
 official test files from MNIST_DIR into a temporary Keras cache (not shown on the page), as
 an earlier download would have left them.
 
+>>> import tempfile
 >>> workdir = tempfile.TemporaryDirectory()
 >>> cache_dir = keras_cache(official_test_files(), Path(workdir.name))
 
@@ -132,5 +133,4 @@ def official_bytes(name, header_bytes):
         return np.frombuffer(file.read(), np.uint8, offset=header_bytes)
 
 
-import tempfile  # noqa: E402 (used by the doctest only)
-from pathlib import Path  # noqa: E402
+from pathlib import Path  # noqa: E402 (the setup is kept below the shown code)
