@@ -1,1 +1,1 @@
-"""MNIST classifier in both frameworks: data pipeline, matched model, training, evaluation."""
+"""MNIST classifier in both frameworks: data, pipeline, matched model, training, evaluation."""

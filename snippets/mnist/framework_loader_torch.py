@@ -1,0 +1,196 @@
+"""MNIST through torchvision's own dataset class, offline.
+
+Shown on docs/*/mnist.md next to framework_loader_tf.py. The doctest first builds, in a
+temporary folder, the layout torchvision reads (not shown on the page): the official test
+files from MNIST_DIR, decompressed, and stand-ins for the training files (see
+``torchvision_root`` below).
+
+>>> import tempfile
+>>> workdir = tempfile.TemporaryDirectory()
+>>> mnist_dir = official_test_files()
+>>> root = torchvision_root(mnist_dir, Path(workdir.name))
+
+# --8<-- [start:load-checks]
+>>> sorted(path.name for path in (root / "MNIST" / "raw").iterdir())
+['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte']
+>>> test_loader = mnist_test_loader(root)
+>>> test_set = test_loader.dataset
+>>> len(test_set), sum(len(labels) for _, labels in test_loader)
+(10000, 10000)
+>>> images, labels = next(iter(test_loader))
+>>> images.shape, images.dtype, labels.dtype
+(torch.Size([1000, 1, 28, 28]), torch.float32, torch.int64)
+>>> images.min().item(), images.max().item()
+(0.0, 1.0)
+>>> # The raw pixels and labels are the official files' bytes, after the header.
+>>> import gzip
+>>> import numpy as np
+>>> def official(name, header_bytes):
+...     with gzip.open(mnist_dir / name) as file:
+...         return np.frombuffer(file.read(), np.uint8, offset=header_bytes)
+>>> pixels = official("t10k-images-idx3-ubyte.gz", 16)
+>>> np.array_equal(test_set.data.numpy().ravel(), pixels)
+True
+>>> digits = official("t10k-labels-idx1-ubyte.gz", 8)
+>>> np.array_equal(test_set.targets.numpy(), digits)
+True
+>>> # ...and each scaled value is its byte divided by 255.
+>>> torch.allclose(images * 255, test_set.data[:1000, None].float())
+True
+>>> # The training files here are stand-ins (the first 100 test images): with
+>>> # download=False, torchvision checks that they exist, not their md5.
+>>> len(datasets.MNIST(root, train=True, download=False))
+100
+
+# --8<-- [end:load-checks]
+>>> workdir.cleanup()
+"""
+
+# ruff: noqa: E402 (the import workaround below must run before the shown imports)
+
+# Not shown on the page: a workaround for this project's build machines. Their package index
+# has only the CUDA build of torchvision 0.28.0, whose C++ extension cannot load next to the
+# CPU build of torch 2.13.0; `import torchvision` then fails with "operator torchvision::nms
+# does not exist" (https://github.com/pytorch/pytorch/issues/122494). Loading MNIST never
+# calls those operators (box and detection ops), so where the extension fails to load, this
+# declares their names and schemas, with no kernels: calling one still fails. Where a
+# matching torchvision is installed (the CPU build from download.pytorch.org), it does nothing.
+TORCHVISION_OPS = [
+    "nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor",
+    "qnms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor",
+    "roi_align(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, "
+    "SymInt pooled_width, int sampling_ratio, bool aligned) -> Tensor",
+    "_roi_align_backward(Tensor grad, Tensor rois, float spatial_scale, SymInt pooled_height, "
+    "SymInt pooled_width, SymInt batch_size, SymInt channels, SymInt height, SymInt width, "
+    "int sampling_ratio, bool aligned) -> Tensor",
+    "ps_roi_align(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, "
+    "SymInt pooled_width, int sampling_ratio) -> (Tensor, Tensor)",
+    "_ps_roi_align_backward(Tensor grad, Tensor rois, Tensor channel_mapping, "
+    "float spatial_scale, SymInt pooled_height, SymInt pooled_width, int sampling_ratio, "
+    "SymInt batch_size, SymInt channels, SymInt height, SymInt width) -> Tensor",
+    "roi_pool(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, "
+    "SymInt pooled_width) -> (Tensor, Tensor)",
+    "_roi_pool_backward(Tensor grad, Tensor rois, Tensor argmax, float spatial_scale, "
+    "SymInt pooled_height, SymInt pooled_width, SymInt batch_size, SymInt channels, "
+    "SymInt height, SymInt width) -> Tensor",
+    "ps_roi_pool(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, "
+    "SymInt pooled_width) -> (Tensor, Tensor)",
+    "_ps_roi_pool_backward(Tensor grad, Tensor rois, Tensor channel_mapping, "
+    "float spatial_scale, SymInt pooled_height, SymInt pooled_width, SymInt batch_size, "
+    "SymInt channels, SymInt height, SymInt width) -> Tensor",
+    "deform_conv2d(Tensor input, Tensor weight, Tensor offset, Tensor mask, Tensor bias, "
+    "SymInt stride_h, SymInt stride_w, SymInt pad_h, SymInt pad_w, SymInt dilation_h, "
+    "SymInt dilation_w, SymInt groups, SymInt offset_groups, bool use_mask) -> Tensor",
+    "_deform_conv2d_backward(Tensor grad, Tensor input, Tensor weight, Tensor offset, "
+    "Tensor mask, Tensor bias, SymInt stride_h, SymInt stride_w, SymInt pad_h, SymInt pad_w, "
+    "SymInt dilation_h, SymInt dilation_w, SymInt groups, SymInt offset_groups, "
+    "bool use_mask) -> (Tensor, Tensor, Tensor, Tensor, Tensor)",
+]
+
+
+def declare_torchvision_ops_if_unloadable():
+    """None where torchvision's extension loads; else a Library holding the bare op names."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    import torch
+
+    if "torchvision" in sys.modules:
+        return None  # imported already: nothing to fix
+    spec = importlib.util.find_spec("torchvision")
+    extension = next(Path(spec.submodule_search_locations[0]).glob("_C.*"), None)
+    try:
+        torch.ops.load_library(extension)
+        return None
+    except OSError:
+        library = torch.library.Library("torchvision", "DEF")
+        for schema in TORCHVISION_OPS:
+            library.define(schema)
+        return library  # keep it referenced: a collected Library drops its ops
+
+
+_torchvision_ops = declare_torchvision_ops_if_unloadable()
+
+# --8<-- [start:load]
+import torch
+from torch.utils.data import DataLoader
+from torchvision import datasets
+from torchvision.transforms import v2
+
+# uint8 images (28 x 28) become float32 tensors (1 x 28 x 28) in [0, 1].
+to_tensor = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])
+
+
+def mnist_test_loader(root, batch_size=1000):
+    # Reads root/MNIST/raw/; download=False fails rather than fetch.
+    test_set = datasets.MNIST(
+        root,
+        train=False,
+        download=False,
+        transform=to_tensor,
+    )
+    return DataLoader(test_set, batch_size=batch_size)
+
+
+# --8<-- [end:load]
+
+# Not shown on the page: the doctest's setup.
+
+TEST_FILES = {
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+
+def official_test_files():
+    """The folder named by MNIST_DIR, once its two test files are the official ones."""
+    import hashlib
+    import os
+
+    folder = os.environ.get("MNIST_DIR")
+    if not folder:
+        raise RuntimeError(
+            "MNIST_DIR is not set: set it to the folder holding the official "
+            f"{' and '.join(TEST_FILES)} (README.md, 'Data')."
+        )
+    for name, md5 in TEST_FILES.items():
+        path = Path(folder) / name
+        if not path.is_file():
+            raise FileNotFoundError(f"MNIST_DIR={folder} has no {name} (README.md, 'Data').")
+        if hashlib.md5(path.read_bytes()).hexdigest() != md5:
+            raise ValueError(f"MNIST_DIR={folder}: {name} is not the official file (md5).")
+    return Path(folder)
+
+
+def torchvision_root(mnist_dir, workdir):
+    """A root folder laid out as torchvision's MNIST reads it, built from the test split.
+
+    torchvision reads root/MNIST/raw/ (the decompressed IDX files) and, with
+    download=False, insists that all four files exist, whichever split is asked for. Only
+    the test split is available here, so the two training files are stand-ins, not real
+    training data: valid IDX files holding the first 100 *test* images and labels. Only
+    the one check that prints 100 reads them.
+    """
+    import gzip
+    import struct
+
+    raw = workdir / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    images = gzip.decompress((mnist_dir / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = gzip.decompress((mnist_dir / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    (raw / "t10k-images-idx3-ubyte").write_bytes(images)
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(labels)
+    # IDX headers: a big-endian magic number (0x0803: 3-d uint8, 0x0801: 1-d uint8)
+    # followed by each dimension's size.
+    count = 100
+    (raw / "train-images-idx3-ubyte").write_bytes(
+        struct.pack(">4I", 0x0803, count, 28, 28) + images[16 : 16 + count * 28 * 28]
+    )
+    (raw / "train-labels-idx1-ubyte").write_bytes(
+        struct.pack(">2I", 0x0801, count) + labels[8 : 8 + count]
+    )
+    return workdir
+
+
+from pathlib import Path
