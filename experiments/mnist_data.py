@@ -219,12 +219,15 @@ def _missing_error(searched: list[tuple[str, Path]], reason: str) -> MnistDataEr
     )
 
 
-def download_official_files(destination: Path, mirror: str | None = None) -> dict[str, Path]:
-    """Download all four official files into ``destination``, each checked before it is kept."""
+def download_official_files(
+    destination: Path, mirror: str | None = None, parts: tuple[str, ...] = tuple(OFFICIAL_FILES)
+) -> dict[str, Path]:
+    """Download official files into ``destination``, each checked before it is kept."""
     base = mirror or os.environ.get(MIRROR_ENV_VAR, DEFAULT_MIRROR)
     destination.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for part, (name, _) in OFFICIAL_FILES.items():
+    for part in parts:
+        name = OFFICIAL_FILES[part][0]
         target = destination / name
         if not target.is_file():
             print(f"[mnist] downloading {base}{name}", file=sys.stderr, flush=True)

@@ -106,10 +106,10 @@ def results_path(spec: RunSpec) -> Path:
     return results_dir() / f"{spec.name}.json"
 
 
-def cache_key(spec: RunSpec, data_md5s: dict[str, str]) -> str:
+def cache_key(spec: RunSpec, data_md5s: dict[str, str], root: Path = ROOT) -> str:
     return fingerprint(
         {
-            "sources": {p: file_digest(ROOT / p) for p in (*spec.sources, *RUNNER_SOURCES)},
+            "sources": {p: file_digest(root / p) for p in (*spec.sources, *RUNNER_SOURCES)},
             "config": spec.config,
             "data": data_md5s,
             "versions": machine.versions(*LIBRARIES[spec.framework]),

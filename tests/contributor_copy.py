@@ -11,7 +11,7 @@ from pathlib import Path
 from tools.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
-PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks", "tools")
+PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks", "tools", "experiments")
 
 
 def copy_project(destination: Path) -> Path:
@@ -31,7 +31,13 @@ def run_module(project: Path, module: str, *args: str) -> subprocess.CompletedPr
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env={
+            **os.environ,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            # Copies share the project's cache of training results: their keys are made
+            # from file contents, so a copy with the same MNIST code reuses them.
+            "SITE_CACHE_DIR": os.environ.get("SITE_CACHE_DIR", str(ROOT / ".cache")),
+        },
         check=False,
     )
 

@@ -1,0 +1,152 @@
+"""The MNIST loader: where it looks, what it refuses, how it splits (experiments/mnist_data.py)."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments import mnist_data
+from experiments.mnist_data import OFFICIAL_FILES, TEST_PARTS, MnistDataError
+
+TEST_FILES = [OFFICIAL_FILES[part][0] for part in TEST_PARTS]
+# Read once, before any test's fixture removes the variable.
+CONFIGURED_DIR = os.environ.get(mnist_data.ENV_VAR)
+
+
+@pytest.fixture
+def official_dir() -> Path:
+    folder = CONFIGURED_DIR
+    if not folder or not all((Path(folder) / name).is_file() for name in TEST_FILES):
+        pytest.fail(
+            f"Set {mnist_data.ENV_VAR} to the folder with the official MNIST test split "
+            "(README.md, 'Data'); nox and .ci/run set it to ../shared/data/mnist."
+        )
+    return Path(folder)
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """No MNIST_DIR, an empty cache, and a mirror on a port where nothing listens."""
+    monkeypatch.delenv(mnist_data.ENV_VAR, raising=False)
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(mnist_data.MIRROR_ENV_VAR, f"http://127.0.0.1:{_free_port()}/")
+    return tmp_path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    """A local HTTP server standing in for the official mirror: the download code runs for real."""
+    served = tmp_path / "mirror"
+    served.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield served, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_no_data_and_no_network_names_mnist_dir(isolated):
+    with pytest.raises(MnistDataError) as error:
+        mnist_data.locate()
+    message = str(error.value)
+    assert "MNIST_DIR" in message and "is not set" in message and "download failed" in message
+
+
+def test_mnist_dir_is_used_first_and_the_test_split_alone_is_enough(isolated, official_dir, monkeypatch):
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir))
+    files = mnist_data.locate(download=False)
+    assert not files.full
+    assert set(files.paths) == set(TEST_PARTS)
+    assert all(path.parent == official_dir for path in files.paths.values())
+
+
+def test_a_wrong_md5_stops_before_anything_is_read(isolated, official_dir, monkeypatch):
+    broken = isolated / "broken"
+    shutil.copytree(official_dir, broken)
+    images = broken / TEST_FILES[0]
+    data = bytearray(images.read_bytes())
+    data[-1] ^= 0xFF
+    images.chmod(0o644)
+    images.write_bytes(bytes(data))
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(broken))
+    with pytest.raises(MnistDataError, match=r"md5 .* but the official t10k-images"):
+        mnist_data.locate(download=False)
+
+
+def test_a_truncated_file_is_refused(tmp_path, official_dir):
+    raw = gzip.decompress((official_dir / TEST_FILES[0]).read_bytes())
+    truncated = tmp_path / "truncated.gz"
+    truncated.write_bytes(gzip.compress(raw[:-784]))  # one image short
+    with pytest.raises(MnistDataError, match="truncated or corrupt"):
+        mnist_data.read_idx(truncated)
+    cut_stream = tmp_path / "cut.gz"
+    cut_stream.write_bytes((official_dir / TEST_FILES[0]).read_bytes()[:5000])
+    with pytest.raises(MnistDataError, match="not a readable gzip file"):
+        mnist_data.read_idx(cut_stream)
+
+
+def test_a_file_that_is_not_idx_is_refused(tmp_path):
+    other = tmp_path / "other.gz"
+    other.write_bytes(gzip.compress(b"PK\x03\x04 not an IDX file"))
+    with pytest.raises(MnistDataError, match="magic number"):
+        mnist_data.read_idx(other)
+
+
+def test_download_checks_each_file_and_keeps_only_official_ones(mirror, official_dir, tmp_path):
+    served, url = mirror
+    for name in TEST_FILES:
+        shutil.copy(official_dir / name, served / name)
+    cache = tmp_path / "downloaded"
+    paths = mnist_data.download_official_files(cache, mirror=url, parts=TEST_PARTS)
+    assert sorted(p.name for p in paths.values()) == sorted(TEST_FILES)
+    assert mnist_data.read_idx(paths["test_images"]).shape == (10_000, 28, 28)
+
+    # A mirror serving a damaged file: refused, and nothing is left in the cache.
+    (served / TEST_FILES[1]).chmod(0o644)
+    (served / TEST_FILES[1]).write_bytes(b"\x1f\x8b damaged")
+    other_cache = tmp_path / "refused"
+    with pytest.raises(MnistDataError, match="md5"):
+        mnist_data.download_official_files(other_cache, mirror=url, parts=("test_labels",))
+    assert list(other_cache.iterdir()) == []
+
+
+def test_locate_downloads_into_the_cache_when_nothing_is_local(isolated, mirror, official_dir, monkeypatch):
+    served, url = mirror
+    for name in TEST_FILES:
+        shutil.copy(official_dir / name, served / name)
+    monkeypatch.setenv(mnist_data.MIRROR_ENV_VAR, url)
+    # The local mirror has no training split: the download of all four files fails clearly.
+    with pytest.raises(MnistDataError, match="download failed: HTTP Error 404"):
+        mnist_data.locate()
+
+
+def test_the_test_split_alone_is_split_deterministically(official_dir, monkeypatch):
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir))
+    first, second = mnist_data.load_splits(), mnist_data.load_splits()
+    assert first.sizes == {"train": 6_400, "validation": 1_600, "test": 2_000}
+    assert np.array_equal(first.train_images, second.train_images)
+    assert np.array_equal(first.test_labels, second.test_labels)
+    assert set(first.train_labels.tolist()) == set(range(10))
+    assert first.train_images.dtype == np.uint8 and first.train_labels.dtype == np.int64
+    # The three parts are disjoint: together they are the 10,000 images, each once.
+    together = np.concatenate([first.train_images, first.val_images, first.test_images])
+    everything = mnist_data.read_idx(official_dir / TEST_FILES[0])
+    assert sorted(map(bytes, together)) == sorted(map(bytes, everything))
+    for language in ("en", "es"):
+        assert "seed 2026" in first.description[language] or "semilla 2026" in first.description[language]
