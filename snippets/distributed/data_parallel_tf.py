@@ -5,12 +5,13 @@ training"; the examples below run in the tests and appear on the page as checked
 Logical devices must be configured before TensorFlow initialises its devices, so the test
 runs this module as a program, in a fresh process, and reads the report it prints.
 
-# --8<-- [start:mirrored-checks]
+# --8<-- [start:replicas-checks]
 >>> import json, subprocess, sys
 >>> from pathlib import Path
 >>> run = subprocess.run(
 ...     [sys.executable, "-m", "snippets.distributed.data_parallel_tf"],
-...     cwd=Path(__file__).parents[2], capture_output=True, text=True, check=True,
+...     cwd=Path(__file__).parents[2],  # the project's root
+...     capture_output=True, text=True, check=True,
 ... )
 >>> report = json.loads(run.stdout)
 >>> report["replicas"], report["steps"]  # 10 epochs x 64 examples / 32 per step
@@ -21,7 +22,7 @@ True
 >>> report["loss_after"] < report["loss_before"] / 2
 True
 
-# --8<-- [end:mirrored-checks]
+# --8<-- [end:replicas-checks]
 # --8<-- [start:one_device-checks]
 >>> one_device = train_on_one_device()
 >>> np.allclose(replica_0, one_device, atol=1e-6)
@@ -30,7 +31,7 @@ True
 # --8<-- [end:one_device-checks]
 """
 
-# --8<-- [start:mirrored]
+# --8<-- [start:replicas]
 import json
 
 import keras
@@ -87,7 +88,8 @@ def train():
     )
     loss_after = model.evaluate(inputs, targets, GLOBAL_BATCH, verbose=0)
     # Each weight is a mirrored variable: one copy per replica.
-    copies = [strategy.experimental_local_results(w.value) for w in model.weights]
+    local_copies = strategy.experimental_local_results
+    copies = [local_copies(w.value) for w in model.weights]
     per_replica = [
         np.concatenate([c[r].numpy().ravel() for c in copies])
         for r in range(strategy.num_replicas_in_sync)
@@ -103,7 +105,7 @@ def train():
 
 if __name__ == "__main__":
     print(json.dumps(train()))
-# --8<-- [end:mirrored]
+# --8<-- [end:replicas]
 
 
 # --8<-- [start:one_device]

@@ -5,12 +5,13 @@ training"; the examples below run in the tests and appear on the page as checked
 Process groups are per process, so the test runs this module as a program, in a fresh
 process that starts the two replicas, and reads the report rank 0 prints.
 
-# --8<-- [start:ddp-checks]
+# --8<-- [start:replicas-checks]
 >>> import json, subprocess, sys
 >>> from pathlib import Path
 >>> run = subprocess.run(
 ...     [sys.executable, "-m", "snippets.distributed.data_parallel_torch"],
-...     cwd=Path(__file__).parents[2], capture_output=True, text=True, check=True,
+...     cwd=Path(__file__).parents[2],  # the project's root
+...     capture_output=True, text=True, check=True,
 ... )
 >>> report = json.loads(run.stdout)
 >>> report["replicas"], report["steps"]  # 10 epochs x 64 examples / 32 per step
@@ -23,7 +24,7 @@ True
 >>> report["loss_after"] < report["loss_before"] / 2
 True
 
-# --8<-- [end:ddp-checks]
+# --8<-- [end:replicas-checks]
 # --8<-- [start:one_device-checks]
 >>> one_device = train_on_one_device()
 >>> torch.allclose(torch.tensor(replica_0), one_device, atol=1e-6)
@@ -32,7 +33,7 @@ True
 # --8<-- [end:one_device-checks]
 """
 
-# --8<-- [start:ddp]
+# --8<-- [start:replicas]
 import json
 import os
 import socket
@@ -74,9 +75,9 @@ def train(rank):  # runs once in each process; rank 0 or 1
     # Each replica reads its own half of the data, in batches of 16.
     sampler = DistributedSampler(data, REPLICAS, rank, shuffle=False)
     loader = DataLoader(data, GLOBAL_BATCH // REPLICAS, sampler=sampler)
-    everything = data.tensors
+    all_inputs, all_targets = data.tensors
     with torch.no_grad():
-        loss_before = nn.functional.mse_loss(model(everything[0]), everything[1])
+        loss_before = nn.functional.mse_loss(model(all_inputs), all_targets)
     steps = 0
     for _ in range(EPOCHS):
         for inputs, targets in loader:
@@ -86,7 +87,7 @@ def train(rank):  # runs once in each process; rank 0 or 1
             optimizer.step()
             steps += 1
     with torch.no_grad():
-        loss_after = nn.functional.mse_loss(model(everything[0]), everything[1])
+        loss_after = nn.functional.mse_loss(model(all_inputs), all_targets)
     # Gather every replica's weights to compare them.
     weights = nn.utils.parameters_to_vector(model.parameters()).detach()
     gathered = [torch.empty_like(weights) for _ in range(REPLICAS)]
@@ -115,7 +116,7 @@ if __name__ == "__main__":
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(free_port())
     mp.spawn(train, nprocs=REPLICAS)  # calls train(0) and train(1)
-# --8<-- [end:ddp]
+# --8<-- [end:replicas]
 
 
 # --8<-- [start:one_device]

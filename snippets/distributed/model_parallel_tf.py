@@ -51,6 +51,7 @@ class TwoDeviceModel(keras.Model):
 
 keras.utils.set_random_seed(0)
 model = TwoDeviceModel(devices)
-inputs = np.random.default_rng(0).standard_normal((32, 8), dtype=np.float32)
+rng = np.random.default_rng(0)  # the same inputs as the PyTorch tab
+inputs = rng.standard_normal((32, 8), dtype=np.float32)
 outputs = model(inputs)
 # --8<-- [end:split]

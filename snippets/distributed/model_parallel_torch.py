@@ -51,6 +51,7 @@ class TwoDeviceModel(nn.Module):
 
 torch.manual_seed(0)
 model = TwoDeviceModel(devices)
-inputs = torch.from_numpy(np.random.default_rng(0).standard_normal((32, 8), dtype=np.float32))
+rng = np.random.default_rng(0)  # the same inputs as the TensorFlow tab
+inputs = torch.from_numpy(rng.standard_normal((32, 8), dtype=np.float32))
 outputs = model(inputs)
 # --8<-- [end:split]
