@@ -25,6 +25,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_DIR = ROOT / "docs"
@@ -144,7 +145,7 @@ def built_file(site_dir: Path, page: SitePage) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the name http.server uses
+    def log_message(self, format, *args):  # the request log would drown the test output
         pass
 
 
@@ -384,9 +385,12 @@ class _LinksAndIds(HTMLParser):
             self.ids.add(attributes["id"])
         if tag == "a" and attributes.get("name"):
             self.ids.add(attributes["name"])
-        if tag in ("a", "link") and attributes.get("href"):
-            if attributes.get("rel") not in ("preconnect", "dns-prefetch"):
-                self.links.append(attributes["href"])
+        if (
+            tag in ("a", "link")
+            and attributes.get("href")
+            and attributes.get("rel") not in ("preconnect", "dns-prefetch")
+        ):
+            self.links.append(attributes["href"])
 
 
 def _fetch(url: str) -> tuple[int, str, str]:
@@ -469,7 +473,7 @@ def language_switch_problems(
             goal_url = base_url + goal.path
             try:
                 _switch_language(page, goal.language)
-            except Exception as error:  # noqa: BLE001 - the message is the finding
+            except PlaywrightError as error:  # no menu or no navigation: the finding
                 return [f"{start}: cannot switch to '{goal.language}': {error}"]
             landed = page.url
             lang = page.evaluate("document.documentElement.lang")
@@ -544,12 +548,20 @@ def search_problems(
         page.wait_for_load_state("networkidle")
         # The search box is in the header on a wide screen (a small one shows an icon).
         page.click(".md-search__input")
+        meta = ".md-search-result__meta"
+        before = page.text_content(meta)
         page.keyboard.type(term, delay=20)  # key by key: Material searches on key events
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=10_000)
-        except Exception:  # noqa: BLE001 - no result is the finding
-            meta = page.text_content(".md-search-result__meta") or ""
-            return [f"{home}: searching for {term!r} finds nothing ({meta.strip()!r})"]
+        # Results, or the count line changing to "no matching documents".
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_function(
+                "([meta, before]) => document.querySelector('.md-search-result__item')"
+                " || document.querySelector(meta).textContent !== before",
+                arg=[meta, before],
+                timeout=10_000,
+            )
+        if not page.query_selector(".md-search-result__item"):
+            shown = (page.text_content(meta) or "").strip()
+            return [f"{home}: searching for {term!r} finds nothing ({shown!r})"]
         hrefs = page.eval_on_selector_all(
             ".md-search-result__item a", "(links) => links.map((a) => a.href)"
         )
@@ -583,3 +595,22 @@ def color_scheme_problems(context: BrowserContext, base_url: str, home: SitePage
         return []
     finally:
         page.close()
+
+
+def screenshot_page_problems(
+    visits: list[PageVisit], site_dir: Path
+) -> tuple[list[str], list[str]]:
+    """(problems, notes): a SCREENSHOT_PAGES page that is in docs/ must be in the site;
+    one that is not in docs/ yet is only noted."""
+    problems, notes = [], []
+    for source in SCREENSHOT_PAGES:
+        built = [visit for visit in visits if visit.page.source == source]
+        if not built:
+            notes.append(f"{source} is not in docs/ yet: no screenshot of it")
+        problems += [
+            f"{visit.page}: the page is in docs/ but not in {site_dir} (HTTP {visit.status}): "
+            "run nox -s docs again"
+            for visit in built
+            if visit.status != 200
+        ]
+    return problems, notes

@@ -77,9 +77,7 @@ def test_language_menu_leads_to_the_same_page_and_back(browser, base_url, pages)
 def test_choosing_a_framework_switches_every_tab_set_and_is_kept(browser, base_url, visits):
     problems = []
     for language in dict.fromkeys(visit.page.language for visit in visits):
-        tabbed = [
-            v.page for v in visits if v.page.language == language and v.tab_sets >= 2
-        ]
+        tabbed = [v.page for v in visits if v.page.language == language and v.tab_sets >= 2]
         if not tabbed:
             problems.append(f"no page in '{language}' has two or more tab sets to check")
             continue
@@ -114,15 +112,6 @@ def test_light_dark_toggle_changes_the_color_scheme(browser, base_url, pages):
 
 
 def test_screenshot_pages_are_built(site_dir, visits):
-    problems = []
-    for source in checks.SCREENSHOT_PAGES:
-        built = [visit for visit in visits if visit.page.source == source]
-        if not built:
-            NOTES.append(f"{source} is not in docs/ yet: no screenshot of it")
-        for visit in built:
-            if visit.status != 200:
-                problems.append(
-                    f"{visit.page}: the page exists in docs/ but not in {site_dir}: "
-                    "run nox -s docs again"
-                )
+    problems, notes = checks.screenshot_page_problems(visits, site_dir)
+    NOTES.extend(notes)
     _fail_on(problems)
