@@ -14,6 +14,10 @@ from tests.doc_examples import ALL_EXAMPLES
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
 
+# The browser checks need Playwright and a built site; `nox -s e2e` runs them in their own
+# virtualenv with `--confcutdir tests/browser`, which also keeps this file out of that run.
+collect_ignore = ["tests/browser"]
+
 _examples_by_place: Counter[str] = Counter()
 
 

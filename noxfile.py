@@ -25,6 +25,8 @@ SHARED_BIN = SHARED_ENV / "bin"
 SHARED_GROUP = "test"
 # MNIST's test split ships beside the checkout on the build machines (see README.md).
 DEFAULT_MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+# Debian's chromium package, which `nox -s e2e` drives (tests/browser/checks.py names it too).
+CHROMIUM = "/usr/bin/chromium"
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
@@ -105,6 +107,28 @@ def new(session: nox.Session) -> None:
 def i18n(session: nox.Session) -> None:
     """List the translated pages whose English original changed later in git history."""
     _run_shared(session, "python", "-m", "hooks.translation_status")
+
+
+@nox.session(python="3.11")
+def e2e(session: nox.Session) -> None:
+    """Check the built site (run docs first) in headless Chromium: pages, links, search, a11y."""
+    if not (ROOT / "site" / "index.html").is_file():
+        session.error("site/index.html is missing: run nox -s docs first")
+    if not Path(CHROMIUM).is_file():
+        session.error(f"{CHROMIUM} is missing: apt-get install chromium (see README.md)")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "e2e"))
+    # The tests in tests/browser/ only: --confcutdir keeps the root conftest.py (which
+    # needs the shared environment) out of this small one.
+    session.run(
+        "pytest",
+        "--confcutdir",
+        "tests/browser",
+        "tests/browser",
+        *session.posargs,
+        # Playwright must never fetch a browser of its own: it drives Debian's chromium.
+        env={"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"},
+    )
+    session.log(f"Screenshots: {ROOT / '.cache' / 'e2e' / 'screenshots'}")
 
 
 @nox.session

@@ -1,0 +1,212 @@
+"""The checks fail, naming the page, on a deliberately broken copy of the built site.
+
+Each breakage below is made on one page of a copy of site/, and the test of each check
+asserts that a problem starts with that page. The edits assert that the text they replace
+is there, so a theme update that makes a breakage a no-op fails here instead of passing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import checks
+
+FIGURE = "figure.png"  # copied from Material's favicon, then removed: a deleted image
+KEPT_FIGURE = "kept-figure.png"
+
+
+def _edit(path: Path, old: str, new: str, *, regex: bool = False) -> None:
+    html = path.read_text(encoding="utf-8")
+    edited = (
+        re.sub(old, new, html, count=1, flags=re.DOTALL) if regex else html.replace(old, new, 1)
+    )
+    assert edited != html, f"{path}: the text to break is not there any more: {old!r}"
+    path.write_text(edited, encoding="utf-8")
+
+
+def _inject(path: Path, html: str) -> None:
+    """Add HTML at the start of the page's article."""
+    _edit(path, '<article class="md-content__inner md-typeset">', f"\\g<0>{html}", regex=True)
+
+
+class Broken:
+    """A broken copy of site/, served, with the pages of the real site."""
+
+    def __init__(self, site: Path, base_url: str, pages: list[checks.SitePage]):
+        self.site, self.base_url = site, base_url
+        self.page = {(p.language, p.source): p for p in pages}
+
+    def file(self, language: str, source: str) -> Path:
+        return checks.built_file(self.site, self.page[language, source])
+
+
+def _tabbed_source(pages: list[checks.SitePage], site: Path) -> str:
+    for page in pages:
+        if checks.built_file(site, page).read_text(encoding="utf-8").count('"tabbed-set') >= 2:
+            return page.source
+    pytest.fail("no page of the site has two tab sets to break")
+
+
+@pytest.fixture(scope="module")
+def broken(site_dir, pages, tmp_path_factory):
+    site = tmp_path_factory.mktemp("broken") / "site"
+    shutil.copytree(site_dir, site)
+    copy = Broken(site, "", pages)
+    tabbed = _tabbed_source(pages, site)
+    en, es = checks.default_language(site), "es"
+    favicon = site / "assets" / "images" / "favicon.png"
+    shutil.copy(favicon, site / FIGURE)
+    shutil.copy(favicon, site / KEPT_FIGURE)
+
+    # Home pages: a link to a missing page and to a missing section; a console error.
+    _inject(copy.file(en, "index.md"), '<a href="no-such-page/">x</a><a href="#no-such-id">y</a>')
+    _inject(copy.file(es, "index.md"), '<script>console.error("broken on purpose")</script>')
+    # The Spanish search index loses its pages; the Spanish home page loses its toggle.
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index["docs"] = [doc for doc in index["docs"] if not doc["location"].startswith("es/")]
+    (site / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    _edit(
+        copy.file(es, "index.md"),
+        r'<form class="md-header__option" data-md-component="palette">.*?</form>',
+        "",
+        regex=True,
+    )
+    # The tabbed page: an image that was removed; its tabs unlinked (English), no copy
+    # buttons and a request to another host (Spanish).
+    _inject(copy.file(en, tabbed), f'<img src="/{FIGURE}" alt="A figure">')
+    (site / FIGURE).unlink()
+    _edit(copy.file(en, tabbed), '"content.tabs.link", ', "")
+    _edit(copy.file(es, tabbed), '"content.code.copy", ', "")
+    _inject(
+        copy.file(es, tabbed), '<link rel="stylesheet" href="https://fonts.example.invalid/a.css">'
+    )
+    # The contributing pages: an image without alt text, an image whose alt text was not
+    # translated, a button without a name (axe: critical); then the Spanish page goes.
+    kept = f'<img src="/{KEPT_FIGURE}" alt="The same words">'
+    _inject(
+        copy.file(en, "contributing.md"),
+        f'<img src="/{KEPT_FIGURE}" alt="">{kept}<button></button>',
+    )
+    _inject(copy.file(es, "contributing.md"), f'<img src="/{KEPT_FIGURE}" alt="Una figura">{kept}')
+    with checks.serve(site) as base_url:
+        copy.base_url = base_url
+        copy.en, copy.es, copy.tabbed = en, es, tabbed
+        yield copy
+
+
+@pytest.fixture(scope="module")
+def visit(browser, broken):
+    """Visit a page of the broken copy once (axe included), on demand."""
+    context = browser.new_context()
+    seen: dict[tuple[str, str], checks.PageVisit] = {}
+
+    def get(language: str, source: str) -> checks.PageVisit:
+        if (language, source) not in seen:
+            page = broken.page[language, source]
+            seen[language, source] = checks.visit_page(context, broken.base_url, page)
+        return seen[language, source]
+
+    yield get
+    context.close()
+
+
+def _names(problems: list[str], page: checks.SitePage, *words: str) -> None:
+    """Some problem starts with the page and contains every word."""
+    assert any(p.startswith(f"{page}:") and all(w in p for w in words) for p in problems), (
+        f"expected a problem on {page} mentioning {words}; got:\n" + "\n".join(problems)
+    )
+
+
+def test_a_removed_image_is_named(broken, visit):
+    found = visit(broken.en, broken.tabbed)
+    _names(checks.image_problems(found), found.page, FIGURE, "did not load")
+    _names(checks.load_problems(found), found.page, FIGURE, "404")
+
+
+def test_missing_and_untranslated_alt_text_are_named(broken, visit):
+    english, spanish = visit(broken.en, "contributing.md"), visit(broken.es, "contributing.md")
+    _names(checks.image_problems(english), english.page, "no alt text")
+    _names(checks.alt_language_problems(english, spanish), spanish.page, "The same words")
+
+
+def test_a_broken_link_and_anchor_are_named(broken, visit):
+    home = visit(broken.en, "index.md")
+    problems = checks.link_problems(broken.base_url, [home])
+    _names(problems, home.page, "/no-such-page/", "404")
+    _names(problems, home.page, "no-such-id")
+
+
+def test_a_page_missing_in_spanish_is_named(browser, broken):
+    missing = broken.page[broken.es, "contributing.md"]
+    english = broken.page[broken.en, "contributing.md"]
+    shutil.rmtree(checks.built_file(broken.site, missing).parent)
+    context = browser.new_context()
+    found = checks.visit_page(context, broken.base_url, missing, axe=False)
+    _names(checks.load_problems(found), missing, "HTTP 404")
+    switched = checks.language_switch_problems(context, broken.base_url, english, missing)
+    context.close()
+    _names(switched, english, "/es/contributing/")
+
+
+def test_a_console_error_is_named(broken, visit):
+    found = visit(broken.es, "index.md")
+    _names(checks.load_problems(found), found.page, "broken on purpose")
+
+
+def test_a_request_to_another_host_is_named(broken, visit):
+    found = visit(broken.es, broken.tabbed)
+    _names(checks.external_request_problems(found), found.page, "fonts.example.invalid")
+
+
+def test_a_code_block_without_copy_button_is_named(broken, visit):
+    found = visit(broken.es, broken.tabbed)
+    _names(checks.copy_button_problems(found), found.page, "without a copy button")
+
+
+def test_an_accessibility_violation_is_named(broken, visit):
+    found = visit(broken.en, "contributing.md")
+    _names(checks.accessibility_problems(found), found.page, "critical", "button-name")
+
+
+def test_unlinked_tabs_are_named(browser, broken):
+    page = broken.page[broken.en, broken.tabbed]
+    context = browser.new_context()
+    problems = checks.linked_tabs_problems(context, broken.base_url, page, page)
+    context.close()
+    _names(problems, page, checks.TAB_CHOICE, "still show another tab")
+
+
+def test_a_search_that_finds_nothing_is_named(browser, broken):
+    home, tabbed = broken.page[broken.es, "index.md"], broken.page[broken.es, broken.tabbed]
+    context = browser.new_context()
+    problems = checks.search_problems(context, broken.base_url, home, "gradientes", tabbed)
+    context.close()
+    _names(problems, home, "gradientes")
+
+
+def test_a_missing_color_toggle_is_named(browser, broken):
+    home = broken.page[broken.es, "index.md"]
+    context = browser.new_context()
+    problems = checks.color_scheme_problems(context, broken.base_url, home)
+    context.close()
+    _names(problems, home, "light/dark toggle")
+
+
+def test_a_screenshot_page_in_docs_but_not_in_the_site_is_named(broken, tmp_path, browser):
+    docs = tmp_path / "docs"
+    for language in (broken.en, broken.es):
+        (docs / language).mkdir(parents=True)
+        (docs / language / "index.md").write_text("# Home\n")
+        (docs / language / "mnist.md").write_text("# MNIST\n")
+    pages = [p for p in checks.site_pages(broken.site, docs) if p.source == "mnist.md"]
+    context = browser.new_context()
+    visits = [checks.visit_page(context, broken.base_url, page, axe=False) for page in pages]
+    context.close()
+    problems, _ = checks.screenshot_page_problems(visits, broken.site)
+    for page in pages:
+        _names(problems, page, "not in", "nox -s docs")
