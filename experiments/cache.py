@@ -18,7 +18,7 @@ CACHE_ENV = "SITE_CACHE_DIR"
 
 
 def cache_root() -> Path:
-    """``$SITE_CACHE_DIR`` if set (tests share one cache with copies of the project), else ``.cache/``."""
+    """``$SITE_CACHE_DIR`` if set (copies of the project share one cache), else ``.cache/``."""
     configured = os.environ.get(CACHE_ENV)
     return Path(configured).resolve() if configured else ROOT / ".cache"
 

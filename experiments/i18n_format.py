@@ -1,4 +1,7 @@
-"""Numbers as each language of the site writes them: 97.3% and 1,234 in English, 97,3 % and 1 234 in Spanish."""
+"""Numbers as each language of the site writes them.
+
+English: 97.3% and 1,234. Spanish: 97,3 % and 1 234 (decimal comma, space between thousands).
+"""
 
 from __future__ import annotations
 

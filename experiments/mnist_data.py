@@ -198,7 +198,9 @@ def locate(download: bool = True) -> MnistFiles:
         except OSError as error:
             raise _missing_error(searched, reason=f"the download failed: {error}") from error
     # A training split is used only as a pair; half of one is a mistake worth reporting.
-    if any(part in paths for part in TRAIN_PARTS) and not all(part in paths for part in TRAIN_PARTS):
+    if any(part in paths for part in TRAIN_PARTS) and not all(
+        part in paths for part in TRAIN_PARTS
+    ):
         present = [OFFICIAL_FILES[p][0] for p in TRAIN_PARTS if p in paths]
         raise MnistDataError(
             f"Only {present} of the training split was found: add its other file or remove it."
@@ -232,9 +234,11 @@ def download_official_files(
         if not target.is_file():
             print(f"[mnist] downloading {base}{name}", file=sys.stderr, flush=True)
             partial = target.with_suffix(".part")
-            with urllib.request.urlopen(base + name, timeout=DOWNLOAD_TIMEOUT_S) as response:
-                with partial.open("wb") as stream:
-                    shutil.copyfileobj(response, stream)
+            with (
+                urllib.request.urlopen(base + name, timeout=DOWNLOAD_TIMEOUT_S) as response,
+                partial.open("wb") as stream,
+            ):
+                shutil.copyfileobj(response, stream)
             try:
                 _check_md5(partial, part)
             except MnistDataError:
@@ -262,7 +266,7 @@ def load_splits(files: MnistFiles | None = None) -> MnistSplits:
         held_out, pool = shuffled[:HELD_OUT_TEST_IMAGES], shuffled[HELD_OUT_TEST_IMAGES:]
         pool_images, pool_labels = test_images, test_labels
         test_images, test_labels = test_images[held_out], test_labels[held_out]
-    n_val = int(round(len(pool) * VALIDATION_FRACTION))
+    n_val = round(len(pool) * VALIDATION_FRACTION)
     val, train = pool[:n_val], pool[n_val:]
     return MnistSplits(
         train_images=pool_images[train],

@@ -14,11 +14,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on build machines
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from experiments.cache import atomic_write_bytes, cache_root, file_digest, fingerprint  # noqa: E402
-from experiments.i18n_format import percent  # noqa: E402
+from experiments.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from experiments.i18n_format import percent
 
 LANGUAGES = ("en", "es")
 FIGURES = ("curves", "speed", "confusion", "article")
@@ -43,7 +43,9 @@ LABELS = {
         "predicted": "Predicted digit",
         "confusion_title": "Confusion matrices on the test images",
         "article_title": "The seed article's two setups, replayed on the same data",
-        "article_panel": "{framework}: {steps} SGD steps per epoch, batch {batch}, {size}x{size} input",
+        "article_panel": (
+            "{framework}: {steps} SGD steps per epoch, batch {batch}, {size}x{size} input"
+        ),
         "data": "Data: {description}.",
     },
     "es": {
@@ -61,7 +63,9 @@ LABELS = {
         "predicted": "Dígito predicho",
         "confusion_title": "Matrices de confusión con las imágenes de prueba",
         "article_title": "Las dos configuraciones del artículo original, con los mismos datos",
-        "article_panel": "{framework}: {steps} pasos de SGD por época, lote de {batch}, entrada de {size}x{size}",
+        "article_panel": (
+            "{framework}: {steps} pasos de SGD por época, lote de {batch}, entrada de {size}x{size}"
+        ),
         "data": "Datos: {description}.",
     },
 }
@@ -139,10 +143,13 @@ def _speed(runs: dict, language: str, path: Path) -> None:
     left.set_ylim(min(accuracies) - 0.05, 1.0)
     left.set_title(text["test_accuracy"])
     seconds = [float(np.median([e["seconds"] for e in r["history"]])) for r in runs.values()]
-    rates = [float(np.median([e["images_per_second"] for e in r["history"]])) for r in runs.values()]
+    rates = [
+        float(np.median([e["images_per_second"] for e in r["history"]])) for r in runs.values()
+    ]
     bars = right.bar(names, seconds, color=colours)
     right.bar_label(
-        bars, labels=[_thousands(text["images_per_second"].format(value=v), language) for v in rates]
+        bars,
+        labels=[_thousands(text["images_per_second"].format(value=v), language) for v in rates],
     )
     right.set_ylim(0, max(seconds) * 1.25)
     right.set_title(text["seconds_per_epoch"])
@@ -162,7 +169,9 @@ def _confusion(runs: dict, language: str, path: Path) -> None:
         for (row, column), count in np.ndenumerate(matrix):
             if count:
                 colour = "white" if count > threshold else "black"
-                axis.text(column, row, str(count), ha="center", va="center", fontsize=7, color=colour)
+                axis.text(
+                    column, row, str(count), ha="center", va="center", fontsize=7, color=colour
+                )
         axis.set_xticks(range(10))
         axis.set_yticks(range(10))
         axis.set_xlabel(text["predicted"])

@@ -134,7 +134,11 @@ def results_table(results: dict[str, dict], language: str) -> str:
             "total",
         )
     ]
-    return _table(header, rows) + "\n\n" + provenance(results["matched-torch"], results["matched-tf"], language)
+    return (
+        _table(header, rows)
+        + "\n\n"
+        + provenance(results["matched-torch"], results["matched-tf"], language)
+    )
 
 
 def article_table(results: dict[str, dict], language: str) -> str:
@@ -174,7 +178,11 @@ def article_table(results: dict[str, dict], language: str) -> str:
             "test_accuracy",
         )
     ]
-    return _table(header, rows) + "\n\n" + provenance(results["article-tf"], results["article-torch"], language)
+    return (
+        _table(header, rows)
+        + "\n\n"
+        + provenance(results["article-tf"], results["article-torch"], language)
+    )
 
 
 def provenance(first: dict, second: dict, language: str) -> str:
@@ -196,7 +204,9 @@ def article_numbers(results: dict[str, dict], language: str) -> dict[str, str]:
     return {
         "tf_steps": number(article_steps_per_epoch(tf), language),
         "torch_steps": number(article_steps_per_epoch(torch), language),
-        "step_ratio": number(article_steps_per_epoch(tf) / article_steps_per_epoch(torch), language),
+        "step_ratio": number(
+            article_steps_per_epoch(tf) / article_steps_per_epoch(torch), language
+        ),
     }
 
 

@@ -25,14 +25,21 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from experiments import machine
-from experiments.cache import ROOT, atomic_write_json, cache_root, file_digest, fingerprint, read_json
+from experiments.cache import (
+    ROOT,
+    atomic_write_json,
+    cache_root,
+    file_digest,
+    fingerprint,
+    read_json,
+)
 from experiments.mnist_data import MnistDataError, MnistSplits, load_splits, locate
 
 FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
@@ -106,15 +113,18 @@ def results_path(spec: RunSpec) -> Path:
     return results_dir() / f"{spec.name}.json"
 
 
-def cache_key(spec: RunSpec, data_md5s: dict[str, str], root: Path = ROOT) -> str:
-    return fingerprint(
-        {
-            "sources": {p: file_digest(root / p) for p in (*spec.sources, *RUNNER_SOURCES)},
-            "config": spec.config,
-            "data": data_md5s,
-            "versions": machine.versions(*LIBRARIES[spec.framework]),
-        }
-    )
+def cache_key(
+    spec: RunSpec, data_md5s: dict[str, str], root: Path = ROOT, limit: int | None = None
+) -> str:
+    parts = {
+        "sources": {p: file_digest(root / p) for p in (*spec.sources, *RUNNER_SOURCES)},
+        "config": spec.config,
+        "data": data_md5s,
+        "versions": machine.versions(*LIBRARIES[spec.framework]),
+    }
+    if limit:  # a shortened run must never pass for the full one
+        parts["limit"] = limit
+    return fingerprint(parts)
 
 
 # Training, inside the run's own process ----------------------------------------------------
@@ -233,7 +243,7 @@ def train_run(
             full=data.full,
             md5s=data.md5s,
         )
-    key = cache_key(spec, data.md5s)
+    key = cache_key(spec, data.md5s, limit=limit)
     started = time.perf_counter()
     total = spec.config["epochs"]
 
@@ -276,7 +286,7 @@ def train_run(
         "seconds": time.perf_counter() - started,
         "versions": machine.versions(*LIBRARIES[spec.framework]),
         "machine": machine.describe(),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     atomic_write_json(output, results)
     return results

@@ -68,7 +68,9 @@ def test_no_data_and_no_network_names_mnist_dir(isolated):
     assert "MNIST_DIR" in message and "is not set" in message and "download failed" in message
 
 
-def test_mnist_dir_is_used_first_and_the_test_split_alone_is_enough(isolated, official_dir, monkeypatch):
+def test_mnist_dir_is_used_first_and_the_test_split_alone_is_enough(
+    isolated, official_dir, monkeypatch
+):
     monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir))
     files = mnist_data.locate(download=False)
     assert not files.full
@@ -126,7 +128,9 @@ def test_download_checks_each_file_and_keeps_only_official_ones(mirror, official
     assert list(other_cache.iterdir()) == []
 
 
-def test_locate_downloads_into_the_cache_when_nothing_is_local(isolated, mirror, official_dir, monkeypatch):
+def test_locate_downloads_into_the_cache_when_nothing_is_local(
+    isolated, mirror, official_dir, monkeypatch
+):
     served, url = mirror
     for name in TEST_FILES:
         shutil.copy(official_dir / name, served / name)
@@ -149,4 +153,7 @@ def test_the_test_split_alone_is_split_deterministically(official_dir, monkeypat
     everything = mnist_data.read_idx(official_dir / TEST_FILES[0])
     assert sorted(map(bytes, together)) == sorted(map(bytes, everything))
     for language in ("en", "es"):
-        assert "seed 2026" in first.description[language] or "semilla 2026" in first.description[language]
+        assert (
+            "seed 2026" in first.description[language]
+            or "semilla 2026" in first.description[language]
+        )

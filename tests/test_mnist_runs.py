@@ -41,7 +41,9 @@ def test_matched_runs_use_the_same_settings():
 def project(tmp_path):
     """The files that cache keys read, in a copy that a test may edit."""
     for folder in ("snippets", "experiments"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     return tmp_path
 
 
@@ -105,12 +107,30 @@ def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeyp
 def test_a_nan_loss_stops_the_run_and_writes_nothing(run, tmp_path):
     output = tmp_path / "results.json"
     process = subprocess.run(
-        [sys.executable, "-m", "experiments.mnist_runs", "train", run, "--limit", "128",
-         "--set", "learning_rate=1e6", "--set", "epochs=2", "--output", str(output)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "experiments.mnist_runs",
+            "train",
+            run,
+            "--limit",
+            "128",
+            "--set",
+            "learning_rate=1e6",
+            "--set",
+            "epochs=2",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert process.returncode == 1, process.stderr[-2000:]
-    assert "loss is nan" in process.stderr or "loss is inf" in process.stderr, process.stderr[-2000:]
+    assert "loss is nan" in process.stderr or "loss is inf" in process.stderr, process.stderr[
+        -2000:
+    ]
     assert "Nothing was written and no plot was made" in process.stderr
     assert not output.exists()
 
@@ -118,9 +138,23 @@ def test_a_nan_loss_stops_the_run_and_writes_nothing(run, tmp_path):
 def test_a_short_real_run_writes_complete_results(tmp_path):
     output = tmp_path / "results.json"
     process = subprocess.run(
-        [sys.executable, "-m", "experiments.mnist_runs", "train", "matched-torch", "--limit", "96",
-         "--set", "epochs=2", "--output", str(output)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "experiments.mnist_runs",
+            "train",
+            "matched-torch",
+            "--limit",
+            "96",
+            "--set",
+            "epochs=2",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert process.returncode == 0, process.stderr[-2000:]
     assert "[mnist] PyTorch (matched): epoch 2/2" in process.stderr  # progress is printed

@@ -1,5 +1,7 @@
 """The matched MNIST CNN in Keras 3. Shown on docs/*/mnist.md next to model_torch.py.
 
+>>> import numpy as np
+
 # --8<-- [start:model-checks]
 >>> model = build_model()
 >>> model.count_params()  # the same count as PyTorch
@@ -11,8 +13,6 @@ TensorShape([8, 10])
 
 # --8<-- [end:model-checks]
 """
-
-import numpy as np
 
 # --8<-- [start:model]
 import keras
@@ -31,4 +31,6 @@ def build_model() -> keras.Sequential:
             layers.Dense(10),  # logits; the loss applies the softmax
         ]
     )
+
+
 # --8<-- [end:model]

@@ -1,5 +1,7 @@
 """The matched MNIST CNN in PyTorch. Shown on docs/*/mnist.md next to model_tf.py.
 
+>>> import torch
+
 # --8<-- [start:model-checks]
 >>> model = build_model()
 >>> sum(p.numel() for p in model.parameters())  # the same count as Keras
@@ -13,7 +15,6 @@ torch.Size([8, 10])
 """
 
 # --8<-- [start:model]
-import torch
 from torch import nn
 
 
@@ -36,4 +37,6 @@ def build_model() -> nn.Sequential:
             nn.init.xavier_uniform_(layer.weight)
             nn.init.zeros_(layer.bias)
     return model
+
+
 # --8<-- [end:model]

@@ -1,5 +1,7 @@
 """From MNIST's uint8 arrays to tf.data batches. Shown on docs/*/mnist.md next to pipeline_torch.py.
 
+>>> import numpy as np
+
 # --8<-- [start:pipeline-checks]
 >>> images = np.full((100, 28, 28), 255, dtype=np.uint8)
 >>> labels = np.arange(100) % 10
@@ -31,4 +33,6 @@ def make_batches(images, labels, batch_size, shuffle, seed=0):
         # A seeded shuffle over the whole set, reshuffled every epoch.
         batches = batches.shuffle(len(y), seed=seed)
     return batches.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
 # --8<-- [end:pipeline]

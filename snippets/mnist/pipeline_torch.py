@@ -1,5 +1,7 @@
 """From MNIST's uint8 arrays to PyTorch batches. Shown on docs/*/mnist.md next to pipeline_tf.py.
 
+>>> import numpy as np
+
 # --8<-- [start:pipeline-checks]
 >>> images = np.full((100, 28, 28), 255, dtype=np.uint8)
 >>> labels = np.arange(100) % 10
@@ -16,8 +18,6 @@ True
 # --8<-- [end:pipeline-checks]
 """
 
-import numpy as np
-
 # --8<-- [start:pipeline]
 import torch
 from torch.utils.data import DataLoader, TensorDataset
@@ -29,7 +29,8 @@ def make_batches(images, labels, batch_size, shuffle, seed=0):
     y = torch.from_numpy(labels).long()
     # A seeded generator makes the shuffling order reproducible.
     order = torch.Generator().manual_seed(seed)
-    return DataLoader(
-        TensorDataset(x, y), batch_size, shuffle=shuffle, generator=order
-    )
+    dataset = TensorDataset(x, y)
+    return DataLoader(dataset, batch_size, shuffle=shuffle, generator=order)
+
+
 # --8<-- [end:pipeline]

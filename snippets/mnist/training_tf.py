@@ -3,6 +3,10 @@
 The site's build calls these functions to train the model whose curves the page plots
 (see experiments/mnist_runs.py); the checks below run a few real steps on 256 images.
 
+>>> from experiments.mnist_data import load_splits
+>>> from snippets.mnist.model_tf import build_model
+>>> from snippets.mnist.pipeline_tf import make_batches
+
 # --8<-- [start:train-checks]
 >>> make_reproducible(seed=2026)
 >>> data = load_splits()  # real MNIST images, see the "Data" section
@@ -28,10 +32,6 @@ True
 # --8<-- [end:evaluate-checks]
 """
 
-from experiments.mnist_data import load_splits
-from snippets.mnist.model_tf import build_model
-from snippets.mnist.pipeline_tf import make_batches
-
 # --8<-- [start:reproducible]
 import time
 
@@ -44,12 +44,13 @@ def make_reproducible(seed):
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow seeds
     # Raise an error instead of silently using a non-deterministic kernel.
     tf.config.experimental.enable_op_determinism()
+
+
 # --8<-- [end:reproducible]
 
 
 # --8<-- [start:train]
-def train(model, train_batches, val_batches, epochs, learning_rate,
-          on_epoch=None):
+def train(model, batches, val_batches, epochs, learning_rate, on_epoch=None):
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
         # softmax + negative log-likelihood, on integer labels
@@ -57,9 +58,14 @@ def train(model, train_batches, val_batches, epochs, learning_rate,
         metrics=["accuracy"],
     )
     timer = EpochRecorder(on_epoch)
-    model.fit(train_batches, validation_data=val_batches, epochs=epochs,
-              callbacks=[timer], verbose=0,
-              shuffle=False)  # the tf.data pipeline already shuffles
+    model.fit(
+        batches,
+        validation_data=val_batches,
+        epochs=epochs,
+        callbacks=[timer],
+        verbose=0,
+        shuffle=False,  # the tf.data pipeline shuffles already
+    )
     return timer.history
 
 
@@ -77,17 +83,22 @@ class EpochRecorder(keras.callbacks.Callback):
         self.train_seconds = time.perf_counter() - self.start
 
     def on_epoch_end(self, epoch, logs=None):
-        self.history.append({
-            "epoch": epoch + 1,
-            "loss": logs["loss"],
-            "accuracy": logs["accuracy"],
-            "val_loss": logs["val_loss"],
-            "val_accuracy": logs["val_accuracy"],
-            "train_seconds": self.train_seconds,
-            "seconds": time.perf_counter() - self.start,  # validation included
-        })
+        self.history.append(
+            {
+                "epoch": epoch + 1,
+                "loss": logs["loss"],
+                "accuracy": logs["accuracy"],
+                "val_loss": logs["val_loss"],
+                "val_accuracy": logs["val_accuracy"],
+                "train_seconds": self.train_seconds,
+                # the whole epoch, validation included
+                "seconds": time.perf_counter() - self.start,
+            }
+        )
         if self.on_epoch:
             self.on_epoch(self.history[-1])
+
+
 # --8<-- [end:train]
 
 
@@ -95,4 +106,6 @@ class EpochRecorder(keras.callbacks.Callback):
 def predict_classes(model, batches):
     logits = model.predict(batches, verbose=0)
     return logits.argmax(axis=1).astype(np.int64)
+
+
 # --8<-- [end:evaluate]

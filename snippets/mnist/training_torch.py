@@ -3,6 +3,10 @@
 The site's build calls these functions to train the model whose curves the page plots
 (see experiments/mnist_runs.py); the checks below run a few real steps on 256 images.
 
+>>> from experiments.mnist_data import load_splits
+>>> from snippets.mnist.model_torch import build_model
+>>> from snippets.mnist.pipeline_torch import make_batches
+
 # --8<-- [start:train-checks]
 >>> make_reproducible(seed=2026)
 >>> data = load_splits()  # real MNIST images, see the "Data" section
@@ -28,10 +32,6 @@ True
 # --8<-- [end:evaluate-checks]
 """
 
-from experiments.mnist_data import load_splits
-from snippets.mnist.model_torch import build_model
-from snippets.mnist.pipeline_torch import make_batches
-
 # --8<-- [start:reproducible]
 import time
 
@@ -44,12 +44,13 @@ def make_reproducible(seed):
     torch.manual_seed(seed)  # weights, dropout, and the DataLoader's default
     # Raise an error instead of silently using a non-deterministic kernel.
     torch.use_deterministic_algorithms(True)
+
+
 # --8<-- [end:reproducible]
 
 
 # --8<-- [start:train]
-def train(model, train_batches, val_batches, epochs, learning_rate,
-          on_epoch=None):
+def train(model, batches, val_batches, epochs, learning_rate, on_epoch=None):
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
     loss_fn = nn.CrossEntropyLoss()  # softmax + negative log-likelihood
     history = []
@@ -57,7 +58,7 @@ def train(model, train_batches, val_batches, epochs, learning_rate,
         start = time.perf_counter()
         model.train()
         loss_sum = correct = seen = 0
-        for images, labels in train_batches:
+        for images, labels in batches:
             optimizer.zero_grad()  # gradients accumulate otherwise
             logits = model(images)
             loss = loss_fn(logits, labels)
@@ -68,15 +69,18 @@ def train(model, train_batches, val_batches, epochs, learning_rate,
             seen += len(labels)
         train_seconds = time.perf_counter() - start
         val_loss, val_accuracy = evaluate(model, val_batches, loss_fn)
-        history.append({
-            "epoch": epoch,
-            "loss": loss_sum / seen,
-            "accuracy": correct / seen,
-            "val_loss": val_loss,
-            "val_accuracy": val_accuracy,
-            "train_seconds": train_seconds,
-            "seconds": time.perf_counter() - start,  # validation included
-        })
+        history.append(
+            {
+                "epoch": epoch,
+                "loss": loss_sum / seen,
+                "accuracy": correct / seen,
+                "val_loss": val_loss,
+                "val_accuracy": val_accuracy,
+                "train_seconds": train_seconds,
+                # the whole epoch, validation included
+                "seconds": time.perf_counter() - start,
+            }
+        )
         if on_epoch:
             on_epoch(history[-1])
     return history
@@ -92,6 +96,8 @@ def evaluate(model, batches, loss_fn):
         correct += (logits.argmax(1) == labels).sum().item()
         seen += len(labels)
     return loss_sum / seen, correct / seen
+
+
 # --8<-- [end:train]
 
 
@@ -101,4 +107,6 @@ def predict_classes(model, batches):
     model.eval()
     predicted = [model(images).argmax(1) for images, _ in batches]
     return torch.cat(predicted).numpy().astype(np.int64)
+
+
 # --8<-- [end:evaluate]

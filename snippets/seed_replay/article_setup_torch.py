@@ -6,6 +6,8 @@ The article resized with torchvision's transforms; the torchvision wheel on PyPI
 for CUDA and does not load with the CPU build of torch used here, so the same resize
 (bilinear, antialiased) and normalisation are written with torch alone.
 
+>>> from experiments.mnist_data import load_splits
+
 # --8<-- [start:article-checks]
 >>> model = CNNModel()
 >>> sum(p.numel() for p in model.parameters())  # 320x smaller than Keras'
@@ -25,9 +27,6 @@ True
 # --8<-- [end:article-checks]
 """
 
-from experiments.mnist_data import load_splits
-from snippets.mnist.training_torch import predict_classes, train
-
 # --8<-- [start:article]
 import math
 
@@ -36,11 +35,12 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from snippets.mnist.training_torch import predict_classes, train
+
 
 def preprocess(images):
     # The article's Resize((8, 8)): each 28x28 digit shrunk to 8x8 pixels.
-    small = F.interpolate(images, size=(8, 8), mode="bilinear",
-                          antialias=True)
+    small = F.interpolate(images, size=(8, 8), mode="bilinear", antialias=True)
     return (small - 0.1307) / 0.3081  # the article's Normalize: MNIST's stats
 
 
@@ -66,17 +66,26 @@ def run_article_setup(images, labels, test_images, on_epoch=None):
     y = torch.from_numpy(labels).long()
     # The same 70/30 split that Keras' validation_split makes.
     split = math.ceil(len(y) * 0.7)
-    train_batches = DataLoader(TensorDataset(x[:split], y[:split]),
-                               batch_size=512)  # not shuffled, as written
-    val_batches = DataLoader(TensorDataset(x[split:], y[split:]),
-                             batch_size=512)
+    training = TensorDataset(x[:split], y[:split])
+    validation = TensorDataset(x[split:], y[split:])
+    # Batches of 512, not shuffled: as written in the article.
+    train_batches = DataLoader(training, batch_size=512)
+    val_batches = DataLoader(validation, batch_size=512)
     model = CNNModel()
     # SGD(lr=0.01) and CrossEntropyLoss, as in the article. The loss applies
     # log_softmax again, which changes nothing: it is idempotent.
-    history = train(model, train_batches, val_batches, epochs=5,
-                    learning_rate=0.01, on_epoch=on_epoch)
+    history = train(
+        model,
+        train_batches,
+        val_batches,
+        epochs=5,
+        learning_rate=0.01,
+        on_epoch=on_epoch,
+    )
     x_test = preprocess(torch.from_numpy(test_images).unsqueeze(1) / 255)
-    test_batches = DataLoader(TensorDataset(x_test, torch.zeros(len(x_test))),
-                              batch_size=512)
+    no_labels = torch.zeros(len(x_test))  # predict_classes ignores them
+    test_batches = DataLoader(TensorDataset(x_test, no_labels), batch_size=512)
     return history, predict_classes(model, test_batches)
+
+
 # --8<-- [end:article]
