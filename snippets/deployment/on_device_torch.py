@@ -25,5 +25,6 @@ from snippets.deployment.serving_export_torch import exported
 # ExecuTorch's to_edge() starts from the core ATen operator set, a small
 # set of operators that every ExecuTorch backend must implement.
 core_aten = exported.run_decompositions()
-operators = {node.target for node in core_aten.graph.nodes if node.op == "call_function"}
+calls = [node for node in core_aten.graph.nodes if node.op == "call_function"]
+operators = {node.target for node in calls}
 # --8<-- [end:on-device]

@@ -27,7 +27,8 @@ from snippets.deployment.small_model_torch import inputs, model  # shown above
 workdir = tempfile.TemporaryDirectory()
 example = (torch.from_numpy(inputs),)
 batch = torch.export.Dim("batch")  # any batch size, not only the example's
-exported = torch.export.export(model, example, dynamic_shapes={"features": {0: batch}})
+dynamic_shapes = {"features": {0: batch}}  # keyed by forward()'s argument
+exported = torch.export.export(model, example, dynamic_shapes=dynamic_shapes)
 program_file = f"{workdir.name}/classifier.pt2"
 torch.export.save(exported, program_file)
 

@@ -38,7 +38,10 @@ if not spec.shape.is_compatible_with(batch.shape):
     raise ValueError(f"{input_name} expects {spec.shape}, got {batch.shape}")
 
 # Columnar format: input name -> the whole batch as nested lists.
-body = {"signature_name": signature_name, "inputs": {input_name: batch.tolist()}}
+body = {
+    "signature_name": signature_name,
+    "inputs": {input_name: batch.tolist()},
+}
 # POST the JSON here; the version segment is optional (latest if omitted).
 url = "http://localhost:8501/v1/models/classifier/versions/1:predict"
 # --8<-- [end:request]

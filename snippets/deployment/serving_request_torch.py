@@ -32,8 +32,8 @@ exported = torch.export.load(program_file)
 # The program records each user input's name and an example of its
 # shape (the batch dimension symbolic) and dtype:
 (input_name,) = exported.graph_signature.user_inputs
-placeholder = next(node for node in exported.graph.nodes if node.name == input_name)
-expected = placeholder.meta["val"]
+nodes = {node.name: node for node in exported.graph.nodes}
+expected = nodes[input_name].meta["val"]
 batch = np.asarray(inputs, dtype=np.float32)
 if expected.dtype != torch.float32 or expected.shape[1:] != batch.shape[1:]:
     raise ValueError(f"{input_name} expects {expected}, got {batch.shape}")
