@@ -1,0 +1,1 @@
+"""Deployment: shown on docs/en/deployment.md and docs/es/deployment.md."""
