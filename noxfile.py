@@ -104,6 +104,12 @@ def new(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def train(session: nox.Session) -> None:
+    """Train the MNIST runs whose code, settings, data or versions changed (-- --force: all)."""
+    _run_shared(session, "python", "-m", "experiments.mnist_runs", *session.posargs)
+
+
+@nox.session(venv_backend="none")
 def i18n(session: nox.Session) -> None:
     """List the translated pages whose English original changed later in git history."""
     _run_shared(session, "python", "-m", "hooks.translation_status")

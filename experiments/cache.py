@@ -46,6 +46,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); results and figures are meant to be read.
+        os.chmod(temporary, 0o644)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

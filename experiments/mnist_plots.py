@@ -88,8 +88,19 @@ def _footer(fig, results: dict, language: str) -> None:
     fig.text(0.01, 0.01, LABELS[language]["data"].format(description=description), fontsize=8)
 
 
-def _save(fig, path: Path) -> None:
+def _localise(fig, language: str) -> None:
+    """Spanish tick labels use a decimal comma, as the Spanish tables do."""
+    if language != "es":
+        return
+    comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
+    for axis in fig.axes:
+        axis.yaxis.set_major_formatter(comma)
+
+
+def _save(fig, path: Path, language: str) -> None:
     from io import BytesIO
+
+    _localise(fig, language)
 
     buffer = BytesIO()
     # No timestamp in the file, so the same results give the same bytes.
@@ -129,7 +140,7 @@ def _curves(runs: dict, language: str, path: Path, title_key: str, panel_titles=
     fig.suptitle(text[title_key])
     _footer(fig, next(iter(runs.values())), language)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path)
+    _save(fig, path, language)
 
 
 def _speed(runs: dict, language: str, path: Path) -> None:
@@ -156,7 +167,7 @@ def _speed(runs: dict, language: str, path: Path) -> None:
     fig.suptitle(text["speed_title"])
     _footer(fig, next(iter(runs.values())), language)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    _save(fig, path)
+    _save(fig, path, language)
 
 
 def _confusion(runs: dict, language: str, path: Path) -> None:
@@ -181,7 +192,7 @@ def _confusion(runs: dict, language: str, path: Path) -> None:
     fig.suptitle(text["confusion_title"])
     _footer(fig, next(iter(runs.values())), language)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path)
+    _save(fig, path, language)
 
 
 ARTICLE_INPUT_SIZE = {"torch": 8, "tf": 28}
@@ -224,7 +235,7 @@ def _article(runs: dict, language: str, path: Path) -> None:
     fig.suptitle(text["article_title"])
     _footer(fig, next(iter(runs.values())), language)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path)
+    _save(fig, path, language)
 
 
 def plots_key(results: dict[str, dict]) -> str:

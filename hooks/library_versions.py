@@ -13,7 +13,9 @@ from importlib import metadata
 
 from mkdocs.exceptions import PluginError
 
-PLACEHOLDER = re.compile(r"\{\{\s*version:([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# Written inside backticks (`{{ version:torch }}`), a placeholder is shown as it is: that is
+# how the contributor guide documents it.
+PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*version:([A-Za-z_][A-Za-z0-9_]*)\s*\}\}(?!`)")
 
 
 @cache

@@ -31,7 +31,8 @@ from experiments.mnist_data import MnistDataError  # noqa: E402
 from experiments.mnist_plots import LANGUAGES, ensure_plots, figure_paths  # noqa: E402
 from experiments.mnist_runs import RunFailed, TrainingDiverged, ensure_results  # noqa: E402
 
-PLACEHOLDER = re.compile(r"\{\{\s*mnist:([a-z_]+)\s*\}\}")
+# Inside backticks (`{{ mnist:results }}`) a placeholder is shown as it is, as in the guide.
+PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*mnist:([a-z_]+)\s*\}\}(?!`)")
 DEFAULT_LANGUAGE = "en"
 
 _results: dict[str, dict] = {}
