@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from experiments.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from experiments.i18n_format import percent

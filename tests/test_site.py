@@ -75,3 +75,26 @@ def test_installed_version_reads_the_environment():
     assert installed_version("torch") == metadata.version("torch")
     with pytest.raises(PluginError, match="no installed package provides 'not_a_library'"):
         installed_version("not_a_library")
+
+
+@pytest.mark.parametrize("language", languages())
+def test_mnist_pages_show_generated_tables_and_their_language_figures(site, language):
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    for page in ("mnist.md", "seed_replay.md"):
+        html = _built(site, language, page)
+        assert "{{ mnist:" not in html, f"an unfilled MNIST placeholder on {language}/{page}"
+        assert "<table>" in html
+    figures = site / prefix / "generated" / "mnist"
+    for name in ("curves", "speed", "confusion", "article"):
+        figure = figures / f"{name}.png"
+        assert figure.is_file(), figure
+        assert figure.stat().st_size <= 150_000, f"{figure} is larger than 150 KB"
+    # Each language gets its own figure (translated labels) under the same page-relative name.
+    if language != DEFAULT_LANGUAGE:
+        english = site / "generated" / "mnist" / "curves.png"
+        assert (figures / "curves.png").read_bytes() != english.read_bytes()
+
+
+def test_placeholders_in_backticks_are_shown_as_written(site):
+    guide = _built(site, DEFAULT_LANGUAGE, "contributing.md")
+    assert "{{ version:torch }}" in guide and "{{ mnist:results }}" in guide
