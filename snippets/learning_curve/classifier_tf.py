@@ -23,6 +23,8 @@ array([151, 149, 180])
 10
 >>> epoch_losses[-1] < epoch_losses[0] / 2  # the loss went down
 True
+>>> model.optimizer.epsilon  # Adam's default epsilon: PyTorch uses 1e-08
+1e-07
 
 # --8<-- [end:train-checks]
 # --8<-- [start:evaluate-checks]

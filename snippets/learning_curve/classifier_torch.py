@@ -20,6 +20,8 @@ array([151, 149, 180])
 10
 >>> epoch_losses[-1] < epoch_losses[0] / 2  # the loss went down
 True
+>>> optimizer.defaults["eps"]  # Adam's default epsilon: Keras uses 1e-07
+1e-08
 
 # --8<-- [end:train-checks]
 # --8<-- [start:evaluate-checks]

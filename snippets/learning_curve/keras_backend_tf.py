@@ -10,12 +10,11 @@ module in a fresh Python process with ``KERAS_BACKEND=tensorflow`` set.
 ...     env={**os.environ, "KERAS_BACKEND": "tensorflow"},
 ...     capture_output=True, text=True, check=True,
 ... )
->>> print(run.stdout)
+>>> print(run.stdout, end="")
 backend: tensorflow
 first kernel: ResourceVariable of shape (2, 16)
 the kernel is a tf.Variable: True
 test accuracy above 0.8: True
-<BLANKLINE>
 
 # --8<-- [end:bridge-checks]
 """

@@ -10,12 +10,11 @@ module in a fresh Python process with ``KERAS_BACKEND=torch`` set.
 ...     env={**os.environ, "KERAS_BACKEND": "torch"},
 ...     capture_output=True, text=True, check=True,
 ... )
->>> print(run.stdout)
+>>> print(run.stdout, end="")
 backend: torch
 first kernel: Parameter of shape torch.Size([2, 16])
 the model is a torch.nn.Module: True
 test accuracy above 0.8: True
-<BLANKLINE>
 
 # --8<-- [end:bridge-checks]
 """
