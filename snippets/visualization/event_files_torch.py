@@ -28,8 +28,8 @@ from tensorboard.util.tensor_util import make_ndarray
 
 from snippets.visualization.train_logs_torch import run_folder  # written above
 
-# The loader behind TensorBoard's dashboards: it reads every event file of the
-# run folder and keeps each summary as a tensor, whoever wrote it.
+# TensorBoard's Python loader: it reads every event file of the run folder
+# and keeps each summary as a tensor, whoever wrote it.
 events = EventAccumulator(str(run_folder))
 events.Reload()
 loss_events = events.Tensors("epoch_loss")  # one TensorEvent per logged step
