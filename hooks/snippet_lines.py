@@ -1,0 +1,75 @@
+"""MkDocs hook: write the number of code lines of a snippet section where a page says so.
+
+``{{ lines:TOPIC/FILE.py:SECTION }}`` becomes the number of lines of that section that are
+neither blank nor comments, counted from the file in ``snippets/`` when the site is built.
+A page that compares how much code each framework needs therefore shows the count of the
+code it includes, and the count follows every edit of the snippet. A missing file or
+section fails the build with a message that names the page and the placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
+PLACEHOLDER = re.compile(r"\{\{\s*lines:(?P<file>[^\s:{}]+):(?P<section>[\w-]+)\s*\}\}")
+# The pymdownx.snippets section markers: `# --8<-- [start:NAME]` and `# --8<-- [end:NAME]`.
+MARKER = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
+
+
+def section_lines(text: str, section: str) -> list[str] | None:
+    """The lines between the start and end markers of `section`, or None if it is not marked.
+
+    Marker lines of other sections nested inside are left out, as pymdownx.snippets does.
+    """
+    inside, found, lines = False, False, []
+    for line in text.splitlines():
+        marker = MARKER.search(line)
+        if marker and marker["name"] == section:
+            if marker["kind"] == "start":
+                inside, found = True, True
+            elif inside:
+                return lines
+            continue
+        if inside and not marker:
+            lines.append(line)
+    return lines if found and not inside else None
+
+
+def count_code_lines(lines: list[str]) -> int:
+    """Lines that are neither blank nor a comment only."""
+    return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+def snippet_lines(file: str, section: str, base: Path = SNIPPETS_DIR) -> int:
+    """The number of code lines in section `section` of ``snippets/<file>``."""
+    path = base / file
+    if not path.is_file():
+        raise PluginError(
+            f"{{{{ lines:{file}:{section} }}}}: snippets/{file} does not exist; give the path "
+            "under snippets/, as in the page's --8<-- includes."
+        )
+    lines = section_lines(path.read_text(encoding="utf-8"), section)
+    if lines is None:
+        raise PluginError(
+            f"{{{{ lines:{file}:{section} }}}}: snippets/{file} has no complete section "
+            f"'{section}'; mark it with '# --8<-- [start:{section}]' and "
+            f"'# --8<-- [end:{section}]', or fix the name."
+        )
+    return count_code_lines(lines)
+
+
+def replace_placeholders(markdown: str, base: Path = SNIPPETS_DIR) -> str:
+    return PLACEHOLDER.sub(
+        lambda match: str(snippet_lines(match["file"], match["section"], base)), markdown
+    )
+
+
+def on_page_markdown(markdown: str, page, **_) -> str:
+    try:
+        return replace_placeholders(markdown)
+    except PluginError as error:
+        raise PluginError(f"{page.file.src_path}: {error}") from None

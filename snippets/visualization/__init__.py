@@ -1,0 +1,1 @@
+"""Visualization: shown on docs/en/visualization.md and docs/es/visualization.md."""
