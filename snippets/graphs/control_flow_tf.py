@@ -58,19 +58,22 @@ class Gate(tf.Module):
 model = Gate()
 inputs = [tf.constant(FIRST), tf.constant(SECOND)]
 outputs = [model(x) for x in inputs]
-branches = ["tanh" if tf.reduce_sum(model.linear(x)) > 0 else "sigmoid" for x in inputs]
+sums = [float(tf.reduce_sum(model.linear(x))) for x in inputs]
+branches = ["tanh" if total > 0 else "sigmoid" for total in sums]
 # --8<-- [end:branch]
 
 # --8<-- [start:export-branch]
 # The graph for any batch size, ready to save; it already holds both branches.
-any_batch = model.__call__.get_concrete_function(tf.TensorSpec(shape=[None, 3], dtype=tf.float32))
+any_batch_spec = tf.TensorSpec(shape=[None, 3], dtype=tf.float32)
+any_batch = model.__call__.get_concrete_function(any_batch_spec)
 
 
 # What AutoGraph wrote for us, spelled out with tf.cond:
 @tf.function
 def explicit(x):
     h = model.linear(x)
-    return tf.cond(tf.reduce_sum(h) > 0, lambda: tf.tanh(h), lambda: tf.sigmoid(h))
+    positive = tf.reduce_sum(h) > 0
+    return tf.cond(positive, lambda: tf.tanh(h), lambda: tf.sigmoid(h))
 
 
 # --8<-- [end:export-branch]

@@ -57,7 +57,8 @@ class Gate(torch.nn.Module):
 model = Gate()
 inputs = [torch.tensor(FIRST), torch.tensor(SECOND)]
 outputs = [model(x) for x in inputs]
-branches = ["tanh" if model.linear(x).sum() > 0 else "sigmoid" for x in inputs]
+sums = [model.linear(x).sum().item() for x in inputs]
+branches = ["tanh" if total > 0 else "sigmoid" for total in sums]
 # --8<-- [end:branch]
 
 

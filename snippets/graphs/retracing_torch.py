@@ -36,7 +36,7 @@ def recording_backend(graphs):
 
     def backend(graph_module, example_inputs):
         graphs.append(graph_module)
-        return graph_module.forward  # run the graph as it is: no code generation
+        return graph_module.forward  # run it as it is: no code generation
 
     return backend
 

@@ -40,9 +40,8 @@ model = keras.Sequential(
 example = tf.random.normal([3, 4])
 # Trace the model once for this input signature: a concrete function.
 concrete = tf.function(model).get_concrete_function(example)
-operations = [
-    op.type for op in concrete.graph.get_operations() if op.type in {"MatMul", "BiasAdd", "Relu"}
-]
+kinds = [op.type for op in concrete.graph.get_operations()]
+operations = [k for k in kinds if k in {"MatMul", "BiasAdd", "Relu"}]
 # --8<-- [end:export]
 
 
@@ -55,6 +54,6 @@ def shift(x):
     return y + 1
 
 
-results = [shift(tf.ones(3)).numpy().tolist(), shift(-tf.ones(3)).numpy().tolist()]
+results = [shift(x).numpy().tolist() for x in (tf.ones(3), -tf.ones(3))]
 shift_graph = shift.get_concrete_function(tf.ones(3)).graph
 # --8<-- [end:graph-breaks]

@@ -43,7 +43,8 @@ torch.manual_seed(0)
 model = TwoLayers()
 example = torch.randn(3, 4)
 program = torch.export.export(model, (example,))  # traced ahead of time
-operations = [str(node.target) for node in program.graph.nodes if node.op == "call_function"]
+nodes = program.graph.nodes
+operations = [str(n.target) for n in nodes if n.op == "call_function"]
 # --8<-- [end:export]
 
 # --8<-- [start:graph-breaks]
@@ -63,5 +64,5 @@ def shift(x):
     return y + 1
 
 
-results = [shift(torch.ones(3)).tolist(), shift(-torch.ones(3)).tolist()]
+results = [shift(x).tolist() for x in (torch.ones(3), -torch.ones(3))]
 # --8<-- [end:graph-breaks]
