@@ -37,12 +37,13 @@ def configure():
     # Logical devices: here the CPU is split in two. On a GPU,
     # LogicalDeviceConfiguration(memory_limit=1024) caps it at 1 GiB instead.
     cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    two_devices = [tf.config.LogicalDeviceConfiguration()] * 2
+    tf.config.set_logical_device_configuration(cpu, two_devices)
 
 
 if __name__ == "__main__":
     configure()
     gpus = tf.config.list_physical_devices("GPU")
-    print([tf.config.experimental.get_memory_growth(gpu) for gpu in gpus])
+    print([tf.config.experimental.get_memory_growth(g) for g in gpus])
     print([device.name for device in tf.config.list_logical_devices("CPU")])
 # --8<-- [end:memory]

@@ -22,7 +22,7 @@ import torch
 
 
 def configure(fraction=0.5):
-    """Cap this process at a share of each GPU; allowed at any time."""
+    """Cap this process at a share of each GPU."""
     for index in range(torch.cuda.device_count()):  # 0 without CUDA
         # Beyond the cap, the caching allocator raises an out-of-memory error.
         torch.cuda.set_per_process_memory_fraction(fraction, index)
