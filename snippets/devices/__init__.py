@@ -1,0 +1,1 @@
+"""Device management: shown on docs/en/devices.md and docs/es/devices.md."""

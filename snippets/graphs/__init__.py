@@ -1,0 +1,1 @@
+"""Graph generation: shown on docs/en/graphs.md and docs/es/graphs.md."""
