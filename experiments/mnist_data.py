@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments.cache import cache_root, file_digest
+from experiments.i18n_format import number
 
 ENV_VAR = "MNIST_DIR"
 # The mirror torchvision downloads from; the original site (yann.lecun.com) now often
@@ -128,9 +129,8 @@ class MnistSplits:
         }
 
 
-def _es(number: int) -> str:
-    """Spanish digit grouping: a space between thousands (RAE, ISO 80000)."""
-    return f"{number:,}".replace(",", "\u00a0")
+def _es(count: int) -> str:
+    return number(count, "es")
 
 
 def read_idx(path: Path) -> np.ndarray:

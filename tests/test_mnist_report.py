@@ -81,4 +81,5 @@ def test_tables_write_numbers_as_each_language_does(results):
 def test_number_formats():
     assert number(1234567.891, "en", 2) == "1,234,567.89"
     assert number(1234567.891, "es", 2) == "1\u00a0234\u00a0567,89"
+    assert number(6400, "es") == "6400" and number(12000, "es") == "12\u00a0000"
     assert percent(0.9731, "en") == "97.3%" and percent(0.9731, "es") == "97,3\u00a0%"
