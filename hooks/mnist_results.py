@@ -27,6 +27,8 @@ if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
 
 from experiments import mnist_report  # noqa: E402
+from experiments.cache import cache_root, file_digest, fingerprint  # noqa: E402
+from experiments.machine import versions  # noqa: E402
 from experiments.mnist_data import MnistDataError  # noqa: E402
 from experiments.mnist_plots import LANGUAGES, ensure_plots, figure_paths  # noqa: E402
 from experiments.mnist_runs import RunFailed, TrainingDiverged, ensure_results  # noqa: E402
@@ -39,7 +41,34 @@ _results: dict[str, dict] = {}
 _timings: list[str] = []
 
 
+def _key_notebook_cache(config) -> None:
+    """Key mkdocs-jupyter's cache to the code the notebooks import, and keep one per language.
+
+    Its own key covers a notebook's source alone; a notebook that calls the MNIST snippets
+    must run again when they (or the libraries) change. And at the end of each build it
+    deletes the entries that build did not use: the English build would delete the Spanish
+    notebooks' entries and the other way round, so each language gets its own folder.
+    """
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    i18n = config.plugins.get("i18n")
+    if jupyter is not None:
+        inputs = sorted(
+            path
+            for folder in ("snippets/mnist", "experiments")
+            for path in (Path(PROJECT_ROOT) / folder).glob("*.py")
+        )
+        key = fingerprint(
+            {
+                "code": {path.name: file_digest(path) for path in inputs},
+                "versions": versions("torch", "tensorflow", "keras", "numpy", "matplotlib"),
+            }
+        )
+        language = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+        jupyter.config["cache_dir"] = str(cache_root() / "notebooks" / key[:16] / language)
+
+
 def on_pre_build(config, **_) -> None:
+    _key_notebook_cache(config)
     started = time.perf_counter()
     try:
         statuses = ensure_results()

@@ -86,6 +86,8 @@ PAGE_EXAMPLES = Sybil(
     parsers=[PageCodeBlockParser()],
     path=str(DOCS_DIR),
     patterns=["*.md"],
+    # Notebooks run when the site is built (mkdocs-jupyter, allow_errors: false).
+    excludes=["*/notebooks/*"],
     name="pages",
 )
 
