@@ -73,6 +73,9 @@ class PageCodeBlockParser:
                 yield region
 
 
+# docs/<language>/notebooks/*.md are Jupyter notebooks that the site's build executes.
+NOTEBOOKS = "*/notebooks/*"
+
 SNIPPET_EXAMPLES = Sybil(
     parsers=[DocTestParser(optionflags=OPTIONFLAGS)],
     # Absolute paths: Sybil matches files against this path without resolving "..".
@@ -87,7 +90,7 @@ PAGE_EXAMPLES = Sybil(
     path=str(DOCS_DIR),
     patterns=["*.md"],
     # Notebooks run when the site is built (mkdocs-jupyter, allow_errors: false).
-    excludes=["*/notebooks/*"],
+    excludes=[NOTEBOOKS],
     name="pages",
 )
 

@@ -10,7 +10,13 @@ import pytest
 from sybil.example import SybilFailure
 
 from tests.contributor_copy import copy_project, run_pytest
-from tests.doc_examples import GUIDE_EXAMPLES, PAGE_EXAMPLES, SNIPPET_EXAMPLES, is_include_only
+from tests.doc_examples import (
+    GUIDE_EXAMPLES,
+    NOTEBOOKS,
+    PAGE_EXAMPLES,
+    SNIPPET_EXAMPLES,
+    is_include_only,
+)
 from tools.layout import CONTRIBUTING, DOCS_DIR, ROOT, relative, snippet_files
 
 PAGE = """\
@@ -72,6 +78,8 @@ def test_pytest_collects_every_example():
     for snippet in snippet_files():
         expected[relative(snippet)] = len(list(SNIPPET_EXAMPLES.parse(snippet)))
     for page in sorted(DOCS_DIR.rglob("*.md")):
+        if page.relative_to(DOCS_DIR).match(NOTEBOOKS):
+            continue  # executed by the site's build, not by pytest
         if count := len(list(PAGE_EXAMPLES.parse(page))):
             expected[relative(page)] = count
     expected[relative(CONTRIBUTING)] = len(list(GUIDE_EXAMPLES.parse(CONTRIBUTING)))

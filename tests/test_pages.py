@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tools.layout import (
@@ -136,4 +138,32 @@ def test_navigation_lists_every_page_with_translated_titles():
         assert not untranslated, (
             f"mkdocs.yml: the i18n language '{lang['locale']}' needs nav_translations for "
             f"{untranslated}"
+        )
+
+
+STRUCTURE = {
+    "headings": r"^#{1,6} ",
+    "admonitions": r"^ *(?:!!!|\?\?\?\+?) ",
+    "table rows": r"^ *\|.*\| *$",
+    "tab labels": r'^ *=== "',
+    "generated values": r"(?<!`)\{\{ *[a-z]+:[^}]*\}\}(?!`)",
+}
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_translation_has_the_same_structure(page: str, language: str):
+    """Same headings, admonitions, tables, tabs and generated values as the original."""
+    if page not in pages(language) or page not in pages(DEFAULT):
+        pytest.skip("the missing page is reported by test_page_exists_in_every_language")
+    original, translated = _text(DEFAULT, page), _text(language, page)
+    # Code fences are not structure: a guide may show Markdown inside them.
+    fence = re.compile(r"^( *)(`{3,}|~{3,}).*?^\1\2 *$", re.MULTILINE | re.DOTALL)
+    original, translated = fence.sub("", original), fence.sub("", translated)
+    for kind, pattern in STRUCTURE.items():
+        count = re.compile(pattern, re.MULTILINE)
+        expected, found = len(count.findall(original)), len(count.findall(translated))
+        assert expected == found, (
+            f"docs/{language}/{page} has {found} {kind} where docs/{DEFAULT}/{page} has "
+            f"{expected}: translate every part of the page, and nothing more."
         )
