@@ -14,6 +14,7 @@ from experiments.mnist_plots import ARTICLE_INPUT_SIZE, NAMES, article_steps_per
 TEXT = {
     "en": {
         "framework": "Framework",
+        "measure": "Measure",
         "test_accuracy": "Test accuracy",
         "val_accuracy": "Final validation accuracy",
         "train_loss": "Final training loss",
@@ -42,6 +43,7 @@ TEXT = {
     },
     "es": {
         "framework": "Framework",
+        "measure": "Medida",
         "test_accuracy": "Exactitud en prueba",
         "val_accuracy": "Exactitud final en validación",
         "train_loss": "Pérdida final en entrenamiento",
@@ -103,86 +105,52 @@ def _median(history: list[dict], key: str) -> float:
     return statistics.median(record[key] for record in history)
 
 
+def _transposed(text: dict, frameworks: list[str], rows: dict[str, list[str]]) -> str:
+    """One row per measure and one column per framework: narrow enough not to scroll."""
+    header = [text["measure"], *(NAMES[f] for f in frameworks)]
+    return _table(header, [[text[key], *values] for key, values in rows.items()])
+
+
 def results_table(results: dict[str, dict], language: str) -> str:
     text = TEXT[language]
-    rows = []
-    for framework in ("torch", "tf"):
-        run = results[f"matched-{framework}"]
-        last = run["history"][-1]
-        rows.append(
-            [
-                NAMES[framework],
-                percent(run["test"]["accuracy"], language, 2),
-                percent(last["val_accuracy"], language, 2),
-                number(last["loss"], language, 4),
-                number(last["val_loss"], language, 4),
-                seconds(_median(run["history"], "seconds"), language),
-                number(_median(run["history"], "images_per_second"), language),
-                seconds(sum(r["seconds"] for r in run["history"]), language, 0),
-            ]
-        )
-    header = [
-        text[key]
-        for key in (
-            "framework",
-            "test_accuracy",
-            "val_accuracy",
-            "train_loss",
-            "val_loss",
-            "epoch_seconds",
-            "images_per_second",
-            "total",
-        )
-    ]
-    return (
-        _table(header, rows)
-        + "\n\n"
-        + provenance(results["matched-torch"], results["matched-tf"], language)
-    )
+    frameworks = ["torch", "tf"]
+    runs = [results[f"matched-{framework}"] for framework in frameworks]
+    lasts = [run["history"][-1] for run in runs]
+    rows = {
+        "test_accuracy": [percent(run["test"]["accuracy"], language, 2) for run in runs],
+        "val_accuracy": [percent(last["val_accuracy"], language, 2) for last in lasts],
+        "train_loss": [number(last["loss"], language, 4) for last in lasts],
+        "val_loss": [number(last["val_loss"], language, 4) for last in lasts],
+        "epoch_seconds": [seconds(_median(run["history"], "seconds"), language) for run in runs],
+        "images_per_second": [
+            number(_median(run["history"], "images_per_second"), language) for run in runs
+        ],
+        "total": [seconds(sum(r["seconds"] for r in run["history"]), language, 0) for run in runs],
+    }
+    return _transposed(text, frameworks, rows) + "\n\n" + provenance(*runs, language)
 
 
 def article_table(results: dict[str, dict], language: str) -> str:
     text = TEXT[language]
-    rows = []
-    for framework in ("tf", "torch"):
-        run = results[f"article-{framework}"]
-        last = run["history"][-1]
-        steps = article_steps_per_epoch(run)
-        size = ARTICLE_INPUT_SIZE[framework]
-        rows.append(
-            [
-                NAMES[framework],
-                f"{size}x{size}",
-                number(ARTICLE_PARAMETERS[framework], language),
-                str(run["config"]["batch_size"]),
-                number(steps, language),
-                number(steps * run["config"]["epochs"], language),
-                number(last["loss"], language, 4),
-                number(last["val_loss"], language, 4),
-                percent(last["val_accuracy"], language, 2),
-                percent(run["test"]["accuracy"], language, 2),
-            ]
-        )
-    header = [
-        text[key]
-        for key in (
-            "framework",
-            "input",
-            "parameters",
-            "batch_size",
-            "steps",
-            "all_steps",
-            "train_loss",
-            "val_loss",
-            "val_accuracy",
-            "test_accuracy",
-        )
-    ]
-    return (
-        _table(header, rows)
-        + "\n\n"
-        + provenance(results["article-tf"], results["article-torch"], language)
-    )
+    frameworks = ["tf", "torch"]
+    runs = [results[f"article-{framework}"] for framework in frameworks]
+    lasts = [run["history"][-1] for run in runs]
+    steps = [article_steps_per_epoch(run) for run in runs]
+    rows = {
+        "input": [f"{ARTICLE_INPUT_SIZE[f]}x{ARTICLE_INPUT_SIZE[f]}" for f in frameworks],
+        "parameters": [number(ARTICLE_PARAMETERS[f], language) for f in frameworks],
+        "batch_size": [str(run["config"]["batch_size"]) for run in runs],
+        "steps": [number(n, language) for n in steps],
+        "all_steps": [
+            number(n * run["config"]["epochs"], language)
+            for n, run in zip(steps, runs, strict=True)
+        ],
+        "train_loss": [number(last["loss"], language, 4) for last in lasts],
+        "val_loss": [number(last["val_loss"], language, 4) for last in lasts],
+        "val_accuracy": [percent(last["val_accuracy"], language, 2) for last in lasts],
+        "test_accuracy": [percent(run["test"]["accuracy"], language, 2) for run in runs],
+    }
+    return _transposed(text, frameworks, rows) + "\n\n" + provenance(*runs, language)
 
 
 def provenance(first: dict, second: dict, language: str) -> str:

@@ -68,13 +68,17 @@ def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path,
 def test_tables_write_numbers_as_each_language_does(results):
     english = mnist_report.results_table(results, "en")
     spanish = mnist_report.results_table(results, "es")
-    assert "| PyTorch | 87.50% |" in english
-    assert "| PyTorch | 87,50\u00a0% |" in spanish
+    assert "| Measure | PyTorch | TensorFlow |" in english
+    assert "| Test accuracy | 87.50% | 87.50% |" in english
+    assert "| Exactitud en prueba | 87,50\u00a0% | 87,50\u00a0% |" in spanish
     assert "Test CPU (2 logical cores, 24.0 GiB" in english
     assert "Test CPU (2 núcleos lógicos, 24,0 GiB" in spanish
     article = mnist_report.article_table(results, "en")
-    assert "| TensorFlow | 28x28 | 9,467,274 | 32 | 175 | 525 |" in article
-    assert "| PyTorch | 8x8 | 29,066 | 512 | 11 | 33 |" in article
+    assert "| Measure | TensorFlow | PyTorch |" in article
+    assert "| Input size | 28x28 | 8x8 |" in article
+    assert "| Parameters | 9,467,274 | 29,066 |" in article
+    assert "| SGD steps per epoch | 175 | 11 |" in article
+    assert "| SGD steps in all | 525 | 33 |" in article
     assert mnist_report.article_numbers(results, "es")["step_ratio"] == "16"
 
 
