@@ -17,6 +17,7 @@ the process that builds the site never holds a model in memory.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import subprocess
@@ -145,17 +146,23 @@ def _check_finite(spec: RunSpec, report: Callable[[dict], None]) -> Callable[[di
     return on_epoch
 
 
-def _train_matched_torch(spec, data: MnistSplits, on_epoch):
-    from snippets.mnist import model_torch, pipeline_torch, training_torch
+def _snippet(topic: str, name: str, framework: str):
+    """A snippet module, imported only inside the run's own process."""
+    return importlib.import_module(f"snippets.{topic}.{name}_{framework}")
 
+
+def _train_matched(spec: RunSpec, data: MnistSplits, on_epoch):
+    model_code, pipeline, training = (
+        _snippet("mnist", name, spec.framework) for name in ("model", "pipeline", "training")
+    )
     cfg = spec.config
-    training_torch.make_reproducible(cfg["seed"])
-    model = model_torch.build_model()
+    training.make_reproducible(cfg["seed"])
+    model = model_code.build_model()
 
     def batches(images, labels, shuffle):
-        return pipeline_torch.make_batches(images, labels, cfg["batch_size"], shuffle, cfg["seed"])
+        return pipeline.make_batches(images, labels, cfg["batch_size"], shuffle, cfg["seed"])
 
-    history = training_torch.train(
+    history = training.train(
         model,
         batches(data.train_images, data.train_labels, True),
         batches(data.val_images, data.val_labels, False),
@@ -164,61 +171,19 @@ def _train_matched_torch(spec, data: MnistSplits, on_epoch):
         on_epoch,
     )
     test = batches(data.test_images, data.test_labels, False)
-    return history, training_torch.predict_classes(model, test), len(data.train_labels)
+    return history, training.predict_classes(model, test), len(data.train_labels)
 
 
-def _train_matched_tf(spec, data: MnistSplits, on_epoch):
-    from snippets.mnist import model_tf, pipeline_tf, training_tf
-
-    cfg = spec.config
-    training_tf.make_reproducible(cfg["seed"])
-    model = model_tf.build_model()
-
-    def batches(images, labels, shuffle):
-        return pipeline_tf.make_batches(images, labels, cfg["batch_size"], shuffle, cfg["seed"])
-
-    history = training_tf.train(
-        model,
-        batches(data.train_images, data.train_labels, True),
-        batches(data.val_images, data.val_labels, False),
-        cfg["epochs"],
-        cfg["learning_rate"],
-        on_epoch,
-    )
-    test = batches(data.test_images, data.test_labels, False)
-    return history, training_tf.predict_classes(model, test), len(data.train_labels)
-
-
-def _article_pool(data: MnistSplits) -> tuple[np.ndarray, np.ndarray]:
-    """The article trains on one array and lets Keras hold out its last 30% for validation."""
-    return (
-        np.concatenate([data.train_images, data.val_images]),
-        np.concatenate([data.train_labels, data.val_labels]),
-    )
-
-
-def _train_article_torch(spec, data: MnistSplits, on_epoch):
-    from snippets.seed_replay import article_setup_torch as article
-
-    images, labels = _article_pool(data)
+def _train_article(spec: RunSpec, data: MnistSplits, on_epoch):
+    article = _snippet("seed_replay", "article_setup", spec.framework)
+    # The article trains on one array and lets Keras hold out its last 30% for validation.
+    images = np.concatenate([data.train_images, data.val_images])
+    labels = np.concatenate([data.train_labels, data.val_labels])
     history, predicted = article.run_article_setup(images, labels, data.test_images, on_epoch)
     return history, predicted, math.ceil(len(labels) * (1 - ARTICLE["validation_split"]))
 
 
-def _train_article_tf(spec, data: MnistSplits, on_epoch):
-    from snippets.seed_replay import article_setup_tf as article
-
-    images, labels = _article_pool(data)
-    history, predicted = article.run_article_setup(images, labels, data.test_images, on_epoch)
-    return history, predicted, math.ceil(len(labels) * (1 - ARTICLE["validation_split"]))
-
-
-TRAINERS = {
-    "matched-torch": _train_matched_torch,
-    "matched-tf": _train_matched_tf,
-    "article-torch": _train_article_torch,
-    "article-tf": _train_article_tf,
-}
+TRAINERS = {"matched": _train_matched, "article": _train_article}
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> list[list[int]]:
@@ -256,7 +221,9 @@ def train_run(
             flush=True,
         )
 
-    history, predicted, n_trained = TRAINERS[spec.name](spec, data, _check_finite(spec, report))
+    history, predicted, n_trained = TRAINERS[spec.experiment](
+        spec, data, _check_finite(spec, report)
+    )
     test_labels = data.test_labels
     for record in history:
         record["images_per_second"] = n_trained / record["train_seconds"]

@@ -103,59 +103,29 @@ def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeyp
     assert mnist_runs.ensure_results() and trained == ["matched-torch"]  # second build: nothing
 
 
+def _train(run: str, output, *options: str) -> subprocess.CompletedProcess[str]:
+    """One run in its own process, as the build starts it, on few images and epochs."""
+    command = [sys.executable, "-m", "experiments.mnist_runs", "train", run, *options]
+    return subprocess.run(
+        [*command, "--output", str(output)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
 @pytest.mark.parametrize("run", ["matched-torch", "matched-tf"])
 def test_a_nan_loss_stops_the_run_and_writes_nothing(run, tmp_path):
     output = tmp_path / "results.json"
-    process = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "experiments.mnist_runs",
-            "train",
-            run,
-            "--limit",
-            "128",
-            "--set",
-            "learning_rate=1e6",
-            "--set",
-            "epochs=2",
-            "--output",
-            str(output),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert process.returncode == 1, process.stderr[-2000:]
-    assert "loss is nan" in process.stderr or "loss is inf" in process.stderr, process.stderr[
-        -2000:
-    ]
-    assert "Nothing was written and no plot was made" in process.stderr
+    settings = ["--limit", "128", "--set", "learning_rate=1e6", "--set", "epochs=2"]
+    process = _train(run, output, *settings)
+    log = process.stderr
+    assert process.returncode == 1, log[-2000:]
+    assert "loss is nan" in log or "loss is inf" in log, log[-2000:]
+    assert "Nothing was written and no plot was made" in log
     assert not output.exists()
 
 
 def test_a_short_real_run_writes_complete_results(tmp_path):
     output = tmp_path / "results.json"
-    process = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "experiments.mnist_runs",
-            "train",
-            "matched-torch",
-            "--limit",
-            "96",
-            "--set",
-            "epochs=2",
-            "--output",
-            str(output),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    process = _train("matched-torch", output, "--limit", "96", "--set", "epochs=2")
     assert process.returncode == 0, process.stderr[-2000:]
     assert "[mnist] PyTorch (matched): epoch 2/2" in process.stderr  # progress is printed
     results = read_json(output)
@@ -163,3 +133,12 @@ def test_a_short_real_run_writes_complete_results(tmp_path):
     assert results["data"]["limited_to"] == 96 and results["trained_images"] == 96
     assert sum(map(sum, results["test"]["confusion"])) == 96
     assert set(results["versions"]) == {"torch", "numpy"}
+
+
+def test_the_article_runs_train_with_the_article_settings(tmp_path):
+    output = tmp_path / "results.json"
+    process = _train("article-torch", output, "--limit", "200")
+    assert process.returncode == 0, process.stderr[-2000:]
+    results = read_json(output)
+    assert results["config"]["batch_size"] == 512 and len(results["history"]) == 5
+    assert results["trained_images"] == 280  # 70% of the 400 training and validation images
