@@ -110,6 +110,12 @@ def train(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def bench(session: nox.Session) -> None:
+    """Rerun the full benchmarks of PyTorch and TensorFlow on this machine (several minutes)."""
+    _run_shared(session, "python", "-m", "experiments.benchmarks", "--full", "--force")
+
+
+@nox.session(venv_backend="none")
 def i18n(session: nox.Session) -> None:
     """List the translated pages whose English original changed later in git history."""
     _run_shared(session, "python", "-m", "hooks.translation_status")
