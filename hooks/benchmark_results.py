@@ -18,7 +18,6 @@ import time
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 # MkDocs loads a hook by its file path; the benchmark code is in `experiments`, one folder up.
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -26,10 +25,10 @@ if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
 
 from experiments import bench_report, benchmarks  # noqa: E402
+from experiments.site_files import add_figures  # noqa: E402
 
 # Inside backticks (`{{ bench:run }}`) a placeholder is shown as it is.
 PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*bench:([a-z_]+)\s*\}\}(?!`)")
-DEFAULT_LANGUAGE = "en"
 
 _results: dict = {}
 _timings: list[str] = []
@@ -52,15 +51,8 @@ def on_pre_build(config, **_) -> None:
 
 
 def on_files(files, config, **_):
-    for language in bench_report.LANGUAGES:
-        prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
-        name = "generated/bench/throughput.png"
-        file = File.generated(
-            config, f"{language}/{name}", abs_src_path=str(bench_report.figure_path(language))
-        )
-        file.dest_uri = f"{prefix}{name}"
-        files.append(file)
-    return files
+    paths = {language: [bench_report.figure_path(language)] for language in bench_report.LANGUAGES}
+    return add_figures(files, config, "bench", paths)
 
 
 def on_page_markdown(markdown: str, page, **_) -> str:

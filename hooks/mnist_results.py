@@ -18,7 +18,6 @@ import time
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 # MkDocs loads a hook by its file path, with only hooks/ importable; the training code is
 # in the project's `experiments` package, one folder up.
@@ -32,10 +31,10 @@ from experiments.machine import versions  # noqa: E402
 from experiments.mnist_data import MnistDataError  # noqa: E402
 from experiments.mnist_plots import LANGUAGES, ensure_plots, figure_paths  # noqa: E402
 from experiments.mnist_runs import RunFailed, TrainingDiverged, ensure_results  # noqa: E402
+from experiments.site_files import DEFAULT_LANGUAGE, add_figures  # noqa: E402
 
 # Inside backticks (`{{ mnist:results }}`) a placeholder is shown as it is, as in the guide.
 PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*mnist:([a-z_]+)\s*\}\}(?!`)")
-DEFAULT_LANGUAGE = "en"
 
 _results: dict[str, dict] = {}
 _timings: list[str] = []
@@ -89,15 +88,8 @@ def on_pre_build(config, **_) -> None:
 
 
 def on_files(files, config, **_):
-    """Add every language's figures; the i18n plugin keeps files from outside docs/ as they are."""
-    for language in LANGUAGES:
-        prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
-        for path in figure_paths(language).values():
-            name = f"generated/mnist/{path.name}"
-            file = File.generated(config, f"{language}/{name}", abs_src_path=str(path))
-            file.dest_uri = f"{prefix}{name}"
-            files.append(file)
-    return files
+    paths = {language: list(figure_paths(language).values()) for language in LANGUAGES}
+    return add_figures(files, config, "mnist", paths)
 
 
 def on_page_markdown(markdown: str, page, **_) -> str:
