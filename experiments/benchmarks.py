@@ -256,7 +256,18 @@ class MatmulWorker(Worker):
         return {"matmul": {"flops": 2 * n**3 * calls, "seconds": seconds}}
 
 
-class TorchWorker(Worker):
+class ModelWorker(Worker):
+    """A worker that times the matched CNN: ``setup`` leaves a training step or a predictor."""
+
+    def repeat(self) -> dict[str, Any]:
+        if self.kind == "train":
+            batches = self.s["train_batches"]
+            seconds = _timed(lambda: [self.step() for _ in range(batches)])
+            return {"train": {"images": batches * self.s["train_batch"], "seconds": seconds}}
+        return _inference_repeat(self.predict, *self.inputs, self.s)
+
+
+class TorchWorker(ModelWorker):
     def setup(self, kind: str, config: str) -> None:
         import torch
 
@@ -312,9 +323,7 @@ class TorchWorker(Worker):
             torch.onnx.export(model, (example,), path, dynamo=True, dynamic_shapes=dynamic)
             self.info["export_seconds"] = time.perf_counter() - started
             self.info["artifact_bytes"] = _directory_bytes(self.workdir)
-            session = _ort_session(path, self.s["threads"])
-            name = session.get_inputs()[0].name
-            return lambda x: session.run(None, {name: x.numpy()})[0]
+            return _ort_predictor(path, self.s["threads"])
         else:
             raise ValueError(config)
 
@@ -324,15 +333,8 @@ class TorchWorker(Worker):
 
         return predict
 
-    def repeat(self) -> dict[str, Any]:
-        if self.kind == "train":
-            batches = self.s["train_batches"]
-            seconds = _timed(lambda: [self.step() for _ in range(batches)])
-            return {"train": {"images": batches * self.s["train_batch"], "seconds": seconds}}
-        return _inference_repeat(self.predict, *self.inputs, self.s)
 
-
-class KerasWorker(Worker):
+class KerasWorker(ModelWorker):
     def setup(self, kind: str, config: str) -> None:
         import keras
         import tensorflow as tf
@@ -388,26 +390,20 @@ class KerasWorker(Worker):
             model.export(path, format="onnx", verbose=False)
             self.info["export_seconds"] = time.perf_counter() - started
             self.info["artifact_bytes"] = _directory_bytes(self.workdir)
-            session = _ort_session(path, self.s["threads"])
-            name = session.get_inputs()[0].name
-            return lambda x: session.run(None, {name: x.numpy()})[0]
+            return _ort_predictor(path, self.s["threads"])
         raise ValueError(config)
 
-    def repeat(self) -> dict[str, Any]:
-        if self.kind == "train":
-            batches = self.s["train_batches"]
-            seconds = _timed(lambda: [self.step() for _ in range(batches)])
-            return {"train": {"images": batches * self.s["train_batch"], "seconds": seconds}}
-        return _inference_repeat(self.predict, *self.inputs, self.s)
 
-
-def _ort_session(path: Path, threads: int):
+def _ort_predictor(path: Path, threads: int):
+    """Predictions of an exported ONNX file, run by ONNX Runtime with the given threads."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = threads
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return lambda x: session.run(None, {name: x.numpy()})[0]
 
 
 def _inference_repeat(predict, one, many, s: dict[str, Any]) -> dict[str, Any]:
