@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from experiments.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from experiments.i18n_format import percent
+from experiments.i18n_format import number, percent
 
 LANGUAGES = ("en", "es")
 FIGURES = ("curves", "speed", "confusion", "article")
@@ -38,7 +38,7 @@ LABELS = {
         "curves_title": "Matched CNN: the same model, data and settings in both frameworks",
         "test_accuracy": "Test accuracy",
         "seconds_per_epoch": "Seconds per epoch (median)",
-        "images_per_second": "{value:,.0f} images/s",
+        "images_per_second": "{value} images/s",
         "speed_title": "Accuracy on held-out images and training time",
         "true": "True digit",
         "predicted": "Predicted digit",
@@ -58,7 +58,7 @@ LABELS = {
         "curves_title": "CNN equiparada: el mismo modelo, datos y ajustes en ambos frameworks",
         "test_accuracy": "Exactitud en prueba",
         "seconds_per_epoch": "Segundos por época (mediana)",
-        "images_per_second": "{value:,.0f} imágenes/s",
+        "images_per_second": "{value} imágenes/s",
         "speed_title": "Exactitud con imágenes reservadas y tiempo de entrenamiento",
         "true": "Dígito real",
         "predicted": "Dígito predicho",
@@ -78,10 +78,6 @@ def assets_dir(language: str) -> Path:
 
 def figure_paths(language: str) -> dict[str, Path]:
     return {name: assets_dir(language) / f"{name}.png" for name in FIGURES}
-
-
-def _thousands(text: str, language: str) -> str:
-    return text.replace(",", "\u00a0") if language == "es" else text
 
 
 def _footer(fig, results: dict, language: str) -> None:
@@ -161,7 +157,7 @@ def _speed(runs: dict, language: str, path: Path) -> None:
     bars = right.bar(names, seconds, color=colours)
     right.bar_label(
         bars,
-        labels=[_thousands(text["images_per_second"].format(value=v), language) for v in rates],
+        labels=[text["images_per_second"].format(value=number(v, language)) for v in rates],
     )
     right.set_ylim(0, max(seconds) * 1.25)
     right.set_title(text["seconds_per_epoch"])

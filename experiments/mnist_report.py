@@ -13,7 +13,6 @@ from experiments.mnist_plots import ARTICLE_INPUT_SIZE, NAMES, article_steps_per
 
 TEXT = {
     "en": {
-        "framework": "Framework",
         "measure": "Measure",
         "test_accuracy": "Test accuracy",
         "val_accuracy": "Final validation accuracy",
@@ -42,7 +41,6 @@ TEXT = {
         ),
     },
     "es": {
-        "framework": "Framework",
         "measure": "Medida",
         "test_accuracy": "Exactitud en prueba",
         "val_accuracy": "Exactitud final en validación",
@@ -178,9 +176,15 @@ def article_numbers(results: dict[str, dict], language: str) -> dict[str, str]:
     }
 
 
+def _article_number(name: str):
+    return lambda results, language: article_numbers(results, language)[name]
+
+
+# Every `{{ mnist:NAME }}` a page may use: NAME -> f(results, language) -> Markdown.
 GENERATED = {
     "data": data_sentence,
     "settings": settings_table,
     "results": results_table,
     "article": article_table,
+    **{name: _article_number(name) for name in ("tf_steps", "torch_steps", "step_ratio")},
 }

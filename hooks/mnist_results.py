@@ -99,13 +99,12 @@ def on_page_markdown(markdown: str, page, **_) -> str:
 
     def generated(match: re.Match) -> str:
         name = match.group(1)
-        if name in mnist_report.GENERATED:
-            return mnist_report.GENERATED[name](_results, language)
-        numbers = mnist_report.article_numbers(_results, language)
-        if name in numbers:
-            return numbers[name]
-        known = sorted([*mnist_report.GENERATED, *numbers])
-        raise PluginError(f"{page.file.src_path}: unknown {{{{ mnist:{name} }}}}; known: {known}")
+        if name not in mnist_report.GENERATED:
+            known = sorted(mnist_report.GENERATED)
+            raise PluginError(
+                f"{page.file.src_path}: unknown {{{{ mnist:{name} }}}}; known: {known}"
+            )
+        return mnist_report.GENERATED[name](_results, language)
 
     return PLACEHOLDER.sub(generated, markdown)
 
