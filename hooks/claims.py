@@ -50,10 +50,34 @@ FOOTNOTE = {
     "es": "Fuente: [{title}]({source}): «{evidence}». Comprobado el {date}.",
 }
 MONTHS = {
-    "en": "January February March April May June July August September October November "
-    "December".split(),
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre".split(),
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
 }
 
 
@@ -127,7 +151,8 @@ def format_date(day: dt.date, language: str) -> str:
 
 def footnote(claim: Claim, language: str) -> str:
     text = FOOTNOTE.get(language, FOOTNOTE["en"])
-    evidence = claim.evidence.rstrip()
+    # Spanish closes a quotation before the full stop («…».); English keeps the source's own.
+    evidence = claim.evidence.rstrip(".") if language == "es" else claim.evidence
     return text.format(
         title=claim.title.replace("]", r"\]"),
         source=claim.source,
