@@ -4,6 +4,8 @@ The frameworks, the site generator and the test tools weigh about 3 GB together,
 so `docs`, `serve` and `tests` share one virtualenv in `.nox/shared` instead of
 each session building its own copy. It is reinstalled only when the pins in
 pyproject.toml change (a stamp file records them), so a second run starts at once.
+The project itself (the packages `snippets` and `site_build`) is installed into it in
+editable mode, so every entry point imports them by name.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def _shared_env(session: nox.Session) -> dict[str, str]:
         # One resolver run over every pin, so nothing can drag in another torch.
         session.run(*pip, "install", *requirements, external=True)
         stamp.write_text(digest)
+    _install_project(session)
     env = {
         "VIRTUAL_ENV": str(SHARED_ENV),
         "PATH": f"{SHARED_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -72,6 +75,30 @@ def _shared_env(session: nox.Session) -> dict[str, str]:
     if "MNIST_DIR" not in os.environ and DEFAULT_MNIST_DIR.is_dir():
         env["MNIST_DIR"] = str(DEFAULT_MNIST_DIR)
     return env
+
+
+def _install_project(session: nox.Session) -> None:
+    """`pip install -e . --no-deps`, skipped while this checkout and pyproject.toml match."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    digest = hashlib.sha256(f"{ROOT}\n{pyproject}".encode()).hexdigest()
+    stamp = SHARED_ENV / "installed-project.sha256"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    session.log("Installing this checkout's packages (snippets, site_build) in editable mode")
+    # setuptools is already in the environment: no isolated build, no download.
+    session.run(
+        str(SHARED_BIN / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "-e",
+        str(ROOT),
+        external=True,
+    )
+    stamp.write_text(digest)
 
 
 def _run_shared(session: nox.Session, program: str, *args: str) -> None:
@@ -100,31 +127,31 @@ def serve(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def new(session: nox.Session) -> None:
     """Create a snippet pair: nox -s new -- <topic>/<name>; prints the tab block for the pages."""
-    _run_shared(session, "python", "-m", "tools.new_snippet", *session.posargs)
+    _run_shared(session, "python", "-m", "site_build.core.new_snippet", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def train(session: nox.Session) -> None:
     """Train the MNIST runs whose code, settings, data or versions changed (-- --force: all)."""
-    _run_shared(session, "python", "-m", "experiments.mnist_runs", *session.posargs)
+    _run_shared(session, "python", "-m", "site_build.core.mnist_runs", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Rerun the full benchmarks of PyTorch and TensorFlow on this machine (several minutes)."""
-    _run_shared(session, "python", "-m", "experiments.benchmarks", "--full", "--force")
+    _run_shared(session, "python", "-m", "site_build.core.benchmarks", "--full", "--force")
 
 
 @nox.session(venv_backend="none")
 def i18n(session: nox.Session) -> None:
     """List the translated pages whose English original changed later in git history."""
-    _run_shared(session, "python", "-m", "hooks.translation_status")
+    _run_shared(session, "python", "-m", "site_build.core.translation_status")
 
 
 @nox.session(venv_backend="none")
 def claims(session: nox.Session) -> None:
     """List the sourced claims verified longest ago (-- N: how many), the first to re-check."""
-    _run_shared(session, "python", "-m", "hooks.claims", *session.posargs)
+    _run_shared(session, "python", "-m", "site_build.core.claims", *session.posargs)
 
 
 @nox.session(python="3.11")

@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.layout import ROOT
+from site_build.core.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
-PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks", "tools", "experiments", "overrides")
+PROJECT_FOLDERS = ("docs", "snippets", "tests", "site_build", "overrides")
 
 
 def copy_project(destination: Path) -> Path:

@@ -24,7 +24,7 @@ from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 from sybil.parsers.rest import DocTestParser
 from sybil.sybil import SybilCollection
 
-from tools.layout import CONTRIBUTING, DOCS_DIR, INCLUDE, ROOT, SNIPPETS_DIR
+from site_build.core.layout import CONTRIBUTING, DOCS_DIR, INCLUDE, ROOT, SNIPPETS_DIR
 
 # ELLIPSIS lets a traceback be elided as "..."; whitespace stays exact, as the page shows it.
 OPTIONFLAGS = doctest.ELLIPSIS

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from experiments import bench_report, benchmarks
-from experiments.cache import ROOT, atomic_write_json
+from site_build.core import bench_report, benchmarks
+from site_build.core.cache import atomic_write_json
+from site_build.core.generated import Generated
+from site_build.core.paths import ROOT
+from site_build.core.placeholders import render
 
 LANGUAGES = ("en", "es")
 
@@ -160,15 +163,14 @@ def test_a_cached_result_with_a_matching_key_is_reused_without_running(cache, mo
     # A matching full run wins over a matching short one.
     assert benchmarks.ensure_results("short") == (full, False)
 
-    from hooks import benchmark_results
-
-    benchmark_results.on_pre_build(config=None)
-    assert benchmark_results._results["mode"] == "full"
+    generated = Generated()
+    generated.prepare_benchmarks()
+    assert generated.bench["mode"] == "full"
     assert all(bench_report.figure_path(lang).stat().st_size < 150_000 for lang in LANGUAGES)
 
 
 def test_the_key_follows_the_model_snippets_and_the_settings(tmp_path):
-    for folder in ("snippets", "experiments"):
+    for folder in ("snippets", "site_build"):
         shutil.copytree(
             ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
@@ -182,25 +184,18 @@ def test_the_key_follows_the_model_snippets_and_the_settings(tmp_path):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_placeholder_of_the_page_becomes_a_table_or_text(language, cache):
-    from hooks import benchmark_results
-
-    benchmark_results._results.clear()
-    benchmark_results._results.update(_fake_results())
+    generated = Generated()
+    generated.bench = _fake_results()
     page_source = (ROOT / "docs" / language / "benchmarks.md").read_text(encoding="utf-8")
-
-    class Page:
-        class file:
-            src_uri = f"{language}/benchmarks.md"
-            src_path = src_uri
-
-    rendered = benchmark_results.on_page_markdown(page_source, Page)
+    page = f"{language}/benchmarks.md"
+    rendered = render(page_source, language, page, {"bench": generated.kinds()["bench"]})
     assert "{{ bench:" not in rendered
     for name in ("settings", "peak", "flops", "training", "inference", "startup", "artifacts"):
-        table = bench_report.GENERATED[name](benchmark_results._results, language)
+        table = bench_report.GENERATED[name](generated.bench, language)
         assert table in rendered
         rows = [line for line in table.splitlines() if re.match(r"^\|.*\|$", line)]
         assert len(rows) >= 3, name  # header, separator and at least one row
-    training = bench_report.training(benchmark_results._results, language)
+    training = bench_report.training(generated.bench, language)
     assert training.count("PyTorch") == training.count("TensorFlow") == 2
     word = {"en": "short", "es": "corta"}[language]
     assert f"**{word}**" in rendered

@@ -1,6 +1,7 @@
 """The claims ledger: every dated fact on a page has a source and a verification date.
 
-See hooks/claims.py for the ledger's format and CONTRIBUTING.md, "Facts no code can check".
+See site_build/core/claims.py for the ledger's format and CONTRIBUTING.md, "Facts no code
+can check".
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import datetime as dt
 import textwrap
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from hooks import claims
-from tools.layout import DOCS_DIR, languages, page_text, pages
+from site_build.core import claims
+from site_build.core.errors import PlaceholderError
+from site_build.core.layout import DOCS_DIR, languages, page_text, pages
 
 LANGUAGES = languages()
 DEFAULT, *TRANSLATIONS = LANGUAGES
@@ -124,7 +125,8 @@ def test_the_footnote_shows_source_evidence_and_date_in_the_page_language():
 
 
 def test_an_unknown_claim_fails_the_build_naming_the_page():
-    with pytest.raises(PluginError, match=r"es/x\.md: \{\{ claim:nope \}\} is not in the ledger"):
+    expected = r"es/x\.md: \{\{ claim:nope \}\} is not in the ledger"
+    with pytest.raises(PlaceholderError, match=expected):
         claims.render("Text.{{ claim:nope }}\n", "es", SAMPLE, "es/x.md")
 
 

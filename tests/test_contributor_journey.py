@@ -32,7 +32,7 @@ def _printed_blocks(stdout: str) -> dict[str, str]:
 def scaffolded(tmp_path_factory) -> Path:
     """A copy of the project where a contributor added shapes/broadcasting, correctly."""
     project = copy_project(tmp_path_factory.mktemp("project"))
-    created = run_module(project, "tools.new_snippet", "shapes/broadcasting")
+    created = run_module(project, "site_build.core.new_snippet", "shapes/broadcasting")
     assert created.returncode == 0, created.stderr
     for page, block in _printed_blocks(created.stdout).items():
         language = page.split("/")[1]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sybil.example import SybilFailure
 
+from site_build.core.layout import CONTRIBUTING, DOCS_DIR, ROOT, relative, snippet_files
 from tests.contributor_copy import copy_project, run_pytest
 from tests.doc_examples import (
     GUIDE_EXAMPLES,
@@ -17,7 +18,6 @@ from tests.doc_examples import (
     SNIPPET_EXAMPLES,
     is_include_only,
 )
-from tools.layout import CONTRIBUTING, DOCS_DIR, ROOT, relative, snippet_files
 
 PAGE = """\
 # A page

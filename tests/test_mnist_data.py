@@ -1,4 +1,5 @@
-"""The MNIST loader: where it looks, what it refuses, how it splits (experiments/mnist_data.py)."""
+"""The MNIST loader (site_build/core/mnist_data.py): where it looks, what it refuses, how it
+splits."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import mnist_data
-from experiments.mnist_data import OFFICIAL_FILES, TEST_PARTS, MnistDataError
+from site_build.core import mnist_data
+from site_build.core.mnist_data import OFFICIAL_FILES, TEST_PARTS, MnistDataError
 
 TEST_FILES = [OFFICIAL_FILES[part][0] for part in TEST_PARTS]
 # Read once, before any test's fixture removes the variable.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from experiments import mnist_plots, mnist_report
-from experiments.i18n_format import number, percent
+from site_build.core import mnist_plots, mnist_report
+from site_build.core.i18n_format import number, percent
 
 
 def _run(framework: str, experiment: str, batch_size: int, trained: int) -> dict:

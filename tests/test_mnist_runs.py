@@ -10,9 +10,10 @@ import sys
 import numpy as np
 import pytest
 
-from experiments import mnist_runs
-from experiments.cache import ROOT, atomic_write_json, read_json
-from experiments.mnist_runs import RUNS
+from site_build.core import mnist_runs
+from site_build.core.cache import atomic_write_json, read_json
+from site_build.core.mnist_runs import RUNS
+from site_build.core.paths import ROOT
 
 MD5S = {"t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3"}
 
@@ -40,7 +41,7 @@ def test_matched_runs_use_the_same_settings():
 @pytest.fixture
 def project(tmp_path):
     """The files that cache keys read, in a copy that a test may edit."""
-    for folder in ("snippets", "experiments"):
+    for folder in ("snippets", "site_build"):
         shutil.copytree(
             ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
@@ -105,7 +106,7 @@ def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeyp
 
 def _train(run: str, output, *options: str) -> subprocess.CompletedProcess[str]:
     """One run in its own process, as the build starts it, on few images and epochs."""
-    command = [sys.executable, "-m", "experiments.mnist_runs", "train", run, *options]
+    command = [sys.executable, "-m", "site_build.core.mnist_runs", "train", run, *options]
     return subprocess.run(
         [*command, "--output", str(output)], cwd=ROOT, capture_output=True, text=True, check=False
     )

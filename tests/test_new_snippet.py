@@ -8,7 +8,7 @@ from tests.contributor_copy import copy_project, run_module, run_pytest
 
 
 def _scaffold(project, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_module(project, "tools.new_snippet", *args)
+    return run_module(project, "site_build.core.new_snippet", *args)
 
 
 def test_scaffold_creates_a_pair_whose_doctests_pass(tmp_path):

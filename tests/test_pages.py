@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tools.layout import (
+from site_build.core.layout import (
     DOCS_DIR,
     SNIPPETS_DIR,
     Include,

@@ -8,11 +8,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from hooks.library_versions import installed_version
+from site_build.core.errors import PlaceholderError
+from site_build.core.layout import ROOT, languages, pages
+from site_build.core.machine import installed_version
 from tests.contributor_copy import build_site
-from tools.layout import ROOT, languages, pages
 
 DEFAULT_LANGUAGE = languages()[0]
 SITE_URL = "http://site.test/"
@@ -73,7 +73,7 @@ def test_tab_labels_are_the_framework_names_in_every_language(site, language):
 
 def test_installed_version_reads_the_environment():
     assert installed_version("torch") == metadata.version("torch")
-    with pytest.raises(PluginError, match="no installed package provides 'not_a_library'"):
+    with pytest.raises(PlaceholderError, match="no installed package provides 'not_a_library'"):
         installed_version("not_a_library")
 
 

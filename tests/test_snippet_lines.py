@@ -1,4 +1,4 @@
-"""The snippet_lines hook: code lines of a snippet section, counted when the site is built."""
+"""{{ lines:... }}: code lines of a snippet section, counted when the site is built."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks.snippet_lines import on_page_markdown, replace_placeholders, snippet_lines
+from site_build.core.errors import PlaceholderError
+from site_build.core.snippet_lines import replace_placeholders, snippet_lines
+from site_build.mkdocs.plugin import SiteBuildPlugin
 
 EXAMPLE = '''"""A docstring.
 
@@ -58,20 +60,22 @@ def test_replaces_every_placeholder(snippets):
 
 
 def test_missing_file_is_an_error(snippets):
-    with pytest.raises(PluginError, match=r"snippets/topic/absent_tf\.py does not exist"):
+    with pytest.raises(PlaceholderError, match=r"snippets/topic/absent_tf\.py does not exist"):
         snippet_lines("topic/absent_tf.py", "train", snippets)
 
 
 @pytest.mark.parametrize("section", ["evaluate", "unfinished"])
 def test_missing_or_unfinished_section_is_an_error(snippets, section):
-    with pytest.raises(PluginError, match=f"has no complete section '{section}'"):
+    with pytest.raises(PlaceholderError, match=f"has no complete section '{section}'"):
         snippet_lines("topic/example_torch.py", section, snippets)
 
 
 def test_build_error_names_the_page():
-    page = SimpleNamespace(file=SimpleNamespace(src_path="en/learning_curve.md"))
+    page = SimpleNamespace(
+        file=SimpleNamespace(src_path="en/learning_curve.md", src_uri="en/learning_curve.md")
+    )
     with pytest.raises(PluginError, match=r"^en/learning_curve\.md: .*no_such_topic"):
-        on_page_markdown("{{ lines:no_such_topic/x_torch.py:train }}", page=page)
+        SiteBuildPlugin().on_page_markdown("{{ lines:no_such_topic/x_torch.py:train }}", page=page)
 
 
 def test_counts_the_real_learning_curve_snippets():

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contributor_copy import run_module
-from tests.doc_examples import SNIPPET_EXAMPLES
-from tools.layout import (
+from site_build.core.layout import (
     ROOT,
     SECTION_MARKER,
     SNIPPET_FILE,
@@ -19,6 +17,8 @@ from tools.layout import (
     snippet_files,
     twin_of,
 )
+from tests.contributor_copy import run_module
+from tests.doc_examples import SNIPPET_EXAMPLES
 
 SNIPPETS = snippet_files()
 ids = [relative(p) for p in SNIPPETS]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from site_build.core.layout import pages
 from tests.contributor_copy import build_site, copy_project, git, run_module
-from tools.layout import pages
 
 NOTICE_TITLE = "Traducción posiblemente desactualizada"
 TRANSLATED = len(pages("es"))
 
 
 def _report(project) -> str:
-    result = run_module(project, "hooks.translation_status")
+    result = run_module(project, "site_build.core.translation_status")
     assert result.returncode == 0, result.stderr
     return result.stdout
 

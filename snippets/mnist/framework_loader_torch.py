@@ -49,7 +49,7 @@ True
 # ruff: noqa: E402 (the workaround below must run before the shown imports)
 
 # Not shown on the page: lets torchvision import on the build machines (see the module).
-from tools.torchvision_cpu import declare_torchvision_ops_if_unloadable
+from snippets._torchvision_cpu import declare_torchvision_ops_if_unloadable
 
 _torchvision_ops = declare_torchvision_ops_if_unloadable()
 

@@ -3,7 +3,7 @@
 The site's build calls these functions to train the model whose curves the page plots
 (see experiments/mnist_runs.py); the checks below run a few real steps on 256 images.
 
->>> from experiments.mnist_data import load_splits
+>>> from site_build.core.mnist_data import load_splits
 >>> from snippets.mnist.model_tf import build_model
 >>> from snippets.mnist.pipeline_tf import make_batches
 

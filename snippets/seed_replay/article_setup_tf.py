@@ -3,7 +3,7 @@
 Shown on docs/*/seed_replay.md next to article_setup_torch.py. The article set no seed;
 this replay sets one so that the site's figures can be reproduced.
 
->>> from experiments.mnist_data import load_splits
+>>> from site_build.core.mnist_data import load_splits
 
 # --8<-- [start:article-checks]
 >>> model = build_article_model()

@@ -6,7 +6,7 @@ The article resized with torchvision's transforms; the torchvision wheel on PyPI
 for CUDA and does not load with the CPU build of torch used here, so the same resize
 (bilinear, antialiased) and normalisation are written with torch alone.
 
->>> from experiments.mnist_data import load_splits
+>>> from site_build.core.mnist_data import load_splits
 
 # --8<-- [start:article-checks]
 >>> model = CNNModel()

@@ -1,6 +1,6 @@
-"""MkDocs hook: write the number of code lines of a snippet section where a page says so.
+"""``{{ lines:TOPIC/FILE.py:SECTION }}``: the code lines of a snippet section, counted.
 
-``{{ lines:TOPIC/FILE.py:SECTION }}`` becomes the number of lines of that section that are
+The placeholder becomes the number of lines of that section that are
 neither blank nor comments, counted from the file in ``snippets/`` when the site is built.
 A page that compares how much code each framework needs therefore shows the count of the
 code it includes, and the count follows every edit of the snippet. A missing file or
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from site_build.core.errors import PlaceholderError
+from site_build.core.paths import SNIPPETS_DIR
+from site_build.core.placeholders import Kind, render
 
-SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
-PLACEHOLDER = re.compile(r"\{\{\s*lines:(?P<file>[^\s:{}]+):(?P<section>[\w-]+)\s*\}\}")
 # The pymdownx.snippets section markers: `# --8<-- [start:NAME]` and `# --8<-- [end:NAME]`.
 MARKER = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 
@@ -48,13 +48,13 @@ def snippet_lines(file: str, section: str, base: Path = SNIPPETS_DIR) -> int:
     """The number of code lines in section `section` of ``snippets/<file>``."""
     path = base / file
     if not path.is_file():
-        raise PluginError(
+        raise PlaceholderError(
             f"{{{{ lines:{file}:{section} }}}}: snippets/{file} does not exist; give the path "
             "under snippets/, as in the page's --8<-- includes."
         )
     lines = section_lines(path.read_text(encoding="utf-8"), section)
     if lines is None:
-        raise PluginError(
+        raise PlaceholderError(
             f"{{{{ lines:{file}:{section} }}}}: snippets/{file} has no complete section "
             f"'{section}'; mark it with '# --8<-- [start:{section}]' and "
             f"'# --8<-- [end:{section}]', or fix the name."
@@ -62,14 +62,21 @@ def snippet_lines(file: str, section: str, base: Path = SNIPPETS_DIR) -> int:
     return count_code_lines(lines)
 
 
-def replace_placeholders(markdown: str, base: Path = SNIPPETS_DIR) -> str:
-    return PLACEHOLDER.sub(
-        lambda match: str(snippet_lines(match["file"], match["section"], base)), markdown
-    )
+def lines_kind(base: Path = SNIPPETS_DIR) -> Kind:
+    """``{{ lines:TOPIC/FILE.py:SECTION }}`` -> the count, as text."""
+
+    def fill(arg: str, language: str, page: str) -> str:
+        file, colon, section = arg.rpartition(":")
+        if not colon or not file:
+            raise PlaceholderError(
+                f"{{{{ lines:{arg} }}}}: write {{{{ lines:TOPIC/FILE.py:SECTION }}}}, the file "
+                "under snippets/ and the section, as in the page's --8<-- includes."
+            )
+        return str(snippet_lines(file, section, base))
+
+    return Kind(fill)
 
 
-def on_page_markdown(markdown: str, page, **_) -> str:
-    try:
-        return replace_placeholders(markdown)
-    except PluginError as error:
-        raise PluginError(f"{page.file.src_path}: {error}") from None
+def replace_placeholders(markdown: str, base: Path = SNIPPETS_DIR, page: str = "") -> str:
+    """Fill the ``lines`` placeholders of ``markdown`` only (the tests use it)."""
+    return render(markdown, "en", page, {"lines": lines_kind(base)})

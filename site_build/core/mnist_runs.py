@@ -6,12 +6,12 @@ run's snippet files and this module, its settings, the data's md5 sums and the l
 versions. A key that matches means nothing is trained; editing only the PyTorch snippets
 retrains only the PyTorch runs.
 
-Each run trains in its own Python process (``python -m experiments.mnist_runs train NAME``)
+Each run trains in its own Python process (``python -m site_build.core.mnist_runs train NAME``)
 so that one framework's settings (threads, determinism) never leak into the other's, and
 the process that builds the site never holds a model in memory.
 
-    python -m experiments.mnist_runs            # train whatever is out of date
-    python -m experiments.mnist_runs --force    # retrain everything
+    python -m site_build.core.mnist_runs            # train whatever is out of date
+    python -m site_build.core.mnist_runs --force    # retrain everything
 """
 
 from __future__ import annotations
@@ -32,20 +32,21 @@ from typing import Any
 
 import numpy as np
 
-from experiments import machine
-from experiments.cache import (
-    ROOT,
+from site_build.core import machine
+from site_build.core.cache import (
     atomic_write_json,
     cache_root,
     file_digest,
     fingerprint,
     read_json,
 )
-from experiments.mnist_data import MnistDataError, MnistSplits, load_splits, locate
+from site_build.core.errors import BuildError
+from site_build.core.mnist_data import MnistDataError, MnistSplits, load_splits, locate
+from site_build.core.paths import ROOT
 
 FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
 LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
-RUNNER_SOURCES = ("experiments/mnist_runs.py", "experiments/mnist_data.py")
+RUNNER_SOURCES = ("site_build/core/mnist_runs.py", "site_build/core/mnist_data.py")
 
 # The matched comparison: the same settings for both frameworks.
 MATCHED = {"batch_size": 64, "epochs": 10, "learning_rate": 0.01, "seed": 2026}
@@ -54,11 +55,11 @@ MATCHED = {"batch_size": 64, "epochs": 10, "learning_rate": 0.01, "seed": 2026}
 ARTICLE = {"epochs": 5, "learning_rate": 0.01, "seed": 2026, "validation_split": 0.3}
 
 
-class TrainingDiverged(RuntimeError):
+class TrainingDiverged(BuildError):
     """A loss became NaN or infinite; no result is written and no plot is made from it."""
 
 
-class RunFailed(RuntimeError):
+class RunFailed(BuildError):
     """A training process failed; its message says why and what to do."""
 
 
@@ -138,7 +139,7 @@ def _check_finite(spec: RunSpec, report: Callable[[dict], None]) -> Callable[[di
                 raise TrainingDiverged(
                     f"{spec.label}: the {metric.replace('_', ' ')} is {record[metric]} at epoch "
                     f"{record['epoch']}. Nothing was written and no plot was made. Lower the "
-                    f"learning rate in experiments/mnist_runs.py or look for the mistake in "
+                    f"learning rate in site_build/core/mnist_runs.py or look for the mistake in "
                     f"{', '.join(spec.sources)}."
                 )
         report(record)
@@ -292,7 +293,7 @@ def ensure_results(names: list[str] | None = None, force: bool = False) -> dict[
 
 
 def _train_in_subprocess(spec: RunSpec) -> None:
-    command = [sys.executable, "-m", "experiments.mnist_runs", "train", spec.name]
+    command = [sys.executable, "-m", "site_build.core.mnist_runs", "train", spec.name]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     tail: deque[str] = deque(maxlen=30)
     for line in process.stderr:  # pass progress lines on as they come

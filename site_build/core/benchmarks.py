@@ -1,7 +1,7 @@
 """The benchmarks page's measurements: PyTorch and TensorFlow side by side, in one run.
 
 Every measurement runs in fresh worker processes, never in the process that builds the
-site: one worker per framework and configuration (``python -m experiments.benchmarks worker
+site: one worker per framework and configuration (``python -m site_build.core.benchmarks worker
 FRAMEWORK CONFIG SETTINGS``). A worker sets its thread count, imports its framework, builds
 the matched CNN of ``snippets/mnist/model_{torch,tf}.py``, prepares its configuration
 (compiling, exporting) and warms up; then it runs one timed repeat each time the
@@ -14,11 +14,11 @@ TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per im
 analytically below, cross-checked with ``torch.utils.flop_counter``) gives its fraction of it.
 
 One results file per mode is written atomically under ``<cache>/benchmarks/``: ``full``
-(``nox -s bench``, ``python -m experiments.benchmarks --full``) and ``short`` (what the docs
+(``nox -s bench``, ``python -m site_build.core.benchmarks --full``) and ``short`` (what the docs
 build runs when no result matches the current code, versions and machine).
 
-    python -m experiments.benchmarks            # the short run, unless cached
-    python -m experiments.benchmarks --full     # the full run, unless cached (--force: rerun)
+    python -m site_build.core.benchmarks            # the short run, unless cached
+    python -m site_build.core.benchmarks --full     # the full run, unless cached (--force: rerun)
 """
 
 from __future__ import annotations
@@ -35,15 +35,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from experiments import machine
-from experiments.cache import (
-    ROOT,
+from site_build.core import machine
+from site_build.core.cache import (
     atomic_write_json,
     cache_root,
     file_digest,
     fingerprint,
     read_json,
 )
+from site_build.core.errors import BuildError
+from site_build.core.paths import ROOT
 
 FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
 LIBRARIES = (
@@ -57,7 +58,7 @@ LIBRARIES = (
     "tf2onnx",
 )
 SOURCES = (
-    "experiments/benchmarks.py",
+    "site_build/core/benchmarks.py",
     "snippets/mnist/model_torch.py",
     "snippets/mnist/model_tf.py",
 )
@@ -103,7 +104,7 @@ PAIRS = (
 PEAK_FRAMEWORKS = ("torch", "tf", "numpy")
 
 
-class BenchmarkFailed(RuntimeError):
+class BenchmarkFailed(BuildError):
     """A worker process failed; the message carries the end of its error output."""
 
 
@@ -479,7 +480,6 @@ def _launch(command: list[str], env: dict[str, str]) -> subprocess.Popen:
 def worker_env(threads: int, scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     # NumPy's BLAS and OpenMP get the same thread count as the frameworks.
     env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = str(threads)
     # An empty compiler cache for each run, so compile times are those of a first build.
@@ -494,7 +494,7 @@ class _Process:
             [
                 sys.executable,
                 "-m",
-                "experiments.benchmarks",
+                "site_build.core.benchmarks",
                 "worker",
                 framework,
                 kind,

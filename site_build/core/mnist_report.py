@@ -1,6 +1,6 @@
 """The MNIST pages' generated Markdown: tables and sentences written from the results files.
 
-A page asks for one with ``{{ mnist:NAME }}`` (see hooks/mnist_results.py); nothing in these
+A page asks for one with ``{{ mnist:NAME }}`` (see site_build/mkdocs/plugin.py); nothing in these
 tables is typed by hand.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import statistics
 
-from experiments.i18n_format import number, percent, seconds
-from experiments.mnist_plots import ARTICLE_INPUT_SIZE, NAMES, article_steps_per_epoch
+from site_build.core.i18n_format import number, percent, seconds
+from site_build.core.mnist_plots import ARTICLE_INPUT_SIZE, NAMES, article_steps_per_epoch
 
 TEXT = {
     "en": {

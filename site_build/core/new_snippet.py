@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tools.layout import DOCS_DIR, SNIPPETS_DIR, languages, naming_problem, relative
+from site_build.core.layout import DOCS_DIR, SNIPPETS_DIR, languages, naming_problem, relative
 
 TEMPLATES = {
     "torch": '''\

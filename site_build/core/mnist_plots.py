@@ -1,7 +1,7 @@
 """The MNIST figures, drawn from the results files in every language of the site.
 
 Each figure is written once per language (labels and titles translated) to
-``<cache>/site-assets/<language>/generated/mnist/<name>.png``; hooks/mnist_results.py puts
+``<cache>/site-assets/<language>/generated/mnist/<name>.png``; the MkDocs plugin puts
 them on the site at ``generated/mnist/<name>.png`` beside the pages of that language.
 Figures are redrawn only when the results or this module change.
 """
@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from experiments.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from experiments.i18n_format import number, percent
+from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from site_build.core.i18n_format import number, percent
 
 LANGUAGES = ("en", "es")
 FIGURES = ("curves", "speed", "confusion", "article")

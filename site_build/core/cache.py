@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from site_build.core.paths import ROOT
+
 CACHE_ENV = "SITE_CACHE_DIR"
 
 

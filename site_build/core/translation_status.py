@@ -6,8 +6,9 @@ history of the last commit that changed the translation: the original moved on a
 Commit ancestry decides, not dates, so clocks and rebases cannot fool it. Pages not yet
 committed, or a checkout without git history, are never flagged.
 
-During a build this hook puts a notice at the top of each such page; ``nox -s i18n`` prints
-the report (``python -m hooks.translation_status``).
+During a build the MkDocs plugin puts a notice at the top of each such page
+(``with_notice``); ``nox -s i18n`` prints the report
+(``python -m site_build.core.translation_status``).
 """
 
 from __future__ import annotations
@@ -17,15 +18,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-try:
-    from hooks.page_source import pointed_file
-except ImportError:  # MkDocs loads hooks from their file path, outside the `hooks` package
-    from page_source import pointed_file
+from site_build.core.page_source import pointed_file
+from site_build.core.paths import DOCS_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS_DIR = ROOT / "docs"
 ORIGINAL_LANGUAGE = "en"
 NOTICES = {
     "es": (
@@ -122,13 +119,14 @@ def translated_pages() -> list[tuple[str, str]]:
     ]
 
 
-def on_pre_build(**_) -> None:
-    _last_change.cache_clear()  # `mkdocs serve` rebuilds in one process; see new commits
+def forget_history() -> None:
+    """Read git again: `mkdocs serve` rebuilds in one process and must see new commits."""
+    _last_change.cache_clear()
 
 
-def on_page_markdown(markdown: str, page, **_) -> str:
-    language, *rest = PurePosixPath(page.file.src_uri).parts
-    if language not in NOTICES or not (stale := stale_translation(language, "/".join(rest))):
+def with_notice(markdown: str, language: str, page: str) -> str:
+    """``markdown`` of ``docs/<language>/<page>``, with the notice when it is behind."""
+    if language not in NOTICES or not (stale := stale_translation(language, page)):
         return markdown
     notice = NOTICES[language].format(
         original_date=stale.original_date, translation_date=stale.translation_date

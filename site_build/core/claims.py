@@ -1,4 +1,4 @@
-"""MkDocs hook and checker for the claims ledger: facts no code can check, sourced and dated.
+"""The claims ledger: facts no code can check, sourced and dated.
 
 A statement that no doctest proves (a release date, a project's status, an adoption figure)
 is written in a page's own words, followed by ``{{ claim:ID }}``. ``claims/*.yaml`` holds
@@ -16,7 +16,7 @@ verification date in the page's language. The tests (tests/test_claims.py) use
 ``undated_years`` so that a year written in page prose must come with a claim whose
 evidence states it, and fail on an entry with no source or date, or used by no page.
 
-``python -m hooks.claims`` (``nox -s claims``) lists the entries verified longest ago: the
+``python -m site_build.core.claims`` (``nox -s claims``) lists the entries verified longest ago: the
 ones to check again first.
 """
 
@@ -26,19 +26,17 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path, PurePosixPath
 
 import yaml
-from mkdocs.exceptions import PluginError
 
-ROOT = Path(__file__).resolve().parent.parent
-CLAIMS_DIR = ROOT / "claims"
-DOCS_DIR = ROOT / "docs"
+from site_build.core.errors import BuildError, PlaceholderError
+from site_build.core.paths import CLAIMS_DIR, DOCS_DIR
+from site_build.core.placeholders import PLACEHOLDER, Kind
+from site_build.core.placeholders import references as _references
+from site_build.core.placeholders import render as _render
+
 FIELDS = ("title", "source", "evidence", "verified")
-
-# Inside backticks (`{{ claim:ID }}`) a placeholder is shown as it is, as in the guide.
-PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*claim:([a-z0-9][a-z0-9-]*)\s*\}\}(?!`)")
 
 # A year that a reader would take as a date: 1990 to 2039, not part of a longer number, a
 # version (2.16) or a grouped figure (2,048 or 2.048).
@@ -81,7 +79,7 @@ MONTHS = {
 }
 
 
-class LedgerError(ValueError):
+class LedgerError(BuildError):
     """A claims/*.yaml file a contributor must fix; the message names the file and the fix."""
 
 
@@ -161,26 +159,34 @@ def footnote(claim: Claim, language: str) -> str:
     )
 
 
-def render(markdown: str, language: str, ledger: dict[str, Claim], where: str) -> str:
-    """Replace each ``{{ claim:ID }}`` by a footnote reference and add the footnotes."""
-    used: list[str] = []
+def claim_kind(ledger: dict[str, Claim]) -> Kind:
+    """``{{ claim:ID }}``: a footnote reference, and the footnotes at the end of the page."""
 
-    def reference(match: re.Match) -> str:
-        claim_id = match.group(1)
+    def reference(claim_id: str, language: str, page: str) -> str:
         if claim_id not in ledger:
-            raise PluginError(
-                f"{where}: {{{{ claim:{claim_id} }}}} is not in the ledger: add '{claim_id}' "
+            raise PlaceholderError(
+                f"{{{{ claim:{claim_id} }}}} is not in the ledger: add '{claim_id}' "
                 "with title, source, evidence and verified to a claims/*.yaml file, or fix the id."
             )
-        if claim_id not in used:
-            used.append(claim_id)
         return f"[^{claim_id}]"
 
-    body = PLACEHOLDER.sub(reference, markdown)
-    if not used:
-        return markdown
-    notes = "\n".join(f"[^{cid}]: {footnote(ledger[cid], language)}" for cid in used)
-    return f"{body.rstrip()}\n\n{notes}\n"
+    def footnotes(claim_ids: list[str], language: str, page: str) -> str:
+        return "\n".join(f"[^{cid}]: {footnote(ledger[cid], language)}" for cid in claim_ids)
+
+    return Kind(reference, footnotes)
+
+
+def render(markdown: str, language: str, ledger: dict[str, Claim], where: str) -> str:
+    """Replace each ``{{ claim:ID }}`` by a footnote reference and add the footnotes."""
+    return _render(markdown, language, where, {"claim": claim_kind(ledger)})
+
+
+def _claim_ids(text: str) -> list[str]:
+    return _references(text, "claim")
+
+
+def _without_claims(text: str) -> str:
+    return PLACEHOLDER.sub(lambda m: " " if m["kind"] == "claim" else m[0], text)
 
 
 # --------------------------------------------------------------- what the tests check
@@ -232,8 +238,8 @@ def undated_years(markdown: str, ledger: dict[str, Claim]) -> list[tuple[int, st
     """(line, year, what to do) for each year in prose that no referenced claim states."""
     problems = []
     for number, text in prose_blocks(markdown):
-        cited = [ledger[cid] for cid in PLACEHOLDER.findall(text) if cid in ledger]
-        for year in dict.fromkeys(YEAR.findall(PLACEHOLDER.sub(" ", text))):
+        cited = [ledger[cid] for cid in _claim_ids(text) if cid in ledger]
+        for year in dict.fromkeys(YEAR.findall(_without_claims(text))):
             if not any(claim.supports(year) for claim in cited):
                 names = ", ".join(claim.id for claim in cited) or "none"
                 problems.append(
@@ -250,31 +256,7 @@ def undated_years(markdown: str, ledger: dict[str, Claim]) -> list[tuple[int, st
 
 
 def references(markdown: str) -> list[str]:
-    return list(dict.fromkeys(PLACEHOLDER.findall(markdown)))
-
-
-# ------------------------------------------------------------------------- MkDocs hook
-
-
-@cache
-def _ledger() -> dict[str, Claim]:
-    try:
-        return load_ledger()
-    except LedgerError as error:
-        raise PluginError(str(error)) from None
-
-
-def on_config(config, **_):
-    _ledger.cache_clear()  # `mkdocs serve` rebuilds in one process: read edits to claims/
-    _ledger()
-    return config
-
-
-def on_page_markdown(markdown: str, page, **_) -> str:
-    if "claim:" not in markdown:
-        return markdown
-    language = PurePosixPath(page.file.src_uri).parts[0]
-    return render(markdown, language, _ledger(), page.file.src_path)
+    return _claim_ids(markdown)
 
 
 # ------------------------------------------------------------------------ nox -s claims

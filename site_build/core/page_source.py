@@ -1,4 +1,4 @@
-"""MkDocs hook: a page whose whole source is ``<!-- page-source: PATH -->`` shows the file PATH.
+"""A page whose whole source is ``<!-- page-source: PATH -->`` shows the file PATH.
 
 The contributor guide is written once, as CONTRIBUTING.md at the project root where code
 hosts show it, and docs/en/contributing.md points to it. The pymdownx.snippets syntax that
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from site_build.core.errors import BuildError
+from site_build.core.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 POINTER = re.compile(r"\A\s*<!--\s*page-source:\s*(?P<path>\S+)\s*-->\s*\Z")
 SECTION_MARKER = re.compile(r"(?<![;-])(-+8<-+[ \t]+\[[ \t]*(?:start|end)[ \t]*:)")
 INCLUDE_LINE = re.compile(r"^([ \t]*)(-+8<-+[ \t]+[\"'])", re.MULTILINE)
@@ -31,14 +31,14 @@ def pointed_file(page_file: Path) -> Path | None:
         return None
     target = ROOT / pointer["path"]
     if not target.is_file():
-        raise PluginError(
+        raise BuildError(
             f"{page_file}: page-source names {pointer['path']}, which does not exist at the "
             "project root; fix the path."
         )
     return target
 
 
-def _shown_markdown(page_file: Path) -> str | None:
+def shown_markdown(page_file: Path) -> str | None:
     """The escaped text of the file a pointer page shows, or None for an ordinary page."""
     target = pointed_file(page_file)
     return escape_snippet_syntax(target.read_text(encoding="utf-8")) if target else None
@@ -46,10 +46,5 @@ def _shown_markdown(page_file: Path) -> str | None:
 
 def page_markdown(page_file: Path) -> str:
     """The Markdown a page shows: its own text, or the escaped file it points to."""
-    shown = _shown_markdown(page_file)
+    shown = shown_markdown(page_file)
     return page_file.read_text(encoding="utf-8") if shown is None else shown
-
-
-def on_page_read_source(page, **_) -> str | None:
-    """Replace a pointer page's source; None lets MkDocs read ordinary pages itself."""
-    return _shown_markdown(Path(page.file.abs_src_path))

@@ -1,6 +1,6 @@
 """The benchmarks page's generated Markdown and figure, written from one results file.
 
-A page asks for a table with ``{{ bench:NAME }}`` (see hooks/benchmark_results.py); every
+A page asks for a table with ``{{ bench:NAME }}`` (see site_build/mkdocs/plugin.py); every
 number on the page comes from here, nothing is typed by hand.
 """
 
@@ -14,8 +14,8 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 
-from experiments.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from experiments.i18n_format import number, percent, seconds
+from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from site_build.core.i18n_format import number, percent, seconds
 
 LANGUAGES = ("en", "es")
 MAX_BYTES = 150_000

@@ -13,13 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from hooks.page_source import page_markdown
+from site_build.core.page_source import page_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS_DIR = ROOT / "snippets"
-DOCS_DIR = ROOT / "docs"
-MKDOCS_YML = ROOT / "mkdocs.yml"
-CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+# The tests import the project's paths from here, with the rules that use them.
+from site_build.core.paths import CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR  # noqa: F401
 
 FRAMEWORK_SUFFIXES = ("_torch", "_tf")
 SNIPPET_FILE = re.compile(r"^(?P<name>\w+)_(?:torch|tf)\.py$")
@@ -70,8 +67,13 @@ def languages() -> list[str]:
 
 
 def snippet_files() -> list[Path]:
-    """Every snippet module (package `__init__.py` files are not snippets)."""
-    return sorted(p for p in SNIPPETS_DIR.rglob("*.py") if p.name != "__init__.py")
+    """Every snippet module. Package `__init__.py` files are not snippets, and neither are
+    the support modules that snippets import, directly in snippets/ with a leading `_`."""
+    return sorted(
+        p
+        for p in SNIPPETS_DIR.rglob("*.py")
+        if p.name != "__init__.py" and not (p.parent == SNIPPETS_DIR and p.name.startswith("_"))
+    )
 
 
 def naming_problem(topic: str, name: str) -> str | None:
@@ -105,7 +107,7 @@ def pages(language: str) -> dict[str, Path]:
 
 
 def page_text(page_file: Path) -> str:
-    """What a page shows: its Markdown, or the file it points to (see hooks/page_source.py)."""
+    """What a page shows: its Markdown, or the file it points to (see page_source.py)."""
     return page_markdown(page_file)
 
 

@@ -9,7 +9,9 @@ where the extension fails to load, ``declare_torchvision_ops_if_unloadable`` dec
 names and schemas without kernels: calling one still fails loudly. Where a matching
 torchvision is installed (the CPU build from download.pytorch.org), it does nothing.
 
-Snippets call it in their hidden part, before the imports a page shows.
+Snippets call it in their hidden part, before the imports a page shows. It lives in
+``snippets`` because snippets import it: they import nothing from the code that builds the
+site. Its leading underscore marks it as support code, not a snippet shown on a page.
 """
 
 from __future__ import annotations

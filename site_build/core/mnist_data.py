@@ -13,7 +13,7 @@ ship the official test files alone), the 10,000 test images are split determinis
 2,000 held out for the final test and 8,000 for training and validation. Every result
 records which of the two it used (``MnistSplits.description``).
 
-``python -m experiments.mnist_data --download`` fetches all four files into the cache.
+``python -m site_build.core.mnist_data --download`` fetches all four files into the cache.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.cache import cache_root, file_digest
-from experiments.i18n_format import number
+from site_build.core.cache import cache_root, file_digest
+from site_build.core.errors import BuildError
+from site_build.core.i18n_format import number
 
 ENV_VAR = "MNIST_DIR"
 # The mirror torchvision downloads from; the original site (yann.lecun.com) now often
@@ -58,7 +59,7 @@ VALIDATION_FRACTION = 0.2
 IDX_UBYTE_MAGIC = {3: 0x00000803, 1: 0x00000801}
 
 
-class MnistDataError(RuntimeError):
+class MnistDataError(BuildError):
     """The data is missing, incomplete or not the official files; nothing was trained."""
 
 
@@ -217,7 +218,7 @@ def _missing_error(searched: list[tuple[str, Path]], reason: str) -> MnistDataEr
     return MnistDataError(
         f"MNIST not found: no folder holds {names}. Searched: {places}{unset}; {reason}. "
         f"Set {ENV_VAR} to a folder with the official gzip IDX files (the test split is "
-        "enough), or run `python -m experiments.mnist_data --download` with internet access."
+        "enough), or run `python -m site_build.core.mnist_data --download` with internet access."
     )
 
 

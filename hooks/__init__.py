@@ -1,1 +1,0 @@
-"""MkDocs hooks, one job per module; mkdocs.yml names each. A package so tests can import them."""

@@ -1,0 +1,132 @@
+"""Everything a page can ask the build to generate, and where the code that produces it is.
+
+A page writes ``{{ kind:arg }}`` (``placeholders.py``); ``Generated.kinds`` below is the one
+registry of kinds. To find what makes a placeholder, look up its kind here:
+
+=====================================  ====================================================
+Placeholder                            Produced by (in ``site_build/core/``)
+=====================================  ====================================================
+``{{ version:NAME }}``                 ``machine.installed_version``: the installed release
+``{{ lines:TOPIC/FILE.py:SECTION }}``  ``snippet_lines.snippet_lines``: code lines counted
+``{{ mnist:NAME }}``                   ``mnist_report.GENERATED[NAME]``, from the runs of
+                                       ``mnist_runs.py`` (figures: ``mnist_plots.py``)
+``{{ bench:NAME }}``                   ``bench_report.GENERATED[NAME]``, from the results of
+                                       ``benchmarks.py`` (figure: ``bench_report.py``)
+``{{ claim:ID }}``                     ``claims.claim_kind``: a footnote from ``claims/*.yaml``
+=====================================  ====================================================
+
+``Generated`` holds what one build prepared (results, the ledger), so nothing here is
+module-level state: the MkDocs plugin makes one and asks it before each build.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from site_build.core import bench_report, benchmarks, claims, mnist_plots, mnist_report
+from site_build.core.cache import file_digest, fingerprint
+from site_build.core.errors import PlaceholderError
+from site_build.core.machine import installed_version, versions
+from site_build.core.mnist_runs import ensure_results
+from site_build.core.paths import ROOT
+from site_build.core.placeholders import Kind
+from site_build.core.snippet_lines import lines_kind
+from site_build.core.translation_status import forget_history
+
+
+def _report_kind(kind: str, module, results: Callable[[], dict]) -> Kind:
+    """``{{ kind:NAME }}`` -> ``module.GENERATED[NAME](results, language)``."""
+
+    def fill(name: str, language: str, page: str) -> str:
+        if name not in module.GENERATED:
+            raise PlaceholderError(
+                f"{{{{ {kind}:{name} }}}} is not a generated value: use one of "
+                f"{', '.join(sorted(module.GENERATED))}, or add {name} to GENERATED in "
+                f"site_build/core/{Path(module.__file__).name}."
+            )
+        return module.GENERATED[name](results(), language)
+
+    return Kind(fill)
+
+
+class Generated:
+    """The results, figures and ledger of one build, and the placeholder kinds that use them."""
+
+    def __init__(self) -> None:
+        self.mnist: dict[str, dict] = {}
+        self.bench: dict = {}
+        self.ledger: dict[str, claims.Claim] = {}
+        self.timings: list[str] = []
+
+    def kinds(self) -> dict[str, Kind]:
+        return {
+            "version": Kind(lambda name, language, page: installed_version(name)),
+            "lines": lines_kind(),
+            "mnist": _report_kind("mnist", mnist_report, lambda: self.mnist),
+            "bench": _report_kind("bench", bench_report, lambda: self.bench),
+            "claim": claims.claim_kind(self.ledger),
+        }
+
+    def load_ledger(self) -> None:
+        """Read claims/ again (`mkdocs serve` rebuilds in one process); fails on a bad entry."""
+        self.ledger.clear()
+        self.ledger.update(claims.load_ledger())
+
+    def prepare(self) -> None:
+        """Before each build: train, measure and draw what is out of date; read the rest."""
+        forget_history()
+        started = time.perf_counter()
+        statuses = ensure_results()
+        self.mnist = {name: status.results for name, status in statuses.items()}
+        trained = [s.spec.label for s in statuses.values() if s.trained]
+        runs_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        drawn = mnist_plots.ensure_plots(self.mnist)
+        self.timings = [
+            f"MNIST runs: {runs_seconds:.1f} s "
+            + (f"(trained: {', '.join(trained)})" if trained else f"(all {len(statuses)} cached)"),
+            f"MNIST figures: {time.perf_counter() - started:.1f} s "
+            + ("(redrawn)" if drawn else "(cached)"),
+        ]
+        self.timings.append(self.prepare_benchmarks())
+
+    def prepare_benchmarks(self) -> str:
+        """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
+        started = time.perf_counter()
+        try:
+            self.bench, measured = benchmarks.ensure_results("short")
+        except benchmarks.BenchmarkFailed as error:
+            raise benchmarks.BenchmarkFailed(f"benchmarks: {error}") from None
+        mode = self.bench["mode"]
+        state = f"measured the {mode} run" if measured else f"{mode} run cached"
+        drawn = bench_report.ensure_figures(self.bench)
+        return f"Benchmarks: {time.perf_counter() - started:.1f} s ({state}; figure " + (
+            "redrawn)" if drawn else "cached)"
+        )
+
+    @staticmethod
+    def figures(languages) -> dict[str, dict[str, list[Path]]]:
+        """folder under ``generated/`` -> language -> figure files, kept outside docs/."""
+        return {
+            "mnist": {lang: list(mnist_plots.figure_paths(lang).values()) for lang in languages},
+            "bench": {lang: [bench_report.figure_path(lang)] for lang in languages},
+        }
+
+
+def notebook_key() -> str:
+    """What the notebooks' outputs depend on besides their own text: the MNIST snippets, the
+    code of this package and the library versions (mkdocs-jupyter keys its cache on a
+    notebook's source alone)."""
+    inputs = sorted(
+        path
+        for folder in ("snippets/mnist", "site_build/core")
+        for path in (ROOT / folder).glob("*.py")
+    )
+    return fingerprint(
+        {
+            "code": {path.name: file_digest(path) for path in inputs},
+            "versions": versions("torch", "tensorflow", "keras", "numpy", "matplotlib"),
+        }
+    )

@@ -1,0 +1,72 @@
+"""One syntax for everything a page asks the build to generate: ``{{ kind:arg }}``.
+
+``render`` replaces each placeholder by what the registered ``kind`` returns for ``arg`` in
+the page's language; ``site_build/core/generated.py`` holds the registry, so the code that
+produces a placeholder is one lookup away. Written inside backticks (`` `{{ version:torch }}` ``)
+a placeholder is shown as it is: that is how the contributor guide documents them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from site_build.core.errors import PlaceholderError
+
+PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*(?P<kind>[a-z]+):(?P<arg>[^\s{}`]+)\s*\}\}(?!`)")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of placeholder is filled.
+
+    ``fill(arg, language, page)`` returns the Markdown that replaces ``{{ kind:arg }}``;
+    ``appendix(args, language, page)``, when given, returns Markdown added once at the end of
+    a page that uses the kind (the claims' footnotes), from the arguments used, in order.
+    """
+
+    fill: Callable[[str, str, str], str]
+    appendix: Callable[[list[str], str, str], str] | None = None
+
+
+def render(markdown: str, language: str, page: str, kinds: Mapping[str, Kind]) -> str:
+    """Fill every placeholder of ``markdown`` (the page ``page``, in ``language``).
+
+    A ``PlaceholderError`` names the page, the placeholder and the fix.
+    """
+    used: dict[str, list[str]] = {}
+
+    def fill(match: re.Match) -> str:
+        kind, arg = match["kind"], match["arg"]
+        if kind not in kinds:
+            raise PlaceholderError(
+                f"{page}: {match[0]}: there is no placeholder kind '{kind}'; use one of "
+                f"{', '.join(sorted(kinds))} (site_build/core/generated.py lists them)."
+            )
+        used.setdefault(kind, [])
+        if arg not in used[kind]:
+            used[kind].append(arg)
+        try:
+            return kinds[kind].fill(arg, language, page)
+        except PlaceholderError as error:
+            named = str(error) if match[0] in str(error) else f"{match[0]}: {error}"
+            raise PlaceholderError(f"{page}: {named}") from None
+
+    if "{{" not in markdown:
+        return markdown
+    body = PLACEHOLDER.sub(fill, markdown)
+    notes = [
+        kinds[kind].appendix(args, language, page)
+        for kind, args in used.items()
+        if kinds[kind].appendix is not None
+    ]
+    if not notes:
+        return body
+    return f"{body.rstrip()}\n\n" + "\n".join(notes) + "\n"
+
+
+def references(markdown: str, kind: str) -> list[str]:
+    """The arguments of every ``{{ kind:... }}`` in ``markdown``, once each, in order."""
+    found = (m["arg"] for m in PLACEHOLDER.finditer(markdown) if m["kind"] == kind)
+    return list(dict.fromkeys(found))

@@ -1,0 +1,1 @@
+"""The MkDocs adapter: the ``site-build`` plugin (mkdocs.yml) and what only MkDocs needs."""

@@ -1,1 +1,0 @@
-"""Contributor tools: the project layout rules and the snippet scaffold (see CONTRIBUTING.md)."""
