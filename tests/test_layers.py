@@ -1,0 +1,163 @@
+"""The build's layers point one way: snippets <- site_build.core <- site_build.mkdocs.
+
+- ``snippets``: the framework code that pages show. Imports neither ``site_build`` nor MkDocs.
+- ``site_build.core``: data, runs, caches, figures, reports, the ledger. Imports ``snippets``,
+  never ``site_build.mkdocs`` or ``mkdocs``.
+- ``site_build.mkdocs``: the MkDocs plugin; may import everything below it.
+
+Imports are read with ``ast`` (every ``import`` anywhere in a module, functions included), so
+the check does not import torch or TensorFlow. A snippet's doctests are tests, not the
+snippet's code: they may load data with ``site_build.core``, as the files in tests/ do.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from site_build.core.paths import ROOT
+
+# Layer (a module prefix) -> the imports it must not make, each with the reason.
+FORBIDDEN = {
+    "snippets": {
+        "site_build": "snippets are shown on pages and import nothing from the build",
+        "mkdocs": "snippets are shown on pages and import nothing from the build",
+    },
+    "site_build.core": {
+        "site_build.mkdocs": "core must not depend on the MkDocs adapter",
+        "mkdocs": "core must run without MkDocs (training processes, tests, nox sessions)",
+    },
+    "site_build.mkdocs": {},
+}
+PACKAGES = ("snippets", "site_build")
+
+
+def _within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def modules(folders: dict[str, Path]) -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the packages in ``folders``."""
+    found = {}
+    for package, folder in folders.items():
+        for path in sorted(folder.rglob("*.py")):
+            parts = [package, *path.relative_to(folder).with_suffix("").parts]
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+def imported_names(module: str, path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import in the file, relative ones resolved.
+
+    ``from a import b`` gives ``a.b`` (b may be a submodule) and ``a`` once for each line.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(filter(None, [*anchor, base]))
+            # `from site_build import mkdocs` imports the submodule site_build.mkdocs.
+            names += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+    return names
+
+
+def upward_imports(folders: dict[str, Path]) -> list[str]:
+    """One message per import that points up a layer, naming the module, line and import."""
+    problems = []
+    for module, path in modules(folders).items():
+        layer = max((p for p in FORBIDDEN if _within(module, p)), key=len, default=None)
+        if layer is None:
+            continue
+        reported = set()
+        for line, name in imported_names(module, path):
+            for forbidden, reason in FORBIDDEN[layer].items():
+                if _within(name, forbidden) and line not in reported:
+                    reported.add(line)
+                    problems.append(
+                        f"{module} ({path.name}:{line}) imports {name}: {reason}. Move the "
+                        "shared code down a layer, or the importing code up."
+                    )
+                    break
+    return problems
+
+
+def installed_folders() -> dict[str, Path]:
+    folders = {}
+    for package in PACKAGES:
+        spec = importlib.util.find_spec(package)
+        assert spec and spec.submodule_search_locations, (
+            f"{package} is not importable: install the project with `pip install -e . --no-deps`"
+        )
+        folders[package] = Path(next(iter(spec.submodule_search_locations)))
+    return folders
+
+
+def test_every_module_belongs_to_a_layer():
+    names = modules(installed_folders())
+    assert any(_within(name, "site_build.core") for name in names)
+    assert any(_within(name, "site_build.mkdocs") for name in names)
+    strays = [n for n in names if n not in PACKAGES and not any(_within(n, p) for p in FORBIDDEN)]
+    assert not strays, f"modules outside the three layers (move them into one): {strays}"
+
+
+def test_imports_point_down_the_layers():
+    problems = upward_imports(installed_folders())
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("file", "planted", "expected"),
+    [
+        (
+            "site_build/core/cache.py",
+            "from site_build.mkdocs import plugin",
+            "site_build.core.cache (cache.py:",
+        ),
+        ("site_build/core/claims.py", "import mkdocs.exceptions", "imports mkdocs.exceptions"),
+        ("snippets/tensors/creation_torch.py", "from site_build.core import cache", "snippets."),
+        ("site_build/core/paths.py", "from ..mkdocs import files", "site_build.mkdocs.files"),
+    ],
+)
+def test_a_planted_upward_import_is_reported(tmp_path, file, planted, expected):
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    folders = {package: tmp_path / package for package in PACKAGES}
+    assert upward_imports(folders) == []
+    target = tmp_path / file
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{planted}\n", encoding="utf-8")
+    problems = upward_imports(folders)
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+def test_nothing_edits_the_import_path():
+    """The packages are installed; nothing in the project may reach around that."""
+    words = ["sys" + ".path", "PYTHON" + "PATH"]
+    tracked = subprocess.run(
+        ["git", "-C", str(ROOT), "grep", "-n", "-e", words[0], "-e", words[1]],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if tracked.returncode not in (0, 1):  # a copy without git: read the files instead
+        pytest.skip("not a git checkout")
+    lines = [
+        line for line in tracked.stdout.splitlines() if not line.startswith("tests/test_layers")
+    ]
+    assert not lines, "edits of the import path (install the packages instead):\n" + "\n".join(
+        lines
+    )
