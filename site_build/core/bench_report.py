@@ -15,152 +15,20 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt
 
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.i18n_format import number, percent, seconds
 
-LANGUAGES = ("en", "es")
 MAX_BYTES = 150_000
 COLOURS = {"torch": "#D55E00", "tf": "#0072B2", "numpy": "#009E73"}
 NAMES = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
 
+# Table headers, notes and figure labels per language (the bench sections of the catalogs);
+# a configuration's name is looked up as "<framework>.<config>".
 CONFIGS = {
-    "en": {
-        ("torch", "eager"): "eager",
-        ("torch", "compile"): "`torch.compile`",
-        ("torch", "export"): "`torch.export` program",
-        ("torch", "onnx"): "ONNX Runtime (`torch.onnx.export`)",
-        ("tf", "graph"): "Keras default (graph)",
-        ("tf", "xla"): "XLA (`jit_compile=True`)",
-        ("tf", "eager"): "eager",
-        ("tf", "saved_model"): "SavedModel (`model.export`)",
-        ("tf", "onnx"): "ONNX Runtime (`model.export`)",
-    },
-    "es": {
-        ("torch", "eager"): "inmediata (eager)",
-        ("torch", "compile"): "`torch.compile`",
-        ("torch", "export"): "programa de `torch.export`",
-        ("torch", "onnx"): "ONNX Runtime (`torch.onnx.export`)",
-        ("tf", "graph"): "Keras por defecto (grafo)",
-        ("tf", "xla"): "XLA (`jit_compile=True`)",
-        ("tf", "eager"): "inmediata (eager)",
-        ("tf", "saved_model"): "SavedModel (`model.export`)",
-        ("tf", "onnx"): "ONNX Runtime (`model.export`)",
-    },
+    language: {tuple(key.split(".")): name for key, name in names.items()}
+    for language, names in texts("bench_configs").items()
 }
-
-TEXT = {
-    "en": {
-        "framework": "Framework",
-        "config": "Configuration",
-        "ips": "Images/s (median)",
-        "spread": "Min \u2013 max",
-        "peak_fraction": "Share of peak",
-        "latency": "Latency, batch 1 (median)",
-        "latency_spread": "Min \u2013 max",
-        "throughput": "Images/s, batch {batch} (median)",
-        "first_call": "First call (compiles)",
-        "gflops": "GFLOP/s (median)",
-        "library": "Library",
-        "import": "Import time (median)",
-        "rss": "Peak RSS of a short training run",
-        "artifact": "Artefact",
-        "size": "Size on disk",
-        "export_time": "Export time",
-        "layer": "Layer",
-        "forward": "Forward FLOPs per image",
-        "total": "Total (analytic)",
-        "training": "Training step (3 \u00d7 forward)",
-        "counted": "`FlopCounterMode`",
-        "counted_forward": "forward {value}, forward + backward {training}",
-        "setting": "Setting",
-        "value": "Value",
-        "repeats": "Timed repeats per measurement (after warm-up)",
-        "warmup": "Warm-up repeats",
-        "threads": "Threads (both frameworks, ONNX Runtime and NumPy)",
-        "train_images": "Training images per repeat",
-        "train_batch": "{batches} batches of {batch}",
-        "latency_calls": "Batch-1 calls per repeat",
-        "throughput_images": "Inference images per repeat",
-        "matmul": "Matrix product",
-        "matmul_value": "{n} \u00d7 {n} float32, {calls} per repeat",
-        "short": (
-            "These are the results of the **short** run that the site's build makes when no "
-            "full run matches the current code, library versions and machine: {repeats} "
-            "repeats and small batch counts, so read the spreads too. `nox -s bench` makes "
-            "the full run."
-        ),
-        "full": (
-            "These are the results of the **full** run (`nox -s bench`): {repeats} repeats "
-            "of each measurement after {warmup} warm-up repeats."
-        ),
-        "machine": (
-            "Measured on {date} on {cpu} ({cores} logical cores, {memory} GiB of memory), "
-            "{system}, Python {python}, {versions}; the whole run took {seconds}."
-        ),
-        "unit_images": "images/s",
-        "figure_title": "Matched CNN on this machine's CPU: speed and share of the peak",
-        "figure_x": "Images per second (median; bars: min \u2013 max)",
-        "figure_note": "Beside each bar: its share of the machine's matrix-product peak.",
-        "figure_train": "Training",
-        "figure_infer": "Inference, batch {batch}",
-    },
-    "es": {
-        "framework": "Framework",
-        "config": "Configuración",
-        "ips": "Imágenes/s (mediana)",
-        "spread": "Mín. \u2013 máx.",
-        "peak_fraction": "Fracción del pico",
-        "latency": "Latencia, lote de 1 (mediana)",
-        "latency_spread": "Mín. \u2013 máx.",
-        "throughput": "Imágenes/s, lote de {batch} (mediana)",
-        "first_call": "Primera llamada (compila)",
-        "gflops": "GFLOP/s (mediana)",
-        "library": "Biblioteca",
-        "import": "Tiempo de importación (mediana)",
-        "rss": "RSS máxima de un entrenamiento corto",
-        "artifact": "Artefacto",
-        "size": "Tamaño en disco",
-        "export_time": "Tiempo de exportación",
-        "layer": "Capa",
-        "forward": "FLOP por imagen en la pasada hacia delante",
-        "total": "Total (analítico)",
-        "training": "Paso de entrenamiento (3 \u00d7 hacia delante)",
-        "counted": "`FlopCounterMode`",
-        "counted_forward": "hacia delante {value}, hacia delante + hacia atrás {training}",
-        "setting": "Ajuste",
-        "value": "Valor",
-        "repeats": "Repeticiones cronometradas por medida (tras el calentamiento)",
-        "warmup": "Repeticiones de calentamiento",
-        "threads": "Hilos (ambos frameworks, ONNX Runtime y NumPy)",
-        "train_images": "Imágenes de entrenamiento por repetición",
-        "train_batch": "{batches} lotes de {batch}",
-        "latency_calls": "Llamadas con lote de 1 por repetición",
-        "throughput_images": "Imágenes de inferencia por repetición",
-        "matmul": "Producto de matrices",
-        "matmul_value": "{n} \u00d7 {n} en float32, {calls} por repetición",
-        "short": (
-            "Estos son los resultados de la ejecución **corta** que hace la generación del "
-            "sitio cuando ninguna ejecución completa corresponde al código, las versiones de "
-            "las bibliotecas y la máquina actuales: {repeats} repeticiones y pocos lotes, así "
-            "que conviene mirar la dispersión. `nox -s bench` hace la ejecución completa."
-        ),
-        "full": (
-            "Estos son los resultados de la ejecución **completa** (`nox -s bench`): "
-            "{repeats} repeticiones de cada medida tras {warmup} de calentamiento."
-        ),
-        "machine": (
-            "Medido el {date} en {cpu} ({cores} núcleos lógicos, {memory} GiB de memoria), "
-            "{system}, Python {python}, {versions}; la ejecución entera tardó {seconds}."
-        ),
-        "unit_images": "imágenes/s",
-        "figure_title": "CNN equiparada en la CPU de esta máquina: velocidad y fracción del pico",
-        "figure_x": "Imágenes por segundo (mediana; barras: mín. \u2013 máx.)",
-        "figure_note": (
-            "Junto a cada barra: su fracción del pico del producto de matrices de la máquina."
-        ),
-        "figure_train": "Entrenamiento",
-        "figure_infer": "Inferencia, lote de {batch}",
-    },
-}
+TEXT = texts("bench")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

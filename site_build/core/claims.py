@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from site_build.core.catalog import texts
 from site_build.core.errors import BuildError, PlaceholderError
 from site_build.core.paths import CLAIMS_DIR, DOCS_DIR
 from site_build.core.placeholders import PLACEHOLDER, Kind
@@ -42,41 +43,10 @@ FIELDS = ("title", "source", "evidence", "verified")
 # version (2.16) or a grouped figure (2,048 or 2.048).
 YEAR = re.compile(r"(?<![\w.,])(199\d|20[0-3]\d)(?![\w]|[.,]\d)")
 
-# What the footnote says, per language of docs/.
-FOOTNOTE = {
-    "en": 'Source: [{title}]({source}): "{evidence}" Verified on {date}.',
-    "es": "Fuente: [{title}]({source}): «{evidence}». Comprobado el {date}.",
-}
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
+# What the footnote says, per language: the claim_footnote, date and months of the catalogs.
+FOOTNOTE = texts("claim_footnote")
+MONTHS = texts("months")
+DATES = texts("date")
 
 
 class LedgerError(BuildError):
@@ -142,13 +112,11 @@ def load_ledger(folder: Path = CLAIMS_DIR) -> dict[str, Claim]:
 
 
 def format_date(day: dt.date, language: str) -> str:
-    months = MONTHS.get(language, MONTHS["en"])
-    middle = " de " if language == "es" else " "
-    return f"{day.day}{middle}{months[day.month - 1]}{middle}{day.year}"
+    return DATES[language].format(day=day.day, month=MONTHS[language][day.month - 1], year=day.year)
 
 
 def footnote(claim: Claim, language: str) -> str:
-    text = FOOTNOTE.get(language, FOOTNOTE["en"])
+    text = FOOTNOTE[language]
     # Spanish closes a quotation before the full stop («…».); English keeps the source's own.
     evidence = claim.evidence.rstrip(".") if language == "es" else claim.evidence
     return text.format(

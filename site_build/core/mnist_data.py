@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from site_build.core.cache import cache_root, file_digest
+from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number
 
@@ -54,6 +55,10 @@ TRAIN_PARTS = ("train_images", "train_labels")
 SPLIT_SEED = 2026
 HELD_OUT_TEST_IMAGES = 2_000
 VALIDATION_FRACTION = 0.2
+
+# What the models were trained on, per language (data_description in the catalogs); part of
+# each run's cache key (mnist_runs.py), since results record it.
+DESCRIPTIONS = texts("data_description")
 
 # IDX magic numbers: unsigned bytes, then the number of dimensions (3 images, 1 labels).
 IDX_UBYTE_MAGIC = {3: 0x00000803, 1: 0x00000801}
@@ -101,37 +106,14 @@ class MnistSplits:
     @property
     def description(self) -> dict[str, str]:
         """What the models were trained on, in each language of the site."""
-        n = self.sizes
-        if self.full:
-            return {
-                "en": (
-                    f"official MNIST: {n['train']:,} training and {n['validation']:,} "
-                    f"validation images from the 60,000-image training split, "
-                    f"tested on the {n['test']:,}-image test split"
-                ),
-                "es": (
-                    f"MNIST oficial: {_es(n['train'])} imágenes de entrenamiento y "
-                    f"{_es(n['validation'])} de validación tomadas de las 60 000 de "
-                    f"entrenamiento; prueba con las {_es(n['test'])} imágenes de prueba"
-                ),
-            }
+        sizes = self.sizes
+        template = "full" if self.full else "test_only"
         return {
-            "en": (
-                f"MNIST test split only (10,000 images), split with seed {SPLIT_SEED}: "
-                f"{n['train']:,} training, {n['validation']:,} validation and "
-                f"{n['test']:,} held-out test images"
-            ),
-            "es": (
-                f"solo la partición de prueba de MNIST (10 000 imágenes), dividida con la "
-                f"semilla {SPLIT_SEED}: {_es(n['train'])} de entrenamiento, "
-                f"{_es(n['validation'])} de validación y {_es(n['test'])} reservadas para "
-                "la prueba final"
-            ),
+            language: DESCRIPTIONS[language][template].format(
+                seed=SPLIT_SEED, **{part: number(n, language) for part, n in sizes.items()}
+            )
+            for language in DESCRIPTIONS
         }
-
-
-def _es(count: int) -> str:
-    return number(count, "es")
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -19,57 +19,17 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.i18n_format import number, percent
 
-LANGUAGES = ("en", "es")
 FIGURES = ("curves", "speed", "confusion", "article")
 MAX_BYTES = 150_000
 # Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
 COLOURS = {"torch": "#D55E00", "tf": "#0072B2"}
 NAMES = {"torch": "PyTorch", "tf": "TensorFlow"}
 
-LABELS = {
-    "en": {
-        "epoch": "Epoch",
-        "loss": "Loss (cross-entropy)",
-        "accuracy": "Accuracy",
-        "train": "training",
-        "val": "validation",
-        "curves_title": "Matched CNN: the same model, data and settings in both frameworks",
-        "test_accuracy": "Test accuracy",
-        "seconds_per_epoch": "Seconds per epoch (median)",
-        "images_per_second": "{value} images/s",
-        "speed_title": "Accuracy on held-out images and training time",
-        "true": "True digit",
-        "predicted": "Predicted digit",
-        "confusion_title": "Confusion matrices on the test images",
-        "article_title": "The seed article's two setups, replayed on the same data",
-        "article_panel": (
-            "{framework}: {steps} SGD steps per epoch, batch {batch}, {size}x{size} input"
-        ),
-        "data": "Data: {description}.",
-    },
-    "es": {
-        "epoch": "Época",
-        "loss": "Pérdida (entropía cruzada)",
-        "accuracy": "Exactitud",
-        "train": "entrenamiento",
-        "val": "validación",
-        "curves_title": "CNN equiparada: el mismo modelo, datos y ajustes en ambos frameworks",
-        "test_accuracy": "Exactitud en prueba",
-        "seconds_per_epoch": "Segundos por época (mediana)",
-        "images_per_second": "{value} imágenes/s",
-        "speed_title": "Exactitud con imágenes reservadas y tiempo de entrenamiento",
-        "true": "Dígito real",
-        "predicted": "Dígito predicho",
-        "confusion_title": "Matrices de confusión con las imágenes de prueba",
-        "article_title": "Las dos configuraciones del artículo original, con los mismos datos",
-        "article_panel": (
-            "{framework}: {steps} pasos de SGD por época, lote de {batch}, entrada de {size}x{size}"
-        ),
-        "data": "Datos: {description}.",
-    },
-}
+# Figure labels and titles per language (the mnist_figures section of the catalogs).
+LABELS = texts("mnist_figures")
 
 
 def assets_dir(language: str) -> Path:

@@ -8,67 +8,12 @@ from __future__ import annotations
 
 import statistics
 
+from site_build.core.catalog import texts
 from site_build.core.i18n_format import number, percent, seconds
 from site_build.core.mnist_plots import ARTICLE_INPUT_SIZE, NAMES, article_steps_per_epoch
 
-TEXT = {
-    "en": {
-        "measure": "Measure",
-        "test_accuracy": "Test accuracy",
-        "val_accuracy": "Final validation accuracy",
-        "train_loss": "Final training loss",
-        "val_loss": "Final validation loss",
-        "epoch_seconds": "Seconds per epoch (median)",
-        "images_per_second": "Training images per second",
-        "total": "Total training time",
-        "setting": "Setting",
-        "value": "Value",
-        "optimizer": "Optimizer",
-        "optimizer_value": "SGD, learning rate {lr}, no momentum",
-        "batch_size": "Batch size",
-        "epochs": "Epochs",
-        "seed": "Seed",
-        "loss": "Loss",
-        "loss_value": "cross-entropy on logits",
-        "data": "Data",
-        "input": "Input size",
-        "steps": "SGD steps per epoch",
-        "all_steps": "SGD steps in all",
-        "parameters": "Parameters",
-        "provenance": (
-            "Trained on {date} on {cpu} ({cores} logical cores, {memory} GiB of memory), "
-            "Python {python}, {versions}."
-        ),
-    },
-    "es": {
-        "measure": "Medida",
-        "test_accuracy": "Exactitud en prueba",
-        "val_accuracy": "Exactitud final en validación",
-        "train_loss": "Pérdida final en entrenamiento",
-        "val_loss": "Pérdida final en validación",
-        "epoch_seconds": "Segundos por época (mediana)",
-        "images_per_second": "Imágenes de entrenamiento por segundo",
-        "total": "Tiempo total de entrenamiento",
-        "setting": "Ajuste",
-        "value": "Valor",
-        "optimizer": "Optimizador",
-        "optimizer_value": "SGD, tasa de aprendizaje {lr}, sin momento",
-        "batch_size": "Tamaño de lote",
-        "epochs": "Épocas",
-        "seed": "Semilla",
-        "loss": "Pérdida",
-        "loss_value": "entropía cruzada sobre logits",
-        "data": "Datos",
-        "input": "Tamaño de entrada",
-        "steps": "Pasos de SGD por época",
-        "all_steps": "Pasos de SGD en total",
-        "parameters": "Parámetros",
-        "provenance": (
-            "Entrenado el {date} en {cpu} ({cores} núcleos lógicos, {memory} GiB de memoria), "
-            "Python {python}, {versions}."
-        ),
-    },
-}
+# Table headers and sentences per language (the mnist_tables section of the catalogs).
+TEXT = texts("mnist_tables")
 ARTICLE_PARAMETERS = {"torch": 29_066, "tf": 9_467_274}
 
 

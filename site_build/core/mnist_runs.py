@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from site_build.core import machine
+from site_build.core import machine, mnist_data
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -122,6 +122,7 @@ def cache_key(
         "sources": {p: file_digest(root / p) for p in (*spec.sources, *RUNNER_SOURCES)},
         "config": spec.config,
         "data": data_md5s,
+        "descriptions": mnist_data.DESCRIPTIONS,
         "versions": machine.versions(*LIBRARIES[spec.framework]),
     }
     if limit:  # a shortened run must never pass for the full one

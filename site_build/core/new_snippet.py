@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from site_build.core.catalog import texts
 from site_build.core.layout import DOCS_DIR, SNIPPETS_DIR, languages, naming_problem, relative
 
 TEMPLATES = {
@@ -54,7 +55,7 @@ result = tf.constant([1.0, 2.0, 3.0]) * 2
 }
 FRAMEWORK_TABS = {"torch": "PyTorch", "tf": "TensorFlow"}
 # The title above the checked output, as the pages of each language write it.
-CHECKED_OUTPUT_TITLE = {"en": "Checked by the tests", "es": "Comprobado por las pruebas"}
+CHECKED_OUTPUT_TITLE = texts("checked_output_title")
 
 
 class ScaffoldError(ValueError):

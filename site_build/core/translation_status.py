@@ -20,18 +20,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from site_build.core.catalog import texts
 from site_build.core.page_source import pointed_file
 from site_build.core.paths import DOCS_DIR, ROOT
 
 ORIGINAL_LANGUAGE = "en"
-NOTICES = {
-    "es": (
-        '!!! warning "Traducción posiblemente desactualizada"\n\n'
-        "    El original en inglés de esta página cambió el {original_date}, después de la "
-        "última revisión de esta traducción ({translation_date}). Puedes leerlo con el "
-        "selector de idioma de la cabecera.\n\n"
-    ),
-}
+# The notice's title and text per language (stale_translation in the catalogs).
+NOTICES = texts("stale_translation")
 FIRST_HEADING = re.compile(r"^# .*\n", re.MULTILINE)
 
 
@@ -128,9 +123,10 @@ def with_notice(markdown: str, language: str, page: str) -> str:
     """``markdown`` of ``docs/<language>/<page>``, with the notice when it is behind."""
     if language not in NOTICES or not (stale := stale_translation(language, page)):
         return markdown
-    notice = NOTICES[language].format(
+    text = NOTICES[language]["text"].format(
         original_date=stale.original_date, translation_date=stale.translation_date
     )
+    notice = f'!!! warning "{NOTICES[language]["title"]}"\n\n    {text}\n\n'
     heading = FIRST_HEADING.search(markdown)
     at = heading.end() if heading else 0
     return f"{markdown[:at]}\n{notice}{markdown[at:]}"
