@@ -19,6 +19,10 @@ build runs when no result matches the current code, versions and machine).
 
     python -m site_build.core.benchmarks            # the short run, unless cached
     python -m site_build.core.benchmarks --full     # the full run, unless cached (--force: rerun)
+
+Why one long module: the workers and the orchestrator speak one line protocol and share the
+settings, and this file is part of the results' cache key; splitting the workers out (into
+a module that the key also covers) is planned, not done.
 """
 
 from __future__ import annotations

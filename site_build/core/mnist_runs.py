@@ -12,6 +12,9 @@ the process that builds the site never holds a model in memory.
 
     python -m site_build.core.mnist_runs            # train whatever is out of date
     python -m site_build.core.mnist_runs --force    # retrain everything
+
+Why over 300 lines: the training side (in the run's process) and the orchestration (in the
+build's process) share RunSpec and the cache key, and this file is part of that key.
 """
 
 from __future__ import annotations
