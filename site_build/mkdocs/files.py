@@ -6,7 +6,10 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
-DEFAULT_LANGUAGE = "en"
+from site_build.core.layout import languages
+
+# The language served at the site's root (the default of the i18n plugin in mkdocs.yml).
+DEFAULT_LANGUAGE = languages()[0]
 
 
 def add_figures(files, config, folder: str, paths: dict[str, list[Path]]):
