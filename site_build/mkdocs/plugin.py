@@ -19,6 +19,7 @@ and the fix.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
@@ -70,22 +71,16 @@ class SiteBuildPlugin(BasePlugin):
             print(f"Build timing | {line}")
 
 
-class _as_plugin_error:
+@contextmanager
+def _as_plugin_error(where: str = ""):
     """Turn a core ``BuildError`` into MkDocs' ``PluginError``, naming where it happened."""
-
-    def __init__(self, where: str = "") -> None:
-        self.where = where
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if isinstance(error, BuildError):
-            message = str(error)
-            if self.where and not message.startswith(self.where):
-                message = f"{self.where}: {message}"
-            raise PluginError(message) from None
-        return False
+    try:
+        yield
+    except BuildError as error:
+        message = str(error)
+        if where and not message.startswith(where):
+            message = f"{where}: {message}"
+        raise PluginError(message) from None
 
 
 def _key_notebook_cache(config) -> None:
