@@ -11,7 +11,16 @@ from pathlib import Path
 from tools.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
-PROJECT_FOLDERS = ("docs", "snippets", "tests", "hooks", "tools", "experiments", "overrides")
+PROJECT_FOLDERS = (
+    "docs",
+    "snippets",
+    "claims",
+    "tests",
+    "hooks",
+    "tools",
+    "experiments",
+    "overrides",
+)
 
 
 def copy_project(destination: Path) -> Path:
