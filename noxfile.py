@@ -121,6 +121,12 @@ def i18n(session: nox.Session) -> None:
     _run_shared(session, "python", "-m", "hooks.translation_status")
 
 
+@nox.session(venv_backend="none")
+def claims(session: nox.Session) -> None:
+    """List the sourced claims verified longest ago (-- N: how many), the first to re-check."""
+    _run_shared(session, "python", "-m", "hooks.claims", *session.posargs)
+
+
 @nox.session(python="3.11")
 def e2e(session: nox.Session) -> None:
     """Check the built site (run docs first) in headless Chromium: pages, links, search, a11y."""

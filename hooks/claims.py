@@ -1,0 +1,310 @@
+"""MkDocs hook and checker for the claims ledger: facts no code can check, sourced and dated.
+
+A statement that no doctest proves (a release date, a project's status, an adoption figure)
+is written in a page's own words, followed by ``{{ claim:ID }}``. ``claims/*.yaml`` holds
+each ID once, for every language: the source's title and URL, its evidence (the source's
+own words, or a paraphrase marked ``Paraphrase:``) and the day somebody last checked it::
+
+    torchserve-archived:
+      title: pytorch/serve repository on GitHub
+      source: https://github.com/pytorch/serve
+      evidence: "This repository was archived by the owner on Aug 7, 2025."
+      verified: 2026-12-01
+
+The build turns each reference into a footnote that shows the source, the evidence and the
+verification date in the page's language. The tests (tests/test_claims.py) use
+``undated_years`` so that a year written in page prose must come with a claim whose
+evidence states it, and fail on an entry with no source or date, or used by no page.
+
+``python -m hooks.claims`` (``nox -s claims``) lists the entries verified longest ago: the
+ones to check again first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS_DIR = ROOT / "claims"
+DOCS_DIR = ROOT / "docs"
+FIELDS = ("title", "source", "evidence", "verified")
+
+# Inside backticks (`{{ claim:ID }}`) a placeholder is shown as it is, as in the guide.
+PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*claim:([a-z0-9][a-z0-9-]*)\s*\}\}(?!`)")
+
+# A year that a reader would take as a date: 1990 to 2039, not part of a longer number, a
+# version (2.16) or a grouped figure (2,048 or 2.048).
+YEAR = re.compile(r"(?<![\w.,])(199\d|20[0-3]\d)(?![\w]|[.,]\d)")
+
+# What the footnote says, per language of docs/.
+FOOTNOTE = {
+    "en": 'Source: [{title}]({source}): "{evidence}" Verified on {date}.',
+    "es": "Fuente: [{title}]({source}): «{evidence}». Comprobado el {date}.",
+}
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+}
+
+
+class LedgerError(ValueError):
+    """A claims/*.yaml file a contributor must fix; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    source: str
+    evidence: str
+    verified: dt.date
+    file: str  # claims/<area>.yaml, for messages
+
+    def supports(self, year: str) -> bool:
+        return year in self.evidence or year in self.title
+
+
+def _entry(claim_id: str, raw: object, where: str) -> Claim:
+    if not isinstance(raw, dict):
+        raise LedgerError(f"{where}: '{claim_id}' must be a mapping with the keys {FIELDS}")
+    missing = [key for key in FIELDS if not str(raw.get(key) or "").strip()]
+    if missing:
+        raise LedgerError(
+            f"{where}: '{claim_id}' has no {', '.join(missing)}: every claim needs "
+            f"{', '.join(FIELDS)} (verified is the day you checked the source, YYYY-MM-DD)."
+        )
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise LedgerError(f"{where}: '{claim_id}' has unknown keys {unknown}; use {FIELDS}.")
+    if not re.match(r"https?://", str(raw["source"])):
+        raise LedgerError(f"{where}: '{claim_id}': source must be an http(s) URL you read.")
+    verified = raw["verified"]
+    if not isinstance(verified, dt.date):
+        raise LedgerError(f"{where}: '{claim_id}': verified must be a date, YYYY-MM-DD.")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", claim_id):
+        raise LedgerError(f"{where}: '{claim_id}': ids use lowercase letters, digits and -.")
+    text = {key: " ".join(str(raw[key]).split()) for key in ("title", "source", "evidence")}
+    return Claim(claim_id, **text, verified=verified, file=where)
+
+
+def load_ledger(folder: Path = CLAIMS_DIR) -> dict[str, Claim]:
+    """Every claim of ``folder/*.yaml`` by id; a LedgerError names the file to fix."""
+    claims: dict[str, Claim] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        where = path.relative_to(folder.parent).as_posix()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise LedgerError(f"{where}: not valid YAML: {error}") from None
+        if not isinstance(data, dict):
+            raise LedgerError(f"{where}: must be a mapping of claim ids to entries")
+        for claim_id, raw in data.items():
+            claim = _entry(str(claim_id), raw, where)
+            if claim.id in claims:
+                raise LedgerError(
+                    f"{where}: '{claim.id}' is already in {claims[claim.id].file}; "
+                    "ids are unique across claims/, so reuse that entry or rename this one."
+                )
+            claims[claim.id] = claim
+    return claims
+
+
+def format_date(day: dt.date, language: str) -> str:
+    months = MONTHS.get(language, MONTHS["en"])
+    middle = " de " if language == "es" else " "
+    return f"{day.day}{middle}{months[day.month - 1]}{middle}{day.year}"
+
+
+def footnote(claim: Claim, language: str) -> str:
+    text = FOOTNOTE.get(language, FOOTNOTE["en"])
+    # Spanish closes a quotation before the full stop («…».); English keeps the source's own.
+    evidence = claim.evidence.rstrip(".") if language == "es" else claim.evidence
+    return text.format(
+        title=claim.title.replace("]", r"\]"),
+        source=claim.source,
+        evidence=evidence,
+        date=format_date(claim.verified, language),
+    )
+
+
+def render(markdown: str, language: str, ledger: dict[str, Claim], where: str) -> str:
+    """Replace each ``{{ claim:ID }}`` by a footnote reference and add the footnotes."""
+    used: list[str] = []
+
+    def reference(match: re.Match) -> str:
+        claim_id = match.group(1)
+        if claim_id not in ledger:
+            raise PluginError(
+                f"{where}: {{{{ claim:{claim_id} }}}} is not in the ledger: add '{claim_id}' "
+                "with title, source, evidence and verified to a claims/*.yaml file, or fix the id."
+            )
+        if claim_id not in used:
+            used.append(claim_id)
+        return f"[^{claim_id}]"
+
+    body = PLACEHOLDER.sub(reference, markdown)
+    if not used:
+        return markdown
+    notes = "\n".join(f"[^{cid}]: {footnote(ledger[cid], language)}" for cid in used)
+    return f"{body.rstrip()}\n\n{notes}\n"
+
+
+# --------------------------------------------------------------- what the tests check
+
+_FENCE = re.compile(r"^(\s*)(```|~~~)")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+\.\s|\||#|!!!|\?\?\?|===)")
+_REMOVED = [
+    re.compile(r"`[^`\n]*`"),  # inline code
+    re.compile(r"<!--.*?-->", re.DOTALL),  # comments
+    re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # a link's URL (its text stays)
+    re.compile(r"https?://\S+"),  # bare URLs
+    re.compile(r"\{\{(?!\s*claim:)[^}]*\}\}"),  # generated values: the build measured them
+    re.compile(r"\{[#.:][^}\n]*\}"),  # attribute lists
+]
+
+
+def prose_blocks(markdown: str) -> list[tuple[int, str]]:
+    """(first line number, text) of each paragraph, list item, table row, heading or
+    admonition title, with code, URLs and generated values removed."""
+    blocks: list[tuple[int, list[str]]] = []
+    fence: str | None = None
+    current: list[str] | None = None
+    for number, line in enumerate(markdown.splitlines(), 1):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(2) == fence:
+                fence = None
+            continue
+        if opening:
+            fence, current = opening.group(2), None
+            continue
+        if not line.strip() or "--8<--" in line:
+            current = None
+            continue
+        if current is None or _BLOCK_START.match(line):
+            current = []
+            blocks.append((number, current))
+        current.append(line)
+    found = []
+    for number, lines in blocks:
+        text = "\n".join(lines)
+        for pattern in _REMOVED:
+            text = pattern.sub(" ", text)
+        found.append((number, text))
+    return found
+
+
+def undated_years(markdown: str, ledger: dict[str, Claim]) -> list[tuple[int, str, str]]:
+    """(line, year, what to do) for each year in prose that no referenced claim states."""
+    problems = []
+    for number, text in prose_blocks(markdown):
+        cited = [ledger[cid] for cid in PLACEHOLDER.findall(text) if cid in ledger]
+        for year in dict.fromkeys(YEAR.findall(PLACEHOLDER.sub(" ", text))):
+            if not any(claim.supports(year) for claim in cited):
+                names = ", ".join(claim.id for claim in cited) or "none"
+                problems.append(
+                    (
+                        number,
+                        year,
+                        f"'{year}' is stated without a source: reference a claim whose evidence "
+                        f"or title contains {year} in the same paragraph, list item or table row "
+                        f"(claims referenced there: {names}). See CONTRIBUTING.md, "
+                        "'Facts no code can check'.",
+                    )
+                )
+    return problems
+
+
+def references(markdown: str) -> list[str]:
+    return list(dict.fromkeys(PLACEHOLDER.findall(markdown)))
+
+
+# ------------------------------------------------------------------------- MkDocs hook
+
+
+@cache
+def _ledger() -> dict[str, Claim]:
+    try:
+        return load_ledger()
+    except LedgerError as error:
+        raise PluginError(str(error)) from None
+
+
+def on_config(config, **_):
+    _ledger.cache_clear()  # `mkdocs serve` rebuilds in one process: read edits to claims/
+    _ledger()
+    return config
+
+
+def on_page_markdown(markdown: str, page, **_) -> str:
+    if "claim:" not in markdown:
+        return markdown
+    language = PurePosixPath(page.file.src_uri).parts[0]
+    return render(markdown, language, _ledger(), page.file.src_path)
+
+
+# ------------------------------------------------------------------------ nox -s claims
+
+
+def usage(docs: Path = DOCS_DIR) -> dict[str, list[str]]:
+    """Claim id -> pages (docs/<language>/<page>) that reference it."""
+    used: dict[str, list[str]] = {}
+    for path in sorted(docs.rglob("*.md")):
+        for claim_id in references(path.read_text(encoding="utf-8")):
+            used.setdefault(claim_id, []).append(path.relative_to(docs.parent).as_posix())
+    return used
+
+
+def main(argv: list[str]) -> int:
+    limit = int(argv[0]) if argv else 20
+    try:
+        ledger = load_ledger()
+    except LedgerError as error:
+        print(error, file=sys.stderr)
+        return 1
+    used = usage()
+    oldest = sorted(ledger.values(), key=lambda claim: (claim.verified, claim.id))[:limit]
+    print(f"{len(ledger)} claims in claims/; the {len(oldest)} verified longest ago:")
+    for claim in oldest:
+        pages = sorted({PurePosixPath(page).name for page in used.get(claim.id, [])})
+        print(f"{claim.verified}  {claim.id}  ({claim.file}; on {', '.join(pages) or 'no page'})")
+        print(f"            {claim.source}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
