@@ -1,5 +1,7 @@
 """float16 with loss scaling in Keras. Shown on docs/*/mixed_precision.md next to loss_scaling_torch.py.
 
+>>> import tensorflow as tf
+
 # --8<-- [start:loss-scaling-checks]
 >>> float(tf.cast(1e-8, tf.float16))  # too small: becomes zero
 0.0
@@ -22,7 +24,6 @@
 # --8<-- [start:loss-scaling]
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import layers
 
 rng = np.random.default_rng(0)  # the same data in both frameworks
@@ -32,7 +33,11 @@ labels = rng.integers(0, 3, size=16)
 keras.utils.set_random_seed(0)
 keras.config.set_dtype_policy("mixed_float16")  # for every layer created now
 model = keras.Sequential(
-    [keras.Input(shape=(4,)), layers.Dense(8, activation="relu"), layers.Dense(3)]
+    [
+        keras.Input(shape=(4,)),
+        layers.Dense(8, activation="relu"),
+        layers.Dense(3),
+    ]
 )
 keras.config.set_dtype_policy("float32")  # back to the default
 model.compile(  # a mixed_float16 model gets a LossScaleOptimizer here
