@@ -11,7 +11,7 @@ from pathlib import Path
 from site_build.core.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
-PROJECT_FOLDERS = ("docs", "snippets", "tests", "site_build", "claims", "overrides")
+PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrides")
 
 
 def copy_project(destination: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Converting the Keras model to LiteRT (TensorFlow Lite) and running the interpreter.
+"""Converting the Keras model to LiteRT and running it with the CompiledModel API.
 
 The blocks between ``--8<--`` markers are shown on the page "Deployment"; the examples
 below run in the tests and appear on the page as checked output.
@@ -8,6 +8,10 @@ below run in the tests and appear on the page as checked output.
 >>> with open(litert_file, "rb") as flatbuffer:
 ...     flatbuffer.read(8)[4:]  # the file identifier of a LiteRT model
 b'TFL3'
+>>> compiled.get_signature_list()
+{'serving_default': {'inputs': ['features'], 'outputs': ['output_0']}}
+>>> output_details["shape"]
+[2, 3]
 >>> from snippets.deployment.serving_export_tf import in_memory
 >>> np.allclose(on_device_predictions, in_memory, rtol=0, atol=1e-5)
 True
@@ -16,7 +20,8 @@ True
 """
 
 # --8<-- [start:on-device]
-from ai_edge_litert.interpreter import Interpreter
+import numpy as np
+from ai_edge_litert.compiled_model import CompiledModel
 
 from snippets.deployment.serving_export_tf import workdir
 from snippets.deployment.small_model_tf import inputs, model
@@ -24,13 +29,17 @@ from snippets.deployment.small_model_tf import inputs, model
 litert_file = f"{workdir.name}/classifier.tflite"
 model.export(litert_file, format="litert", verbose=False)
 
-# The interpreter the app would embed, here through its Python API.
-interpreter = Interpreter(model_path=litert_file)
-interpreter.resize_tensor_input(0, list(inputs.shape))  # batch of 2
-interpreter.allocate_tensors()
-(input_detail,) = interpreter.get_input_details()
-(output_detail,) = interpreter.get_output_details()
-interpreter.set_tensor(input_detail["index"], inputs)
-interpreter.invoke()
-on_device_predictions = interpreter.get_tensor(output_detail["index"])
+# The runtime the app would embed, here through its Python API, on the CPU.
+compiled = CompiledModel.from_file(litert_file)
+compiled.resize_input_tensor(0, inputs.shape)  # input 0: a batch of 2
+input_buffers = compiled.create_input_buffers(0)  # signature 0
+output_buffers = compiled.create_output_buffers(0)
+input_buffers[0].write(inputs)
+compiled.run_by_index(0, input_buffers, output_buffers)
+
+outputs = compiled.get_output_tensor_details("serving_default")
+output_details = outputs["output_0"]
+shape = output_details["shape"]
+flat = output_buffers[0].read(int(np.prod(shape)), np.float32)
+on_device_predictions = flat.reshape(shape)
 # --8<-- [end:on-device]

@@ -1,4 +1,4 @@
-"""Exporting the PyTorch model to ONNX (dynamo exporter) and running it in ONNX Runtime.
+"""Exporting the PyTorch model to ONNX (torch.export-based exporter), run in ONNX Runtime.
 
 The blocks between ``--8<--`` markers are shown on the page "Deployment"; the examples
 below run in the tests and appear on the page as checked output.
@@ -22,10 +22,9 @@ from snippets.deployment.serving_export_torch import example, workdir
 from snippets.deployment.small_model_torch import inputs, model
 
 batch = torch.export.Dim("batch")
-onnx_program = torch.onnx.export(  # dynamo=True: built on torch.export
+onnx_program = torch.onnx.export(  # the exporter built on torch.export
     model,
     example,
-    dynamo=True,
     dynamic_shapes={"features": {0: batch}},
     verbose=False,
 )

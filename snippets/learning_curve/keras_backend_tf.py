@@ -1,4 +1,4 @@
-"""Keras 3 on the TensorFlow backend: the Keras classifier of classifier_tf.py, unchanged.
+"""Keras 3 on the TensorFlow backend: the Keras classifier of trainer_tf.py, unchanged.
 
 Keras reads ``KERAS_BACKEND`` once, when it is first imported, so the example runs this
 module in a fresh Python process with ``KERAS_BACKEND=tensorflow`` set.
@@ -24,8 +24,8 @@ import keras
 import tensorflow as tf
 
 if __name__ == "__main__":  # started as: KERAS_BACKEND=tensorflow python -m ...
-    # Runs the data, model, compile, fit and evaluate code shown above.
-    from snippets.learning_curve import classifier_tf as keras_code
+    # Runs the network, data, compile, fit and evaluate code shown above.
+    from snippets.learning_curve import trainer_tf as keras_code
 
     model = keras_code.model
     kernel = model.layers[0].kernel.value  # the tensor behind the Keras weight

@@ -11,6 +11,8 @@ tensor(7.)
 # --8<-- [start:accumulate-checks]
 >>> grad_after_two_calls
 tensor(14.)
+>>> grad_after_zero_grad is None  # zero_grad() removes the gradient
+True
 >>> grad_after_reset
 tensor(7.)
 
@@ -42,8 +44,10 @@ for _ in range(2):
     (x**2 + 3 * x).backward()  # each call adds to x.grad
 grad_after_two_calls = x.grad.clone()
 
-x.grad.zero_()  # what optimizer.zero_grad() does for every parameter
-(x**2 + 3 * x).backward()
+optimizer = torch.optim.SGD([x], lr=0.1)
+optimizer.zero_grad()  # sets each gradient to None (set_to_none=True)
+grad_after_zero_grad = x.grad
+(x**2 + 3 * x).backward()  # a fresh gradient, not a sum
 grad_after_reset = x.grad
 # --8<-- [end:accumulate]
 

@@ -98,6 +98,25 @@ class PageVisit:
     failed_requests: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
     excused_requests: list[str] = field(default_factory=list)
+    # Requests Chromium cancelled (net::ERR_ABORTED), each with the document that made it
+    # (see `open_page`), and the documents the checker itself left or closed.
+    aborted_requests: list[tuple[int, str]] = field(default_factory=list)
+    documents_left: set[int] = field(default_factory=set)
+    document: int = 0  # counts the tab's main-frame navigations
+
+    def unexplained_aborts(self) -> list[str]:
+        """Cancelled requests that the checker's own navigation does not explain."""
+        return [
+            entry
+            for document, entry in self.aborted_requests
+            if document not in self.documents_left
+        ]
+
+    def aborted_by_checker(self) -> list[str]:
+        return [
+            entry for document, entry in self.aborted_requests if document in self.documents_left
+        ]
+
     images: list[dict] = field(default_factory=list)
     code_blocks: int = 0
     code_blocks_without_copy: list[str] = field(default_factory=list)
@@ -150,9 +169,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
+def serve(
+    site_dir: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler
+) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    handler = functools.partial(handler_class, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -197,6 +218,20 @@ _LOAD_IMAGES = """async () => {
 }"""
 
 
+# The error Chromium gives a request that was cancelled, for instance by a navigation.
+ABORTED = "net::ERR_ABORTED"
+
+
+# Requests the checker's own navigation cancelled, printed at the end of the run.
+CANCELLED_BY_CHECKER: list[str] = []
+
+
+def leave(visit: PageVisit) -> None:
+    """Call just before the checker navigates away from the page of `visit` or closes it:
+    the requests that this cancels are the checker's doing, not the site's failures."""
+    visit.documents_left.add(visit.document)
+
+
 def _excused(url: str) -> bool:
     return any(pattern.search(urlsplit(url).path) for pattern in THEME_REQUEST_EXCLUSIONS)
 
@@ -218,9 +253,29 @@ def open_page(context: BrowserContext, base_url: str, visit: PageVisit) -> Page:
             entry = f"{resp.url} (HTTP {resp.status})"
             (visit.excused_requests if _excused(resp.url) else visit.failed_requests).append(entry)
 
+    # Which document made each request: Chromium cancels a document's pending requests (a
+    # search worker still loading its language files, say) when the tab leaves it. Whether
+    # the checker left that document is decided when the problems are read, after every
+    # event has arrived, so the order in which the events come cannot change the verdict.
+    made_by: dict[int, int] = {}
+
+    def request(request):
+        made_by[id(request)] = visit.document
+
+    def frame_navigated(frame):
+        if frame == page.main_frame:
+            visit.document += 1
+
     def request_failed(request):
-        if request.url.startswith(base_url):
-            visit.failed_requests.append(f"{request.url} ({request.failure})")
+        if not request.url.startswith(base_url):
+            return
+        entry = f"{request.url} ({request.failure})"
+        # A 404 is a response (see `response`) and a refused or blocked connection fails
+        # with another error, so neither can pass for a cancelled request.
+        if request.failure == ABORTED and id(request) in made_by:
+            visit.aborted_requests.append((made_by[id(request)], entry))
+        else:
+            visit.failed_requests.append(entry)
 
     def console(message):
         if message.type != "error":
@@ -232,6 +287,8 @@ def open_page(context: BrowserContext, base_url: str, visit: PageVisit) -> Page:
         visit.console_errors.append(message.text)
 
     page.route("**/*", route)
+    page.on("request", request)
+    page.on("framenavigated", frame_navigated)
     page.on("response", response)
     page.on("requestfailed", request_failed)
     page.on("console", console)
@@ -270,6 +327,7 @@ def visit_page(
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
     finally:
+        leave(visit)
         page.close()
     return visit
 
@@ -306,7 +364,8 @@ def load_problems(visit: PageVisit) -> list[str]:
     if visit.status != 200:
         return [f"{where}: HTTP {visit.status} at {visit.url}"]
     return [f"{where}: console error: {text}" for text in visit.console_errors] + [
-        f"{where}: failed request {entry}" for entry in visit.failed_requests
+        f"{where}: failed request {entry}"
+        for entry in visit.failed_requests + visit.unexplained_aborts()
     ]
 
 
@@ -450,9 +509,10 @@ def _same_url(one: str, two: str) -> bool:
     return one.rstrip("/") == two.rstrip("/")
 
 
-def _switch_language(page: Page, language: str) -> None:
+def _switch_language(page: Page, visit: PageVisit, language: str) -> None:
     """Open the header's language menu and choose a language, as a reader does."""
     page.hover(".md-header .md-select")
+    leave(visit)
     with page.expect_navigation():
         page.click(f".md-header a.md-select__link[hreflang='{language}']")
     page.wait_for_load_state("load")
@@ -472,7 +532,7 @@ def language_switch_problems(
         for start, goal in ((page_here, twin), (twin, page_here)):
             goal_url = base_url + goal.path
             try:
-                _switch_language(page, goal.language)
+                _switch_language(page, visit, goal.language)
             except PlaywrightError as error:  # no menu or no navigation: the finding
                 return [f"{start}: cannot switch to '{goal.language}': {error}"]
             landed = page.url
@@ -485,11 +545,14 @@ def language_switch_problems(
                     f"expected {goal}"
                 )
                 break
+        page.wait_for_load_state("networkidle")  # so that every cancellation has arrived
+        CANCELLED_BY_CHECKER.extend(visit.aborted_by_checker())
         return problems + [
             f"{page_here}: while switching languages: failed request {entry}"
-            for entry in visit.failed_requests
+            for entry in visit.failed_requests + visit.unexplained_aborts()
         ]
     finally:
+        leave(visit)
         page.close()
 
 

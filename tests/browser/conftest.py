@@ -58,6 +58,7 @@ def visits(browser, base_url, pages) -> list[checks.PageVisit]:
             name = f"{page.language}-{page.source.removesuffix('.md').replace('/', '-')}.png"
             screenshot = checks.SCREENSHOT_DIR / name
         found.append(checks.visit_page(context, base_url, page, screenshot=screenshot))
+        checks.CANCELLED_BY_CHECKER.extend(found[-1].aborted_by_checker())
     context.close()
     shots = sorted(p.name for p in checks.SCREENSHOT_DIR.glob("*.png"))
     NOTES.append(f"Screenshots in {checks.SCREENSHOT_DIR}: {', '.join(shots) or 'none'}")
@@ -71,5 +72,10 @@ def visits(browser, base_url, pages) -> list[checks.PageVisit]:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
+    if checks.CANCELLED_BY_CHECKER:
+        NOTES.append(
+            f"Requests cancelled by the checker's own navigation (not failures): "
+            f"{len(checks.CANCELLED_BY_CHECKER)}, e.g. {checks.CANCELLED_BY_CHECKER[0]}"
+        )
     for line in NOTES:
         terminalreporter.write_line(line)

@@ -7,9 +7,11 @@ is there, so a theme update that makes a breakage a no-op fails here instead of 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,20 @@ from tests.browser import checks
 
 FIGURE = "figure.png"  # copied from Material's favicon, then removed: a deleted image
 KEPT_FIGURE = "kept-figure.png"
+# Answered only after SLOW_SECONDS: still loading when the checker leaves the page.
+SLOW = "slow/"
+SLOW_SECONDS = 3
+# A page that no other breakage touches, for the requests that fail or are cancelled.
+REQUESTS_PAGE = "overview.md"
+
+
+class _SlowHandler(checks._QuietHandler):
+    def do_GET(self):
+        if self.path.startswith(f"/{SLOW}"):
+            time.sleep(SLOW_SECONDS)
+        # The browser hangs up on a request it cancelled: nothing to report here.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().do_GET()
 
 
 def _edit(path: Path, old: str, new: str, *, regex: bool = False) -> None:
@@ -93,7 +109,16 @@ def broken(site_dir, pages, tmp_path_factory):
         f'<img src="/{KEPT_FIGURE}" alt="">{kept}<button></button>',
     )
     _inject(copy.file(es, "contributing.md"), f'<img src="/{KEPT_FIGURE}" alt="Una figura">{kept}')
-    with checks.serve(site) as base_url:
+    # The requests page: a slow request still loading when the checker switches languages
+    # (the checker cancels it: not a failure) and an image that answers 404 (a failure).
+    (site / SLOW).mkdir()
+    (site / SLOW / "pending.txt").write_text("late\n")
+    _inject(
+        copy.file(en, REQUESTS_PAGE),
+        f'<script>fetch("/{SLOW}pending.txt").catch(() => {{}});</script>'
+        '<img src="/missing-on-purpose.png" alt="A missing figure">',
+    )
+    with checks.serve(site, _SlowHandler) as base_url:
         copy.base_url = base_url
         copy.en, copy.es, copy.tabbed = en, es, tabbed
         yield copy
@@ -214,3 +239,20 @@ def test_a_screenshot_page_in_docs_but_not_in_the_site_is_named(
     problems, _ = checks.screenshot_page_problems(visits, broken.site)
     for page in pages:
         _names(problems, page, "not in", "nox -s docs")
+
+
+def test_switching_languages_is_not_blamed_for_what_it_cancels_but_real_failures_are(
+    browser, broken
+):
+    english = broken.page[broken.en, REQUESTS_PAGE]
+    spanish = broken.page[broken.es, REQUESTS_PAGE]
+    context = browser.new_context()
+    cancelled_before = len(checks.CANCELLED_BY_CHECKER)
+    problems = checks.language_switch_problems(context, broken.base_url, english, spanish)
+    context.close()
+    _names(problems, english, "while switching languages", "missing-on-purpose.png", "404")
+    assert not [p for p in problems if "pending.txt" in p], "\n".join(problems)
+    cancelled = checks.CANCELLED_BY_CHECKER[cancelled_before:]
+    assert any(f"{SLOW}pending.txt" in entry for entry in cancelled), (
+        f"the slow request was not cancelled by the language switch: {cancelled}"
+    )

@@ -1,0 +1,1 @@
+"""Saving and loading models: shown on docs/en/checkpoints.md and docs/es/checkpoints.md."""

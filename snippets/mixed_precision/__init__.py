@@ -1,0 +1,1 @@
+"""mixed_precision: shown on docs/*/mixed_precision.md."""
