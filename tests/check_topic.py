@@ -74,7 +74,8 @@ def parse_target(target: str) -> tuple[str, str | None]:
             f"docs/*/{topic}.md. Give the topic's folder name (`ls snippets`), or create the "
             "pair first with `nox -s new -- <topic>/<name>`."
         )
-    if name and not any((SNIPPETS_DIR / topic).glob(f"{name}_*.py")):
+    pair = [SNIPPETS_DIR / topic / f"{name}_{framework}.py" for framework in ("torch", "tf")]
+    if name and not any(path.is_file() for path in pair):
         raise TargetError(
             f"'{target}' names no pair: snippets/{topic}/ has no {name}_torch.py or "
             f"{name}_tf.py. Run `nox -s check -- {topic}` for the whole topic."
@@ -85,10 +86,8 @@ def parse_target(target: str) -> tuple[str, str | None]:
 def pytest_args(topic: str, name: str | None) -> list[str]:
     """The files pytest collects: the topic's snippets and pages, and the two rule modules."""
     folder = SNIPPETS_DIR / topic
-    if name:
-        paths = sorted(folder.glob(f"{name}_*.py"))
-    else:
-        paths = [folder] if folder.is_dir() else []
+    pair = [folder / f"{name}_{framework}.py" for framework in ("torch", "tf")] if name else []
+    paths = [path for path in pair if path.is_file()] or ([folder] if folder.is_dir() else [])
     paths += [p for lang in languages() if (p := DOCS_DIR / lang / f"{topic}.md").is_file()]
     return [*PYTEST_OPTIONS, *(p.relative_to(ROOT).as_posix() for p in paths), *CHECK_MODULES]
 
