@@ -154,8 +154,7 @@ class FocusPlugin:
 
     def pytest_collectreport(self, report) -> None:
         if report.failed and self.failure is None:
-            lines = str(report.longrepr).strip().splitlines()
-            self.failure = (report.nodeid, "\n".join(lines[-12:]))
+            self.failure = (report.nodeid, collection_message(report))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter) -> None:
@@ -199,6 +198,19 @@ def failure_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     return f"{where}{type(error).__name__}: {text}"
 
 
+def collection_message(report) -> str:
+    """Why a file could not be collected; for a snippet that does not parse, where and why,
+    in the words of test_snippet_is_valid_python."""
+    path = ROOT / report.nodeid.split("::")[0]
+    if path.suffix == ".py" and path.is_file():
+        try:
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
+        except SyntaxError as error:
+            return f"{path.relative_to(ROOT)}:{error.lineno}: {error.msg}; fix the syntax error."
+    lines = str(report.longrepr).strip().splitlines()
+    return "\n".join(lines[-12:])
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0].startswith("-"):
         print(USAGE, file=sys.stderr)
@@ -208,7 +220,10 @@ def main(argv: list[str]) -> int:
     except TargetError as error:
         print(f"check: {error}", file=sys.stderr)
         return 2
-    return int(pytest.main(pytest_args(topic, name), plugins=[FocusPlugin(topic, name)]))
+    focus = FocusPlugin(topic, name)
+    code = int(pytest.main(pytest_args(topic, name), plugins=[focus]))
+    # Stopping at the first failure is an interruption to pytest (exit 2); it is a failure.
+    return 1 if focus.failure else code
 
 
 if __name__ == "__main__":
