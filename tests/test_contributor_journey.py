@@ -202,3 +202,18 @@ def test_each_mistake_is_reported_by_the_check_once(scaffolded, tmp_path, mistak
     )
     assert failed == 1, f"'{mistake}' made {failed} checks fail instead of one"
     assert seconds < CHECK_SECONDS, f"`check shapes` took {seconds:.0f} s for '{mistake}'"
+
+
+def test_the_preview_warns_about_the_rules_the_page_breaks(scaffolded, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(scaffolded, project)
+    MISTAKES["Spanish headings differ"][0](project)
+    MISTAKES["shown line too wide"][0](project)
+    built = build_site(project, tmp_path / "site")
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING")]
+    assert built.returncode == 1, "the strict build passed a page that the tests reject"
+    for expected in (
+        "docs/es/shapes.md has 3 headings where docs/en/shapes.md has 2",
+        f"shapes.md shows {TORCH}, whose lines [16] are wider than 80 characters",
+    ):
+        assert any(expected in line for line in warnings), (expected, warnings)
