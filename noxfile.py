@@ -113,6 +113,16 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def check(session: nox.Session) -> None:
+    """Check one topic or pair in seconds, one message per problem: -- <topic>[/<name>]."""
+    if len(session.posargs) != 1:
+        session.error("usage: nox -s check -- <topic>[/<name>]  (for example tensors/creation)")
+    # The topic's doctests, twins, sections, includes in both languages, line widths, ruff,
+    # the pages' structure and nav: the tests of `tests` that concern it (tests/check_topic.py).
+    _run_shared(session, "python", "-m", "tests.check_topic", *session.posargs)
+
+
+@nox.session(venv_backend="none")
 def docs(session: nox.Session) -> None:
     """Build the site into site/ (English at /, Spanish at /es/) with warnings as errors."""
     _run_shared(session, "mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)

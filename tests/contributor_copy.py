@@ -3,24 +3,62 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+import yaml
 
 from site_build.core.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
 PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrides")
+# What the build itself needs from snippets/: the MNIST code it trains (cached by content).
+BUILD_SNIPPETS = ("__init__.py", "_torchvision_cpu.py", "mnist", "seed_replay")
+HOME_TITLES = {"en": "Home", "es": "Inicio"}
+IGNORE = shutil.ignore_patterns("__pycache__")
 
 
 def copy_project(destination: Path) -> Path:
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, destination / name)
     for name in PROJECT_FOLDERS:
-        shutil.copytree(
-            ROOT / name, destination / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        shutil.copytree(ROOT / name, destination / name, ignore=IGNORE)
+    return destination
+
+
+def copy_empty_project(destination: Path) -> Path:
+    """The project's code, tests and configuration with no content of its own: a home page
+    in each language and the snippets the build trains. A contributor's unfinished page or
+    pair in this checkout cannot make a self-test of the checks fail in such a copy."""
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, destination / name)
+    for name in ("claims", "tests", "site_build", "overrides"):
+        shutil.copytree(ROOT / name, destination / name, ignore=IGNORE)
+    for name in BUILD_SNIPPETS:
+        source, target = ROOT / "snippets" / name, destination / "snippets" / name
+        target.parent.mkdir(exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=IGNORE)
+        else:
+            shutil.copy2(source, target)
+    for language, title in HOME_TITLES.items():
+        (destination / "docs" / language).mkdir(parents=True)
+        (destination / "docs" / language / "index.md").write_text(f"# {title}\n", "utf-8")
+    config = destination / "mkdocs.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["nav"] = [{"Home": "index.md"}]
+    for plugin in settings["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for language in plugin["i18n"]["languages"]:
+                if "nav_translations" in language:
+                    language["nav_translations"] = {"Home": HOME_TITLES[language["locale"]]}
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
     return destination
 
 
@@ -60,3 +98,65 @@ def git(project: Path, *args: str) -> str:
 
 def build_site(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     return run_module(project, "mkdocs", "build", "--strict", "--site-dir", str(site_dir))
+
+
+@dataclass
+class CheckRun:
+    """What `nox -s check -- TARGET` printed, read the way a contributor reads it."""
+
+    returncode: int
+    message: str  # the failure's message, between the headline and "(found by ...)"
+    failed: int  # how many checks failed or could not be collected
+    seconds: float
+    stdout: str
+
+
+def run_check(project: Path, target: str) -> CheckRun:
+    """Run the command behind `nox -s check -- TARGET` in `project`."""
+    started = time.perf_counter()
+    result = run_module(project, "tests.check_topic", target)
+    seconds = time.perf_counter() - started
+    out = result.stdout
+    message = ""
+    if ": a problem (" in out:
+        message = out.split(": a problem (", 1)[1].split("\n", 1)[1]
+        message = message.split("\n(found by ")[0].strip()
+    failed = sum(int(n) for n in re.findall(r"(\d+) (?:failed|errors?)\b", out.splitlines()[-1]))
+    return CheckRun(
+        result.returncode,
+        message or result.stderr.strip(),
+        failed,
+        seconds,
+        out,
+    )
+
+
+def build_problem(result: subprocess.CompletedProcess[str]) -> str:
+    """What a failed `mkdocs build` said that matters: its warnings, errors and last line."""
+    lines = result.stderr.splitlines()
+    kept = [line for line in lines if line.startswith(("WARNING", "ERROR", "Error", "Aborted"))]
+    return "\n".join(kept or lines[-15:])
+
+
+class SiteBuild:
+    """One build shared by the tests of a module, whose failure is reported once.
+
+    A module-scoped fixture that fails repeats its error in every test that uses it; with
+    ``site = SiteBuild(root, folder)`` the first test that calls ``site.folder()`` fails with
+    the build's warnings and errors, and the others are skipped with one line.
+    """
+
+    def __init__(self, project: Path, site_dir: Path) -> None:
+        self.project, self.site_dir = project, site_dir
+        self.result: subprocess.CompletedProcess[str] | None = None
+        self.reported = False
+
+    def folder(self) -> Path:
+        if self.result is None:
+            self.result = build_site(self.project, self.site_dir)
+        if self.result.returncode == 0:
+            return self.site_dir
+        if self.reported:
+            pytest.skip("the site did not build; the first test that needed it says why")
+        self.reported = True
+        pytest.fail(f"mkdocs build --strict failed:\n{build_problem(self.result)}", pytrace=False)

@@ -1,64 +1,81 @@
-"""A contributor adds a pair with the scaffold, then makes each common mistake once.
+"""A contributor follows CONTRIBUTING.md: a new topic with the scaffold, then each common
+mistake once, each caught by `nox -s check -- <topic>`.
 
-Every mistake must fail the checks with a message that names the file and the fix.
+Every mistake must make the check fail in seconds with one message that names the file and
+the fix. The journey runs in a copy of the project with none of its content (a home page in
+each language), so that these self-tests say whether each check fired, and are not made to
+fail by an unfinished page or pair of the checkout they run in.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.contributor_copy import build_site, copy_project, run_module, run_pytest
+from tests.contributor_copy import build_problem, build_site, copy_empty_project, run_check
+from tests.contributor_copy import run_module as run
 
-CHECKS = ("tests/test_snippets.py", "tests/test_pages.py")
-PAGE_INTRO = {
-    "en": "# Shapes\n\nHow shapes combine.\n\n",
-    "es": "# Formas\n\nCómo se combinan.\n\n",
-}
+# The inner loop's promise (CONTRIBUTING.md, "Check and preview"), on the 2-core machine.
+CHECK_SECONDS = 30
+TORCH = "snippets/shapes/broadcasting_torch.py"
+TF = "snippets/shapes/broadcasting_tf.py"
+EN, ES = "docs/en/shapes.md", "docs/es/shapes.md"
 
 
-def _printed_blocks(stdout: str) -> dict[str, str]:
-    """The tab block the scaffold printed for each page, keyed by the page's path."""
-    blocks = {}
-    for chunk in stdout.split("Paste into ")[1:]:
-        header, _, body = chunk.partition(":\n\n")
-        blocks[header.split()[0]] = body.split("Then run")[0].strip() + "\n"
-    return blocks
+def _add_to_nav(project: Path, title: str, page: str, spanish_title: str | None) -> None:
+    """What the scaffold asks of a new topic: a nav entry and its Spanish title."""
+    config = project / "mkdocs.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["nav"].append({title: page})
+    for plugin in settings["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin and spanish_title:
+            for language in plugin["i18n"]["languages"]:
+                if language["locale"] == "es":
+                    language["nav_translations"][title] = spanish_title
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
 
 
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory) -> Path:
-    """A copy of the project where a contributor added shapes/broadcasting, correctly."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    created = run_module(project, "site_build.core.new_snippet", "shapes/broadcasting")
+    """A project where a contributor added the topic shapes with its first pair, correctly."""
+    project = copy_empty_project(tmp_path_factory.mktemp("project"))
+    created = run(project, "site_build.core.new_snippet", "shapes/broadcasting")
     assert created.returncode == 0, created.stderr
-    for page, block in _printed_blocks(created.stdout).items():
-        language = page.split("/")[1]
-        (project / page).write_text(PAGE_INTRO[language] + block, encoding="utf-8")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    text = text.replace(
-        "  - Contributing: contributing.md\n",
-        "  - Shapes: shapes.md\n  - Contributing: contributing.md\n",
-    ).replace(
-        "            Contributing: Cómo contribuir\n",
-        "            Shapes: Formas\n            Contributing: Cómo contribuir\n",
-    )
-    config.write_text(text, encoding="utf-8")
+    # A new topic: the scaffold wrote both pages, showing the pair, and says where nav goes.
+    assert f"{EN}, {ES}" in created.stdout, created.stdout
+    assert "      - Shapes: shapes.md" in created.stdout, created.stdout
+    assert "            Shapes: Shapes" in created.stdout, created.stdout
+    assert "nox -s check -- shapes/broadcasting" in created.stdout, created.stdout
+    _add_to_nav(project, "Shapes", "shapes.md", "Formas")
     return project
 
 
 def test_the_new_pair_passes_every_check_and_appears_in_both_languages(scaffolded, tmp_path):
-    result = run_pytest(scaffolded, *CHECKS, "snippets/shapes")
-    assert result.returncode == 0, result.stdout
+    check = run_check(scaffolded, "shapes")
+    code, message, seconds = check.returncode, check.message, check.seconds
+    assert code == 0, f"the scaffolded pair fails `check shapes`:\n{message}"
+    assert seconds < CHECK_SECONDS, f"`check shapes` took {seconds:.0f} s"
+    assert re.search(r"all \d+ checks passed", check.stdout), "`check shapes` passed silently"
     built = build_site(scaffolded, tmp_path / "site")
-    assert built.returncode == 0, built.stderr
+    assert built.returncode == 0, f"the scaffolded site does not build:\n{build_problem(built)}"
     for page in ("shapes/index.html", "es/shapes/index.html"):
         html = (tmp_path / "site" / page).read_text(encoding="utf-8")
         assert ">PyTorch</label>" in html and ">TensorFlow</label>" in html, page
         assert "result" in html and "--8&lt;--" not in html, page
+
+
+def test_the_scaffold_reprints_the_tab_blocks_of_an_existing_pair(scaffolded):
+    printed = run(scaffolded, "site_build.core.new_snippet", "--tabs", "shapes/broadcasting")
+    assert printed.returncode == 0, printed.stderr
+    for page in (EN, ES):
+        shown = (scaffolded / page).read_text(encoding="utf-8")
+        after = printed.stdout.split(f"{page}, section 'example':\n\n")[1]
+        block = re.split(r"^(?:docs/|Keep text)", after, flags=re.M)[0].strip()
+        assert block in shown, f"the tab block printed for {page} is not the one it shows"
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -68,30 +85,55 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 
 def _drop_tab_blocks(page: Path) -> None:
-    page.write_text(page.read_text(encoding="utf-8").split('=== "PyTorch"')[0], encoding="utf-8")
+    """Remove the tab block (both tabs) and nothing else."""
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r'=== "PyTorch".*?```\n(?=\n[^ \n])', "", text, flags=re.S), "utf-8")
 
 
-TORCH = "snippets/shapes/broadcasting_torch.py"
-TF = "snippets/shapes/broadcasting_tf.py"
+def _nav_without(project: Path, title: str | None, spanish: bool) -> None:
+    config = project / "mkdocs.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    if not spanish:
+        settings["nav"] = [entry for entry in settings["nav"] if title not in entry]
+    for plugin in settings["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin and spanish:
+            for language in plugin["i18n"]["languages"]:
+                language.get("nav_translations", {}).pop(title, None)
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+# mistake -> (how a contributor makes it, what the one message must say)
 MISTAKES = {
     "twin missing": (
         lambda p: (p / TF).unlink(),
         f"{TORCH} has no twin: add {TF}",
     ),
-    "shown on no page": (
-        lambda p: [_drop_tab_blocks(p / f"docs/{lang}/shapes.md") for lang in ("en", "es")],
-        f"{TORCH} is not shown on any page in docs/en/",
-    ),
     "shown in one language only": (
-        lambda p: _drop_tab_blocks(p / "docs/es/shapes.md"),
+        lambda p: _drop_tab_blocks(p / ES),
         "docs/es/shapes.md and docs/en/shapes.md differ in snippet includes",
     ),
-    "page names a section the file lacks": (
+    "shown on no page": (
+        lambda p: [_drop_tab_blocks(p / page) for page in (EN, ES)],
+        f"{TORCH} is not shown on any page in docs/en/",
+    ),
+    "wrong doctest output": (
+        lambda p: _replace(p / TORCH, "tensor([2., 4., 6.])", "tensor([2., 4., 8.])"),
+        f"Example at {TORCH}, line 7, column 1 did not evaluate as expected",
+    ),
+    "section name typo on the page": (
+        lambda p: _replace(
+            p / EN, "broadcasting_torch.py:example-checks", "broadcasting_torch.py:example-check"
+        ),
+        "docs/en/shapes.md includes section 'example-check' of shapes/broadcasting_torch.py, "
+        "which marks only",
+    ),
+    "section name typo in the file": (
         lambda p: (
             _replace(p / TORCH, "[start:example]", "[start:sample]")
             or _replace(p / TORCH, "[end:example]", "[end:sample]")
         ),
-        "includes section 'example' of shapes/broadcasting_torch.py, which marks only",
+        f"{TF} and {TORCH} must mark the same sections so pages can show them side by side; "
+        "only in broadcasting_tf.py: ['example'], only in broadcasting_torch.py: ['sample']",
     ),
     "file marks a section no page shows": (
         lambda p: [
@@ -102,7 +144,7 @@ MISTAKES = {
             )
             for f in (TORCH, TF)
         ],
-        f"{TORCH} marks sections ['extra'] that no page in docs/en/ shows",
+        f"{TF} marks sections ['extra'] that no page in docs/en/ shows",
     ),
     "no doctest": (
         lambda p: _replace(p / TORCH, ">>> result\n", "result\n"),
@@ -112,19 +154,66 @@ MISTAKES = {
         lambda p: _replace(p / TORCH, "result = torch", "result = = torch"),
         f"{TORCH}:16: invalid syntax",
     ),
+    "shown line too wide": (
+        lambda p: _replace(
+            p / TORCH,
+            "result = torch.tensor([1.0, 2.0, 3.0]) * 2\n",
+            "result = torch.tensor([1.0, 2.0, 3.0]) * 2  # every element doubled, as float32 "
+            "numbers\n",
+        ),
+        f"{TORCH}: lines [16] of shown sections exceed 80 characters",
+    ),
     "lint error": (
         lambda p: _replace(p / TORCH, "import torch\n", "import os\nimport torch\n"),
         f"{TORCH}:14:8: F401",
+    ),
+    "page missing in a language": (
+        lambda p: (p / ES).unlink(),
+        "docs/es/shapes.md is missing: translate docs/en/shapes.md",
+    ),
+    "page missing in nav": (
+        lambda p: _nav_without(p, "Shapes", spanish=False),
+        "add these pages to the nav in mkdocs.yml: ['shapes.md']",
+    ),
+    "no Spanish nav title": (
+        lambda p: _nav_without(p, "Shapes", spanish=True),
+        "mkdocs.yml: the i18n language 'es' needs nav_translations for ['Shapes']",
+    ),
+    "Spanish headings differ": (
+        lambda p: _replace(p / ES, "\n## ", "\n## Una sección de más\n\n## "),
+        "docs/es/shapes.md has 3 headings where docs/en/shapes.md has 2",
     ),
 }
 
 
 @pytest.mark.parametrize("mistake", MISTAKES)
-def test_each_mistake_fails_with_its_message(scaffolded, tmp_path, mistake):
+def test_each_mistake_is_reported_by_the_check_once(scaffolded, tmp_path, mistake):
     project = tmp_path / "project"
     shutil.copytree(scaffolded, project)
-    make_mistake, message = MISTAKES[mistake]
+    make_mistake, expected = MISTAKES[mistake]
     make_mistake(project)
-    result = run_pytest(project, *CHECKS)
-    assert result.returncode == 1, result.stdout
-    assert message in result.stdout, result.stdout
+    check = run_check(project, "shapes")
+    # Say whether the check fired as it should; the copy's own output is not the point.
+    code, message, failed, seconds = check.returncode, check.message, check.failed, check.seconds
+    assert code == 1, f"`check shapes` did not catch '{mistake}' (exit {code})"
+    assert expected in message, (
+        f"`check shapes` reported '{mistake}' with another message than the one expected "
+        f"({expected!r}); its first line: {message.splitlines()[:1]}"
+    )
+    assert failed == 1, f"'{mistake}' made {failed} checks fail instead of one"
+    assert seconds < CHECK_SECONDS, f"`check shapes` took {seconds:.0f} s for '{mistake}'"
+
+
+def test_the_preview_warns_about_the_rules_the_page_breaks(scaffolded, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(scaffolded, project)
+    MISTAKES["Spanish headings differ"][0](project)
+    MISTAKES["shown line too wide"][0](project)
+    built = build_site(project, tmp_path / "site")
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING")]
+    assert built.returncode == 1, "the strict build passed a page that the tests reject"
+    for expected in (
+        "docs/es/shapes.md has 3 headings where docs/en/shapes.md has 2",
+        f"shapes.md shows {TORCH}, whose lines [16] are wider than 80 characters",
+    ):
+        assert any(expected in line for line in warnings), (expected, warnings)

@@ -30,6 +30,19 @@ SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]"
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"']", re.IGNORECASE)
 
+# Material's content column shows about 80 characters of code before it scrolls sideways.
+SHOWN_LINE_LIMIT = 80
+# What a translation must have as many of as its original (tests/test_pages.py counts them).
+STRUCTURE = {
+    "headings": r"^#{1,6} ",
+    "admonitions": r"^ *(?:!!!|\?\?\?\+?) ",
+    "table rows": r"^ *\|.*\| *$",
+    "tab labels": r'^ *=== "',
+    "generated values": r"(?<!`)\{\{ *[a-z]+:[^}]*\}\}(?!`)",
+}
+# Code fences are not structure: a guide may show Markdown inside them.
+CODE_FENCE = re.compile(r"^( *)(`{3,}|~{3,}).*?^\1\2 *$", re.MULTILINE | re.DOTALL)
+
 
 @dataclass(frozen=True, order=True)
 class Include:
@@ -135,3 +148,37 @@ def sections(snippet_text: str) -> dict[str, list[str]]:
 
 def relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
+
+
+def too_wide_lines(snippet_text: str, limit: int = SHOWN_LINE_LIMIT) -> list[int]:
+    """Line numbers of shown code wider than ``limit``. Doctest output (the ``-checks``
+    sections) is compared verbatim and cannot be wrapped, so it does not count."""
+    shown: set[str] = set()
+    too_wide = []
+    for number, line in enumerate(snippet_text.splitlines(), start=1):
+        if marker := SECTION_MARKER.search(line):
+            (shown.add if marker["kind"] == "start" else shown.discard)(marker["name"])
+        elif any(not name.endswith("-checks") for name in shown) and len(line) > limit:
+            too_wide.append(number)
+    return too_wide
+
+
+def structure(markdown: str) -> dict[str, int]:
+    """How many of each STRUCTURE part a page has, outside code fences."""
+    text = CODE_FENCE.sub("", markdown)
+    return {
+        kind: len(re.compile(pattern, re.MULTILINE).findall(text))
+        for kind, pattern in STRUCTURE.items()
+    }
+
+
+def nav_entries(nav) -> list[tuple[str, str | list]]:
+    """(title, target) of every nav item, sections included, depth first."""
+    entries = []
+    for item in nav or []:
+        if isinstance(item, dict):
+            for title, target in item.items():
+                entries.append((title, target))
+                if isinstance(target, list):
+                    entries.extend(nav_entries(target))
+    return entries

@@ -4,6 +4,11 @@ Writes ``snippets/<topic>/<name>_torch.py`` and ``<name>_tf.py``, each with a sh
 (``example``), a small doctest that passes, and the doctest's own section
 (``example-checks``) so the page can show the checked output. Then prints the tab block to
 paste into the topic's page in every language. Refuses names that exist or break the rules.
+
+A new topic (no ``docs/<language>/<topic>.md`` yet) also gets its page in every language,
+written from a template that already shows the pair, and the lines to add to ``nav`` in
+mkdocs.yml with the Spanish title. ``nox -s new -- --tabs <topic>/<name>`` prints the tab
+blocks of an existing pair again, one per section it marks.
 """
 
 from __future__ import annotations
@@ -11,7 +16,14 @@ from __future__ import annotations
 import sys
 
 from site_build.core.catalog import texts
-from site_build.core.layout import DOCS_DIR, SNIPPETS_DIR, languages, naming_problem, relative
+from site_build.core.layout import (
+    DOCS_DIR,
+    SNIPPETS_DIR,
+    languages,
+    naming_problem,
+    relative,
+    sections,
+)
 
 TEMPLATES = {
     "torch": '''\
@@ -93,41 +105,160 @@ def create_pair(topic: str, name: str) -> list[str]:
     return written
 
 
-def tab_block(topic: str, name: str, language: str) -> str:
-    """The Markdown that shows the pair's `example` section in PyTorch | TensorFlow tabs."""
+def tab_block(
+    topic: str, name: str, language: str, section: str = "example", checked: bool = True
+) -> str:
+    """The Markdown that shows one section of the pair in PyTorch | TensorFlow tabs, with its
+    ``-checks`` section as checked output when ``checked``."""
     title = CHECKED_OUTPUT_TITLE[language]
     blocks = []
     for framework, label in FRAMEWORK_TABS.items():
         file = f"{topic}/{name}_{framework}.py"
-        blocks.append(
-            f'=== "{label}"\n\n'
-            f"    ```python\n"
-            f'    --8<-- "{file}:example"\n'
-            f"    ```\n\n"
-            f'    ```pycon title="{title}"\n'
-            f'    --8<-- "{file}:example-checks"\n'
-            f"    ```\n"
-        )
+        block = f'=== "{label}"\n\n    ```python\n    --8<-- "{file}:{section}"\n    ```\n'
+        if checked:
+            block += (
+                f'\n    ```pycon title="{title}"\n    --8<-- "{file}:{section}-checks"\n    ```\n'
+            )
+        blocks.append(block)
     return "\n".join(blocks)
 
 
+def pair_tab_blocks(topic: str, name: str, language: str) -> dict[str, str]:
+    """The tab blocks of an existing pair, by shown section in the PyTorch file's order, each
+    with its ``-checks`` section when the file marks one."""
+    torch_file = SNIPPETS_DIR / topic / f"{name}_torch.py"
+    if not torch_file.is_file():
+        raise ScaffoldError(
+            f"{relative(torch_file)} does not exist: `nox -s new -- {topic}/{name}` creates it"
+        )
+    marked = sections(torch_file.read_text(encoding="utf-8"))
+    shown = [section for section in marked if not section.endswith("-checks")]
+    if not shown:
+        raise ScaffoldError(f"{relative(torch_file)} marks no section to show")
+    return {
+        section: tab_block(topic, name, language, section, f"{section}-checks" in marked)
+        for section in shown
+    }
+
+
+# A new topic's page. The structure (headings, the collapsed note, the tab block) is the
+# same in every language, as tests/test_pages.py requires of translations.
+PAGE_TEMPLATES = {
+    "en": """\
+# {title}
+
+Start with what the difference shown here means for someone choosing between PyTorch and
+TensorFlow, in a sentence or two.
+
+## {heading}
+
+Say what the code does, then let the reader compare the two tabs.
+
+{tabs}
+Explain what the reader should notice in the checked output.
+
+??? note "How this page is checked"
+
+    The code on this page is included from `snippets/{topic}/`, and the output under
+    "Checked by the tests" is what its doctests check on every build.
+""",
+    "es": """\
+# {title}
+
+Empieza por lo que significa la diferencia que se muestra aquí para quien elige entre
+PyTorch y TensorFlow, en una o dos frases.
+
+## {heading}
+
+Di qué hace el código y deja que el lector compare las dos pestañas.
+
+{tabs}
+Explica qué debe observar el lector en la salida comprobada.
+
+??? note "Cómo se comprueba esta página"
+
+    El código de esta página se incluye desde `snippets/{topic}/`, y la salida titulada
+    «Comprobado por las pruebas» es la que comprueban sus doctests cada vez que se
+    genera el sitio.
+""",
+}
+
+
+def create_pages(topic: str, name: str) -> list[str]:
+    """Write the topic's page in every language that lacks it; return their paths."""
+    written = []
+    title = topic.replace("_", " ").capitalize()
+    heading = name.replace("_", " ").capitalize()
+    for language in languages():
+        page = DOCS_DIR / language / f"{topic}.md"
+        if page.exists():
+            continue
+        template = PAGE_TEMPLATES.get(language, PAGE_TEMPLATES["en"])
+        tabs = tab_block(topic, name, language)
+        page.write_text(
+            template.format(title=title, heading=heading, tabs=tabs, topic=topic), "utf-8"
+        )
+        written.append(relative(page))
+    return written
+
+
+def nav_instructions(topic: str) -> str:
+    """Where a new page goes in mkdocs.yml: nav, and its title in every other language."""
+    title = topic.replace("_", " ").capitalize()
+    lines = [
+        "Add the page to nav in mkdocs.yml, in the section where a reader would look for it",
+        "(a first concept under 'First steps', a difference between the frameworks under",
+        "'Comparison'), with the title readers see:",
+        "",
+        f"      - {title}: {topic}.md",
+        "",
+    ]
+    for language in languages()[1:]:
+        lines += [
+            f"and its title in '{language}' under nav_translations of that i18n language",
+            "(translate it; every nav title needs one, or the tests fail):",
+            "",
+            f"            {title}: {title}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+USAGE = """\
+usage: nox -s new -- <topic>/<name>           create a pair (for example tensors/broadcasting)
+       nox -s new -- --tabs <topic>/<name>    print the tab blocks of an existing pair"""
+
+
 def main(argv: list[str]) -> int:
+    tabs_only = argv[:1] == ["--tabs"]
+    if tabs_only:
+        argv = argv[1:]
     if len(argv) != 1:
-        print("usage: nox -s new -- <topic>/<name>   (for example tensors/broadcasting)")
+        print(USAGE)
         return 2
     try:
         topic, name = parse_target(argv[0])
+        if tabs_only:
+            for language in languages():
+                for section, block in pair_tab_blocks(topic, name, language).items():
+                    print(f"docs/{language}/{topic}.md, section '{section}':\n\n{block}")
+            print("Keep text (or a heading) between two blocks: adjacent tabs merge into one set.")
+            return 0
         written = create_pair(topic, name)
     except ScaffoldError as error:
         print(f"new: {error}", file=sys.stderr)
         return 1
-    print("Created " + ", ".join(written) + ".\n")
-    for language in languages():
-        page = DOCS_DIR / language / f"{topic}.md"
-        where = "" if page.exists() else " (a new page: also add it to nav in mkdocs.yml)"
-        print(f"Paste into {relative(page)}{where}:\n")
-        print(tab_block(topic, name, language))
-    print("Then run `nox -s tests` and preview with `nox -s serve`.")
+    pages = create_pages(topic, name)
+    print("Created " + ", ".join(written + pages) + ".\n")
+    if pages:
+        print("The new topic's pages already show the pair: write their text in each language.")
+        print(nav_instructions(topic))
+    else:
+        for language in languages():
+            print(f"Paste into {relative(DOCS_DIR / language / f'{topic}.md')}:\n")
+            print(tab_block(topic, name, language))
+    print(f"Then check it in seconds with `nox -s check -- {topic}/{name}`; preview with")
+    print("`nox -s serve`, and run `nox -s tests` before a pull request.")
     return 0
 
 

@@ -8,7 +8,8 @@ module only says when:
   import; train, measure and draw what is out of date (``core/generated.py``).
 - ``on_files``: put the generated figures, kept outside docs/, beside each language's pages.
 - ``on_page_read_source``: a page that points to a file shows it (``core/page_source.py``).
-- ``on_page_markdown``: the stale-translation notice (``core/translation_status.py``), then
+- ``on_page_markdown``: a warning for each rule of the tests the page breaks
+  (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
   ``core/generated.py``).
 - ``on_post_build``: the ``Build timing`` summary.
@@ -23,9 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 
-from site_build.core import translation_status
+from site_build.core import checks, translation_status
 from site_build.core.cache import cache_root
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
@@ -33,6 +34,8 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
+
+log = get_plugin_logger(__name__)
 
 
 class SiteBuildPlugin(BasePlugin):
@@ -62,6 +65,10 @@ class SiteBuildPlugin(BasePlugin):
 
     def on_page_markdown(self, markdown: str, page, **_) -> str:
         language, *rest = PurePosixPath(page.file.src_uri).parts
+        # What the tests would reject about this page (a missing or different translation,
+        # a shown line too wide): the preview says so instead of looking right.
+        for problem in checks.page_problems(language, "/".join(rest)):
+            log.warning(problem)
         with _as_plugin_error(page.file.src_path):
             markdown = translation_status.with_notice(markdown, language, "/".join(rest))
             return render(markdown, language, page.file.src_path, self.generated.kinds())
