@@ -6,14 +6,15 @@
 TensorSpec(shape=(), dtype=tf.int64, name=None)
 >>> print(data.options().deterministic)  # None means True: in order
 None
->>> made = [(int(p), int(t)) for p, t in data.map(process_and_thread)]
->>> {pid for pid, _ in made} == {os.getpid()}  # threads of this process
+>>> made = [int(pid) for pid, _ in data.map(process_and_thread)]
+>>> set(made) == {os.getpid()}  # no other process
 True
->>> threading.get_ident() in {thread for _, thread in made}
-False
->>> batches = explicit_dataset(data, process_and_thread)
+>>> batches = list(explicit_dataset(data, process_and_thread))
 >>> [pids.numpy().tolist() == [os.getpid()] * 4 for pids, _ in batches]
 [True, True]
+>>> threads = {int(t) for _, batch in batches for t in batch}
+>>> threading.get_ident() in threads  # threads of tf.data's own pool
+False
 
 # --8<-- [end:defaults-checks]
 """
