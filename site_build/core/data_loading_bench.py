@@ -266,7 +266,9 @@ def throughput(result: ThroughputResult, language: str) -> str:
 def machine_sentence(result: ThroughputResult, language: str) -> str:
     m, s = result.machine, result.settings
     memory = number(m["memory_gib"], language, 1) if m.get("memory_gib") else "?"
-    versions = ", ".join(f"{name} {version}" for name, version in result.versions.items())
+    # LIBRARIES' order, also when read back from the JSON file (which sorts the names).
+    names = sorted(result.versions, key=lambda n: LIBRARIES.index(n) if n in LIBRARIES else 99)
+    versions = ", ".join(f"{name} {result.versions[name]}" for name in names)
     return (
         TEXT[language]["machine"]
         .format(
