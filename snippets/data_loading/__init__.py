@@ -1,0 +1,1 @@
+"""data_loading: shown on docs/*/data_loading.md."""
