@@ -60,7 +60,9 @@ def declare_torchvision_ops_if_unloadable():
     if "torchvision" in sys.modules:
         return None  # imported already: nothing to fix
     spec = importlib.util.find_spec("torchvision")
-    extension = next(Path(spec.submodule_search_locations[0]).glob("_C.*"), None)
+    extension = next(
+        Path(spec.submodule_search_locations[0]).glob("_C.*"), None
+    )
     try:
         torch.ops.load_library(extension)
         return None

@@ -12,18 +12,21 @@ import pytest
 from site_build.core.errors import PlaceholderError
 from site_build.core.layout import ROOT, languages, pages
 from site_build.core.machine import installed_version
-from tests.contributor_copy import build_site
+from tests.contributor_copy import SiteBuild
 
 DEFAULT_LANGUAGE = languages()[0]
 SITE_URL = "http://site.test/"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site_dir)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
-    return site_dir
+def _build(tmp_path_factory) -> SiteBuild:
+    # One build for the module: when it fails, the first test says why, the others skip.
+    return SiteBuild(ROOT, tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def site(_build) -> Path:
+    return _build.folder()
 
 
 def _built(site: Path, language: str, page: str) -> str:

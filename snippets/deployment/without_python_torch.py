@@ -37,7 +37,9 @@ import warnings
 
 # Not shown: torch 2.13's compiler trips a FutureWarning of its own pytree module
 # (LeafSpec) while it copies the graph; it is not about this code.
-warnings.filterwarnings("ignore", r"`isinstance\(treespec, LeafSpec\)`", FutureWarning)
+warnings.filterwarnings(
+    "ignore", r"`isinstance\(treespec, LeafSpec\)`", FutureWarning
+)
 
 # isort: split
 

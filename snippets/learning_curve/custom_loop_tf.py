@@ -29,7 +29,13 @@ True
 # --8<-- [end:evaluate-checks]
 """
 
-from snippets.learning_curve.classifier_tf import make_model, x_test, x_train, y_test, y_train
+from snippets.learning_curve.classifier_tf import (
+    make_model,
+    x_test,
+    x_train,
+    y_test,
+    y_train,
+)
 
 # isort: split
 

@@ -22,7 +22,13 @@ True
 # --8<-- [end:evaluate-checks]
 """
 
-from snippets.learning_curve.classifier_torch import make_model, x_test, x_train, y_test, y_train
+from snippets.learning_curve.classifier_torch import (
+    make_model,
+    x_test,
+    x_train,
+    y_test,
+    y_train,
+)
 
 # isort: split
 

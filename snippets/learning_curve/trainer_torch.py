@@ -50,10 +50,20 @@ _torchvision_ops = declare_torchvision_ops_if_unloadable()
 # Not shown: keeps the test output quiet. Lightning logs which accelerators it found, and
 # Lightning 2.6.6 trips a FutureWarning of torch 2.13's pytree module that is not ours.
 for package in ("pytorch", "fabric"):
-    logging.getLogger(f"lightning.{package}.utilities.rank_zero").setLevel(logging.WARNING)
-warnings.filterwarnings("ignore", r"`isinstance\(treespec, LeafSpec\)`", FutureWarning)
+    logging.getLogger(f"lightning.{package}.utilities.rank_zero").setLevel(
+        logging.WARNING
+    )
+warnings.filterwarnings(
+    "ignore", r"`isinstance\(treespec, LeafSpec\)`", FutureWarning
+)
 
-from snippets.learning_curve.classifier_torch import make_model, x_test, x_train, y_test, y_train
+from snippets.learning_curve.classifier_torch import (
+    make_model,
+    x_test,
+    x_train,
+    y_test,
+    y_train,
+)
 
 # isort: split
 

@@ -110,7 +110,9 @@ def official_test_files():
         )
     for name in MD5:
         if not (Path(folder) / name).is_file():
-            raise FileNotFoundError(f"MNIST_DIR={folder} has no {name} (README.md, 'Data').")
+            raise FileNotFoundError(
+                f"MNIST_DIR={folder} has no {name} (README.md, 'Data')."
+            )
     return Path(folder)
 
 

@@ -98,9 +98,13 @@ def official_test_files():
     for name, md5 in TEST_FILES.items():
         path = Path(folder) / name
         if not path.is_file():
-            raise FileNotFoundError(f"MNIST_DIR={folder} has no {name} (README.md, 'Data').")
+            raise FileNotFoundError(
+                f"MNIST_DIR={folder} has no {name} (README.md, 'Data')."
+            )
         if hashlib.md5(path.read_bytes()).hexdigest() != md5:
-            raise ValueError(f"MNIST_DIR={folder}: {name} is not the official file (md5).")
+            raise ValueError(
+                f"MNIST_DIR={folder}: {name} is not the official file (md5)."
+            )
     return Path(folder)
 
 
@@ -118,15 +122,20 @@ def torchvision_root(mnist_dir, workdir):
 
     raw = workdir / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    images = gzip.decompress((mnist_dir / "t10k-images-idx3-ubyte.gz").read_bytes())
-    labels = gzip.decompress((mnist_dir / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    images = gzip.decompress(
+        (mnist_dir / "t10k-images-idx3-ubyte.gz").read_bytes()
+    )
+    labels = gzip.decompress(
+        (mnist_dir / "t10k-labels-idx1-ubyte.gz").read_bytes()
+    )
     (raw / "t10k-images-idx3-ubyte").write_bytes(images)
     (raw / "t10k-labels-idx1-ubyte").write_bytes(labels)
     # IDX headers: a big-endian magic number (0x0803: 3-d uint8, 0x0801: 1-d uint8)
     # followed by each dimension's size.
     count = 100
     (raw / "train-images-idx3-ubyte").write_bytes(
-        struct.pack(">4I", 0x0803, count, 28, 28) + images[16 : 16 + count * 28 * 28]
+        struct.pack(">4I", 0x0803, count, 28, 28)
+        + images[16 : 16 + count * 28 * 28]
     )
     (raw / "train-labels-idx1-ubyte").write_bytes(
         struct.pack(">2I", 0x0801, count) + labels[8 : 8 + count]
