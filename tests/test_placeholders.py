@@ -21,7 +21,18 @@ def _render(markdown: str) -> str:
 
 def test_the_registry_lists_every_kind_that_its_docstring_documents():
     documented = set(re.findall(r"``\{\{ (\w+):", generated.__doc__)) - {"kind"}
-    assert documented == set(Generated().kinds()) == {"version", "lines", "mnist", "bench", "claim"}
+    assert (
+        documented
+        == set(Generated().kinds())
+        == {
+            "version",
+            "lines",
+            "mnist",
+            "bench",
+            "quantization",
+            "claim",
+        }
+    )
 
 
 @pytest.mark.parametrize(

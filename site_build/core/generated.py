@@ -12,6 +12,8 @@ Placeholder                            Produced by (in ``site_build/core/``)
                                        ``mnist_runs.py`` (figures: ``mnist_plots.py``)
 ``{{ bench:NAME }}``                   ``bench_report.GENERATED[NAME]``, from the results of
                                        ``benchmarks.py`` (figure: ``bench_report.py``)
+``{{ quantization:NAME }}``            ``quantization_bench.GENERATED[NAME]``, from the
+                                       measurements of ``quantization_bench.py``
 ``{{ claim:ID }}``                     ``claims.claim_kind``: a footnote from ``claims/*.yaml``
 =====================================  ====================================================
 
@@ -25,7 +27,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from site_build.core import bench_report, benchmarks, claims, mnist_plots, mnist_report
+from site_build.core import (
+    bench_report,
+    benchmarks,
+    claims,
+    mnist_plots,
+    mnist_report,
+    quantization_bench,
+)
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.errors import PlaceholderError
 from site_build.core.machine import installed_version, versions
@@ -57,6 +66,7 @@ class Generated:
     def __init__(self) -> None:
         self.mnist: dict[str, dict] = {}
         self.bench: dict = {}
+        self.quantization: dict = {}
         self.ledger: dict[str, claims.Claim] = {}
         self.timings: list[str] = []
 
@@ -66,6 +76,9 @@ class Generated:
             "lines": lines_kind(),
             "mnist": _report_kind("mnist", mnist_report, lambda: self.mnist),
             "bench": _report_kind("bench", bench_report, lambda: self.bench),
+            "quantization": _report_kind(
+                "quantization", quantization_bench, lambda: self.quantization
+            ),
             "claim": claims.claim_kind(self.ledger),
         }
 
@@ -91,6 +104,7 @@ class Generated:
             + ("(redrawn)" if drawn else "(cached)"),
         ]
         self.timings.append(self.prepare_benchmarks())
+        self.timings.append(self.prepare_quantization())
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -105,6 +119,13 @@ class Generated:
         return f"Benchmarks: {time.perf_counter() - started:.1f} s ({state}; figure " + (
             "redrawn)" if drawn else "cached)"
         )
+
+    def prepare_quantization(self) -> str:
+        """Reuse or measure the quantized MNIST models; returns the timing line."""
+        started = time.perf_counter()
+        self.quantization, measured = quantization_bench.ensure_results()
+        state = "measured" if measured else "cached"
+        return f"Quantization: {time.perf_counter() - started:.1f} s ({state})"
 
     @staticmethod
     def figures(languages) -> dict[str, dict[str, list[Path]]]:
