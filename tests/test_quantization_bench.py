@@ -102,6 +102,10 @@ def test_the_table_has_a_row_per_framework_and_variant(language, size, ratio, ac
     table = qb.table(_fake(), language)
     rows = table.splitlines()[2:]
     assert len(rows) == 4
+    # A cached file lists the frameworks sorted (tf first); the table keeps PyTorch first.
+    assert list(_fake()["frameworks"]) == ["torch", "tf"]
+    reordered = {**_fake(), "frameworks": dict(sorted(_fake()["frameworks"].items()))}
+    assert qb.table(reordered, language) == table
     assert [row.split(" | ")[0].strip("| ") for row in rows] == ["PyTorch"] * 2 + ["TensorFlow"] * 2
     assert size in rows[1] and ratio in rows[1] and accuracy in rows[1]
 
@@ -111,6 +115,8 @@ def test_the_run_line_names_the_machine_and_the_versions():
         line = qb.run(_fake(), language)
         assert "Test CPU" in line and "torchao 0.18.0" in line and "numpy" not in line
         assert "2026-12-01" in line
+    assert "for 1 epoch " in qb.run({**_fake(), "settings": {**qb.SETTINGS, "epochs": 1}}, "en")
+    assert "durante 2 épocas" in qb.run({**_fake(), "settings": {**qb.SETTINGS, "epochs": 2}}, "es")
 
 
 def test_the_placeholder_renders_the_table_in_each_language():

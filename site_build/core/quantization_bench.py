@@ -53,7 +53,7 @@ LIBRARIES = {
 }
 # The matched settings of the MNIST page (batch, learning rate, seed), for fewer epochs.
 SETTINGS = {
-    "epochs": 2,
+    "epochs": 1,
     "batch_size": 64,
     "learning_rate": 0.01,
     "seed": 2026,
@@ -325,7 +325,8 @@ def table(results: Results, language: str) -> str:
     t = TEXT[language]
     header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for framework, result in results["frameworks"].items():
+    for framework in FRAMEWORKS:  # a cached file lists them sorted; the page keeps this order
+        result = results["frameworks"][framework]
         base = result["float32"]["bytes"]
         for variant in ("float32", "int8"):
             v = result[variant]
@@ -349,12 +350,12 @@ def run(results: Results, language: str) -> str:
     t, s, m = TEXT[language], results["settings"], results["machine"]
     versions = ", ".join(
         f"{name} {version}"
-        for result in results["frameworks"].values()
-        for name, version in result["versions"].items()
+        for framework in FRAMEWORKS
+        for name, version in results["frameworks"][framework]["versions"].items()
         if name != "numpy"
     )
     return t["run"].format(
-        epochs=s["epochs"],
+        epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
         data=results["data"]["description"][language],
         test=number(results["data"]["sizes"]["test"], language),
         threads=s["threads"],
