@@ -19,7 +19,15 @@ from site_build.core.layout import ROOT
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
 PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrides")
 # What the build itself needs from snippets/: the MNIST code it trains (cached by content).
-BUILD_SNIPPETS = ("__init__.py", "_torchvision_cpu.py", "mnist", "seed_replay")
+# The snippets that the build itself runs (training, measurements), not only shows.
+BUILD_SNIPPETS = (
+    "__init__.py",
+    "_torchvision_cpu.py",
+    "mnist",
+    "seed_replay",
+    "data_loading",
+    "quantization",
+)
 HOME_TITLES = {"en": "Home", "es": "Inicio"}
 IGNORE = shutil.ignore_patterns("__pycache__")
 

@@ -30,6 +30,7 @@ def test_the_registry_lists_every_kind_that_its_docstring_documents():
             "mnist",
             "bench",
             "loading",
+            "quantization",
             "claim",
         }
     )

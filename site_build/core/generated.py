@@ -14,6 +14,8 @@ Placeholder                            Produced by (in ``site_build/core/``)
                                        ``benchmarks.py`` (figure: ``bench_report.py``)
 ``{{ loading:NAME }}``                 ``data_loading_bench.GENERATED[NAME]``: the input
                                        pipelines' throughput, measured by the build
+``{{ quantization:NAME }}``            ``quantization_bench.GENERATED[NAME]``, from the
+                                       measurements of ``quantization_bench.py``
 ``{{ claim:ID }}``                     ``claims.claim_kind``: a footnote from ``claims/*.yaml``
 =====================================  ====================================================
 
@@ -34,6 +36,7 @@ from site_build.core import (
     data_loading_bench,
     mnist_plots,
     mnist_report,
+    quantization_bench,
 )
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.errors import PlaceholderError
@@ -67,6 +70,7 @@ class Generated:
         self.mnist: dict[str, dict] = {}
         self.bench: dict = {}
         self.data_loading: data_loading_bench.ThroughputResult | None = None
+        self.quantization: dict = {}
         self.ledger: dict[str, claims.Claim] = {}
         self.timings: list[str] = []
 
@@ -77,6 +81,9 @@ class Generated:
             "mnist": _report_kind("mnist", mnist_report, lambda: self.mnist),
             "bench": _report_kind("bench", bench_report, lambda: self.bench),
             "loading": _report_kind("loading", data_loading_bench, lambda: self.data_loading),
+            "quantization": _report_kind(
+                "quantization", quantization_bench, lambda: self.quantization
+            ),
             "claim": claims.claim_kind(self.ledger),
         }
 
@@ -103,6 +110,7 @@ class Generated:
         ]
         self.timings.append(self.prepare_benchmarks())
         self.timings.append(self.prepare_data_loading())
+        self.timings.append(self.prepare_quantization())
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -124,6 +132,13 @@ class Generated:
         self.data_loading, measured = data_loading_bench.ensure_result()
         state = "measured" if measured else "cached"
         return f"Data loading throughput: {time.perf_counter() - started:.1f} s ({state})"
+
+    def prepare_quantization(self) -> str:
+        """Reuse or measure the quantized MNIST models; returns the timing line."""
+        started = time.perf_counter()
+        self.quantization, measured = quantization_bench.ensure_results()
+        state = "measured" if measured else "cached"
+        return f"Quantization: {time.perf_counter() - started:.1f} s ({state})"
 
     @staticmethod
     def figures(languages) -> dict[str, dict[str, list[Path]]]:

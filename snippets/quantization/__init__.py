@@ -1,0 +1,1 @@
+"""Quantization: shown on docs/en/quantization.md and docs/es/quantization.md."""
