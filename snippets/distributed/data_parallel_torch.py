@@ -102,6 +102,7 @@ def train(rank):  # runs once in each process; rank 0 or 1
             "loss_after": loss_after.item(),
         }
         print(json.dumps(report))
+    dist.barrier()  # every replica is done before any of them tears down
     dist.destroy_process_group()
 
 
@@ -115,7 +116,10 @@ if __name__ == "__main__":
     # What torchrun would set: where rank 0 waits for the others.
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(free_port())
-    mp.spawn(train, nprocs=REPLICAS)  # calls train(0) and train(1)
+    # Calls train(0) and train(1) in two processes. "fork" (Linux) lets them
+    # exit without Python's shutdown, where gloo's threads sometimes abort;
+    # on macOS or Windows use mp.spawn(train, nprocs=REPLICAS) instead.
+    mp.start_processes(train, nprocs=REPLICAS, start_method="fork")
 # --8<-- [end:replicas]
 
 
