@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from site_build.core import checks, layout
-from tests import check_topic, test_pages, test_snippets
+from site_build.core import checks
+from tests import check_topic
 
 TABS = '=== "PyTorch"\n\n    ```python\n    --8<-- "shapes/pair_torch.py:example"\n    ```\n'
 WIDE = "x = 1  # " + "a comment that runs past the edge of the page " * 2
-
-
-def test_the_preview_and_the_tests_share_one_rule_set():
-    assert test_pages.STRUCTURE == layout.STRUCTURE
-    assert test_snippets.SHOWN_LINE_LIMIT == layout.SHOWN_LINE_LIMIT
 
 
 @pytest.fixture

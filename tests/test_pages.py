@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from site_build.core.layout import (
@@ -20,6 +18,7 @@ from site_build.core.layout import (
     relative,
     sections,
     snippet_files,
+    structure,
 )
 
 LANGUAGES = languages()
@@ -141,28 +140,17 @@ def test_navigation_lists_every_page_with_translated_titles():
         )
 
 
-STRUCTURE = {
-    "headings": r"^#{1,6} ",
-    "admonitions": r"^ *(?:!!!|\?\?\?\+?) ",
-    "table rows": r"^ *\|.*\| *$",
-    "tab labels": r'^ *=== "',
-    "generated values": r"(?<!`)\{\{ *[a-z]+:[^}]*\}\}(?!`)",
-}
-
-
 @pytest.mark.parametrize("page", ALL_PAGES)
 @pytest.mark.parametrize("language", TRANSLATIONS)
 def test_translation_has_the_same_structure(page: str, language: str):
     """Same headings, admonitions, tables, tabs and generated values as the original."""
     if page not in pages(language) or page not in pages(DEFAULT):
         pytest.skip("the missing page is reported by test_page_exists_in_every_language")
-    original, translated = _text(DEFAULT, page), _text(language, page)
-    # Code fences are not structure: a guide may show Markdown inside them.
-    fence = re.compile(r"^( *)(`{3,}|~{3,}).*?^\1\2 *$", re.MULTILINE | re.DOTALL)
-    original, translated = fence.sub("", original), fence.sub("", translated)
-    for kind, pattern in STRUCTURE.items():
-        count = re.compile(pattern, re.MULTILINE)
-        expected, found = len(count.findall(original)), len(count.findall(translated))
+    # The parts counted, outside code fences, are layout.STRUCTURE: the preview counts the same.
+    original = structure(_text(DEFAULT, page))
+    translated = structure(_text(language, page))
+    for kind, expected in original.items():
+        found = translated[kind]
         assert expected == found, (
             f"docs/{language}/{page} has {found} {kind} where docs/{DEFAULT}/{page} has "
             f"{expected}: translate every part of the page, and nothing more."

@@ -9,6 +9,7 @@ import pytest
 from site_build.core.layout import (
     ROOT,
     SECTION_MARKER,
+    SHOWN_LINE_LIMIT,
     SNIPPET_FILE,
     SNIPPETS_DIR,
     naming_problem,
@@ -83,10 +84,6 @@ def test_snippet_has_doctest_examples(snippet: Path):
         f"{relative(snippet)} has no doctest: add '>>>' examples to its module docstring whose "
         "expected output proves what the page says about this code."
     )
-
-
-# Material's content column shows about 80 characters of code before it scrolls sideways.
-SHOWN_LINE_LIMIT = 80
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
