@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
 from site_build.core import checks, translation_status
 from site_build.core.cache import cache_root
@@ -33,6 +33,7 @@ from site_build.core.generated import Generated, notebook_key
 from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
+from site_build.mkdocs import publish
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -76,6 +77,20 @@ class SiteBuildPlugin(BasePlugin):
     def on_post_build(self, config, **_) -> None:
         for line in self.generated.timings:
             print(f"Build timing | {line}")
+
+    # Per-language search indexes, sitemaps, 404 pages and robots.txt
+    # (site_build/mkdocs/publish.py): after each language's build, then after the last one
+    # (mkdocs-static-i18n builds the other languages from its on_post_build, priority -100).
+    @event_priority(-50)
+    def _publish_language(self, config, **_) -> None:
+        publish.after_language(config)
+
+    @event_priority(-110)
+    def _publish_site(self, config, **_) -> None:
+        with _as_plugin_error():
+            publish.after_site(config)
+
+    on_post_build = CombinedEvent(on_post_build, _publish_language, _publish_site)
 
 
 @contextmanager
