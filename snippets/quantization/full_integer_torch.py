@@ -79,7 +79,9 @@ def save(quantized, path, example_image):
         if name not in read:
             owner, _, weight = name.rpartition(".")
             delattr(quantized.get_submodule(owner), weight)
-    torch.export.save(export(quantized, (example_image,)), path)
+    # The example is saved in the file: a copy, or a slice would bring its
+    # whole batch along.
+    torch.export.save(export(quantized, (example_image.clone(),)), path)
 
 
 def compile_int8(quantized, example_image):
