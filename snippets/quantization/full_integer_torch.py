@@ -37,7 +37,7 @@ images. The site's build also calls ``quantize_full_integer``, ``save`` and
 >>> sorted({str(n.args[-1]) for n in saved.graph.nodes if n.target == quantize})
 ['torch.uint8']
 >>> test = scaled(data.test_images[:200])
->>> fast = compile_int8(quantized, one)  # about ten seconds
+>>> fast = compile_int8(quantized, one)  # compiling takes several seconds
 >>> with torch.no_grad():
 ...     float_logits = model(test)
 ...     int8_logits = torch.cat([fast(image) for image in test.split(1)])
