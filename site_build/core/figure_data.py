@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from typing import Any
 from site_build.core.cache import atomic_write_bytes
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
-from site_build.core.i18n_format import number, percent
+from site_build.core.i18n_format import number, percent, seconds
 
 TEXT = texts("figure_data")
 
@@ -59,8 +60,8 @@ class FigureNotLegible(BuildError):
 @dataclass(frozen=True)
 class Column:
     """A column of a figure's data: its heading in the page's language and how its values
-    are written in the table: ``text``, ``integer``, ``decimal:N`` or ``percent:N`` (values
-    are fractions; the CSV keeps them as fractions)."""
+    are written in the table: ``text``, ``integer``, ``decimal:N``, ``seconds:N`` or ``percent:N``
+    (values are fractions; the CSV keeps them as fractions)."""
 
     label: str
     format: str = "text"
@@ -116,7 +117,11 @@ def write_value(value: Value, format: str, language: str) -> str:
         return number(value, language, int(decimals or 0))
     if kind == "percent":
         return percent(value, language, int(decimals or 0))
-    raise ValueError(f"unknown column format '{format}': use text, integer, decimal:N, percent:N")
+    if kind == "seconds":
+        return seconds(value, language, int(decimals or 0))
+    raise ValueError(
+        f"unknown column format '{format}': use text, integer, decimal:N, seconds:N or percent:N"
+    )
 
 
 def alt_text(data: FigureData) -> str:
@@ -126,7 +131,7 @@ def alt_text(data: FigureData) -> str:
         for label, value, format in data.highlights
     )
     text = data.description.rstrip(".") + "." + (f" {numbers}." if numbers else "")
-    return " ".join(text.split())
+    return re.sub(r"[ \t\n]+", " ", text)  # non-breaking spaces stay
 
 
 def _escape_cell(text: str) -> str:

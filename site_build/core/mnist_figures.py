@@ -109,7 +109,7 @@ def _speed(runs: dict[str, RunResult], language: str) -> FigureData:
             for name, accuracy, seconds, rate in rows
             for highlight in (
                 (text["test_accuracy_of"].format(framework=name), accuracy, "percent:2"),
-                (text["epoch_seconds_of"].format(framework=name), seconds, "decimal:1"),
+                (text["epoch_seconds_of"].format(framework=name), seconds, "seconds:1"),
                 (text["images_per_second_of"].format(framework=name), rate, "integer"),
             )
         ),
