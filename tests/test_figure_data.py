@@ -104,3 +104,11 @@ def test_a_figure_drawn_for_a_desktop_fails_the_phone_check():
         text.set_fontsize(12)
     assert figure_data.check_legible(fig, 120, "ok") == pytest.approx(9.32, abs=0.01)
     plt.close(fig)
+
+
+def test_text_on_any_fill_contrasts_at_least_4_5_to_1():
+    for index in range(256):
+        fill = plt.get_cmap("Blues")(index)[:3]
+        colour = (0.0,) * 3 if figure_data.text_colour_on(fill) == "black" else (1.0,) * 3
+        assert figure_data.contrast(fill, colour) >= 4.5, fill
+    assert figure_data.contrast((0, 0, 0), (1, 1, 1)) == pytest.approx(21)

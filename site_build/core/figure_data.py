@@ -22,7 +22,9 @@ language's folder, ``docs/<language>/<page>.md``.
 Legibility: a figure is shown at most as wide as the content column; on a 390-pixel-wide
 phone that column is about 358 CSS pixels. ``smallest_text_px`` works out how large the
 smallest text of a matplotlib figure is on such a screen, and ``check_legible`` fails below
-9 CSS pixels, naming the figure and the text.
+9 CSS pixels, naming the figure and the text. Figures are drawn on opaque white
+(``BACKGROUND``), and ``text_colour_on`` picks black or white text for a coloured fill, so
+that every text contrasts at least 4.5:1 in the light and the dark scheme alike.
 
 The words (caption, link) are in the ``figure_data`` section of site_build/catalogs/.
 """
@@ -186,7 +188,29 @@ def figure_markdown(data: FigureData) -> str:
     )
 
 
-# Legibility on a phone ---------------------------------------------------------------------
+# Legibility on a phone and in both colour schemes ------------------------------------------
+
+
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour with channels in [0, 1]."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return sum(w * linear(c) for w, c in zip((0.2126, 0.7152, 0.0722), rgb, strict=True))
+
+
+def contrast(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of two colours, from 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)))[::-1]
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(fill: tuple[float, float, float]) -> str:
+    """Black or white text, whichever contrasts more with ``fill``: at least 4.58:1 on any
+    colour (e.g. the numbers written in the cells of a heat map)."""
+    black, white = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
+    return "black" if contrast(fill, black) >= contrast(fill, white) else "white"
 
 
 def rendered_text_px(

@@ -34,7 +34,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 from site_build.core import mnist_figures
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES
-from site_build.core.figure_data import BACKGROUND, check_legible, write_csv
+from site_build.core.figure_data import BACKGROUND, check_legible, text_colour_on, write_csv
 from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_figures import (
     FIGURES,
@@ -175,16 +175,6 @@ def _speed(runs: dict[str, RunResult], language: str):
     return fig
 
 
-def _text_colour(rgb) -> str:
-    """Black or white, whichever contrasts more with the cell (at least 4.5:1 either way)."""
-
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    luminance = sum(w * channel(c) for w, c in zip((0.2126, 0.7152, 0.0722), rgb, strict=True))
-    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
-
-
 def _confusion(runs: dict[str, RunResult], language: str):
     text = LABELS[language]
     fig, axes = _figure(2, 14.0)
@@ -194,7 +184,7 @@ def _confusion(runs: dict[str, RunResult], language: str):
         image = axis.imshow(matrix, cmap=cmap)
         for (row, column), count in np.ndenumerate(matrix):
             if count:
-                colour = _text_colour(to_rgb(cmap(image.norm(count))))
+                colour = text_colour_on(to_rgb(cmap(image.norm(count))))
                 axis.text(column, row, str(count), ha="center", va="center", color=colour)
         axis.set_xticks(range(10))
         axis.set_yticks(range(10))
