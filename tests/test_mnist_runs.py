@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from site_build.core import mnist_runs, mnist_training
+from site_build.core.cache import atomic_write_json
 from site_build.core.mnist_results import (
     DataInfo,
     Machine,
@@ -256,3 +257,15 @@ def test_an_unknown_setting_is_named(tmp_path, capsys):
     )
     assert code == 2
     assert "--set lr=0.1: write KEY=VALUE with KEY one of" in capsys.readouterr().err
+
+
+def test_results_of_the_older_untyped_format_are_trained_again_not_misread(tmp_path):
+    spec = RUNS["article-tf"]
+    path = tmp_path / "article-tf.json"
+    old = _result(spec, "key").to_json()
+    old.pop("format")
+    old["config"] = old.pop("settings")  # the layout before results were typed
+    atomic_write_json(path, old)
+    assert RunResult.read(path) is None
+    _result(spec, "key").write(path)
+    assert RunResult.read(path) == _result(spec, "key")  # and the typed one round-trips
