@@ -90,14 +90,12 @@ def _wrap(text: str, points: float) -> str:
     return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
 
 
-def _titles(fig, text: str, footer: str) -> None:
-    """Title on top, data footnote below, both wrapped; the panels fill the space between."""
-    fig.suptitle(_wrap(text, FONT_PT + 2), fontweight="bold")
+def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> None:
+    """Title on top, the data used below, both wrapped; the panels fill the space between."""
+    description = next(iter(runs.values())).data.description[language]
+    footer = LABELS[language]["data"].format(description=description)
+    fig.suptitle(_wrap(LABELS[language][title_key], FONT_PT + 2), fontweight="bold")
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
-
-
-def _footer(result: RunResult, language: str) -> str:
-    return LABELS[language]["data"].format(description=result.data.description[language])
 
 
 def _localise(fig, language: str) -> None:
@@ -113,8 +111,7 @@ def _localise(fig, language: str) -> None:
 
 
 def _figure(rows: int, height: float, **options):
-    fig, axes = plt.subplots(rows, 1, figsize=(WIDTH, height), layout="constrained", **options)
-    return fig, axes
+    return plt.subplots(rows, 1, figsize=(WIDTH, height), layout="constrained", **options)
 
 
 def _curves(runs: dict[str, RunResult], language: str):
@@ -139,7 +136,7 @@ def _curves(runs: dict[str, RunResult], language: str):
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[1].set_xlabel(text["epoch"])
     axes[0].legend()
-    _titles(fig, text["curves_title"], _footer(next(iter(runs.values())), language))
+    _titles(fig, "curves_title", runs, language)
     return fig
 
 
@@ -172,7 +169,7 @@ def _speed(runs: dict[str, RunResult], language: str):
     for axis in (top, bottom):
         axis.invert_yaxis()  # the first framework on top, as in the tables
         axis.grid(axis="x", alpha=0.3)
-    _titles(fig, text["speed_title"], _footer(next(iter(runs.values())), language))
+    _titles(fig, "speed_title", runs, language)
     return fig
 
 
@@ -193,7 +190,7 @@ def _confusion(runs: dict[str, RunResult], language: str):
         axis.set_ylabel(text["true"])
         accuracy = percent(result.test.accuracy, language, 2)
         axis.set_title(f"{NAMES[framework]} ({accuracy})")
-    _titles(fig, text["confusion_title"], _footer(next(iter(runs.values())), language))
+    _titles(fig, "confusion_title", runs, language)
     return fig
 
 
@@ -224,7 +221,7 @@ def _article(runs: dict[str, RunResult], language: str):
         axis.grid(alpha=0.3)
         axis.legend()
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _titles(fig, text["article_title"], _footer(next(iter(runs.values())), language))
+    _titles(fig, "article_title", runs, language)
     return fig
 
 
