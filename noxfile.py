@@ -142,7 +142,8 @@ def new(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def train(session: nox.Session) -> None:
-    """Train the MNIST runs whose code, settings, data or versions changed (-- --force: all)."""
+    """Train the MNIST runs whose code, settings, data or versions changed (-- NAME: that run
+    only; -- --force: retrain)."""
     _run_shared(session, "python", "-m", "site_build.core.mnist_runs", *session.posargs)
 
 

@@ -9,7 +9,8 @@ Placeholder                            Produced by (in ``site_build/core/``)
 ``{{ version:NAME }}``                 ``machine.installed_version``: the installed release
 ``{{ lines:TOPIC/FILE.py:SECTION }}``  ``snippet_lines.snippet_lines``: code lines counted
 ``{{ mnist:NAME }}``                   ``mnist_report.GENERATED[NAME]``, from the runs of
-                                       ``mnist_runs.py`` (figures: ``mnist_plots.py``)
+                                       ``mnist_runs.py``; ``figure_NAME``: the figure of
+                                       ``mnist_plots.py`` with its data (``mnist_figures.py``)
 ``{{ bench:NAME }}``                   ``bench_report.GENERATED[NAME]``, from the results of
                                        ``benchmarks.py`` (figure: ``bench_report.py``)
 ``{{ loading:NAME }}``                 ``data_loading_bench.GENERATED[NAME]``: the input
@@ -41,6 +42,7 @@ from site_build.core import (
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.errors import PlaceholderError
 from site_build.core.machine import installed_version, versions
+from site_build.core.mnist_results import RunResult
 from site_build.core.mnist_runs import ensure_results
 from site_build.core.paths import ROOT
 from site_build.core.placeholders import Kind
@@ -67,7 +69,7 @@ class Generated:
     """The results, figures and ledger of one build, and the placeholder kinds that use them."""
 
     def __init__(self) -> None:
-        self.mnist: dict[str, dict] = {}
+        self.mnist: dict[str, RunResult] = {}
         self.bench: dict = {}
         self.data_loading: data_loading_bench.ThroughputResult | None = None
         self.quantization: dict = {}
@@ -142,9 +144,10 @@ class Generated:
 
     @staticmethod
     def figures(languages) -> dict[str, dict[str, list[Path]]]:
-        """folder under ``generated/`` -> language -> figure files, kept outside docs/."""
+        """folder under ``generated/`` -> language -> generated files (figures and the CSV
+        files of their data), kept outside docs/."""
         return {
-            "mnist": {lang: list(mnist_plots.figure_paths(lang).values()) for lang in languages},
+            "mnist": {lang: mnist_plots.generated_files(lang) for lang in languages},
             "bench": {lang: [bench_report.figure_path(lang)] for lang in languages},
         }
 
