@@ -54,11 +54,11 @@ def pytest_itemcollected(item) -> None:
         _examples_by_place[parts[0] + ("/" if len(parts) > 1 else "")] += 1
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:
-    # Snippet doctests first (a stable sort keeps each file's examples in order): a wrong
-    # output is the first thing to fix, and their records let the site builds run later in
-    # the session skip them.
+    # Snippet doctests first (a stable sort keeps each file's examples in order): their
+    # records let the site builds later in the session skip them. First among the hooks, so
+    # that a narrower order (tests/check_topic.py) still has the last word.
     items.sort(key=lambda item: _snippet_of(item) is None)
 
 
