@@ -39,6 +39,7 @@ _passed: Counter[Path] = Counter()
 _finished: Counter[Path] = Counter()
 _failed: set[Path] = set()
 _failures: list[dict] = []
+_all_passed: list[str] = []  # snippet files whose selected examples all passed
 
 
 def _snippet_of(item) -> Path | None:
@@ -95,6 +96,7 @@ def pytest_collectreport(report) -> None:
 
 
 def _record(path: Path) -> None:
+    _all_passed.append(_relative(path))
     try:
         doctest_record.write_record(path, _passed[path], by="pytest")
     except OSError as error:  # an unwritable cache must not fail the tests themselves
@@ -107,7 +109,8 @@ def _relative(path: Path) -> str:
 
 def pytest_sessionfinish(session) -> None:
     if report := os.environ.get(doctest_record.FAILURES_ENV):
-        Path(report).write_text(json.dumps(_failures), encoding="utf-8")
+        outcome = {"failures": _failures, "passed": _all_passed}
+        Path(report).write_text(json.dumps(outcome), encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -27,6 +27,7 @@ import os
 import platform
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -66,13 +67,19 @@ def records_dir() -> Path:
 
 @cache
 def _environment() -> str:
-    """Python, platform and every installed distribution's version, as one digest."""
-    distributions = {
-        (dist.metadata["Name"] or "").lower(): dist.version for dist in metadata.distributions()
-    }
+    """Python, the platform and every installed distribution's version, as one digest.
+
+    The distributions are read from the environment's own folders, not from ``sys.path``,
+    which a snippet's imports may extend: the build and pytest must compute the same key.
+    """
+    folders = sorted({sysconfig.get_paths()[name] for name in ("purelib", "platlib")})
+    distributions = sorted(
+        ((dist.metadata["Name"] or "").lower(), dist.version)
+        for dist in metadata.distributions(path=folders)
+    )
     return fingerprint(
         {
-            "python": sys.version,
+            "python": f"{platform.python_implementation()} {platform.python_version()}",
             "platform": f"{sys.platform} {platform.machine()}",
             "distributions": distributions,
         }
@@ -150,14 +157,16 @@ def project_sources(path: Path) -> list[Path]:
     return sorted(found)
 
 
+def key_parts(path: Path) -> dict:
+    return {
+        "file": _relative(path),
+        "sources": {_relative(p): file_digest(p) for p in project_sources(path)},
+        "environment": _environment(),
+    }
+
+
 def record_key(path: Path) -> str:
-    return fingerprint(
-        {
-            "file": _relative(path),
-            "sources": {_relative(p): file_digest(p) for p in project_sources(path)},
-            "environment": _environment(),
-        }
-    )
+    return fingerprint(key_parts(path))
 
 
 def record_path(path: Path) -> Path:
@@ -176,10 +185,11 @@ def has_passed(path: Path) -> bool:
 
 def write_record(path: Path, examples: int, by: str) -> None:
     """Record that all ``examples`` doctest examples of ``path`` passed (called by pytest)."""
+    parts = key_parts(path)
     atomic_write_json(
-        record_path(path),
+        records_dir() / f"{fingerprint(parts)}.json",
         {
-            "file": _relative(path),
+            **parts,  # what the key was made of, to tell why a record does not match
             "examples": examples,
             "by": by,
             "passed": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -258,37 +268,41 @@ def _run_pytest(files: list[Path]) -> None:
             env={**os.environ, FAILURES_ENV: report, "SITE_CACHE_DIR": str(cache_root())},
             check=False,
         )
-        failures = _read_failures(Path(report))
+        outcome = _read_outcome(Path(report))
     finally:
         Path(report).unlink(missing_ok=True)
-    unrecorded = [name for path, name in zip(files, names, strict=True) if not has_passed(path)]
-    if result.returncode == 0 and not unrecorded:
+    # pytest's own word for this build: the files all of whose examples it saw pass.
+    unchecked = [name for name in names if name not in outcome["passed"]]
+    if result.returncode == 0 and not unchecked:
         return
-    raise DoctestsFailed(_failure_message(names, unrecorded, failures, result))
+    raise DoctestsFailed(_failure_message(names, unchecked, outcome["failures"], result))
 
 
-def _read_failures(report: Path) -> list[dict]:
+def _read_outcome(report: Path) -> dict:
+    """What the pytest hooks of conftest.py wrote: {"failures": [...], "passed": [...]}."""
     try:
-        failures = json.loads(report.read_text(encoding="utf-8") or "[]")
+        outcome = json.loads(report.read_text(encoding="utf-8") or "{}")
     except (OSError, json.JSONDecodeError):
-        return []
-    return failures if isinstance(failures, list) else []
+        outcome = {}
+    if not isinstance(outcome, dict):
+        outcome = {}
+    return {"failures": outcome.get("failures", []), "passed": outcome.get("passed", [])}
 
 
-def _failure_message(names: list[str], unrecorded: list[str], failures: list[dict], result) -> str:
+def _failure_message(names: list[str], unchecked: list[str], failures: list[dict], result) -> str:
     lines = []
     for failure in failures:
         where = failure["file"] + (f", line {failure['line']}" if failure.get("line") else "")
         detail = failure["message"].replace(str(ROOT) + os.sep, "").strip()
         lines.append(f"{where}:\n" + "\n".join(f"    {line}" for line in detail.splitlines()))
     failed_files = {failure["file"] for failure in failures}
-    for name in unrecorded:
+    for name in unchecked:
         if name not in failed_files and result.returncode in (0, 5):
             lines.append(f"{name}: has no doctest; add >>> examples to its docstring.")
     if not lines:  # pytest itself failed (a usage error, a crash): show its last lines
         tail = (result.stdout + result.stderr).strip().splitlines()[-20:]
         lines.append("pytest ended with code {}:\n{}".format(result.returncode, "\n".join(tail)))
-    pairs = sorted({_pair(name) for name in unrecorded or names})
+    pairs = sorted({_pair(name) for name in [*failed_files, *unchecked] or names})
     return (
         "A page includes a snippet whose doctests do not pass, so it would show output under "
         '"Checked by the tests" that the code does not print:\n'
