@@ -404,6 +404,7 @@ class Copy:
     """The copy, its site, and a cache that shares the warm results but not the notebooks."""
 
     def __init__(self, root: Path) -> None:
+        (root / "project").mkdir()
         self.project = _make_copy(root / "project")
         self.site = root / "site"
         self.cache = root / "cache"

@@ -102,12 +102,19 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imported_modules(path: Path) -> set[str]:
+def _imported_modules(path: Path) -> frozenset[str]:
     """Absolute names of every module ``path`` imports (``from a import b`` gives a and a.b)."""
+    stat = path.stat()
+    return _imported_modules_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _imported_modules_of(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """``_imported_modules``, read once per version of the file (`mkdocs serve` rebuilds)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (SyntaxError, UnicodeDecodeError):
-        return set()  # pytest reports it; the file's own digest is in the key anyway
+        return frozenset()  # pytest reports it; the file's own digest is in the key anyway
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     names: set[str] = set()
@@ -125,7 +132,7 @@ def _imported_modules(path: Path) -> set[str]:
     for name in list(names):
         parts = name.split(".")
         names.update(".".join(parts[:i]) for i in range(1, len(parts)))
-    return names
+    return frozenset(names)
 
 
 def _doctest_nodes(tree: ast.Module) -> list[ast.AST]:
