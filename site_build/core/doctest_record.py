@@ -69,7 +69,7 @@ def records_dir() -> Path:
 def _environment() -> str:
     """Python, the platform and every installed distribution's version, as one digest.
 
-    The distributions are read from the environment's own folders, not from ``sys.path``,
+    The distributions are read from the environment's own folders, not from the import path,
     which a snippet's imports may extend: the build and pytest must compute the same key.
     """
     folders = sorted({sysconfig.get_paths()[name] for name in ("purelib", "platlib")})

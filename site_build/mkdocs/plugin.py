@@ -6,10 +6,10 @@ module only says when:
 - ``on_startup``: note whether this is a build (written beside the previous site, put in
   place only on success: ``core/site_swap.py``) or ``mkdocs serve`` / a dirty build (which
   write where MkDocs says: serve renders into its own temporary folder).
-- ``on_config``: once per build, give MkDocs the folder to render into; read the claims
-  ledger (a bad entry fails at once).
-- ``on_pre_build``: once per build, check that the cache is writable and run the doctests of
-  included snippets that have no passing record (``core/doctest_record.py``); then, for each
+- ``on_config``: read the claims ledger (a bad entry fails at once).
+- ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
+  into, check that the cache is writable and run the doctests of included snippets that
+  have no passing record (``core/doctest_record.py``); then, for each
   language, give mkdocs-jupyter a checked staging copy of its cache
   (``core/notebook_cache.py``) and train, measure and draw what is out of date
   (``core/generated.py``).
@@ -81,6 +81,7 @@ class SiteBuildPlugin(BasePlugin):
         self._build_depth += 1
         with _as_plugin_error():
             if self._build_depth == 1:
+                self._render_beside_the_site(config)
                 self._check_before_anything_runs()
             self._key_notebook_cache(config)
             self.generated.prepare()
@@ -138,6 +139,9 @@ class SiteBuildPlugin(BasePlugin):
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self._warnings)
+
+    def _render_beside_the_site(self, config) -> None:
+        """Before MkDocs empties the site folder: give it an empty one beside it instead."""
         if self.atomic:
             self._site = AtomicSite(Path(config.site_dir))
             config.site_dir = str(self._site.start())
