@@ -43,6 +43,7 @@ from site_build.core import machine
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
+    entry_lock,
     file_digest,
     fingerprint,
     read_json,
@@ -408,14 +409,16 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[dict, bool
     otherwise ``mode`` is measured now and written.
     """
     candidates = ("full",) if mode == "full" else ("full", mode)
-    if not force:
-        for candidate in candidates:
-            cached = read_json(results_path(candidate))
-            if cached and cached.get("key") == cache_key(settings_for(candidate)):
-                return cached, False
-    results = run_benchmarks(settings_for(mode))
-    atomic_write_json(results_path(mode), results)
-    return results, True
+    # Two builds at once measure once: the second waits, then finds the result (cache.py).
+    with entry_lock(results_path(mode)):
+        if not force:
+            for candidate in candidates:
+                cached = read_json(results_path(candidate))
+                if cached and cached.get("key") == cache_key(settings_for(candidate)):
+                    return cached, False
+        results = run_benchmarks(settings_for(mode))
+        atomic_write_json(results_path(mode), results)
+        return results, True
 
 
 def main(argv: list[str] | None = None) -> int:

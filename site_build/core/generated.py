@@ -35,6 +35,7 @@ from site_build.core import (
     benchmarks,
     claims,
     data_loading_bench,
+    mnist_data,
     mnist_plots,
     mnist_report,
     quantization_bench,
@@ -152,10 +153,16 @@ class Generated:
         }
 
 
-def notebook_key() -> str:
+def notebook_key(data_md5s: dict[str, str] | None = None) -> str:
     """What the notebooks' outputs depend on besides their own text: the MNIST snippets, the
-    code of this package and the library versions (mkdocs-jupyter keys its cache on a
-    notebook's source alone)."""
+    code of this package, the md5 sums of the MNIST files they train on (the full set or the
+    test split alone give other outputs) and the library versions (mkdocs-jupyter keys its
+    cache on a notebook's source alone)."""
+    if data_md5s is None:
+        try:
+            data_md5s = mnist_data.locate(download=False).md5s()
+        except mnist_data.MnistDataError:
+            data_md5s = {}  # no data: the build stops at the MNIST runs and says why
     inputs = sorted(
         path
         for folder in ("snippets/mnist", "site_build/core")
@@ -164,6 +171,7 @@ def notebook_key() -> str:
     return fingerprint(
         {
             "code": {path.name: file_digest(path) for path in inputs},
+            "data": data_md5s,
             "versions": versions("torch", "tensorflow", "keras", "numpy", "matplotlib"),
         }
     )

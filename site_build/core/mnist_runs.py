@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_build.core import machine, mnist_data
-from site_build.core.cache import cache_root, file_digest, fingerprint
+from site_build.core.cache import cache_root, entry_lock, file_digest, fingerprint
 from site_build.core.errors import BuildError
 from site_build.core.mnist_data import MnistDataError, locate
 from site_build.core.mnist_results import RESULTS_FORMAT, RunResult, Settings
@@ -157,17 +157,19 @@ def ensure_results(names: list[str] | None = None, force: bool = False) -> dict[
     for name in names or list(RUNS):
         spec = RUNS[name]
         key = cache_key(spec, md5s)
-        cached = RunResult.read(results_path(spec))
-        if not force and cached and cached.key == key:
-            statuses[name] = RunStatus(spec, cached, trained=False, seconds=0.0)
-            continue
-        print(f"[mnist] training {spec.label}: its code, settings, data or versions changed")
-        started = time.perf_counter()
-        _train_in_subprocess(spec)
-        results = RunResult.read(results_path(spec))
-        if not results or results.key != key:
-            raise RunFailed(f"{spec.label}: the training process wrote no valid results.")
-        statuses[name] = RunStatus(spec, results, True, time.perf_counter() - started)
+        # Two builds at once train a run once: the second waits, then finds it (cache.py).
+        with entry_lock(results_path(spec)):
+            cached = RunResult.read(results_path(spec))
+            if not force and cached and cached.key == key:
+                statuses[name] = RunStatus(spec, cached, trained=False, seconds=0.0)
+                continue
+            print(f"[mnist] training {spec.label}: its code, settings, data or versions changed")
+            started = time.perf_counter()
+            _train_in_subprocess(spec)
+            results = RunResult.read(results_path(spec))
+            if not results or results.key != key:
+                raise RunFailed(f"{spec.label}: the training process wrote no valid results.")
+            statuses[name] = RunStatus(spec, results, True, time.perf_counter() - started)
     return statuses
 
 

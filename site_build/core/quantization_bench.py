@@ -39,6 +39,7 @@ from site_build.core import machine
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
+    entry_lock,
     file_digest,
     fingerprint,
     read_json,
@@ -337,12 +338,14 @@ def ensure_results(force: bool = False, data_md5s: dict[str, str] | None = None)
 
         data_md5s = locate().md5s()
     key = cache_key(data_md5s)
-    cached = read_json(results_path())
-    if not force and cached and cached.get("key") == key:
-        return cached, False
-    results = run_all(key)
-    atomic_write_json(results_path(), results)
-    return results, True
+    # Two builds at once measure once: the second waits, then finds the result (cache.py).
+    with entry_lock(results_path()):
+        cached = read_json(results_path())
+        if not force and cached and cached.get("key") == key:
+            return cached, False
+        results = run_all(key)
+        atomic_write_json(results_path(), results)
+        return results, True
 
 
 # The page's table and provenance line -------------------------------------------------------
