@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_build.core import machine, mnist_data
-from site_build.core.cache import cache_root, entry_lock, file_digest, fingerprint
+from site_build.core.cache import CacheNotWritable, cache_root, entry_lock, file_digest, fingerprint
 from site_build.core.errors import BuildError
 from site_build.core.mnist_data import MnistDataError, locate
 from site_build.core.mnist_results import RESULTS_FORMAT, RunResult, Settings
@@ -273,7 +273,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except (TrainingDiverged, SettingsMismatch, RunFailed, MnistDataError) as error:
+    except (
+        TrainingDiverged,
+        SettingsMismatch,
+        RunFailed,
+        MnistDataError,
+        CacheNotWritable,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
