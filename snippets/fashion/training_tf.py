@@ -35,9 +35,12 @@ LEARNING_RATE = 1e-3
 ADAM_EPSILON = 1e-7  # Keras' default (PyTorch's default is 1e-8)
 
 
-def make_reproducible():
+def make_reproducible(threads=None):
     # Raise an error instead of silently using a non-deterministic kernel.
     tf.config.experimental.enable_op_determinism()
+    if threads:  # the build trains each run on one thread (before any op)
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
 def make_batches(images, labels, batch_size, shuffle, seed=0):

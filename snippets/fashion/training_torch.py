@@ -35,9 +35,11 @@ LEARNING_RATE = 1e-3
 ADAM_EPSILON = 1e-7  # Keras' default (PyTorch's default is 1e-8)
 
 
-def make_reproducible():
+def make_reproducible(threads=None):
     # Raise an error instead of silently using a non-deterministic kernel.
     torch.use_deterministic_algorithms(True)
+    if threads:  # the build trains each run on one thread
+        torch.set_num_threads(threads)
 
 
 def make_batches(images, labels, batch_size, shuffle, seed=0):
