@@ -240,7 +240,7 @@ class IdxSource:
             target = destination / name
             if not target.is_file():
                 print(f"[{self.cache_name}] downloading {base}{name}", file=sys.stderr, flush=True)
-                partial = target.with_suffix(".part")
+                partial = target.with_name(f"{name}.part")
                 with (
                     urllib.request.urlopen(base + name, timeout=DOWNLOAD_TIMEOUT_S) as response,
                     partial.open("wb") as stream,
@@ -248,9 +248,11 @@ class IdxSource:
                     shutil.copyfileobj(response, stream)
                 try:
                     self.check(partial, part)
-                except DataError:
+                except DataError as error:
                     partial.unlink()
-                    raise
+                    raise self.error(
+                        f"The download of {base}{name} was refused and deleted: {error}"
+                    ) from None
                 partial.replace(target)
             paths[part] = target
         return paths
