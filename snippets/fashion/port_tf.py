@@ -5,6 +5,7 @@ compares both models in float64, where rounding cannot hide a difference in the 
 helpers below the shown code build the pair and measure the largest relative difference of
 each quantity (``compare``).
 
+>>> import keras
 >>> import numpy as np
 >>> import torch
 >>> from site_build.core.fashion_data import sample
@@ -29,6 +30,10 @@ True
 
 # --8<-- [end:port-checks]
 # --8<-- [start:defaults-checks]
+>>> # Keras' own defaults, which the model and the optimizer override:
+>>> default = keras.layers.BatchNormalization()
+>>> default.momentum, default.epsilon, keras.optimizers.Adam().epsilon
+(0.99, 0.001, 1e-07)
 >>> # Keras' default momentum (0.99): the running statistics drift apart.
 >>> differences = compare(*float64_pair(keras_momentum=0.99), images, labels)
 >>> {name: bool(value < TOLERANCE[name]) for name, value in differences.items()}
@@ -39,7 +44,6 @@ True
 {'logits': False, 'loss': False, 'gradients': False, 'running_stats': True}
 
 # --8<-- [end:defaults-checks]
->>> import keras
 >>> keras.config.set_floatx("float32")  # float64_pair changed them
 >>> keras.config.set_dtype_policy("float32")
 """

@@ -21,6 +21,10 @@ True
 
 # --8<-- [end:port-checks]
 # --8<-- [start:defaults-checks]
+>>> # PyTorch's own defaults, which the model and the optimizer override:
+>>> default = nn.BatchNorm2d(16)
+>>> default.momentum, default.eps, torch.optim.Adam([default.weight]).defaults["eps"]
+(0.1, 1e-05, 1e-08)
 >>> # PyTorch's default batch norm epsilon (1e-5 instead of 1e-3):
 >>> for layer in torch_model:
 ...     if isinstance(layer, nn.BatchNorm2d):
