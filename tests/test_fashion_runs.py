@@ -101,6 +101,10 @@ def test_tables_figures_alt_texts_and_data_in_both_languages():
         "On this machine, PyTorch trained an epoch in 20.0\u00a0s on average and TensorFlow in "
         "25.0\u00a0s (1.25 times as long)"
     )
+    noisy = _results([0.880, 0.890, 0.900], [0.885, 0.895, 0.892])
+    noisy.runs["tf"][0]["epoch_seconds"] = [5.0, 60.0]  # a busy machine
+    assert "these times do not rank the frameworks" in fashion_report.speed_sentence(noisy, "en")
+    assert "no ordenan a los frameworks" in fashion_report.speed_sentence(noisy, "es")
     alt = fashion_report.curves_alt(results, "en")
     assert "89.00% for PyTorch (seeds from 88.00% to 90.00%)" in alt and "overlap." in alt
     data = fashion_report.checkpoint_table(results, "en")

@@ -190,6 +190,15 @@ def conclusion(results: FashionResults, language: str) -> str:
 
 def speed_sentence(results: FashionResults, language: str) -> str:
     means = {f: statistics.mean(epoch_times(results, f)) for f in FRAMEWORKS}
+    spread = max(_sd(epoch_times(results, f)) for f in FRAMEWORKS)
+    if abs(means["torch"] - means["tf"]) <= spread:  # noise, not a ranking
+        return TEXT[language]["speed_noisy"].format(
+            first=FRAMEWORKS["torch"],
+            second=FRAMEWORKS["tf"],
+            first_seconds=seconds(means["torch"], language),
+            second_seconds=seconds(means["tf"], language),
+            spread=seconds(spread, language),
+        )
     faster, slower = sorted(means, key=means.get)
     return TEXT[language]["speed"].format(
         faster=FRAMEWORKS[faster],
