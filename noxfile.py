@@ -169,7 +169,14 @@ def new(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def train(session: nox.Session) -> None:
     """Train the MNIST runs whose code, settings, data or versions changed (-- NAME: that run
-    only; -- --force: retrain)."""
+    only; -- --force: retrain).
+
+    `-- fashion [--full] [--force]`: the Fashion-MNIST runs instead (--full: the long set).
+    """
+    if session.posargs[:1] == ["fashion"]:
+        args = session.posargs[1:]
+        _run_shared(session, "python", "-m", "site_build.core.fashion_runs", *args)
+        return
     _run_shared(session, "python", "-m", "site_build.core.mnist_runs", *session.posargs)
 
 

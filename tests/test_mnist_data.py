@@ -9,6 +9,8 @@ import http.server
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from site_build.core import mnist_data
 from site_build.core.mnist_data import OFFICIAL_FILES, TEST_PARTS, MnistDataError
+from site_build.core.paths import ROOT
 
 TEST_FILES = [OFFICIAL_FILES[part][0] for part in TEST_PARTS]
 # Read once, before any test's fixture removes the variable.
@@ -158,3 +161,66 @@ def test_the_test_split_alone_is_split_deterministically(official_dir, monkeypat
             "seed 2026" in first.description[language]
             or "semilla 2026" in first.description[language]
         )
+
+
+# The messages of a misconfigured data folder (issue 13, item 6) ------------------------------
+
+
+def test_a_missing_labels_file_is_named_alone(isolated, official_dir, monkeypatch):
+    """Only the images of the test split: the message names the labels, not both files."""
+    folder = isolated / "images-only"
+    folder.mkdir()
+    shutil.copy(official_dir / TEST_FILES[0], folder / TEST_FILES[0])
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(folder))
+    with pytest.raises(MnistDataError) as error:
+        mnist_data.locate(download=False)
+    message = str(error.value)
+    assert f"no folder holds {TEST_FILES[1]}, found {TEST_FILES[0]} in {folder}" in message
+    assert message.startswith(f"MNIST incomplete: no folder holds {TEST_FILES[1]}, found")
+    assert f"Put the official {TEST_FILES[1]} beside the others" in message
+
+
+def test_mnist_dir_naming_a_file_is_not_a_folder(isolated, official_dir, monkeypatch):
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir / TEST_FILES[0]))
+    with pytest.raises(MnistDataError) as error:
+        mnist_data.locate(download=False)
+    message = str(error.value)
+    assert f"MNIST_DIR={official_dir / TEST_FILES[0]} is a file, not a folder" in message
+    assert f"set MNIST_DIR to the folder that holds the MNIST files ({official_dir}" in message
+
+
+def test_mnist_dir_naming_nothing_says_so(isolated, monkeypatch):
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(isolated / "no-such-folder"))
+    with pytest.raises(
+        MnistDataError, match=r"is not a folder \(.*no-such-folder does not exist\)"
+    ):
+        mnist_data.locate(download=False)
+
+
+def test_a_relative_mnist_dir_reaches_the_training_process(isolated, official_dir, monkeypatch):
+    """The build resolves MNIST_DIR where it runs (`mkdocs -f` from another directory); the
+    training process starts in the project root (mnist_runs._train_in_subprocess) and must
+    read the same folder."""
+    elsewhere = isolated / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copytree(official_dir, elsewhere / "data")
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv(mnist_data.ENV_VAR, "data")  # relative to where the build runs
+    files = mnist_data.locate(download=False)
+    assert files.paths["test_images"] == elsewhere / "data" / TEST_FILES[0]
+    assert os.environ[mnist_data.ENV_VAR] == str(elsewhere / "data")
+    # What the training process does: the same lookup, started in the project's root.
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from site_build.core import mnist_data; "
+            "print(mnist_data.locate(download=False).paths['test_images'])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == str(elsewhere / "data" / TEST_FILES[0])

@@ -18,6 +18,8 @@ Placeholder                            Produced by (in ``site_build/core/``)
 ``{{ quantization:NAME }}``            ``quantization_bench.GENERATED[NAME]``, from the
                                        measurements of ``quantization_bench.py``
 ``{{ claim:ID }}``                     ``claims.claim_kind``: a footnote from ``claims/*.yaml``
+``{{ fashion:NAME }}``                 ``fashion_report.GENERATED[NAME]``, from the runs of
+                                       ``fashion_runs.py`` (figures: ``fashion_plots.py``)
 =====================================  ====================================================
 
 ``Generated`` holds what one build prepared (results, the ledger), so nothing here is
@@ -35,6 +37,9 @@ from site_build.core import (
     benchmarks,
     claims,
     data_loading_bench,
+    fashion_plots,
+    fashion_report,
+    fashion_runs,
     mnist_data,
     mnist_plots,
     mnist_report,
@@ -76,6 +81,7 @@ class Generated:
         self.quantization: dict = {}
         self.ledger: dict[str, claims.Claim] = {}
         self.timings: list[str] = []
+        self.fashion: fashion_runs.FashionResults | None = None
 
     def kinds(self) -> dict[str, Kind]:
         return {
@@ -88,6 +94,7 @@ class Generated:
                 "quantization", quantization_bench, lambda: self.quantization
             ),
             "claim": claims.claim_kind(self.ledger),
+            "fashion": _report_kind("fashion", fashion_report, lambda: self.fashion),
         }
 
     def load_ledger(self) -> None:
@@ -114,6 +121,7 @@ class Generated:
         self.timings.append(self.prepare_benchmarks())
         self.timings.append(self.prepare_data_loading())
         self.timings.append(self.prepare_quantization())
+        self.timings.extend(self.prepare_fashion())
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -143,6 +151,23 @@ class Generated:
         state = "measured" if measured else "cached"
         return f"Quantization: {time.perf_counter() - started:.1f} s ({state})"
 
+    def prepare_fashion(self) -> list[str]:
+        """Reuse or train the Fashion-MNIST runs and draw their figures; the timing lines."""
+        self.fashion = fashion_runs.ensure_results()
+        trained = self.fashion.trained
+        started = time.perf_counter()
+        drawn = fashion_plots.ensure_plots(self.fashion)
+        return [
+            f"Fashion-MNIST runs: {self.fashion.seconds:.1f} s ({self.fashion.mode} set; "
+            + (
+                f"trained: {'; '.join(trained)})"
+                if trained
+                else f"all {sum(map(len, self.fashion.runs.values()))} cached)"
+            ),
+            f"Fashion-MNIST figures: {time.perf_counter() - started:.1f} s "
+            + ("(redrawn)" if drawn else "(cached)"),
+        ]
+
     @staticmethod
     def figures(languages) -> dict[str, dict[str, list[Path]]]:
         """folder under ``generated/`` -> language -> generated files (figures and the CSV
@@ -150,6 +175,9 @@ class Generated:
         return {
             "mnist": {lang: mnist_plots.generated_files(lang) for lang in languages},
             "bench": {lang: [bench_report.figure_path(lang)] for lang in languages},
+            "fashion": {
+                lang: list(fashion_plots.figure_paths(lang).values()) for lang in languages
+            },
         }
 
 

@@ -14,12 +14,19 @@ ship the official test files alone), the 10,000 test images are split determinis
 records which of the two it used (``MnistSplits.description``).
 
 ``python -m site_build.core.mnist_data --download`` fetches all four files into the cache.
+
+The loader itself (``IdxSource``, ``read_idx``) serves any data set published as gzip IDX
+files: Fashion-MNIST (``fashion_data.py``) uses it with its own folders and checksums. Every
+message names the folder, the file and the fix; a configured folder that is a file or does
+not exist is reported as such, and a relative one is made absolute for the training
+processes, which start in the project's root.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import os
 import shutil
 import sys
@@ -64,8 +71,243 @@ DESCRIPTIONS = texts("data_description")
 IDX_UBYTE_MAGIC = {3: 0x00000803, 1: 0x00000801}
 
 
-class MnistDataError(BuildError):
-    """The data is missing, incomplete or not the official files; nothing was trained."""
+class DataError(BuildError):
+    """A data set's files are missing, incomplete or not the official ones; nothing was trained."""
+
+
+class MnistDataError(DataError):
+    """The MNIST data is missing, incomplete or not the official files; nothing was trained."""
+
+
+# The loader, for any data set published as gzip IDX files -----------------------------------
+
+
+@dataclass(frozen=True)
+class IdxSource:
+    """A data set published as gzip IDX files: where to look for them and how to check them.
+
+    ``files`` maps a part (``train_images`` ...) to its file name, the md5 of the published
+    gzip file and, for data sets that are also distributed re-compressed (Debian's packages
+    are), the md5 of the decompressed bytes, which a re-compressed copy keeps.
+    """
+
+    title: str  # "MNIST", as messages name it
+    env_var: str  # the folder a user configures
+    mirror_env_var: str  # overrides the download URL (tests point it at a local server)
+    default_mirror: str
+    cache_name: str  # the folder under the project's cache
+    files: dict[str, tuple[str, str, str | None]]
+    required: tuple[str, ...]  # the parts without which nothing can be trained
+    download_command: str
+    error: type[DataError]
+    system_dirs: tuple[tuple[str, Path], ...] = ()  # (label, folder), after env_var
+    one_folder: bool = False  # all files from the first folder that holds any of them
+    hint: str = ""  # another way to get the files, added to every message
+
+    def cache_dir(self) -> Path:
+        return cache_root() / self.cache_name
+
+    def configured_dir(self) -> Path | None:
+        """The folder named by ``env_var``, made absolute, or None when it is unset.
+
+        A relative value is resolved against the current directory and written back as an
+        absolute path, so that the training processes, which start in the project's root
+        (``mkdocs -f`` may run from anywhere), read the same folder as the build.
+        """
+        configured = os.environ.get(self.env_var)
+        if not configured:
+            return None
+        folder = Path(configured).expanduser().absolute()
+        if folder.is_file():
+            raise self.error(
+                f"{self.env_var}={configured} is a file, not a folder: set {self.env_var} to the "
+                f"folder that holds the {self.title} files ({folder.parent} if they lie beside "
+                f"{folder.name})."
+            )
+        if not folder.is_dir():
+            raise self.error(
+                f"{self.env_var}={configured} is not a folder ({folder} does not exist): set "
+                f"{self.env_var} to the folder that holds {self._names(self.required)}, or "
+                f"unset it."
+            )
+        os.environ[self.env_var] = str(folder)
+        return folder
+
+    def candidate_dirs(self) -> list[tuple[str, Path]]:
+        found = []
+        if (configured := self.configured_dir()) is not None:
+            found.append((f"{self.env_var}={configured}", configured))
+        found.extend(self.system_dirs)
+        found.append(("the project cache", self.cache_dir()))
+        return found
+
+    def _names(self, parts) -> str:
+        return " and ".join(self.files[part][0] for part in parts)
+
+    def check(self, path: Path, part: str) -> None:
+        """Refuse a file that is not the published one (its md5, or its decompressed md5)."""
+        name, expected, raw_expected = self.files[part]
+        actual = file_digest(path, "md5")
+        if actual == expected:
+            return
+        if raw_expected is not None:
+            raw_actual = _decompressed_md5(path)
+            if raw_actual == raw_expected:
+                return
+            found = f"md5 {actual} (decompressed: {raw_actual or 'not a gzip file'})"
+            official = f"md5 {expected} (decompressed: {raw_expected})"
+        else:
+            found, official = f"md5 {actual}", f"md5 {expected}"
+        raise self.error(
+            f"{path} has {found}, but the official {name} has {official}: the file is "
+            "corrupt, truncated or not the official one. Replace it with the official file "
+            f"(or delete it and run `{self.download_command}` with internet access)"
+            f"{self.hint}. Nothing was trained."
+        )
+
+    def md5s(self, paths: dict[str, Path]) -> dict[str, str]:
+        """What a run's cache key records of the files it read: their official md5 sums."""
+        return {
+            self.files[part][0]: self.files[part][2] or self.files[part][1]
+            for part in sorted(paths)
+        }
+
+    def locate(self, download: bool = True) -> dict[str, Path]:
+        """{part: path} of the files found (each checked); downloads what is required and absent."""
+        searched = self.candidate_dirs()
+        paths: dict[str, Path] = {}
+        for _, folder in searched:
+            here = {
+                part: folder / name
+                for part, (name, _, _) in self.files.items()
+                if part not in paths and (folder / name).is_file()
+            }
+            if self.one_folder and here and folder != self.cache_dir():
+                if missing := [part for part in self.required if part not in here]:
+                    raise self._incomplete_folder_error(folder, here, missing)
+                paths = here
+                break
+            paths.update(here)
+        if not all(part in paths for part in self.required):
+            if not download:
+                raise self._missing_error(searched, paths, "downloading was not allowed")
+            try:
+                paths = self.download(self.cache_dir())
+            except OSError as error:
+                raise self._missing_error(
+                    searched, paths, f"the download failed: {error}"
+                ) from error
+        for part, path in paths.items():
+            self.check(path, part)
+        return paths
+
+    def _incomplete_folder_error(self, folder: Path, here: dict, missing: list[str]) -> DataError:
+        return self.error(
+            f"{folder} holds {self._names(sorted(here))} but not {self._names(missing)}: "
+            f"the {self.title} files are read from one folder. Add the missing file there "
+            f"(the official one), or set {self.env_var} to a folder that holds all of "
+            f"{self._names(self.files)}{self.hint}."
+        )
+
+    def _missing_error(self, searched, paths: dict[str, Path], reason: str) -> DataError:
+        missing = [part for part in self.required if part not in paths]
+        places = "; ".join(f"{label} ({path})" for label, path in searched)
+        found = (
+            ", found "
+            + ", ".join(f"{path.name} in {path.parent}" for _, path in sorted(paths.items()))
+            if paths
+            else ""
+        )
+        unset = "" if os.environ.get(self.env_var) else f" ({self.env_var} is not set)"
+        state = "incomplete" if paths else "not found"
+        return self.error(
+            f"{self.title} {state}: no folder holds {self._names(missing)}{found}. "
+            f"Searched: {places}{unset}; {reason}. Put the official "
+            f"{self._names(missing)} beside the others, set {self.env_var} to a folder that "
+            f"holds {self._names(self.required)}, or run `{self.download_command}` with "
+            f"internet access{self.hint}."
+        )
+
+    def download(
+        self, destination: Path, mirror: str | None = None, parts: tuple[str, ...] | None = None
+    ) -> dict[str, Path]:
+        """Download official files into ``destination``, each checked before it is kept."""
+        base = mirror or os.environ.get(self.mirror_env_var, self.default_mirror)
+        destination.mkdir(parents=True, exist_ok=True)
+        paths = {}
+        for part in parts or tuple(self.files):
+            name = self.files[part][0]
+            target = destination / name
+            if not target.is_file():
+                print(f"[{self.cache_name}] downloading {base}{name}", file=sys.stderr, flush=True)
+                partial = target.with_name(f"{name}.part")
+                with (
+                    urllib.request.urlopen(base + name, timeout=DOWNLOAD_TIMEOUT_S) as response,
+                    partial.open("wb") as stream,
+                ):
+                    shutil.copyfileobj(response, stream)
+                try:
+                    self.check(partial, part)
+                except DataError as error:
+                    partial.unlink()
+                    raise self.error(
+                        f"The download of {base}{name} was refused and deleted: {error}"
+                    ) from None
+                partial.replace(target)
+            paths[part] = target
+        return paths
+
+
+def _decompressed_md5(path: Path) -> str | None:
+    digest = hashlib.md5()
+    try:
+        with gzip.open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except (OSError, EOFError):
+        return None
+    return digest.hexdigest()
+
+
+def read_idx(path: Path, error: type[DataError] = MnistDataError) -> np.ndarray:
+    """Decode one gzip IDX file of unsigned bytes, refusing anything truncated or foreign."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            raw = stream.read()
+    except (OSError, EOFError) as exc:
+        raise error(
+            f"{path} is not a readable gzip file ({exc}); delete it and download it again."
+        ) from exc
+    if len(raw) < 8:
+        raise error(f"{path} is truncated: {len(raw)} bytes after decompression.")
+    magic = int.from_bytes(raw[:4], "big")
+    ndim = raw[3]
+    if ndim not in IDX_UBYTE_MAGIC or magic != IDX_UBYTE_MAGIC[ndim]:
+        raise error(f"{path} is not an IDX file of unsigned bytes (magic number {magic:#010x}).")
+    header = 4 + 4 * ndim
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    expected = header + int(np.prod(shape))
+    if len(raw) != expected:
+        raise error(
+            f"{path} holds {len(raw)} bytes but its header announces {expected} "
+            f"(shape {shape}): the file is truncated or corrupt; delete it and download it again."
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+# MNIST ----------------------------------------------------------------------------------------
+
+MNIST = IdxSource(
+    title="MNIST",
+    env_var=ENV_VAR,
+    mirror_env_var=MIRROR_ENV_VAR,
+    default_mirror=DEFAULT_MIRROR,
+    cache_name="mnist-data",
+    files={part: (name, md5, None) for part, (name, md5) in OFFICIAL_FILES.items()},
+    required=TEST_PARTS,  # the test split alone is enough (see the module's docstring)
+    download_command="python -m site_build.core.mnist_data --download",
+    error=MnistDataError,
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +321,7 @@ class MnistFiles:
         return all(part in self.paths for part in OFFICIAL_FILES)
 
     def md5s(self) -> dict[str, str]:
-        return {OFFICIAL_FILES[part][0]: OFFICIAL_FILES[part][1] for part in sorted(self.paths)}
+        return MNIST.md5s(self.paths)
 
 
 @dataclass
@@ -116,120 +358,32 @@ class MnistSplits:
         }
 
 
-def read_idx(path: Path) -> np.ndarray:
-    """Decode one gzip IDX file of unsigned bytes, refusing anything truncated or foreign."""
-    try:
-        with gzip.open(path, "rb") as stream:
-            raw = stream.read()
-    except (OSError, EOFError) as error:
-        raise MnistDataError(
-            f"{path} is not a readable gzip file ({error}); delete it and download it again."
-        ) from error
-    if len(raw) < 8:
-        raise MnistDataError(f"{path} is truncated: {len(raw)} bytes after decompression.")
-    magic = int.from_bytes(raw[:4], "big")
-    ndim = raw[3]
-    if ndim not in IDX_UBYTE_MAGIC or magic != IDX_UBYTE_MAGIC[ndim]:
-        raise MnistDataError(f"{path} is not an MNIST IDX file (magic number {magic:#010x}).")
-    header = 4 + 4 * ndim
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected = header + int(np.prod(shape))
-    if len(raw) != expected:
-        raise MnistDataError(
-            f"{path} holds {len(raw)} bytes but its header announces {expected} "
-            f"(shape {shape}): the file is truncated or corrupt; delete it and download it again."
-        )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
-
-
 def data_cache_dir() -> Path:
-    return cache_root() / "mnist-data"
-
-
-def _candidate_dirs() -> list[tuple[str, Path]]:
-    found = []
-    if configured := os.environ.get(ENV_VAR):
-        found.append((f"{ENV_VAR}={configured}", Path(configured)))
-    found.append(("the project cache", data_cache_dir()))
-    return found
-
-
-def _check_md5(path: Path, part: str) -> None:
-    name, expected = OFFICIAL_FILES[part]
-    actual = file_digest(path, "md5")
-    if actual != expected:
-        raise MnistDataError(
-            f"{path} has md5 {actual}, but the official {name} has md5 {expected}: the file is "
-            "corrupt, truncated or not the official one. Replace it with the official file "
-            f"(or delete it and let the build download it). Nothing was trained."
-        )
+    return MNIST.cache_dir()
 
 
 def locate(download: bool = True) -> MnistFiles:
     """Find the official files (checking each md5); download them when the test split is absent."""
-    searched = _candidate_dirs()
-    paths: dict[str, Path] = {}
-    for _, folder in searched:
-        for part, (name, _) in OFFICIAL_FILES.items():
-            if part not in paths and (folder / name).is_file():
-                paths[part] = folder / name
-    if not all(part in paths for part in TEST_PARTS):
-        if not download:
-            raise _missing_error(searched, reason="downloading was not allowed")
-        try:
-            paths = download_official_files(data_cache_dir())
-        except OSError as error:
-            raise _missing_error(searched, reason=f"the download failed: {error}") from error
+    paths = MNIST.locate(download)
     # A training split is used only as a pair; half of one is a mistake worth reporting.
     if any(part in paths for part in TRAIN_PARTS) and not all(
         part in paths for part in TRAIN_PARTS
     ):
-        present = [OFFICIAL_FILES[p][0] for p in TRAIN_PARTS if p in paths]
+        present = [p for p in TRAIN_PARTS if p in paths]
+        missing = [p for p in TRAIN_PARTS if p not in paths]
         raise MnistDataError(
-            f"Only {present} of the training split was found: add its other file or remove it."
+            f"{paths[present[0]]} was found but not {MNIST._names(missing)}: the training "
+            f"split is used only as a pair. Add the official {MNIST._names(missing)} to "
+            f"{paths[present[0]].parent}, or remove {paths[present[0]].name}."
         )
-    for part, path in paths.items():
-        _check_md5(path, part)
     return MnistFiles(paths)
-
-
-def _missing_error(searched: list[tuple[str, Path]], reason: str) -> MnistDataError:
-    names = ", ".join(OFFICIAL_FILES[p][0] for p in TEST_PARTS)
-    places = "; ".join(f"{label} ({path})" for label, path in searched)
-    unset = "" if os.environ.get(ENV_VAR) else f" ({ENV_VAR} is not set)"
-    return MnistDataError(
-        f"MNIST not found: no folder holds {names}. Searched: {places}{unset}; {reason}. "
-        f"Set {ENV_VAR} to a folder with the official gzip IDX files (the test split is "
-        "enough), or run `python -m site_build.core.mnist_data --download` with internet access."
-    )
 
 
 def download_official_files(
     destination: Path, mirror: str | None = None, parts: tuple[str, ...] = tuple(OFFICIAL_FILES)
 ) -> dict[str, Path]:
     """Download official files into ``destination``, each checked before it is kept."""
-    base = mirror or os.environ.get(MIRROR_ENV_VAR, DEFAULT_MIRROR)
-    destination.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for part in parts:
-        name = OFFICIAL_FILES[part][0]
-        target = destination / name
-        if not target.is_file():
-            print(f"[mnist] downloading {base}{name}", file=sys.stderr, flush=True)
-            partial = target.with_suffix(".part")
-            with (
-                urllib.request.urlopen(base + name, timeout=DOWNLOAD_TIMEOUT_S) as response,
-                partial.open("wb") as stream,
-            ):
-                shutil.copyfileobj(response, stream)
-            try:
-                _check_md5(partial, part)
-            except MnistDataError:
-                partial.unlink()
-                raise
-            partial.replace(target)
-        paths[part] = target
-    return paths
+    return MNIST.download(destination, mirror, parts)
 
 
 def load_splits(files: MnistFiles | None = None) -> MnistSplits:

@@ -1,0 +1,296 @@
+"""The Fashion-MNIST page's generated Markdown: tables, sentences and alt texts from the runs.
+
+A page asks for one with ``{{ fashion:NAME }}``; every number comes from the results files
+of ``fashion_runs.py``, and every word from the ``fashion`` section of the catalogs.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from site_build.core.catalog import texts
+from site_build.core.fashion_runs import FRAMEWORKS, MODES, TARGET_ACCURACY, FashionResults
+from site_build.core.i18n_format import number, percent, seconds
+
+TEXT = texts("fashion")
+PARAMETERS = 105_914  # checked by the doctests of snippets/fashion/model_*.py
+DROPOUT = 0.3
+DASH = " \u2013 "  # between the lowest and highest value
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _first(results: FashionResults) -> dict:
+    return results.runs["torch"][0]
+
+
+def accuracies(results: FashionResults, framework: str) -> list[float]:
+    return [run["test_accuracy"] for run in results.runs[framework]]
+
+
+def epoch_times(results: FashionResults, framework: str) -> list[float]:
+    """Every whole epoch of every seed, in seconds of training."""
+    return [s for run in results.runs[framework] for s in run["epoch_seconds"]]
+
+
+def _sd(values: list[float]) -> float:
+    return statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def _points(fraction: float, language: str) -> str:
+    return number(100 * fraction, language, 2)
+
+
+def data_sentence(results: FashionResults, language: str) -> str:
+    return _first(results)["data"]["description"][language]
+
+
+def mode_sentence(results: FashionResults, language: str) -> str:
+    mode = MODES[results.mode]
+    return TEXT[language][f"{results.mode}_set"].format(
+        epochs=mode["epochs"],
+        seeds=len(mode["seeds"]),
+        full_epochs=MODES["full"]["epochs"],
+        full_seeds=len(MODES["full"]["seeds"]),
+    )
+
+
+def settings_table(results: FashionResults, language: str) -> str:
+    text = TEXT[language]
+    config = _first(results)["config"]
+    for runs in results.runs.values():
+        for run in runs:
+            if {k: v for k, v in run["config"].items() if k != "seed"} != {
+                k: v for k, v in config.items() if k != "seed"
+            }:
+                raise ValueError("the Fashion-MNIST runs used different settings; retrain them")
+    sizes = _first(results)["data"]["sizes"]
+    rows = [
+        [text["data"], data_sentence(results, language)],
+        [
+            text["model"],
+            text["model_value"].format(
+                parameters=number(PARAMETERS, language), dropout=number(DROPOUT, language, 1)
+            ),
+        ],
+        [
+            text["optimizer"],
+            text["optimizer_value"].format(lr=number(0.001, language, 3), epsilon="10⁻⁷"),
+        ],
+        [text["loss"], text["loss_value"]],
+        [text["batch_size"], str(config["batch_size"])],
+        [text["epochs"], str(config["epochs"])],
+        [text["seeds"], ", ".join(str(run["seed"]) for run in results.runs["torch"])],
+        [
+            text["checkpoints"],
+            text["checkpoints_value"].format(
+                count=config["evals_per_epoch"], test=number(sizes["test"], language)
+            ),
+        ],
+        [text["threads"], text["threads_value"].format(threads=config["threads"])],
+    ]
+    return _table([text["setting"], text["value"]], rows)
+
+
+def _target_cells(results: FashionResults, framework: str, language: str) -> tuple[str, str]:
+    text = TEXT[language]
+    runs = results.runs[framework]
+    reached = [run["time_to_target"] for run in runs if run["time_to_target"]]
+    if not reached:
+        return text["not_reached"], text["not_reached"]
+    count = {"count": len(reached), "total": len(runs)}
+    time_value = seconds(statistics.mean(r["seconds"] for r in reached), language)
+    epoch_value = number(statistics.mean(r["epoch"] for r in reached), language, 2)
+    return (
+        text["reached"].format(value=time_value, **count),
+        text["reached"].format(value=epoch_value, **count),
+    )
+
+
+def summary_table(results: FashionResults, language: str) -> str:
+    text = TEXT[language]
+    frameworks = list(FRAMEWORKS)
+    target = percent(TARGET_ACCURACY, language, 0)
+    rows: dict[str, list[str]] = {
+        text["accuracy_mean"]: [],
+        text["accuracy_range"]: [],
+        text["epoch_seconds"]: [],
+        text["first_epoch"]: [],
+        text["target_time"].format(target=target): [],
+        text["target_epoch"].format(target=target): [],
+    }
+    cells = list(rows.values())
+    for framework in frameworks:
+        values = accuracies(results, framework)
+        times = epoch_times(results, framework)
+        firsts = [run["epoch_seconds"][0] for run in results.runs[framework]]
+        cells[0].append(
+            f"{percent(statistics.mean(values), language, 2)} ± {_points(_sd(values), language)}"
+        )
+        cells[1].append(
+            f"{percent(min(values), language, 2)}{DASH}{percent(max(values), language, 2)}"
+        )
+        cells[2].append(
+            f"{seconds(statistics.mean(times), language)} ± {number(_sd(times), language, 1)}"
+        )
+        cells[3].append(seconds(statistics.mean(firsts), language))
+        time_cell, epoch_cell = _target_cells(results, framework, language)
+        cells[4].append(time_cell)
+        cells[5].append(epoch_cell)
+    header = [text["measure"], *(FRAMEWORKS[f] for f in frameworks)]
+    body = _table(header, [[label, *values] for label, values in rows.items()])
+    return body + "\n\n" + provenance(results, language)
+
+
+def seeds_table(results: FashionResults, language: str) -> str:
+    text = TEXT[language]
+    rows = []
+    for framework, runs in results.runs.items():
+        for run in runs:
+            target = run["time_to_target"]
+            rows.append(
+                [
+                    FRAMEWORKS[framework],
+                    str(run["seed"]),
+                    percent(run["test_accuracy"], language, 2),
+                    seconds(statistics.mean(run["epoch_seconds"]), language),
+                    seconds(target["seconds"], language) if target else text["not_reached"],
+                ]
+            )
+    header = [
+        text["framework"],
+        text["seed"],
+        text["test_accuracy"],
+        text["epoch_seconds"].split(",")[0],
+        text["target_time"].format(target=percent(TARGET_ACCURACY, language, 0)).split(",")[0],
+    ]
+    return _table(header, rows)
+
+
+def gap_and_spread(results: FashionResults) -> tuple[float, float]:
+    """The gap between the frameworks' mean accuracies, and the widest range of one's seeds."""
+    means = [statistics.mean(accuracies(results, f)) for f in FRAMEWORKS]
+    spread = max(max(accuracies(results, f)) - min(accuracies(results, f)) for f in FRAMEWORKS)
+    return abs(means[0] - means[1]), spread
+
+
+def conclusion(results: FashionResults, language: str) -> str:
+    gap, spread = gap_and_spread(results)
+    key = "conclusion_within" if gap <= spread else "conclusion_beyond"
+    return TEXT[language][key].format(
+        gap=_points(gap, language),
+        spread=_points(spread, language),
+        seeds=len(results.runs["torch"]),
+    )
+
+
+def speed_sentence(results: FashionResults, language: str) -> str:
+    means = {f: statistics.mean(epoch_times(results, f)) for f in FRAMEWORKS}
+    spread = max(_sd(epoch_times(results, f)) for f in FRAMEWORKS)
+    if abs(means["torch"] - means["tf"]) <= spread:  # noise, not a ranking
+        return TEXT[language]["speed_noisy"].format(
+            first=FRAMEWORKS["torch"],
+            second=FRAMEWORKS["tf"],
+            first_seconds=seconds(means["torch"], language),
+            second_seconds=seconds(means["tf"], language),
+            spread=seconds(spread, language),
+        )
+    faster, slower = sorted(means, key=means.get)
+    return TEXT[language]["speed"].format(
+        faster=FRAMEWORKS[faster],
+        slower=FRAMEWORKS[slower],
+        faster_seconds=seconds(means[faster], language),
+        slower_seconds=seconds(means[slower], language),
+        ratio=number(means[slower] / means[faster], language, 2),
+    )
+
+
+def provenance(results: FashionResults, language: str) -> str:
+    first = _first(results)
+    versions = {
+        k: v for runs in results.runs.values() for run in runs for k, v in run["versions"].items()
+    }
+    machine = first["machine"]
+    created = min(run["created"] for runs in results.runs.values() for run in runs)
+    return TEXT[language]["provenance"].format(
+        date=created[:10],
+        cpu=machine["cpu"],
+        cores=machine["logical_cores"],
+        memory=number(machine["memory_gib"] or 0, language, 1),
+        python=machine["python"],
+        versions=", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
+    )
+
+
+def checkpoint_table(results: FashionResults, language: str) -> str:
+    """The data of the curves figure: mean and range of test accuracy at each checkpoint, for
+    the body of an admonition (``??? note``, indented by four spaces)."""
+    text = TEXT[language]
+    frameworks = list(FRAMEWORKS)
+    epochs = [r["epoch"] for r in _first(results)["history"]]
+    rows = []
+    for index, epoch in enumerate(epochs):
+        row = [number(epoch, language, 2)]
+        for framework in frameworks:
+            values = [run["history"][index]["test_accuracy"] for run in results.runs[framework]]
+            row.append(
+                f"{percent(statistics.mean(values), language, 2)} "
+                f"({percent(min(values), language, 2)}{DASH}{percent(max(values), language, 2)})"
+            )
+        rows.append(row)
+    header = [
+        text["data_epoch"],
+        *(text["data_mean"].format(framework=FRAMEWORKS[f]) for f in frameworks),
+    ]
+    # Shown inside a collapsed note: every line after the first is indented as its body.
+    return _table(header, rows).replace("\n", "\n    ")
+
+
+def curves_alt(results: FashionResults, language: str) -> str:
+    values = {f: accuracies(results, f) for f in FRAMEWORKS}
+    apart = min(values["torch"]) > max(values["tf"]) or min(values["tf"]) > max(values["torch"])
+    fields = {
+        "seeds": len(values["torch"]),
+        "epochs": _first(results)["config"]["epochs"],
+    }
+    for f, v in values.items():
+        fields[f"{f}_mean"] = percent(statistics.mean(v), language, 2)
+        fields[f"{f}_low"] = percent(min(v), language, 2)
+        fields[f"{f}_high"] = percent(max(v), language, 2)
+    return TEXT[language]["curves_alt_apart" if apart else "curves_alt"].format(**fields)
+
+
+def seeds_alt(results: FashionResults, language: str) -> str:
+    fields = {}
+    for f in FRAMEWORKS:
+        fields[f"{f}_accuracies"] = ", ".join(
+            percent(a, language, 2) for a in accuracies(results, f)
+        )
+        fields[f"{f}_seconds"] = ", ".join(
+            seconds(statistics.mean(run["epoch_seconds"]), language) for run in results.runs[f]
+        )
+    return TEXT[language]["seeds_alt"].format(**fields)
+
+
+def _target(results: FashionResults, language: str) -> str:
+    return percent(TARGET_ACCURACY, language, 0)
+
+
+# Every `{{ fashion:NAME }}` a page may use: NAME -> f(results, language) -> Markdown.
+GENERATED = {
+    "data": data_sentence,
+    "mode": mode_sentence,
+    "settings": settings_table,
+    "summary": summary_table,
+    "seeds": seeds_table,
+    "conclusion": conclusion,
+    "speed": speed_sentence,
+    "target": _target,
+    "curves_data": checkpoint_table,
+    "curves_alt": curves_alt,
+    "seeds_alt": seeds_alt,
+}

@@ -1,0 +1,334 @@
+"""The Fashion-MNIST runs behind docs/*/fashion_mnist.md: each framework, several seeds.
+
+Each run trains the CNN of ``snippets/fashion/`` on all 60,000 training images with one seed,
+measures the 10,000 test images at every checkpoint (a quarter of an epoch) and writes one
+JSON file. Its cache key is made as for the MNIST runs (``mnist_runs.py``): the run's snippet
+files and the modules that run them, its settings, the md5 sums of the data, the data
+description and the library versions. A key that matches means nothing is trained; editing
+the PyTorch snippets retrains only the PyTorch runs.
+
+Two sets of runs exist. The build trains the short set when no run of either is cached (two
+epochs per seed, three seeds per framework: a few minutes on two cores); ``python -m
+site_build.core.fashion_runs --full`` (``nox -s train -- fashion --full``) trains the long set
+(ten epochs, five seeds), which later builds then show. Each run uses one thread, and the two
+frameworks' runs train side by side, one process each, so on a two-core machine each has a
+core to itself and their timings compare alike.
+
+    python -m site_build.core.fashion_runs            # train what is out of date
+    python -m site_build.core.fashion_runs --full     # the long set
+    python -m site_build.core.fashion_runs --force    # retrain (with --full: the long set)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from site_build.core import fashion_data, machine
+from site_build.core.cache import atomic_write_json, cache_root, file_digest, fingerprint, read_json
+from site_build.core.errors import BuildError
+from site_build.core.mnist_data import DataError
+from site_build.core.paths import ROOT
+
+FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
+LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
+RUNNER_SOURCES = (
+    "site_build/core/fashion_runs.py",
+    "site_build/core/fashion_data.py",
+    "site_build/core/mnist_data.py",
+)
+# The same settings for both frameworks and every seed.
+COMMON = {"batch_size": 100, "evals_per_epoch": 4, "test_batch_size": 500, "threads": 1}
+MODES = {
+    "build": {"epochs": 2, "seeds": (2026, 2027, 2028)},
+    "full": {"epochs": 10, "seeds": (2026, 2027, 2028, 2029, 2030)},
+}
+# The accuracy whose first checkpoint the page times ("time to reach").
+TARGET_ACCURACY = 0.85
+
+
+class TrainingDiverged(BuildError):
+    """A loss became NaN or infinite; no result is written."""
+
+
+class RunFailed(BuildError):
+    """A training process failed; its message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Run:
+    mode: str
+    framework: str
+    seed: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.mode}-{self.framework}-{self.seed}"
+
+    @property
+    def label(self) -> str:
+        return f"{FRAMEWORKS[self.framework]} seed {self.seed}"
+
+    @property
+    def config(self) -> dict:
+        return {**COMMON, "epochs": MODES[self.mode]["epochs"], "seed": self.seed}
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(
+            f"snippets/fashion/{part}_{self.framework}.py" for part in ("model", "training")
+        )
+
+
+def runs(mode: str) -> list[Run]:
+    return [Run(mode, fw, seed) for fw in FRAMEWORKS for seed in MODES[mode]["seeds"]]
+
+
+def results_path(run: Run) -> Path:
+    return cache_root() / "fashion-runs" / f"{run.name}.json"
+
+
+def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
+    return fingerprint(
+        {
+            "sources": {p: file_digest(root / p) for p in (*run.sources, *RUNNER_SOURCES)},
+            "config": run.config,
+            "data": data_md5s,
+            "descriptions": fashion_data.DESCRIPTIONS,
+            "versions": machine.versions(*LIBRARIES[run.framework]),
+        }
+    )
+
+
+# Training, inside a framework's own process ---------------------------------------------------
+
+
+def epoch_seconds(history: list[dict]) -> list[float]:
+    """Training seconds of each whole epoch (tests excluded), from the checkpoints' totals."""
+    totals = [r["train_seconds"] for r in history if float(r["epoch"]).is_integer()]
+    return [b - a for a, b in zip([0.0, *totals], totals, strict=False)]
+
+
+def time_to_target(history: list[dict], target: float = TARGET_ACCURACY) -> dict | None:
+    """The first checkpoint whose test accuracy reaches ``target``: epoch and training seconds."""
+    for record in history:
+        if record["test_accuracy"] >= target:
+            return {"epoch": record["epoch"], "seconds": record["train_seconds"]}
+    return None
+
+
+def train_framework(framework: str, mode: str, seeds: list[int], limit: int | None = None) -> None:
+    """Train ``framework``'s runs for ``seeds``, writing each result as soon as it is done."""
+    model_code = importlib.import_module(f"snippets.fashion.model_{framework}")
+    training = importlib.import_module(f"snippets.fashion.training_{framework}")
+    paths = fashion_data.locate()
+    data = fashion_data.load(paths)
+    if limit:  # a short run on the first images, for tests; never cached as the real one
+        data.train_images, data.train_labels = data.train_images[:limit], data.train_labels[:limit]
+        data.test_images, data.test_labels = data.test_images[:limit], data.test_labels[:limit]
+    training.make_reproducible(COMMON["threads"])
+    for seed in seeds:
+        run = Run(mode, framework, seed)
+        cfg = run.config
+        key = cache_key(run, data.md5s)
+        started = time.perf_counter()
+        checkpoints = cfg["epochs"] * cfg["evals_per_epoch"]
+
+        def report(record: dict, run=run, cfg=cfg, checkpoints=checkpoints) -> None:
+            for metric in ("loss", "test_loss"):
+                if not math.isfinite(record[metric]):
+                    raise TrainingDiverged(
+                        f"Fashion-MNIST, {run.label}: the {metric.replace('_', ' ')} is "
+                        f"{record[metric]} at epoch {record['epoch']}. Nothing was written. Look "
+                        f"for the mistake in {', '.join(run.sources)}."
+                    )
+            print(
+                f"[fashion] {run.label}: epoch {record['epoch']:g}/{cfg['epochs']} "
+                f"({round(record['epoch'] * cfg['evals_per_epoch'])}/{checkpoints})  "
+                f"loss {record['loss']:.4f}  test_acc {record['test_accuracy']:.4f}  "
+                f"({record['train_seconds']:.1f} s training)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        model = model_code.build_model(seed=seed)
+        batches = training.make_batches(
+            data.train_images, data.train_labels, cfg["batch_size"], True, seed
+        )
+        test = training.make_batches(
+            data.test_images, data.test_labels, cfg["test_batch_size"], False
+        )
+        history = training.train(
+            model, batches, test, cfg["epochs"], cfg["evals_per_epoch"], report
+        )
+        for record in history:  # plain floats, whatever the framework returned
+            for name, value in record.items():
+                record[name] = float(value)
+        results = {
+            "run": run.name,
+            "mode": mode,
+            "framework": framework,
+            "seed": seed,
+            "key": key,
+            "config": cfg,
+            "data": {"sizes": data.sizes, "md5": data.md5s, "description": data.description},
+            "limited_to": limit,
+            "history": history,
+            "test_accuracy": history[-1]["test_accuracy"],
+            "epoch_seconds": epoch_seconds(history),
+            "target": TARGET_ACCURACY,
+            "time_to_target": time_to_target(history),
+            "seconds": time.perf_counter() - started,
+            "versions": machine.versions(*LIBRARIES[framework]),
+            "machine": machine.describe(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        output = results_path(run)
+        if limit:
+            output = output.with_name(f"limited-{output.name}")
+        atomic_write_json(output, results)
+
+
+# Orchestration, in the build's process ----------------------------------------------------------
+
+
+@dataclass
+class FashionResults:
+    mode: str
+    runs: dict[str, list[dict]]  # framework -> results, in seed order
+    trained: list[str]
+    seconds: float
+
+
+def _valid(run: Run, key: str) -> dict | None:
+    cached = read_json(results_path(run))
+    return cached if cached and cached.get("key") == key else None
+
+
+def ensure_results(mode: str | None = None, force: bool = False) -> FashionResults:
+    """The runs a page shows: the long set when it is all cached (or asked for), else the short
+    set, training (in two processes, one per framework) whatever is out of date."""
+    started = time.perf_counter()
+    md5s = fashion_data.md5s(fashion_data.locate())
+    if mode is None:
+        full = runs("full")
+        complete = all(_valid(run, cache_key(run, md5s)) for run in full)
+        mode = "full" if complete and not force else "build"
+    pending = {
+        fw: [r.seed for r in runs(mode) if r.framework == fw]
+        if force
+        else [r.seed for r in runs(mode) if r.framework == fw and not _valid(r, cache_key(r, md5s))]
+        for fw in FRAMEWORKS
+    }
+    pending = {fw: seeds for fw, seeds in pending.items() if seeds}
+    if pending:
+        print(
+            "[fashion] training "
+            + "; ".join(
+                f"{FRAMEWORKS[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()
+            )
+            + f" ({mode} set): code, settings, data or versions changed",
+            file=sys.stderr,
+            flush=True,
+        )
+        _train_in_subprocesses(mode, pending)
+    results: dict[str, list[dict]] = {}
+    for run in runs(mode):
+        found = _valid(run, cache_key(run, md5s))
+        if not found:
+            raise RunFailed(
+                f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
+            )
+        results.setdefault(run.framework, []).append(found)
+    trained = [f"{FRAMEWORKS[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
+    return FashionResults(mode, results, trained, time.perf_counter() - started)
+
+
+def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
+    """One process per framework, side by side; their progress lines are passed on as they come."""
+    lock = threading.Lock()
+    processes, tails, pumps = {}, {}, []
+    for framework, seeds in pending.items():
+        command = [
+            sys.executable,
+            "-m",
+            "site_build.core.fashion_runs",
+            "train",
+            framework,
+            "--mode",
+            mode,
+            "--seeds",
+            *map(str, seeds),
+        ]
+        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        processes[framework], tails[framework] = process, []
+
+        def pump(process=process, tail=tails[framework]) -> None:
+            for line in process.stderr:
+                with lock:
+                    sys.stderr.write(line)
+                    sys.stderr.flush()
+                tail.append(line.rstrip())
+                del tail[:-30]
+
+        thread = threading.Thread(target=pump, daemon=True)
+        thread.start()
+        pumps.append(thread)
+    failures = []
+    for framework, process in processes.items():
+        if process.wait() != 0:
+            tail = tails[framework]
+            messages = [line.removeprefix("error: ") for line in tail if line.startswith("error: ")]
+            failures.append(
+                f"Training Fashion-MNIST with {FRAMEWORKS[framework]} failed: "
+                + (messages[-1] if messages else "\n".join(tail))
+            )
+    for thread in pumps:
+        thread.join(timeout=5)
+    if failures:
+        raise RunFailed("\n".join(failures))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Train the Fashion-MNIST runs that are out of date."
+    )
+    parser.add_argument("command", nargs="?", choices=["train"], help="train runs (internal)")
+    parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
+    parser.add_argument("--mode", choices=sorted(MODES), default="build")
+    parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument("--full", action="store_true", help="the long set (10 epochs, 5 seeds)")
+    parser.add_argument("--force", action="store_true", help="retrain even when cached")
+    parser.add_argument(
+        "--limit", type=int, help="train on the first N images only (written beside, never used)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "train":
+            if not args.framework:
+                parser.error("train needs a framework: torch or tf")
+            seeds = args.seeds or list(MODES[args.mode]["seeds"])
+            train_framework(args.framework, args.mode, seeds, args.limit)
+        else:
+            found = ensure_results("full" if args.full else None, args.force)
+            state = f"trained {'; '.join(found.trained)}" if found.trained else "all cached"
+            print(f"Fashion-MNIST ({found.mode} set, {state}, {found.seconds:.0f} s):")
+            for framework, results in found.runs.items():
+                accuracies = ", ".join(f"{r['test_accuracy']:.4f}" for r in results)
+                print(f"  {FRAMEWORKS[framework]}: test accuracy per seed {accuracies}")
+    except (TrainingDiverged, RunFailed, DataError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
