@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_build.core import fashion_plots, fashion_report, fashion_runs
+from site_build.core import fashion_plots, fashion_report, fashion_runs, figure_data
 from site_build.core.errors import PlaceholderError
 from site_build.core.fashion_runs import FashionResults, Run
 from site_build.core.generated import Generated
@@ -105,11 +105,14 @@ def test_tables_figures_alt_texts_and_data_in_both_languages():
     noisy.runs["tf"][0]["epoch_seconds"] = [5.0, 60.0]  # a busy machine
     assert "these times do not rank the frameworks" in fashion_report.speed_sentence(noisy, "en")
     assert "no ordenan a los frameworks" in fashion_report.speed_sentence(noisy, "es")
-    alt = fashion_report.curves_alt(results, "en")
-    assert "89.00% for PyTorch (seeds from 88.00% to 90.00%)" in alt and "overlap." in alt
-    data = fashion_report.checkpoint_table(results, "en")
-    assert all(line.startswith("    |") for line in data.splitlines()[1:])  # inside the note
-    assert len(data.splitlines()) == 2 + 8
+    alt = figure_data.alt_text(fashion_report.curves_data(results, "en"))
+    assert "PyTorch, mean final test accuracy: 89.00%" in alt
+    assert "PyTorch, final test accuracy of the seeds: 88.00% to 90.00%" in alt
+    assert "curves of the two frameworks overlap." in alt
+    apart = _results([0.880, 0.881, 0.882], [0.900, 0.901, 0.902])
+    assert "do not overlap." in figure_data.alt_text(fashion_report.curves_data(apart, "en"))
+    data = fashion_report.curves_data(results, "en")
+    assert len(data.rows) == 2 * 3 * 8  # every checkpoint of every seed
     assert "2 epochs for each of 3 seeds" in fashion_report.mode_sentence(results, "en")
 
 
@@ -129,6 +132,7 @@ def test_figures_are_keyed_on_the_results(tmp_path, monkeypatch):
     assert fashion_plots.ensure_plots(results) is True
     assert fashion_plots.ensure_plots(results) is False
     assert all(path.stat().st_size > 10_000 for path in fashion_plots.figure_paths("es").values())
+    assert all(path.stat().st_size > 100 for path in fashion_plots.data_paths("es").values())
     results.runs["tf"][0]["test_accuracy"] = 0.5  # new numbers, same inputs: redrawn
     assert fashion_plots.ensure_plots(results) is True
 

@@ -1,15 +1,27 @@
 """The Fashion-MNIST figures, drawn from the runs' results in every language of the site.
 
-Each figure is written once per language to
-``<cache>/site-assets/<language>/generated/fashion/<name>.png``; the MkDocs plugin puts it on
-the site at ``generated/fashion/<name>.png``. The figures are keyed on the results they show
-(every number of every run) and on this module, so they never show other numbers than the
-tables beside them.
+Each figure is written once per language (labels and titles translated) to
+``<cache>/site-assets/<language>/generated/fashion/<name>.png``, with the values it plots
+beside it as ``<name>.csv`` (``fashion_report.FIGURE_DATA`` says what each figure plots); the
+MkDocs plugin puts both on the site at ``generated/fashion/`` beside the pages of that
+language, and a page shows them with ``{{ fashion:figure_NAME }}``.
+
+Drawn for a phone in the MNIST figures' style (``mnist_plots.STYLE``): panels are stacked, the
+figure is ``WIDTH`` inches wide and no text is smaller than ``FONT_PT`` points, so that on a
+390-pixel-wide screen every text is at least 9 CSS pixels high (``figure_data.check_legible``
+fails the build otherwise); opaque white, saved as a 256-colour PNG.
+
+Each figure in each language has its own cache key: every number of every run it plots, the
+values and words it shows, the code of this module and of the modules it uses, and
+matplotlib's version, so it never shows other numbers than the tables beside it.
 """
 
 from __future__ import annotations
 
 import statistics
+import textwrap
+from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 import matplotlib
@@ -18,14 +30,26 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+from PIL import Image
 
+from site_build.core import fashion_report
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES, texts
+from site_build.core.fashion_report import FIGURES
 from site_build.core.fashion_runs import FRAMEWORKS, FashionResults
-from site_build.core.mnist_plots import COLOURS, _save
+from site_build.core.figure_data import check_legible, write_csv
+from site_build.core.i18n_format import percent
+from site_build.core.mnist_plots import COLOURS, DPI, FONT_PT, MAX_BYTES, STYLE, WIDTH
 
-FIGURES = ("curves", "seeds")
 LABELS = texts("fashion")
+CODE = (
+    "fashion_plots.py",
+    "fashion_report.py",
+    "mnist_plots.py",  # the site's figure style
+    "figure_data.py",
+    "i18n_format.py",
+)
 
 
 def assets_dir(language: str) -> Path:
@@ -36,16 +60,42 @@ def figure_paths(language: str) -> dict[str, Path]:
     return {name: assets_dir(language) / f"{name}.png" for name in FIGURES}
 
 
-def _footer(fig, results: FashionResults, language: str) -> None:
+def data_paths(language: str) -> dict[str, Path]:
+    return {name: assets_dir(language) / f"{name}.csv" for name in FIGURES}
+
+
+def generated_files(language: str) -> list[Path]:
+    """Every file the site publishes under generated/fashion/ for ``language``."""
+    return [*figure_paths(language).values(), *data_paths(language).values()]
+
+
+def _wrap(text: str, points: float) -> str:
+    """``text`` in lines that fit the figure's width at ``points`` (about 0.55 em a letter)."""
+    return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
+
+
+def _titles(fig, title: str, results: FashionResults, language: str) -> None:
+    """Title on top, the data used below, both wrapped; the panels fill the space between."""
     description = results.runs["torch"][0]["data"]["description"][language]
-    fig.text(
-        0.01, 0.01, LABELS[language]["figure_data"].format(description=description), fontsize=8
-    )
+    footer = LABELS[language]["figure_data"].format(description=description)
+    fig.suptitle(_wrap(title, (FONT_PT + 2) * 1.15), fontweight="bold")  # bold is wider
+    fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
 
 
-def _curves(results: FashionResults, language: str, path: Path) -> None:
+def _localise(fig, language: str) -> None:
+    """Spanish tick labels use a decimal comma (numeric axes only)."""
+    if language != "es":
+        return
+    comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(comma)
+
+
+def _curves(results: FashionResults, language: str):
     text = LABELS[language]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
+    fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 10.0), layout="constrained", sharex=True)
     for framework, runs in results.runs.items():
         epochs = [r["epoch"] for r in runs[0]["history"]]
         for metric, axis in (("test_accuracy", axes[0]), ("loss", axes[1])):
@@ -55,82 +105,130 @@ def _curves(results: FashionResults, language: str, path: Path) -> None:
                     epochs,
                     curve,
                     color=COLOURS[framework],
-                    alpha=0.35,
+                    alpha=0.45,
                     linewidth=1,
                     label=text["one_seed"].format(framework=FRAMEWORKS[framework])
                     if index == 0
                     else None,
                 )
             axis.fill_between(
-                epochs, curves.min(axis=0), curves.max(axis=0), color=COLOURS[framework], alpha=0.12
+                epochs, curves.min(axis=0), curves.max(axis=0), color=COLOURS[framework], alpha=0.15
             )
             axis.plot(
                 epochs,
                 curves.mean(axis=0),
                 color=COLOURS[framework],
-                linewidth=2.2,
+                linewidth=2.4,
                 marker="o",
-                markersize=3,
+                markersize=4,
                 label=text["mean"].format(framework=FRAMEWORKS[framework], count=len(runs)),
             )
     axes[0].set_ylabel(text["test_accuracy_axis"])
-    axes[1].set_ylabel(text["loss_axis"])
+    axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, language, 0)))
+    axes[1].set_ylabel(_wrap(text["loss_axis"], FONT_PT))
+    axes[1].set_xlabel(text["epoch"])
     for axis in axes:
-        axis.set_xlabel(text["epoch"])
         axis.grid(alpha=0.3)
-    axes[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle(text["curves_title"])
-    _footer(fig, results, language)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path, language)
+        # Checkpoints every quarter epoch: halves on a short run, whole epochs on a long one.
+        axis.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    axes[0].legend(loc="lower right")
+    _titles(fig, text["curves_title"], results, language)
+    return fig
 
 
-def _seeds(results: FashionResults, language: str, path: Path) -> None:
+def _seeds(results: FashionResults, language: str):
     text = LABELS[language]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 8.5), layout="constrained")
     names = [FRAMEWORKS[f] for f in results.runs]
     for position, (framework, runs) in enumerate(results.runs.items()):
         accuracies = [run["test_accuracy"] for run in runs]
         times = [statistics.mean(run["epoch_seconds"]) for run in runs]
-        for axis, values in ((left, accuracies), (right, times)):
-            offsets = np.linspace(-0.08, 0.08, len(values))
-            axis.scatter(position + offsets, values, color=COLOURS[framework], zorder=3)
-            mean = statistics.mean(values)
+        for axis, values in ((top, accuracies), (bottom, times)):
+            offsets = np.linspace(-0.1, 0.1, len(values))
+            axis.scatter(position + offsets, values, s=40, color=COLOURS[framework], zorder=3)
             axis.hlines(
-                mean, position - 0.25, position + 0.25, color=COLOURS[framework], linewidth=2
+                statistics.mean(values),
+                position - 0.25,
+                position + 0.25,
+                color=COLOURS[framework],
+                linewidth=2.4,
             )
-    for axis, label in ((left, text["test_accuracy_axis"]), (right, text["seconds_axis"])):
+    top.set_ylabel(_wrap(text["test_accuracy"], FONT_PT))
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, language, 1)))
+    bottom.set_ylabel(_wrap(text["seconds_axis"], FONT_PT))
+    bottom.set_ylim(bottom=0)
+    for axis in (top, bottom):
         axis.set_xticks(range(len(names)), names)
         axis.set_xlim(-0.6, len(names) - 0.4)
-        axis.set_ylabel(label)
         axis.grid(alpha=0.3, axis="y")
-    right.set_ylim(bottom=0)
-    fig.suptitle(text["seeds_title"])
-    _footer(fig, results, language)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    _save(fig, path, language)
+    _titles(fig, text["seeds_title"], results, language)
+    return fig
 
 
-def plots_key(results: FashionResults) -> str:
+DRAW: dict[str, Callable[[FashionResults, str], object]] = {"curves": _curves, "seeds": _seeds}
+
+
+def render(name: str, results: FashionResults, language: str) -> tuple[bytes, float]:
+    """Figure ``name`` as PNG bytes, and the size of its smallest text on a phone (CSS px);
+    FigureNotLegible when a text would be under 9 CSS px on a phone."""
+    with plt.rc_context(STYLE):
+        fig = DRAW[name](results, language)
+        try:
+            _localise(fig, language)
+            drawn = BytesIO()
+            fig.savefig(drawn, format="png", dpi=DPI)
+            smallest = check_legible(
+                fig, DPI, f"site_build/core/fashion_plots.py, {language}/{name}.png"
+            )
+        finally:
+            plt.close(fig)
+    # 256 colours, no transparency and no timestamp, as the MNIST figures.
+    buffer = BytesIO()
+    image = Image.open(drawn).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
+    data = buffer.getvalue()
+    if len(data) > MAX_BYTES:
+        raise ValueError(
+            f"site_build/core/fashion_plots.py: {name}.png is {len(data):,} bytes, above the "
+            f"{MAX_BYTES:,} limit: draw fewer points or a smaller figure."
+        )
+    return data, smallest
+
+
+def figure_key(name: str, results: FashionResults, language: str) -> str:
+    """What figure ``name`` in ``language`` depends on: every number of every run, the values
+    and words it shows, the drawing code and matplotlib's version."""
+    here = Path(__file__).parent
     return fingerprint(
         {
+            "figure": name,
+            "language": language,
             "results": {fw: runs for fw, runs in sorted(results.runs.items())},
-            "code": file_digest(Path(__file__)),
+            "data": fashion_report.figure_data(name, results, language).to_json(),
+            "labels": LABELS[language],
+            "code": {module: file_digest(here / module) for module in CODE},
             "matplotlib": matplotlib.__version__,
         }
     )
 
 
+def _stamp(name: str, language: str) -> Path:
+    return cache_root() / "site-assets" / "fashion-keys" / f"{language}-{name}.key"
+
+
 def ensure_plots(results: FashionResults) -> bool:
-    """Draw every figure in every language unless they are up to date; True if drawn."""
-    key = plots_key(results)
-    stamp = cache_root() / "site-assets" / "fashion-plots.key"
-    paths = [p for lang in LANGUAGES for p in figure_paths(lang).values()]
-    if stamp.is_file() and stamp.read_text() == key and all(p.is_file() for p in paths):
-        return False
+    """Draw each figure, and write its CSV, in each language unless it is up to date;
+    True if any was drawn."""
+    drawn = False
     for language in LANGUAGES:
-        out = figure_paths(language)
-        _curves(results, language, out["curves"])
-        _seeds(results, language, out["seeds"])
-    atomic_write_bytes(stamp, key.encode())
-    return True
+        for name in FIGURES:
+            key = figure_key(name, results, language)
+            stamp = _stamp(name, language)
+            png, csv = figure_paths(language)[name], data_paths(language)[name]
+            if stamp.is_file() and stamp.read_text() == key and png.is_file() and csv.is_file():
+                continue
+            atomic_write_bytes(png, render(name, results, language)[0])
+            write_csv(fashion_report.figure_data(name, results, language), png.parent)
+            atomic_write_bytes(stamp, key.encode())
+            drawn = True
+    return drawn

@@ -1,15 +1,20 @@
-"""The Fashion-MNIST page's generated Markdown: tables, sentences and alt texts from the runs.
+"""The Fashion-MNIST page's generated Markdown: tables, sentences and figures from the runs.
 
 A page asks for one with ``{{ fashion:NAME }}``; every number comes from the results files
 of ``fashion_runs.py``, and every word from the ``fashion`` section of the catalogs.
+``{{ fashion:figure_NAME }}`` writes a figure of ``fashion_plots.py`` with its alt text, its
+values in a collapsed table and a link to them as CSV (``figure_data.py``); ``FIGURE_DATA``
+says what each figure plots, and ``fashion_plots.py`` keys the image on it.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 
 from site_build.core.catalog import texts
 from site_build.core.fashion_runs import FRAMEWORKS, MODES, TARGET_ACCURACY, FashionResults
+from site_build.core.figure_data import Column, FigureData, figure_markdown
 from site_build.core.i18n_format import number, percent, seconds
 
 TEXT = texts("fashion")
@@ -226,54 +231,126 @@ def provenance(results: FashionResults, language: str) -> str:
     )
 
 
-def checkpoint_table(results: FashionResults, language: str) -> str:
-    """The data of the curves figure: mean and range of test accuracy at each checkpoint, for
-    the body of an admonition (``??? note``, indented by four spaces)."""
+def _apart(results: FashionResults) -> bool:
+    """Whether the final test accuracies of one framework's seeds all lie above the other's."""
+    torch, tf = accuracies(results, "torch"), accuracies(results, "tf")
+    return min(torch) > max(tf) or min(tf) > max(torch)
+
+
+def curves_data(results: FashionResults, language: str) -> FigureData:
+    """What the curves figure plots: every checkpoint of every seed (the mean and the band
+    are drawn from these values)."""
     text = TEXT[language]
-    frameworks = list(FRAMEWORKS)
-    epochs = [r["epoch"] for r in _first(results)["history"]]
-    rows = []
-    for index, epoch in enumerate(epochs):
-        row = [number(epoch, language, 2)]
-        for framework in frameworks:
-            values = [run["history"][index]["test_accuracy"] for run in results.runs[framework]]
-            row.append(
-                f"{percent(statistics.mean(values), language, 2)} "
-                f"({percent(min(values), language, 2)}{DASH}{percent(max(values), language, 2)})"
-            )
-        rows.append(row)
-    header = [
-        text["data_epoch"],
-        *(text["data_mean"].format(framework=FRAMEWORKS[f]) for f in frameworks),
-    ]
-    # Shown inside a collapsed note: every line after the first is indented as its body.
-    return _table(header, rows).replace("\n", "\n    ")
-
-
-def curves_alt(results: FashionResults, language: str) -> str:
-    values = {f: accuracies(results, f) for f in FRAMEWORKS}
-    apart = min(values["torch"]) > max(values["tf"]) or min(values["tf"]) > max(values["torch"])
-    fields = {
-        "seeds": len(values["torch"]),
-        "epochs": _first(results)["config"]["epochs"],
-    }
-    for f, v in values.items():
-        fields[f"{f}_mean"] = percent(statistics.mean(v), language, 2)
-        fields[f"{f}_low"] = percent(min(v), language, 2)
-        fields[f"{f}_high"] = percent(max(v), language, 2)
-    return TEXT[language]["curves_alt_apart" if apart else "curves_alt"].format(**fields)
-
-
-def seeds_alt(results: FashionResults, language: str) -> str:
-    fields = {}
+    first = _first(results)
+    highlights: list[tuple[str, float | str, str]] = []
     for f in FRAMEWORKS:
-        fields[f"{f}_accuracies"] = ", ".join(
-            percent(a, language, 2) for a in accuracies(results, f)
+        values = accuracies(results, f)
+        highlights.append(
+            (
+                text["mean_accuracy_of"].format(framework=FRAMEWORKS[f]),
+                statistics.mean(values),
+                "percent:2",
+            )
         )
-        fields[f"{f}_seconds"] = ", ".join(
-            seconds(statistics.mean(run["epoch_seconds"]), language) for run in results.runs[f]
+        highlights.append(
+            (
+                text["accuracy_range_of"].format(framework=FRAMEWORKS[f]),
+                text["from_to"].format(
+                    low=percent(min(values), language, 2), high=percent(max(values), language, 2)
+                ),
+                "text",
+            )
         )
-    return TEXT[language]["seeds_alt"].format(**fields)
+    key = "curves_description_apart" if _apart(results) else "curves_description"
+    return FigureData(
+        folder="fashion",
+        name="curves",
+        language=language,
+        title=text["curves_title"],
+        description=text[key].format(
+            seeds=len(results.runs["torch"]), epochs=first["config"]["epochs"]
+        ),
+        columns=(
+            Column(text["framework"]),
+            Column(text["seed"]),
+            Column(text["epoch"], "decimal:2"),
+            Column(text["test_accuracy_axis"], "percent:2"),
+            Column(text["loss_axis"], "decimal:4"),
+        ),
+        rows=tuple(
+            (FRAMEWORKS[f], run["seed"], r["epoch"], r["test_accuracy"], r["loss"])
+            for f, runs in results.runs.items()
+            for run in runs
+            for r in run["history"]
+        ),
+        highlights=tuple(highlights),
+    )
+
+
+def seeds_data(results: FashionResults, language: str) -> FigureData:
+    """What the seeds figure plots: each seed's final test accuracy and mean epoch time."""
+    text = TEXT[language]
+    highlights: list[tuple[str, float | str, str]] = []
+    for f, runs in results.runs.items():
+        highlights.append(
+            (
+                text["accuracies_of"].format(framework=FRAMEWORKS[f]),
+                ", ".join(percent(run["test_accuracy"], language, 2) for run in runs),
+                "text",
+            )
+        )
+        highlights.append(
+            (
+                text["seconds_of"].format(framework=FRAMEWORKS[f]),
+                ", ".join(seconds(statistics.mean(run["epoch_seconds"]), language) for run in runs),
+                "text",
+            )
+        )
+    return FigureData(
+        folder="fashion",
+        name="seeds",
+        language=language,
+        title=text["seeds_title"],
+        description=text["seeds_description"],
+        columns=(
+            Column(text["framework"]),
+            Column(text["seed"]),
+            Column(text["test_accuracy"], "percent:2"),
+            Column(text["seconds_column"], "decimal:1"),
+        ),
+        rows=tuple(
+            (
+                FRAMEWORKS[f],
+                run["seed"],
+                run["test_accuracy"],
+                statistics.mean(run["epoch_seconds"]),
+            )
+            for f, runs in results.runs.items()
+            for run in runs
+        ),
+        highlights=tuple(highlights),
+    )
+
+
+# What each figure of fashion_plots.py plots, in the order the page shows them.
+FIGURE_DATA: dict[str, Callable[[FashionResults, str], FigureData]] = {
+    "curves": curves_data,
+    "seeds": seeds_data,
+}
+FIGURES = tuple(FIGURE_DATA)
+
+
+def figure_data(name: str, results: FashionResults, language: str) -> FigureData:
+    return FIGURE_DATA[name](results, language)
+
+
+def _figure(name: str) -> Callable[[FashionResults, str], str]:
+    """``{{ fashion:figure_NAME }}``: the image, its alt text, its values and their CSV."""
+
+    def markdown(results: FashionResults, language: str) -> str:
+        return figure_markdown(figure_data(name, results, language))
+
+    return markdown
 
 
 def _target(results: FashionResults, language: str) -> str:
@@ -290,7 +367,5 @@ GENERATED = {
     "conclusion": conclusion,
     "speed": speed_sentence,
     "target": _target,
-    "curves_data": checkpoint_table,
-    "curves_alt": curves_alt,
-    "seeds_alt": seeds_alt,
+    **{f"figure_{name}": _figure(name) for name in FIGURES},
 }

@@ -19,7 +19,8 @@ Placeholder                            Produced by (in ``site_build/core/``)
                                        measurements of ``quantization_bench.py``
 ``{{ claim:ID }}``                     ``claims.claim_kind``: a footnote from ``claims/*.yaml``
 ``{{ fashion:NAME }}``                 ``fashion_report.GENERATED[NAME]``, from the runs of
-                                       ``fashion_runs.py`` (figures: ``fashion_plots.py``)
+                                       ``fashion_runs.py``; ``figure_NAME``: the figure of
+                                       ``fashion_plots.py`` with its data
 =====================================  ====================================================
 
 ``Generated`` holds what one build prepared (results, the ledger), so nothing here is
@@ -175,9 +176,7 @@ class Generated:
         return {
             "mnist": {lang: mnist_plots.generated_files(lang) for lang in languages},
             "bench": {lang: [bench_report.figure_path(lang)] for lang in languages},
-            "fashion": {
-                lang: list(fashion_plots.figure_paths(lang).values()) for lang in languages
-            },
+            "fashion": {lang: fashion_plots.generated_files(lang) for lang in languages},
         }
 
 
