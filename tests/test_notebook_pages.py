@@ -109,3 +109,22 @@ def test_the_executed_notebook_lies_beside_the_page_without_page_only_cells(tmp_
     written.unlink()
     notebook_pages.finish_page(_page_html(), page, {"site_dir": tmp_path / "site"})
     assert json.loads(written.read_text()) == notebook
+
+
+def test_the_css_keeps_what_the_page_can_use():
+    css = (
+        "/* Keyword */\n.jp-Cell .kn { color: var(--keyword) }\n"
+        ".jp-Toolbar { color: red }\n"
+        ".jupyter-wrapper :root { --everything: 1 }\n"
+        ".jupyter-wrapper { --keyword: var(--green); --green: #080; --unused: 1; --md-x: 2 }\n"
+        "@media print { .jp-Cell { color: black } .jp-Toolbar { x: y } }\n"
+        '.jp-Icon { background: url("data:image/svg+xml;utf8,<svg>;</svg>") }\n'
+    )
+    html = '<div class="jupyter-wrapper"><div class="jp-Cell"><span class="kn">'
+    pruned = notebook_pages.prune_css(css, html)
+    assert ".jp-Cell .kn{color: var(--keyword)}" in pruned  # a comment is no selector
+    assert "--keyword: var(--green)" in pruned and "--green: #080" in pruned
+    assert "--md-x: 2" in pruned  # Material's properties stay
+    assert "@media print{.jp-Cell{color: black}}" in pruned
+    for gone in ("jp-Toolbar", ":root", "--unused", "jp-Icon"):
+        assert gone not in pruned
