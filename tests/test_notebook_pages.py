@@ -44,13 +44,13 @@ def test_a_diagram_keeps_its_loader():
     ("url", "prefix"), [("notebooks/nb/", "../../"), ("es/notebooks/nb/", "../../../")]
 )
 def test_shared_files_are_linked_from_head_relative_to_the_page(tmp_path, url, prefix):
-    html = notebook_pages.link_assets(_page_html(), url, tmp_path)
+    html = notebook_pages.link_assets(_page_html('<div class="jp-Cell">'), url, tmp_path)
     [css] = (tmp_path / "assets" / "stylesheets").glob("notebook.*.css")
     [js] = (tmp_path / "assets" / "javascripts").glob("notebook.*.js")
     head = html.split("</head>")[0]
     assert f'href="{prefix}assets/stylesheets/{css.name}"' in head
     assert f'src="{prefix}assets/javascripts/{js.name}"' in head
-    assert ".jp-Cell { color: red }" in css.read_text()
+    assert ".jp-Cell{color: red}" in css.read_text()
 
 
 def _page(tmp_path, source):
