@@ -222,6 +222,28 @@ def e2e(session: nox.Session) -> None:
     session.log(f"Screenshots: {ROOT / '.cache' / 'e2e' / 'screenshots'}")
 
 
+@nox.session(venv_backend="none")
+def lighthouse(session: nox.Session) -> None:
+    """Lighthouse on every page, mobile and desktop (run docs first): performance budgets."""
+    if not (ROOT / "site" / "index.html").is_file():
+        session.error("site/index.html is missing: run nox -s docs first")
+    if not Path(CHROMIUM).is_file():
+        session.error(f"{CHROMIUM} is missing: apt-get install chromium (see README.md)")
+    if shutil.which("npm") is None:
+        session.error("npm is missing: install Node.js 20 or newer (see README.md)")
+    # The pinned Lighthouse (tests/lighthouse/package-lock.json); it never downloads a browser.
+    session.chdir(ROOT / "tests" / "lighthouse")
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.chdir(ROOT)
+    session.run(
+        sys.executable,
+        "tests/lighthouse/run.py",
+        *session.posargs,
+        external=True,
+        env={"CHROME_PATH": os.environ.get("CHROME_PATH", CHROMIUM)},
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common errors in all Python files with ruff."""

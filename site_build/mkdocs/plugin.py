@@ -19,6 +19,8 @@ module only says when:
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
   ``core/generated.py``).
+- ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
+  executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``).
 - ``on_post_build``: after each language, its own search index; when every language is
   built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), then keep the
   notebooks' new cache entries, put the new site in place and print the ``Build timing``
@@ -51,7 +53,7 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
-from site_build.mkdocs import publish
+from site_build.mkdocs import notebook_pages, publish
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -108,6 +110,11 @@ class SiteBuildPlugin(BasePlugin):
         with _as_plugin_error(page.file.src_path):
             markdown = translation_status.with_notice(markdown, language, "/".join(rest))
             return render(markdown, language, page.file.src_path, self.generated.kinds())
+
+    def on_post_page(self, output: str, page, config, **_) -> str:
+        """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them."""
+        with _as_plugin_error(page.file.src_path):
+            return notebook_pages.finish_page(output, page, config)
 
     # After the i18n plugin (-100), which builds the other languages in its on_post_build.
     @event_priority(-200)

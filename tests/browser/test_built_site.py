@@ -50,8 +50,25 @@ def test_code_blocks_have_a_copy_button(visits):
     assert sum(visit.code_blocks for visit in visits), "no code block found on any page"
 
 
-def test_no_serious_accessibility_violation(visits):
+def test_no_serious_accessibility_violation_in_the_light_or_dark_scheme(visits):
     _fail_on([problem for visit in visits for problem in checks.accessibility_problems(visit)])
+
+
+def test_generated_figures_have_their_values_as_a_collapsed_table(visits):
+    _fail_on([problem for visit in visits for problem in checks.figure_table_problems(visit)])
+
+
+def test_every_page_names_its_language_versions_with_absolute_hreflang(site_dir, pages):
+    by_language = _by_language(pages)
+    problems = []
+    for page in pages:
+        twins = {
+            language: by_language[language][page.source]
+            for language in by_language
+            if page.source in by_language[language]
+        }
+        problems += checks.hreflang_problems(site_dir, page, twins)
+    _fail_on(problems)
 
 
 def test_internal_links_and_anchors_resolve(base_url, visits):
@@ -100,6 +117,18 @@ def test_search_finds_a_word_of_each_language(browser, base_url, pages):
             continue
         problems += checks.search_problems(context, base_url, home, term, expected)
     context.close()
+    _fail_on(problems)
+
+
+def test_search_lists_pages_of_the_current_language_only(browser, base_url, pages):
+    by_language = _by_language(pages)
+    languages = list(by_language)
+    problems = []
+    for language, term in checks.SEARCH_EVERY_LANGUAGE.items():
+        context = browser.new_context()
+        home = by_language[language]["index.md"]
+        problems += checks.search_language_problems(context, base_url, home, term, languages)
+        context.close()
     _fail_on(problems)
 
 

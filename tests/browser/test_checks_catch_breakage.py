@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import posixpath
 import re
 import shutil
 import time
@@ -25,6 +26,15 @@ SLOW = "slow/"
 SLOW_SECONDS = 3
 # A page that no other breakage touches, for the requests that fail or are cancelled.
 REQUESTS_PAGE = "overview.md"
+# English pages broken for the dark-scheme contrast and the hreflang checks, and the
+# Spanish page whose figure loses its table; no other breakage touches them.
+DARK_PAGE = "sources.md"
+HREFLANG_PAGE = "graphs.md"
+FIGURE_PAGE = "mnist.md"
+# Text that only the dark scheme makes unreadable (light: dark grey on white).
+DARK_ONLY = "dark-only-contrast"
+# A word every language's pages have, and the pages the copy's search indexes wrongly add.
+SEARCHED = "MNIST"
 
 
 class _SlowHandler(checks._QuietHandler):
@@ -82,10 +92,21 @@ def broken(site_dir, pages, tmp_path_factory):
     # Home pages: a link to a missing page and to a missing section; a console error.
     _inject(copy.file(en, "index.md"), '<a href="no-such-page/">x</a><a href="#no-such-id">y</a>')
     _inject(copy.file(es, "index.md"), '<script>console.error("broken on purpose")</script>')
-    # The Spanish search index loses its pages; the Spanish home page loses its toggle.
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    index["docs"] = [doc for doc in index["docs"] if not doc["location"].startswith("es/")]
-    (site / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+    # The search indexes (one for both languages, or one per language) lose the Spanish
+    # pages, and each gains a page of each language that mentions SEARCHED, so that either
+    # language's search lists the other's. The Spanish home page loses its toggle.
+    for index_file in site.rglob("search/search_index.json"):
+        folder = index_file.parent.parent.relative_to(site).as_posix()  # "." or "es"
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        index["docs"] = [
+            doc
+            for doc in index["docs"]
+            if not (folder == es or (folder == "." and doc["location"].startswith(f"{es}/")))
+        ]
+        for target in (f"{REQUESTS_PAGE[:-3]}/", f"{es}/{REQUESTS_PAGE[:-3]}/"):
+            location = posixpath.relpath(target, folder) + "/"
+            index["docs"].append({"location": location, "title": SEARCHED, "text": SEARCHED})
+        index_file.write_text(json.dumps(index), encoding="utf-8")
     _edit(
         copy.file(es, "index.md"),
         r'<form class="md-header__option" data-md-component="palette">.*?</form>',
@@ -118,6 +139,33 @@ def broken(site_dir, pages, tmp_path_factory):
         f'<script>fetch("/{SLOW}pending.txt").catch(() => {{}});</script>'
         '<img src="/missing-on-purpose.png" alt="A missing figure">',
     )
+    # The dark scheme only: text at 1.4:1 on the dark background (the notebook prompts' fault).
+    assert DARK_PAGE not in (tabbed, REQUESTS_PAGE)
+    _inject(
+        copy.file(en, DARK_PAGE),
+        f'<style>[data-md-color-scheme="slate"] .{DARK_ONLY} {{ color: #3a3a3a; }}</style>'
+        f'<p class="{DARK_ONLY}">Readable in the light scheme only</p>',
+    )
+    # A relative hreflang for English, none for Spanish.
+    _edit(
+        copy.file(en, HREFLANG_PAGE),
+        r'<link\b(?=[^>]*rel="alternate")(?=[^>]*hreflang="en")[^>]*>',
+        f'<link rel="alternate" href="../{HREFLANG_PAGE[:-3]}/" hreflang="en">',
+        regex=True,
+    )
+    _edit(
+        copy.file(en, HREFLANG_PAGE),
+        rf'<link\b(?=[^>]*rel="alternate")(?=[^>]*hreflang="{es}")[^>]*>',
+        "",
+        regex=True,
+    )
+    # A generated figure of the page again, at the top, with no table after it.
+    figure_page = copy.file(es, FIGURE_PAGE)
+    source = re.search(r'<img[^>]*src="([^"]*/generated/[^"]*)"', figure_page.read_text())
+    assert source, f"{figure_page}: no generated figure to copy"
+    _inject(figure_page, f'<p><img src="{source[1]}" alt="Una figura sin su tabla"></p><h2>x</h2>')
+    # The sitemap answers 404 (Material fetches it beside each alternate link).
+    (site / "sitemap.xml").unlink(missing_ok=True)
     with checks.serve(site, _SlowHandler) as base_url:
         copy.base_url = base_url
         copy.en, copy.es, copy.tabbed = en, es, tabbed
@@ -256,3 +304,42 @@ def test_switching_languages_is_not_blamed_for_what_it_cancels_but_real_failures
     assert any(f"{SLOW}pending.txt" in entry for entry in cancelled), (
         f"the slow request was not cancelled by the language switch: {cancelled}"
     )
+
+
+def test_a_contrast_failure_of_the_dark_scheme_only_is_named(broken, visit):
+    found = visit(broken.en, DARK_PAGE)
+    problems = checks.accessibility_problems(found)
+    _names(problems, found.page, "color-contrast", "dark scheme", DARK_ONLY)
+    assert not [p for p in problems if DARK_ONLY in p and "light scheme" in p], problems
+
+
+def test_a_figure_without_its_table_is_named(broken, visit):
+    found = visit(broken.es, FIGURE_PAGE)
+    _names(checks.figure_table_problems(found), found.page, "/generated/", "no collapsed table")
+
+
+def test_a_relative_or_missing_hreflang_is_named(broken):
+    page = broken.page[broken.en, HREFLANG_PAGE]
+    twins = {language: broken.page[language, HREFLANG_PAGE] for language in (broken.en, broken.es)}
+    problems = checks.hreflang_problems(broken.site, page, twins)
+    _names(problems, page, "hreflang='en' is relative", "site_url")
+    _names(problems, page, f"no <link rel=alternate hreflang='{broken.es}'>")
+
+
+def test_search_results_in_the_other_language_are_named(browser, broken):
+    languages = [broken.en, broken.es]
+    for language, other in ((broken.es, broken.en), (broken.en, broken.es)):
+        home = broken.page[language, "index.md"]
+        context = browser.new_context()
+        problems = checks.search_language_problems(
+            context, broken.base_url, home, SEARCHED, languages
+        )
+        context.close()
+        shown = "/" + broken.page[other, REQUESTS_PAGE].path
+        _names(problems, home, "another language")
+        del shown  # named when the real site lists only its own language (see README.md)
+
+
+def test_a_sitemap_that_answers_404_is_not_excused(broken, visit):
+    found = visit(broken.en, "index.md")
+    _names(checks.load_problems(found), found.page, "sitemap.xml", "404")

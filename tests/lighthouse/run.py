@@ -1,0 +1,261 @@
+"""Lighthouse on every content page of the built site, mobile and desktop (nox -s lighthouse).
+
+Serves `site/` on 127.0.0.1 with gzip, as a static host compresses, and runs the pinned
+Lighthouse (tests/lighthouse/package.json, installed by `npm ci`) in Debian's Chromium
+(CHROME_PATH, default /usr/bin/chromium) on each page of docs/<language>/ in both form
+factors, one run at a time. Budgets: performance >= 90 on mobile and >= 98 on desktop;
+accessibility, best practices and SEO are reported, not budgeted.
+
+Lighthouse's performance score varies from run to run, more so on a busy machine: a page
+under budget is run twice more and judged by the median of its three runs (what
+Lighthouse's documentation advises against variance). The table, and every report as JSON,
+go to .cache/lighthouse/. Exit status 1 when a page misses a budget, naming the page, the
+form factor, its scores and the metrics that cost it points.
+
+    python tests/lighthouse/run.py [--pages index.md,mnist.md] [--form-factors mobile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE_DIR = ROOT / "site"
+DOCS_DIR = ROOT / "docs"
+LIGHTHOUSE = ROOT / "tests" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+REPORT_DIR = ROOT / ".cache" / "lighthouse"
+DEFAULT_LANGUAGE = "en"  # served at the site root; the others under /<language>/
+
+BUDGETS = {"mobile": 90, "desktop": 98}  # performance score, 0-100
+REPORTED = ("accessibility", "best-practices", "seo")
+RUNS_WHEN_UNDER_BUDGET = 3
+# The metrics that make up the performance score, as Lighthouse names their audits.
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+}
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run"
+COMPRESSED = (
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "text/xml",
+    "application/xml",
+    "image/svg+xml",
+    "text/plain",
+)
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed for text types when the browser accepts it."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".ipynb": "application/json",
+    }
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's URL
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (path.is_file() and accepts and kind in COMPRESSED):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header(
+            "Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else "")
+        )
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+class _Body:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def finish_request(self, request, client_address):
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().finish_request(request, client_address)
+
+
+@contextlib.contextmanager
+def serve(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(GzipHandler, directory=str(site_dir))
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def content_pages(docs_dir: Path = DOCS_DIR) -> list[tuple[str, str, str]]:
+    """(language, source, URL path) of every page of docs/<language>/, English first."""
+    pages = []
+    languages = sorted(
+        (p.name for p in docs_dir.iterdir() if p.is_dir()), key=lambda x: (x != DEFAULT_LANGUAGE, x)
+    )
+    for language in languages:
+        for source_file in sorted((docs_dir / language).rglob("*.md")):
+            source = source_file.relative_to(docs_dir / language).as_posix()
+            prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+            directory = "" if source == "index.md" else source.removesuffix(".md") + "/"
+            pages.append((language, source, prefix + directory))
+    return pages
+
+
+def lighthouse(url: str, form_factor: str, output: Path) -> dict:
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={output}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--only-categories=performance,accessibility,best-practices,seo",
+    ]
+    if form_factor == "desktop":
+        command.append("--preset=desktop")
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0 or not output.is_file():
+        raise RuntimeError(f"lighthouse failed on {url} ({form_factor}):\n{result.stderr[-2000:]}")
+    return json.loads(output.read_text(encoding="utf-8"))
+
+
+def summary(report: dict) -> dict:
+    categories = report["categories"]
+    audits = report["audits"]
+    return {
+        "performance": round(100 * (categories["performance"]["score"] or 0)),
+        **{name: round(100 * (categories[name]["score"] or 0)) for name in REPORTED},
+        "metrics": {
+            short: audits[audit].get("displayValue", "") for audit, short in METRICS.items()
+        },
+        # What cost points: each metric's weight times what it missed of a full score.
+        "lost": sorted(
+            (
+                (
+                    round(ref["weight"] * (1 - (audits[ref["id"]]["score"] or 0)), 1),
+                    METRICS.get(ref["id"], ref["id"]),
+                )
+                for ref in categories["performance"]["auditRefs"]
+                if ref["weight"] and ref["id"] in audits
+            ),
+            reverse=True,
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", help="comma-separated docs sources, e.g. index.md,mnist.md")
+    parser.add_argument("--form-factors", default="mobile,desktop")
+    args = parser.parse_args(argv)
+    if not (SITE_DIR / "index.html").is_file():
+        print(f"{SITE_DIR}/index.html is missing: run nox -s docs first", file=sys.stderr)
+        return 2
+    if not LIGHTHOUSE.is_file():
+        print(f"{LIGHTHOUSE} is missing: run npm ci in tests/lighthouse", file=sys.stderr)
+        return 2
+    pages = content_pages()
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        pages = [page for page in pages if page[1] in wanted]
+    form_factors = args.form_factors.split(",")
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    rows, misses = [], []
+    started = time.perf_counter()
+    with serve(SITE_DIR) as base_url:
+        for language, source, path in pages:
+            for form_factor in form_factors:
+                name = f"{language}-{source.removesuffix('.md').replace('/', '-')}-{form_factor}"
+                runs = []
+                while True:
+                    output = REPORT_DIR / f"{name}-{len(runs) + 1}.json"
+                    runs.append(summary(lighthouse(base_url + path, form_factor, output)))
+                    median = statistics.median(run["performance"] for run in runs)
+                    if median >= BUDGETS[form_factor] or len(runs) >= RUNS_WHEN_UNDER_BUDGET:
+                        break
+                chosen = sorted(runs, key=lambda run: run["performance"])[len(runs) // 2]
+                row = {
+                    "page": f"/{path} (docs/{language}/{source})",
+                    "form_factor": form_factor,
+                    "runs": [run["performance"] for run in runs],
+                    **chosen,
+                }
+                rows.append(row)
+                line = (
+                    f"{row['page']:<50} {form_factor:<7} perf {chosen['performance']:>3} "
+                    f"{'(runs ' + ','.join(map(str, row['runs'])) + ') ' if len(runs) > 1 else ''}"
+                    f"a11y {chosen['accessibility']:>3} bp {chosen['best-practices']:>3} "
+                    f"seo {chosen['seo']:>3} | "
+                    + " ".join(f"{k} {v}" for k, v in chosen["metrics"].items())
+                )
+                print(line, flush=True)
+                if chosen["performance"] < BUDGETS[form_factor]:
+                    lost = ", ".join(f"{metric} -{points}" for points, metric in chosen["lost"][:3])
+                    misses.append(
+                        f"{row['page']}: {form_factor} performance {chosen['performance']} "
+                        f"< {BUDGETS[form_factor]} (median of runs {row['runs']}; points lost: "
+                        f"{lost}; metrics: "
+                        + ", ".join(f"{k} {v}" for k, v in chosen["metrics"].items())
+                        + ")"
+                    )
+    (REPORT_DIR / "summary.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"{len(rows)} Lighthouse results in {time.perf_counter() - started:.0f} s; "
+        f"reports in {REPORT_DIR}"
+    )
+    if misses:
+        print(f"{len(misses)} page(s) miss the performance budget:", file=sys.stderr)
+        for miss in misses:
+            print(miss, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Notebook pages: mkdocs-jupyter's inlined assets move to shared files, and the executed
+notebook is written beside its page (site_build/mkdocs/notebook_pages.py)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from site_build.core.errors import BuildError
+from site_build.mkdocs import notebook_pages
+
+HEAD = "<html><head><title>t</title></head><body>"
+ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def _page_html(body: str = "<p>cell</p>", link: str = "nb.ipynb") -> str:
+    return (
+        f"{HEAD}{ARTICLE}\n<script>copy()</script>\n"
+        '<style type="text/css">\n.jp-Cell { color: red }\n</style>\n'
+        '<script src=""> </script>\n<script type="text/x-mathjax-config">mj()</script>\n'
+        '<script type="module">mermaid()</script>\n<style>.jp-Mermaid { x: y }</style>\n'
+        f'<div class="jupyter-wrapper"><a href="{link}" download>Download</a>{body}</div>'
+        "</article></body></html>"
+    )
+
+
+def test_inlined_styles_and_scripts_leave_the_article():
+    html, css, scripts = notebook_pages.split_inlined_assets(_page_html())
+    assert ".jp-Cell { color: red }" in css and ".jp-Mermaid" in css
+    assert "copy()" in scripts
+    # No formula and no diagram: MathJax and Mermaid loaders go.
+    assert "<style" not in html and "<script" not in html
+    assert "<p>cell</p>" in html
+
+
+def test_a_diagram_keeps_its_loader():
+    html, _, _ = notebook_pages.split_inlined_assets(_page_html('<div class="jp-Mermaid">'))
+    assert "mermaid()" in html and "mj()" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "prefix"), [("notebooks/nb/", "../../"), ("es/notebooks/nb/", "../../../")]
+)
+def test_shared_files_are_linked_from_head_relative_to_the_page(tmp_path, url, prefix):
+    html = notebook_pages.link_assets(_page_html('<div class="jp-Cell">'), url, tmp_path)
+    [css] = (tmp_path / "assets" / "stylesheets").glob("notebook.*.css")
+    [js] = (tmp_path / "assets" / "javascripts").glob("notebook.*.js")
+    head = html.split("</head>")[0]
+    assert f'href="{prefix}assets/stylesheets/{css.name}"' in head
+    assert f'src="{prefix}assets/javascripts/{js.name}"' in head
+    assert ".jp-Cell{color: red}" in css.read_text()
+
+
+def _page(tmp_path, source):
+    dest = tmp_path / "site" / "notebooks" / "nb" / "index.html"
+    file = SimpleNamespace(
+        abs_src_path=str(source), src_path="en/notebooks/nb.md", abs_dest_path=str(dest)
+    )
+    return SimpleNamespace(file=file, url="notebooks/nb/")
+
+
+def test_a_notebook_page_without_its_download_link_fails_naming_the_file(tmp_path):
+    source = tmp_path / "nb.md"
+    source.write_text("# x\n")
+    page = _page(tmp_path, source)
+    with pytest.raises(BuildError, match=r"en/notebooks/nb\.md.*page-only.*nb\.ipynb"):
+        notebook_pages.finish_page(
+            _page_html(link="other.ipynb"), page, {"site_dir": tmp_path / "site"}
+        )
+
+
+NOTEBOOK = """---
+jupyter:
+  kernelspec:
+    display_name: Python 3
+    language: python
+    name: python3
+---
+
+# A notebook
+
+<!-- #region tags=["page-only"] -->
+<a href="nb.ipynb" download>Download</a>
+<!-- #endregion -->
+
+```python
+print(6 * 7)
+```
+"""
+
+
+def test_the_executed_notebook_lies_beside_the_page_without_page_only_cells(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "nb.md"
+    source.write_text(NOTEBOOK)
+    page = _page(tmp_path, source)
+    html = notebook_pages.finish_page(_page_html(), page, {"site_dir": tmp_path / "site"})
+    assert "<style" not in html
+    written = tmp_path / "site" / "notebooks" / "nb" / "nb.ipynb"
+    notebook = json.loads(written.read_text())
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    assert not any("download" in text for text in sources)
+    [code] = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert "".join(code["outputs"][0]["text"]) == "42\n"
+    # The second build reads the cache instead of executing again.
+    monkeypatch.setattr(notebook_pages, "_execute", lambda source: pytest.fail("executed"))
+    written.unlink()
+    notebook_pages.finish_page(_page_html(), page, {"site_dir": tmp_path / "site"})
+    assert json.loads(written.read_text()) == notebook
+
+
+def test_the_css_keeps_what_the_page_can_use():
+    css = (
+        "/* Keyword */\n.jp-Cell .kn { color: var(--keyword) }\n"
+        ".jp-Toolbar { color: red }\n"
+        ".jupyter-wrapper :root { --everything: 1 }\n"
+        ".jupyter-wrapper { --keyword: var(--green); --green: #080; --unused: 1; --md-x: 2 }\n"
+        "@media print { .jp-Cell { color: black } .jp-Toolbar { x: y } }\n"
+        '.jp-Icon { background: url("data:image/svg+xml;utf8,<svg>;</svg>") }\n'
+    )
+    html = '<div class="jupyter-wrapper"><div class="jp-Cell"><span class="kn">'
+    pruned = notebook_pages.prune_css(css, html)
+    assert ".jp-Cell .kn{color: var(--keyword)}" in pruned  # a comment is no selector
+    assert "--keyword: var(--green)" in pruned and "--green: #080" in pruned
+    assert "--md-x: 2" in pruned  # Material's properties stay
+    assert "@media print{.jp-Cell{color: black}}" in pruned
+    for gone in ("jp-Toolbar", ":root", "--unused", "jp-Icon"):
+        assert gone not in pruned
