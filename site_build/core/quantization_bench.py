@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         results, measured = ensure_results(args.force)
-    except QuantizationFailed as error:
+    except BuildError as error:  # a failed measurement or MNIST run, missing data
         print(f"error: {error}", file=sys.stderr)
         return 1
     state = f"measured in {results['seconds']:.0f} s" if measured else "cached"
