@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from site_build.core.mnist_results import (
     Machine,
     RunResult,
     TestResult,
+    Weights,
 )
 from site_build.core.mnist_runs import RUNS
 from site_build.core.paths import ROOT
@@ -92,7 +94,7 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
     assert _keys(project) == _keys(project)  # and nothing else: the key is stable
 
 
-def _result(spec, key: str) -> RunResult:
+def _result(spec, key: str, weights: Weights | None = None) -> RunResult:
     """A stand-in result of ``spec`` with cache key ``key`` (nothing trained)."""
     return RunResult(
         run=spec.name,
@@ -110,27 +112,65 @@ def _result(spec, key: str) -> RunResult:
         versions={},
         machine=Machine(cpu="cpu", logical_cores=1, memory_gib=None, system="", python="3"),
         created="2026-12-01T00:00:00+00:00",
+        weights=weights,
     )
+
+
+def _write_run(spec, key: str) -> None:
+    """Write a stand-in result in the cache, with a stand-in weights file for matched runs."""
+    weights = None
+    if spec.experiment == "matched":
+        path = mnist_runs.results_path(spec).with_name(f"{spec.name}.weights")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"weights of " + spec.name.encode())
+        weights = Weights(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    _result(spec, key, weights).write(mnist_runs.results_path(spec))
 
 
 def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     for spec in RUNS.values():
-        _result(spec, mnist_runs.cache_key(spec, md5s)).write(mnist_runs.results_path(spec))
+        _write_run(spec, mnist_runs.cache_key(spec, md5s))
     stale = RUNS["matched-torch"]
-    _result(stale, "from an older version of the code").write(mnist_runs.results_path(stale))
+    _write_run(stale, "from an older version of the code")
     trained = []
 
     def fake_training(spec):  # records which run would have been retrained
         trained.append(spec.name)
-        _result(spec, mnist_runs.cache_key(spec, md5s)).write(mnist_runs.results_path(spec))
+        _write_run(spec, mnist_runs.cache_key(spec, md5s))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     statuses = mnist_runs.ensure_results()
     assert trained == ["matched-torch"]
     assert [n for n, s in statuses.items() if s.trained] == ["matched-torch"]
     assert mnist_runs.ensure_results() and trained == ["matched-torch"]  # second build: nothing
+
+
+@pytest.mark.parametrize("damage", ["delete", "change"])
+def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
+    tmp_path, monkeypatch, damage
+):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    md5s = mnist_runs.locate().md5s()
+    spec = RUNS["matched-tf"]
+    _write_run(spec, mnist_runs.cache_key(spec, md5s))
+    results = RunResult.read(mnist_runs.results_path(spec))
+    weights = mnist_runs.weights_path(spec, results)
+    if damage == "delete":
+        weights.unlink()
+    else:
+        weights.write_bytes(b"weights of another training")
+    trained = []
+
+    def fake_training(spec):
+        trained.append(spec.name)
+        _write_run(spec, mnist_runs.cache_key(spec, md5s))
+
+    monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
+    status = mnist_runs.ensure_results(["matched-tf"])["matched-tf"]
+    assert trained == ["matched-tf"] and status.trained
+    assert mnist_runs.weights_path(spec, status.results).is_file()
 
 
 def _train(run: str, output, *options: str) -> subprocess.CompletedProcess[str]:
@@ -168,6 +208,32 @@ def test_a_short_real_run_writes_complete_results(tmp_path):
     assert results.parameters == 9_467_274 and results.input_size == 28
 
 
+@pytest.mark.parametrize("run", ["matched-torch", "matched-tf"])
+def test_a_matched_run_keeps_weights_that_load_back_into_the_trained_model(run, tmp_path):
+    output = tmp_path / "results.json"
+    limit = 64
+    process = _train(run, output, "--limit", str(limit), "--set", "epochs=1")
+    assert process.returncode == 0, process.stderr[-2000:]
+    results = RunResult.read(output)
+    spec = RUNS[run]
+    weights = output.with_name(results.weights.file)
+    assert weights.name == f"results{mnist_training.WEIGHTS_SUFFIX[spec.framework]}"
+    assert hashlib.sha256(weights.read_bytes()).hexdigest() == results.weights.sha256
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries
+    # The snippet's model, given the weights, predicts what the run recorded on its images.
+    model = mnist_training.load_model(spec.framework, weights)
+    from site_build.core.mnist_data import load_splits
+
+    data = load_splits()
+    images, labels = data.test_images[:limit], data.test_labels[:limit]
+    pipeline = mnist_training._snippet("mnist", "pipeline", spec.framework)
+    training = mnist_training._snippet("mnist", "training", spec.framework)
+    batches = pipeline.make_batches(images, labels, spec.settings.batch_size, False)
+    predicted = np.asarray(training.predict_classes(model, batches))
+    assert float((predicted == labels).mean()) == results.test.accuracy
+    assert mnist_training.confusion_matrix(labels, predicted) == results.test.confusion
+
+
 def test_the_article_runs_train_with_the_article_settings(tmp_path):
     output = tmp_path / "results.json"
     process = _train("article-torch", output, "--limit", "200")
@@ -176,6 +242,7 @@ def test_the_article_runs_train_with_the_article_settings(tmp_path):
     assert results.settings.batch_size == 512 and len(results.history) == 5
     assert results.trained_images == 280  # 70% of the 400 training and validation images
     assert results.parameters == 29_066 and results.input_size == 8
+    assert results.weights is None and list(tmp_path.iterdir()) == [output]  # no weights kept
 
 
 def test_the_article_snippets_train_with_the_settings_they_are_passed(tmp_path):

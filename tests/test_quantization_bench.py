@@ -1,18 +1,35 @@
 """The quantization measurement's cache and table, with a made-up result (nothing is trained).
 
-No time is asserted: the tests check the cache key, the reuse of a cached result, the
-table's rows and numbers in both languages, and the placeholder that shows it.
+No time is asserted: the tests check the cache key (which covers the MNIST runs whose
+trained models are measured), the reuse of a cached result, the check that the measured
+model is the run's, the table's rows and numbers in both languages, and the placeholder
+that shows it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from site_build.core import mnist_runs
 from site_build.core import quantization_bench as qb
 from site_build.core.generated import Generated
+from site_build.core.mnist_results import DataInfo, Machine, RunResult, TestResult, Weights
 from site_build.core.placeholders import render
 
 MD5S = {"t10k-images-idx3-ubyte.gz": "abc", "t10k-labels-idx1-ubyte.gz": "def"}
+MODELS = {
+    framework: {
+        "run": run,
+        "key": f"key of {run}",
+        "weights": f"sha256 of {run}",
+        "path": f"/cache/mnist-runs/{run}.weights",
+        "epochs": 10,
+        "accuracy": 0.99,
+    }
+    for framework, run in qb.RUNS.items()
+}
 
 
 def _variant(n_bytes: int, accuracy: float, median: float) -> dict:
@@ -29,7 +46,7 @@ def _fake(key: str = "k") -> dict:
             "float32": _variant(37_872_205, 0.875, 1.9),
             "int8": _variant(9_536_767, 0.8745, 1.8),
             "full_int8": {**_variant(10_173_925, 0.874, 0.6), "float_bytes": 38_518_045},
-            "train_seconds": 12.0,
+            "load_seconds": 0.3,
             "quantize_seconds": 0.1,
             "full_quantize_seconds": 9.0,
             "versions": {"torch": "2.13.0", "torchao": "0.18.0", "numpy": "2.4.6"},
@@ -38,7 +55,7 @@ def _fake(key: str = "k") -> dict:
             "float32": _variant(37_873_176, 0.889, 3.5),
             "int8": _variant(9_488_384, 0.8895, 0.42),
             "full_int8": _variant(9_485_136, 0.888, 0.3),
-            "train_seconds": 12.0,
+            "load_seconds": 0.3,
             "quantize_seconds": 0.2,
             "full_quantize_seconds": 1.0,
             "versions": {"tensorflow": "2.21.0", "litert_quantizer": "0.11.0"},
@@ -47,7 +64,8 @@ def _fake(key: str = "k") -> dict:
     return {
         "key": key,
         "created": "2026-12-01T16:00:00+00:00",
-        "settings": dict(qb.SETTINGS),
+        "settings": {**qb.SETTINGS, "epochs": 10},
+        "models": MODELS,
         "machine": {"cpu": "Test CPU", "logical_cores": 2, "system": "Linux"},
         "data": {
             "sizes": {"train": 6400, "validation": 1600, "test": 2000},
@@ -65,35 +83,107 @@ def cache(tmp_path, monkeypatch):
 
 
 def test_the_key_changes_with_the_data_and_the_settings(monkeypatch):
-    key = qb.cache_key(MD5S)
-    assert key == qb.cache_key(dict(MD5S))
-    assert key != qb.cache_key({**MD5S, "t10k-labels-idx1-ubyte.gz": "other"})
-    monkeypatch.setitem(qb.SETTINGS, "epochs", 3)
-    assert key != qb.cache_key(MD5S)
+    key = qb.cache_key(MD5S, MODELS)
+    assert key == qb.cache_key(dict(MD5S), dict(MODELS))
+    assert key != qb.cache_key({**MD5S, "t10k-labels-idx1-ubyte.gz": "other"}, MODELS)
+    monkeypatch.setitem(qb.SETTINGS, "calibration_images", 300)
+    assert key != qb.cache_key(MD5S, MODELS)
+
+
+@pytest.mark.parametrize("field", ["key", "weights"])
+def test_the_key_changes_with_the_mnist_runs_whose_models_are_measured(field):
+    key = qb.cache_key(MD5S, MODELS)
+    retrained = {**MODELS, "tf": {**MODELS["tf"], field: "another"}}
+    assert qb.cache_key(MD5S, retrained) != key
+    # The same weights elsewhere (another cache folder) are the same measurement.
+    moved = {**MODELS, "tf": {**MODELS["tf"], "path": "/elsewhere/matched-tf.weights"}}
+    assert qb.cache_key(MD5S, moved) == key
 
 
 def test_the_key_covers_the_snippets_that_the_page_shows():
     for framework in qb.FRAMEWORKS:
         assert f"snippets/quantization/dynamic_{framework}.py" in qb.sources(framework)
         assert f"snippets/quantization/full_integer_{framework}.py" in qb.sources(framework)
-        assert f"snippets/mnist/training_{framework}.py" in qb.sources(framework)
+        assert f"snippets/mnist/model_{framework}.py" in qb.sources(framework)
+        # No training here: the MNIST runs' keys cover their training code.
+        assert f"snippets/mnist/training_{framework}.py" not in qb.sources(framework)
+        assert qb.RUNS[framework] in mnist_runs.RUNS
+
+
+def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
+    """The measurement asks the MNIST runs for their results (they train only if out of
+    date) and measures the weights those runs kept."""
+    asked = []
+
+    def ensure_results(names):
+        asked.append(names)
+        statuses = {}
+        for name in names:
+            spec = mnist_runs.RUNS[name]
+            weights = Weights(file=f"{name}.weights", sha256=f"sha of {name}")
+            result = dataclasses.replace(_stand_in(spec), weights=weights)
+            statuses[name] = mnist_runs.RunStatus(spec, result, trained=False, seconds=0.0)
+        return statuses
+
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(qb.mnist_runs, "ensure_results", ensure_results)
+    models = qb.trained_models()
+    assert asked == [["matched-torch", "matched-tf"]]
+    assert models["tf"]["weights"] == "sha of matched-tf"
+    assert models["tf"]["path"] == str(tmp_path / "mnist-runs" / "matched-tf.weights")
+    assert models["torch"]["epochs"] == mnist_runs.MATCHED.epochs
+    assert models["torch"]["accuracy"] == 0.5
+
+
+def _stand_in(spec) -> RunResult:
+    return RunResult(
+        run=spec.name,
+        framework=spec.framework,
+        experiment=spec.experiment,
+        key="k",
+        settings=spec.settings,
+        parameters=1,
+        input_size=28,
+        data=DataInfo(full=False, sizes={}, md5={}, description={}, limited_to=None),
+        trained_images=1,
+        history=[],
+        test=TestResult(accuracy=0.5, confusion=[], misclassified=[]),
+        seconds=1.0,
+        versions={},
+        machine=Machine(cpu="cpu", logical_cores=1, memory_gib=None, system="", python="3"),
+        created="2026-12-01T00:00:00+00:00",
+    )
+
+
+def test_weights_that_do_not_score_what_their_run_recorded_fail_the_measurement():
+    qb._check_accuracy("tf", MODELS["tf"], 0.9895)  # a few images apart: rounding
+    with pytest.raises(qb.QuantizationFailed) as error:
+        qb._check_accuracy("tf", MODELS["tf"], 0.10)
+    message = str(error.value)
+    assert "/cache/mnist-runs/matched-tf.weights" in message and "0.9900" in message
+    assert "python -m site_build.core.mnist_runs --force matched-tf" in message
 
 
 def test_a_matching_result_is_reused_and_a_stale_one_is_measured_again(cache, monkeypatch):
     measured = []
 
-    def fake_run(key):
+    def fake_run(key, models):
         measured.append(key)
         return _fake(key)
 
     monkeypatch.setattr(qb, "run_all", fake_run)
-    first, was_measured = qb.ensure_results(data_md5s=MD5S)
-    assert was_measured and measured == [qb.cache_key(MD5S)]
+    first, was_measured = qb.ensure_results(data_md5s=MD5S, models=MODELS)
+    assert was_measured and measured == [qb.cache_key(MD5S, MODELS)]
     assert qb.results_path().is_file()
-    again, was_measured = qb.ensure_results(data_md5s=MD5S)
+    again, was_measured = qb.ensure_results(data_md5s=MD5S, models=MODELS)
     assert not was_measured and again == first and len(measured) == 1
-    _, was_measured = qb.ensure_results(data_md5s={**MD5S, "t10k-images-idx3-ubyte.gz": "new"})
+    new_data = {**MD5S, "t10k-images-idx3-ubyte.gz": "new"}
+    _, was_measured = qb.ensure_results(data_md5s=new_data, models=MODELS)
     assert was_measured and len(measured) == 2
+    # A retrained MNIST run (new weights) means a new measurement.
+    retrained = {**MODELS, "torch": {**MODELS["torch"], "weights": "new weights"}}
+    _, was_measured = qb.ensure_results(data_md5s=new_data, models=retrained)
+    assert was_measured and len(measured) == 3
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from site_build.core.cache import atomic_write_json, read_json
 
-RESULTS_FORMAT = 2
+RESULTS_FORMAT = 3  # 3: the matched runs keep their trained weights (``Weights``)
 
 T = TypeVar("T")
 
@@ -129,6 +129,16 @@ class TestResult:
 
 
 @dataclass(frozen=True)
+class Weights:
+    """The trained model's weights, saved by the training process beside the results file:
+    ``torch.save`` of the ``state_dict`` (``.weights.pt``) or Keras' ``save_weights``
+    (``.weights.h5``). The quantization page loads them into the snippet's model."""
+
+    file: str  # a file name, in the folder of the results file
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Machine:
     cpu: str
     logical_cores: int | None
@@ -156,6 +166,7 @@ class RunResult:
     versions: dict[str, str]
     machine: Machine
     created: str
+    weights: Weights | None = None  # kept by the matched runs only
     format: int = field(default=RESULTS_FORMAT)
 
     def to_json(self) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The MNIST training runs behind the MNIST pages: run each one once, cache its results.
 
 Each run trains a model with the code of ``snippets/`` (the code the pages show), given the
-settings listed here, and writes one JSON file of typed results (``mnist_results.py``). Its
+settings listed here, and writes one JSON file of typed results (``mnist_results.py``); the
+matched runs also keep their trained weights beside it (``weights_path``). Its
 cache key covers everything that could change the result: the run's snippet files and the
 modules that train it, its settings, the data's md5 sums and the library versions. A key
 that matches means nothing is trained; editing only the PyTorch snippets retrains only the
@@ -123,6 +124,20 @@ def results_path(spec: RunSpec) -> Path:
     return results_dir() / f"{spec.name}.json"
 
 
+def weights_path(spec: RunSpec, results: RunResult) -> Path | None:
+    """The file of the weights that ``results`` recorded, beside the results file."""
+    return results_path(spec).with_name(results.weights.file) if results.weights else None
+
+
+def _complete(spec: RunSpec, results: RunResult) -> bool:
+    """Whether a matched run's weights are there, as the run wrote them (article runs keep
+    none). A deleted or changed weights file means the run is trained again."""
+    if spec.experiment != "matched":
+        return True
+    path = weights_path(spec, results)
+    return bool(path and path.is_file() and file_digest(path) == results.weights.sha256)
+
+
 def cache_key(
     spec: RunSpec, data_md5s: dict[str, str], root: Path = ROOT, limit: int | None = None
 ) -> str:
@@ -160,14 +175,17 @@ def ensure_results(names: list[str] | None = None, force: bool = False) -> dict[
         # Two builds at once train a run once: the second waits, then finds it (cache.py).
         with entry_lock(results_path(spec)):
             cached = RunResult.read(results_path(spec))
-            if not force and cached and cached.key == key:
+            if not force and cached and cached.key == key and _complete(spec, cached):
                 statuses[name] = RunStatus(spec, cached, trained=False, seconds=0.0)
                 continue
-            print(f"[mnist] training {spec.label}: its code, settings, data or versions changed")
+            print(
+                f"[mnist] training {spec.label}: its code, settings, data or versions changed,"
+                " or its weights are missing"
+            )
             started = time.perf_counter()
             _train_in_subprocess(spec)
             results = RunResult.read(results_path(spec))
-            if not results or results.key != key:
+            if not results or results.key != key or not _complete(spec, results):
                 raise RunFailed(f"{spec.label}: the training process wrote no valid results.")
             statuses[name] = RunStatus(spec, results, True, time.perf_counter() - started)
     return statuses

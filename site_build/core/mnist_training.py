@@ -4,16 +4,22 @@
 ``train_run`` here. The run's settings (``RunSpec.settings``) are passed to the snippets
 that train; what they report back (the settings they ran with, the parameters of the model
 they built, the size of its input images) and what this module measures (losses, timings,
-predictions) become one ``RunResult``, written atomically. A snippet that ran with other
-settings than it was given fails the run: the page would otherwise describe a run that did
-not happen.
+predictions) become one ``RunResult``, written atomically. The matched runs also keep the
+model they trained: its weights go beside the results file (``weights_file``), written
+first, so that a results file never names weights that are not there; ``load_model``
+builds the snippet's model again and loads them (the quantization page measures it). A
+snippet that ran with other settings than it was given fails the run: the page would
+otherwise describe a run that did not happen.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import io
 import math
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from site_build.core import machine
+from site_build.core.cache import atomic_write_bytes
 from site_build.core.errors import BuildError
 from site_build.core.mnist_data import MnistSplits, load_splits
 from site_build.core.mnist_results import (
@@ -33,6 +40,7 @@ from site_build.core.mnist_results import (
     RunResult,
     Settings,
     TestResult,
+    Weights,
 )
 
 if TYPE_CHECKING:
@@ -112,6 +120,7 @@ def _train_matched(spec: RunSpec, data: MnistSplits, on_epoch) -> dict[str, Any]
         "trained_images": len(data.train_labels),
         "parameters": _count_parameters(spec.framework, model),
         "input_size": int(first_images.shape[2]),  # N, C, H, W or N, H, W, C
+        "model": model,
     }
 
 
@@ -138,6 +147,46 @@ def _train_article(spec: RunSpec, data: MnistSplits, on_epoch) -> dict[str, Any]
 
 
 TRAINERS = {"matched": _train_matched, "article": _train_article}
+
+# Keras' save_weights requires the name to end in ".weights.h5".
+WEIGHTS_SUFFIX = {"torch": ".weights.pt", "tf": ".weights.h5"}
+
+
+def weights_file(results_file: Path, framework: str) -> Path:
+    """Where the weights of the run whose results are ``results_file`` are kept."""
+    return results_file.with_name(results_file.stem + WEIGHTS_SUFFIX[framework])
+
+
+def _weights_bytes(framework: str, model: Any) -> bytes:
+    if framework == "torch":
+        import torch
+
+        buffer = io.BytesIO()
+        torch.save(model.state_dict(), buffer)
+        return buffer.getvalue()
+    with tempfile.TemporaryDirectory(prefix="mnist-weights-") as folder:
+        path = Path(folder) / f"model{WEIGHTS_SUFFIX['tf']}"
+        model.save_weights(str(path))
+        return path.read_bytes()
+
+
+def save_weights(framework: str, model: Any, path: Path) -> Weights:
+    """Write ``model``'s weights to ``path`` atomically; what the results record of them."""
+    data = _weights_bytes(framework, model)
+    atomic_write_bytes(path, data)
+    return Weights(file=path.name, sha256=hashlib.sha256(data).hexdigest())
+
+
+def load_model(framework: str, path: Path) -> Any:
+    """The matched model of ``snippets/mnist/model_*.py`` with the weights saved in ``path``."""
+    model = _snippet("mnist", "model", framework).build_model()
+    if framework == "torch":
+        import torch
+
+        model.load_state_dict(torch.load(path, weights_only=True))
+    else:
+        model.load_weights(str(path))
+    return model
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> list[list[int]]:
@@ -203,6 +252,10 @@ def train_run(
     settings = _reported_settings(spec, run["settings"])
     trained = int(run["trained_images"])
     labels, predicted = data.test_labels, np.asarray(run["predicted"])
+    # The weights first: results that name them are written only once they are there.
+    weights = None
+    if "model" in run:
+        weights = save_weights(spec.framework, run["model"], weights_file(output, spec.framework))
     result = RunResult(
         run=spec.name,
         framework=spec.framework,
@@ -232,6 +285,7 @@ def train_run(
         versions=machine.versions(*spec.libraries),
         machine=Machine(**machine.describe()),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
+        weights=weights,
     )
     result.write(output)
     return result

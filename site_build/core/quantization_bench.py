@@ -1,19 +1,25 @@
 """The quantization page's measurements: the matched MNIST CNN before and after int8.
 
-For each framework, in its own process (``python -m site_build.core.quantization_bench
-measure torch``), the matched CNN of ``snippets/mnist/`` is trained briefly with the MNIST
-snippets' own functions (the MNIST runs keep results, not weights), then measured in
-float32 and again after each of the quantization page's recipes (``snippets/quantization/``)
-has quantized it: dynamic (int8 weights, activations quantized on the fly) and full
-integer (int8 weights and activations, calibrated on training images). For each: file
-size, accuracy on the held-out test images and the latency of one image on the CPU.
+The models measured are the MNIST page's matched runs ("matched-torch", "matched-tf" in
+``mnist_runs.py``), fully trained: ``mnist_runs.ensure_results`` returns their results
+(training them only if they are out of date) and the weights they kept. For each framework,
+in its own process (``python -m site_build.core.quantization_bench measure torch --weights
+FILE``), the CNN of ``snippets/mnist/model_*.py`` is built again, given those weights, and
+measured in float32 and again after each of the quantization page's recipes
+(``snippets/quantization/``) has quantized it: dynamic (int8 weights, activations
+quantized on the fly) and full integer (int8 weights and activations, calibrated on
+training images). For each: file size, accuracy on the held-out test images and the
+latency of one image on the CPU.
 Nothing here is a second copy of the shown code: the functions are imported from the
 snippets.
 
+The float32 accuracy measured here must be the one the MNIST run recorded for the same
+test images: otherwise the weights are not that run's, and the measurement fails.
+
 The results are cached in ``<cache>/quantization/results.json`` under a key made of the
-snippet files, this module, the settings, the data's md5 sums, the library versions and
-the machine; a build measures again only when one of them changes (about a minute on two
-cores).
+snippet files, this module, the settings, the MNIST runs' keys and weights digests, the
+data's md5 sums, the library versions and the machine; new weights, or any other change,
+mean a new measurement.
 
     python -m site_build.core.quantization_bench            # measure unless cached
     python -m site_build.core.quantization_bench --force    # measure again
@@ -22,7 +28,6 @@ cores).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import statistics
@@ -35,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from site_build.core import machine
+from site_build.core import machine, mnist_runs
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -54,12 +59,12 @@ LIBRARIES = {
     "torch": ("torch", "torchao", "numpy"),
     "tf": ("tensorflow", "keras", "ai_edge_litert", "litert_quantizer", "numpy"),
 }
-# The matched settings of the MNIST page (batch, learning rate, seed), for fewer epochs.
+# The MNIST runs whose trained models are measured.
+RUNS = {"torch": "matched-torch", "tf": "matched-tf"}
+# The float32 accuracy measured here and the run's may differ by rounding in another
+# runtime (LiteRT) or batch size, by a few images at most.
+ACCURACY_TOLERANCE = 0.002
 SETTINGS = {
-    "epochs": 1,
-    "batch_size": 64,
-    "learning_rate": 0.01,
-    "seed": 2026,
     "threads": 1,
     "latency_calls": 50,
     "warmup_calls": 5,
@@ -73,7 +78,8 @@ def sources(framework: str) -> tuple[str, ...]:
         "site_build/core/mnist_data.py",
         f"snippets/quantization/dynamic_{framework}.py",
         f"snippets/quantization/full_integer_{framework}.py",
-        *(f"snippets/mnist/{part}_{framework}.py" for part in ("model", "pipeline", "training")),
+        f"snippets/mnist/model_{framework}.py",  # builds the model the weights are loaded into
+        "site_build/core/mnist_training.py",  # load_model
     )
 
 
@@ -96,13 +102,26 @@ class FrameworkResult(TypedDict):
     train_seconds: float
     quantize_seconds: float
     full_quantize_seconds: float  # calibration included
+    load_seconds: float  # building the model and loading its weights
     versions: dict[str, str]
+
+
+class TrainedModel(TypedDict):
+    """One MNIST run's trained model, as its results describe it."""
+
+    run: str
+    key: str  # the run's cache key
+    weights: str  # the sha256 of its weights file
+    path: str  # the weights file (not in the cache key: the same file may live elsewhere)
+    epochs: int
+    accuracy: float  # on the test images, as the run measured it
 
 
 class Results(TypedDict):
     key: str
     created: str
-    settings: dict[str, Any]
+    settings: dict[str, Any]  # SETTINGS, and the runs' "epochs"
+    models: dict[str, TrainedModel]
     machine: dict[str, Any]
     data: dict[str, Any]
     frameworks: dict[str, FrameworkResult]
@@ -117,13 +136,32 @@ def results_path() -> Path:
     return cache_root() / "quantization" / "results.json"
 
 
-def cache_key(data_md5s: dict[str, str], root: Path = ROOT) -> str:
+def trained_models() -> dict[str, TrainedModel]:
+    """The MNIST runs' trained models, training a run only if it is out of date."""
+    statuses = mnist_runs.ensure_results(list(RUNS.values()))
+    models = {}
+    for framework, name in RUNS.items():
+        status = statuses[name]
+        results = status.results
+        models[framework] = {
+            "run": name,
+            "key": results.key,
+            "weights": results.weights.sha256,
+            "path": str(mnist_runs.weights_path(status.spec, results)),
+            "epochs": results.settings.epochs,
+            "accuracy": results.test.accuracy,
+        }
+    return models
+
+
+def cache_key(data_md5s: dict[str, str], models: dict[str, TrainedModel], root: Path = ROOT) -> str:
     return fingerprint(
         {
             "sources": {
                 path: file_digest(root / path) for fw in FRAMEWORKS for path in sources(fw)
             },
             "settings": SETTINGS,
+            "models": {fw: {k: models[fw][k] for k in ("run", "key", "weights")} for fw in models},
             "data": data_md5s,
             "versions": {fw: machine.versions(*LIBRARIES[fw]) for fw in FRAMEWORKS},
             "machine": machine.describe(),
@@ -149,41 +187,22 @@ def _latency(call, calls: int, warmup: int) -> dict[str, float]:
     return {"median": statistics.median(times), "min": min(times), "max": max(times)}
 
 
-def _train(framework: str, data) -> tuple[Any, Any, float]:
-    """The matched CNN, trained with the MNIST snippets; (model, pipeline module, seconds)."""
-    model_code, pipeline, training = (
-        importlib.import_module(f"snippets.mnist.{name}_{framework}")
-        for name in ("model", "pipeline", "training")
-    )
-    s = SETTINGS
-    training.make_reproducible(s["seed"])
-    model = model_code.build_model()
+def _load(framework: str, weights: Path) -> tuple[Any, float]:
+    """The MNIST run's trained CNN, rebuilt by its snippet; (model, seconds)."""
+    from site_build.core.mnist_training import load_model
+
     started = time.perf_counter()
-    training.train(
-        model,
-        pipeline.make_batches(
-            data.train_images, data.train_labels, s["batch_size"], True, s["seed"]
-        ),
-        pipeline.make_batches(data.val_images, data.val_labels, s["batch_size"], False),
-        s["epochs"],
-        s["learning_rate"],
-        lambda record: _log(
-            f"{FRAMEWORKS[framework]}: epoch {record['epoch']}/{s['epochs']}  "
-            f"val_acc {record['val_accuracy']:.4f}  ({record['seconds']:.1f} s)"
-        ),
-    )
-    return model, training, time.perf_counter() - started
+    model = load_model(framework, weights)
+    return model, time.perf_counter() - started
 
 
-def _measure_torch(data) -> dict:
+def _measure_torch(data, weights: Path) -> dict:
     import torch
 
     from snippets.quantization import dynamic_torch, full_integer_torch
 
-    model, _, train_seconds = _train("torch", data)  # on every core
-    # Training asked for deterministic kernels; inference is measured with the defaults,
-    # on as many threads as LiteRT gets.
-    torch.use_deterministic_algorithms(False)
+    model, load_seconds = _load("torch", weights)
+    # Inference is measured with the default kernels, on as many threads as LiteRT gets.
     torch.set_num_threads(SETTINGS["threads"])
     test = torch.from_numpy(data.test_images).unsqueeze(1).float() / 255
     labels = torch.from_numpy(data.test_labels)
@@ -226,18 +245,18 @@ def _measure_torch(data) -> dict:
         "float32": float32,
         "int8": variant(model, dynamic_torch.saved_bytes(model)),
         "full_int8": full_int8,
-        "train_seconds": train_seconds,
+        "load_seconds": load_seconds,
         "quantize_seconds": quantize_seconds,
         "full_quantize_seconds": full_quantize_seconds,
     }
 
 
-def _measure_tf(data) -> dict:
+def _measure_tf(data, weights: Path) -> dict:
     import numpy as np
 
     from snippets.quantization import dynamic_tf, full_integer_tf
 
-    model, _, train_seconds = _train("tf", data)
+    model, load_seconds = _load("tf", weights)
     test = data.test_images[..., np.newaxis].astype("float32") / 255
     calibration = data.train_images[: SETTINGS["calibration_images"], ..., np.newaxis]
     calibration = calibration.astype("float32") / 255
@@ -269,18 +288,18 @@ def _measure_tf(data) -> dict:
             "float32": variant(float_file),
             "int8": variant(int8_file),
             "full_int8": variant(full_file, full_integer_tf.load_int8),
-            "train_seconds": train_seconds,
+            "load_seconds": load_seconds,
             "quantize_seconds": quantize_seconds,
             "full_quantize_seconds": full_quantize_seconds,
         }
 
 
-def measure(framework: str, output: Path) -> None:
-    """Train, quantize and measure one framework; write its part of the results."""
+def measure(framework: str, weights: Path, output: Path) -> None:
+    """Load the trained model, quantize and measure it; write this framework's results."""
     from site_build.core.mnist_data import load_splits
 
     data = load_splits()
-    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data)
+    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights)
     result["versions"] = machine.versions(*LIBRARIES[framework])
     result["data"] = {"sizes": data.sizes, "description": data.description}
     atomic_write_json(output, result)
@@ -289,8 +308,11 @@ def measure(framework: str, output: Path) -> None:
 # Orchestration, in the build's process ------------------------------------------------------
 
 
-def _measure_in_subprocess(framework: str, output: Path) -> None:
-    command = [sys.executable, "-m", "site_build.core.quantization_bench", "measure", framework]
+def _measure_in_subprocess(framework: str, weights: Path, output: Path) -> None:
+    command = [
+        *(sys.executable, "-m", "site_build.core.quantization_bench", "measure", framework),
+        *("--weights", str(weights)),
+    ]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
     process = subprocess.Popen(
         [*command, "--output", str(output)], cwd=ROOT, stderr=subprocess.PIPE, text=True, env=env
@@ -307,23 +329,38 @@ def _measure_in_subprocess(framework: str, output: Path) -> None:
         )
 
 
-def run_all(key: str) -> Results:
+def _check_accuracy(framework: str, model: TrainedModel, measured: float) -> None:
+    """The float32 model measured here must score what its MNIST run recorded."""
+    if abs(measured - model["accuracy"]) > ACCURACY_TOLERANCE:
+        raise QuantizationFailed(
+            f"{FRAMEWORKS[framework]}: the float32 model loaded from {model['path']} scores "
+            f"{measured:.4f} on the test images, but its run {model['run']} recorded "
+            f"{model['accuracy']:.4f}, so the weights are not that run's. Retrain it with "
+            f"'python -m site_build.core.mnist_runs --force {model['run']}' and build again."
+        )
+
+
+def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
     started = time.perf_counter()
     frameworks, data = {}, {}
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
         for framework in FRAMEWORKS:
             t = time.perf_counter()
-            _log(f"{FRAMEWORKS[framework]}: training the matched CNN, then quantizing it")
+            model = models[framework]
+            _log(f"{FRAMEWORKS[framework]}: quantizing the trained CNN of run {model['run']}")
             output = Path(folder) / f"{framework}.json"
-            _measure_in_subprocess(framework, output)
+            _measure_in_subprocess(framework, Path(model["path"]), output)
             part = json.loads(output.read_text(encoding="utf-8"))
             data = part.pop("data")
+            _check_accuracy(framework, model, part["float32"]["accuracy"])
             frameworks[framework] = part
             _log(f"{FRAMEWORKS[framework]}: measured ({time.perf_counter() - t:.1f} s)")
     return {
         "key": key,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": dict(SETTINGS),
+        # Both runs train with mnist_runs.MATCHED: the epochs are the same.
+        "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
+        "models": models,
         "machine": machine.describe(),
         "data": data,
         "frameworks": frameworks,
@@ -331,19 +368,25 @@ def run_all(key: str) -> Results:
     }
 
 
-def ensure_results(force: bool = False, data_md5s: dict[str, str] | None = None):
+def ensure_results(
+    force: bool = False,
+    data_md5s: dict[str, str] | None = None,
+    models: dict[str, TrainedModel] | None = None,
+):
     """(results, measured): the cached results when their key matches, else new ones."""
     if data_md5s is None:
         from site_build.core.mnist_data import locate
 
         data_md5s = locate().md5s()
-    key = cache_key(data_md5s)
+    if models is None:
+        models = trained_models()
+    key = cache_key(data_md5s, models)
     # Two builds at once measure once: the second waits, then finds the result (cache.py).
     with entry_lock(results_path()):
         cached = read_json(results_path())
         if not force and cached and cached.get("key") == key:
             return cached, False
-        results = run_all(key)
+        results = run_all(key, models)
         atomic_write_json(results_path(), results)
         return results, True
 
@@ -417,15 +460,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure the quantized MNIST models.")
     parser.add_argument("command", nargs="?", choices=["measure"], help="internal")
     parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
+    parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
     parser.add_argument("--output", type=Path)
     parser.add_argument("--force", action="store_true", help="measure even when cached")
     args = parser.parse_args(argv)
     if args.command == "measure":
-        measure(args.framework, args.output)
+        measure(args.framework, args.weights, args.output)
         return 0
     try:
         results, measured = ensure_results(args.force)
-    except QuantizationFailed as error:
+    except BuildError as error:  # a failed measurement or MNIST run, missing data
         print(f"error: {error}", file=sys.stderr)
         return 1
     state = f"measured in {results['seconds']:.0f} s" if measured else "cached"
