@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from site_build.core import benchmarks
+from site_build.core import bench_processes, benchmarks
 from site_build.core.paths import ROOT
 
 # A build in its own process group: it starts a worker (NumPy's matrix product, quick to
@@ -25,14 +25,14 @@ from site_build.core.paths import ROOT
 KILLED_BUILD = textwrap.dedent(
     """
     import dataclasses, os, sys
-    from site_build.core import benchmarks
+    from site_build.core import bench_processes, benchmarks
 
     settings = dataclasses.replace(
         benchmarks.settings_for("short", threads=1), matmul_size=64, warmup=0
     )
-    scratch = benchmarks.scratch_folder()
-    worker = benchmarks._Process(
-        "numpy", "peak", "matmul", settings, benchmarks.worker_env(1, scratch)
+    scratch = bench_processes.scratch_folder()
+    worker = bench_processes.WorkerProcess(
+        "numpy", "peak", "matmul", settings, bench_processes.worker_env(1, scratch)
     )
     print(os.getpid(), flush=True)
     sys.stdin.read()
@@ -66,7 +66,7 @@ def test_a_killed_run_leaves_its_files_under_the_cache_and_the_next_run_removes_
     finally:
         os.killpg(build.pid, signal.SIGKILL)
         build.wait()
-    left = benchmarks.scratch_root() / f"run-{pid}"
+    left = bench_processes.scratch_root() / f"run-{pid}"
     # What the killed run left: its folder under the cache, with the worker's folder in it.
     assert [p.name.split("-")[0] for p in (left / "tmp").iterdir()] == ["numpy"]
     assert list(system_tmp.iterdir()) == []
@@ -74,17 +74,17 @@ def test_a_killed_run_leaves_its_files_under_the_cache_and_the_next_run_removes_
     # Another build that is still running keeps its folder.
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        busy = benchmarks.scratch_root() / f"run-{alive.pid}"
+        busy = bench_processes.scratch_root() / f"run-{alive.pid}"
         busy.mkdir()
-        folder = benchmarks.scratch_folder()  # the next run starts
+        folder = bench_processes.scratch_folder()  # the next run starts
         assert not left.exists()
         assert busy.exists()
-        assert folder == benchmarks.scratch_root() / f"run-{os.getpid()}"
+        assert folder == bench_processes.scratch_root() / f"run-{os.getpid()}"
     finally:
         alive.kill()
         alive.wait()
     # Once that build is gone, its folder goes too (and so does this run's, when it ends).
-    assert sorted(benchmarks.clear_stale_scratch()) == sorted([busy, folder])
+    assert sorted(bench_processes.clear_stale_scratch()) == sorted([busy, folder])
 
 
 def test_a_finished_run_removes_its_folder(cache, monkeypatch):
@@ -96,5 +96,5 @@ def test_a_finished_run_removes_its_folder(cache, monkeypatch):
 
     monkeypatch.setattr(benchmarks, "_run_benchmarks", fake_run)
     assert benchmarks.run_benchmarks(benchmarks.settings_for("short")) == "results"
-    assert seen and seen[0].startswith(str(benchmarks.scratch_root()))
-    assert list(benchmarks.scratch_root().iterdir()) == []
+    assert seen and seen[0].startswith(str(bench_processes.scratch_root()))
+    assert list(bench_processes.scratch_root().iterdir()) == []

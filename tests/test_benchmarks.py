@@ -15,7 +15,14 @@ from dataclasses import replace
 
 import pytest
 
-from site_build.core import bench_figure, bench_flops, bench_report, bench_workers, benchmarks
+from site_build.core import (
+    bench_figure,
+    bench_flops,
+    bench_processes,
+    bench_report,
+    bench_workers,
+    benchmarks,
+)
 from site_build.core.bench_results import (
     BenchResults,
     Rates,
@@ -141,9 +148,9 @@ def test_a_tiny_real_run_gives_both_frameworks_the_same_images(cache):
         train_batch=8,
         train_batches=2,
     )
-    scratch = benchmarks.scratch_folder()
-    env = benchmarks.worker_env(1, scratch)
-    records = benchmarks.interleaved(
+    scratch = bench_processes.scratch_folder()
+    env = bench_processes.worker_env(1, scratch)
+    records = bench_processes.interleaved(
         [("torch", "train", "eager"), ("tf", "train", "graph")], settings, env
     )
     torch_record, tf_record = records
@@ -237,7 +244,7 @@ def test_a_cached_result_with_a_matching_key_is_reused_without_running(cache, mo
     def refuse(*args, **kwargs):
         raise AssertionError("nothing may run when the cached key matches")
 
-    monkeypatch.setattr(benchmarks, "_launch", refuse)
+    monkeypatch.setattr(bench_processes, "launch", refuse)
     full = fake_results("full")
     atomic_write_json(benchmarks.results_path("full"), full.to_json())
     atomic_write_json(benchmarks.results_path("short"), fake_results("short").to_json())
@@ -272,7 +279,8 @@ def test_every_placeholder_of_the_page_becomes_a_table_or_text(language, cache):
     generated.bench = fake_results()
     page_source = (ROOT / "docs" / language / "benchmarks.md").read_text(encoding="utf-8")
     page = f"{language}/benchmarks.md"
-    rendered = render(page_source, language, page, {"bench": generated.kinds()["bench"]})
+    kinds = {kind: generated.kinds()[kind] for kind in ("bench", "version")}
+    rendered = render(page_source, language, page, kinds)
     assert "{{ bench:" not in rendered
     for name in ("settings", "peak", "flops", "training", "inference", "startup", "artifacts"):
         table = bench_report.GENERATED[name](generated.bench, language)

@@ -2,10 +2,10 @@
 
 Every measurement runs in fresh worker processes, never in the process that builds the
 site: one worker per framework and configuration (``bench_workers.py``), which times the
-functions that the page shows (``snippets/benchmarks/configs_{torch,tf}.py``). The
-orchestrator here keeps a PyTorch worker and a TensorFlow worker of the same kind of
-measurement alive together and asks them in turn (torch, tf, torch, tf, ...), so that a slow
-minute of a shared machine falls on both frameworks alike.
+functions that the page shows (``snippets/benchmarks/configs_{torch,tf}.py``). A PyTorch
+worker and a TensorFlow worker of the same kind of measurement stay alive together and are
+asked in turn (torch, tf, torch, tf, ...), so that a slow minute of a shared machine falls
+on both frameworks alike.
 
 The machine's limit is the float32 GFLOP/s of a large matrix product in PyTorch,
 TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per image
@@ -14,9 +14,8 @@ TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per im
 One results file per mode (``BenchResults``, ``bench_results.py``) is written atomically
 under ``<cache>/benchmarks/``: ``full`` (``nox -s bench``, ``python -m
 site_build.core.benchmarks --full``) and ``short`` (what the docs build runs when no result
-matches the current code, versions and machine). The workers write their files under
-``<cache>/benchmarks/scratch/``, one folder per run, removed when the run ends and, after a
-run that was killed, by the next one.
+matches the current code, versions and machine). Starting, interleaving and cleaning up
+after the worker processes is ``bench_processes.py``.
 
     python -m site_build.core.benchmarks            # the short run, unless cached
     python -m site_build.core.benchmarks --full     # the full run, unless cached (--force: rerun)
@@ -25,11 +24,8 @@ run that was killed, by the next one.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -38,23 +34,27 @@ from pathlib import Path
 
 from site_build.core import machine
 from site_build.core.bench_flops import forward_flops, layer_flops, training_flops
+from site_build.core.bench_processes import (
+    BenchmarkFailed,
+    interleaved,
+    log,
+    measure_imports,
+    scratch_folder,
+    worker_env,
+)
 from site_build.core.bench_results import (
     BenchResults,
     Flops,
     Measurement,
     Rates,
     Settings,
-    Setup,
     Summary,
-    Timed,
     WorkerInfo,
     WorkerRecord,
 )
 from site_build.core.cache import atomic_write_json, cache_root, file_digest, fingerprint, read_json
-from site_build.core.errors import BuildError
 from site_build.core.paths import ROOT
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
 LIBRARIES = (
     "torch",
     "tensorflow",
@@ -67,6 +67,7 @@ LIBRARIES = (
 )
 SOURCES = (
     "site_build/core/benchmarks.py",
+    "site_build/core/bench_processes.py",
     "site_build/core/bench_workers.py",
     "site_build/core/bench_flops.py",
     "site_build/core/bench_results.py",
@@ -115,10 +116,6 @@ PAIRS = (
 PEAK_FRAMEWORKS = ("torch", "tf", "numpy")
 
 
-class BenchmarkFailed(BuildError):
-    """A worker process failed; the message carries the end of its error output."""
-
-
 def settings_for(mode: str, threads: int | None = None) -> Settings:
     return Settings(mode=mode, threads=threads or os.cpu_count() or 1, **MODES[mode])
 
@@ -147,144 +144,6 @@ def read_results(mode: str) -> BenchResults | None:
         return None
 
 
-# The workers' scratch folder: one per run, under the cache -----------------------------------
-
-
-def scratch_root() -> Path:
-    return cache_root() / "benchmarks" / "scratch"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clear_stale_scratch() -> list[Path]:
-    """Remove the folders of runs whose process is gone (killed); returns what it removed."""
-    removed = []
-    for folder in scratch_root().glob("*") if scratch_root().is_dir() else ():
-        match = re.fullmatch(r"run-(\d+)", folder.name)
-        if match and _alive(int(match[1])) and int(match[1]) != os.getpid():
-            continue  # another build's run, still going
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def scratch_folder() -> Path:
-    """A new, empty folder for this process's run, after clearing those of killed runs."""
-    clear_stale_scratch()
-    folder = scratch_root() / f"run-{os.getpid()}"
-    folder.mkdir(parents=True)
-    return folder
-
-
-# Orchestration, in the caller's process ---------------------------------------------------------
-
-
-def _launch(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """Start a process with pipes; the one place that starts them (tests replace it)."""
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
-def worker_env(threads: int, scratch: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # NumPy's BLAS and OpenMP get the same thread count as the frameworks.
-    env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = str(threads)
-    # An empty compiler cache for each run, so compile times are those of a first build.
-    env["TORCHINDUCTOR_CACHE_DIR"] = str(scratch / "inductor")
-    # Whatever a library writes to a temporary file stays in the run's folder too.
-    (scratch / "tmp").mkdir(parents=True, exist_ok=True)
-    env["TMPDIR"] = str(scratch / "tmp")
-    return env
-
-
-class _Process:
-    def __init__(
-        self, framework: str, kind: str, config: str, settings: Settings, env: dict[str, str]
-    ):
-        self.label = f"{FRAMEWORKS[framework]} {kind} {config}"
-        command = [sys.executable, "-m", "site_build.core.bench_workers", framework, kind]
-        command += [config, env["TMPDIR"], json.dumps(settings.to_json())]
-        self.process = _launch(command, env)
-        self.ready = Setup.from_json(self._receive())
-
-    def _receive(self) -> dict:
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait()
-            tail = self.process.stderr.read().strip().splitlines()[-15:]
-            raise BenchmarkFailed(f"{self.label} failed:\n" + "\n".join(tail))
-        return json.loads(line)
-
-    def run(self) -> dict[str, Timed]:
-        self.process.stdin.write("run\n")
-        self.process.stdin.flush()
-        return {task: Timed(**value) for task, value in self._receive().items()}
-
-    def finish(self) -> float:
-        """Peak memory in MiB, once the worker has stopped."""
-        self.process.stdin.write("done\n")
-        self.process.stdin.flush()
-        final = self._receive()
-        self.process.communicate()
-        return final["max_rss_mib"]
-
-
-def _log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def measure_imports(settings: Settings, env: dict[str, str]) -> dict[str, Rates]:
-    """Seconds to import each framework in a fresh interpreter, interleaved."""
-    code = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
-    repeats: dict[str, list[float]] = {"torch": [], "tf": []}
-    for _ in range(settings.repeats):
-        for framework, module in (("torch", "torch"), ("tf", "tensorflow")):
-            process = _launch([sys.executable, "-c", code.format(module)], env)
-            out, err = process.communicate()
-            if process.returncode:
-                raise BenchmarkFailed(f"import {module} failed:\n{err[-2000:]}")
-            repeats[framework].append(float(out.strip().splitlines()[-1]))
-    return {fw: Rates.of(values) for fw, values in repeats.items()}
-
-
-def interleaved(
-    members: list[tuple[str, str, str]], settings: Settings, env: dict[str, str]
-) -> list[WorkerRecord]:
-    """Start one worker per (framework, kind, config), then ask them in turn for repeats."""
-    processes: list[_Process] = []
-    try:
-        for framework, kind, config in members:
-            processes.append(_Process(framework, kind, config, settings, env))
-        runs: list[list[dict[str, Timed]]] = [[] for _ in processes]
-        for _ in range(settings.repeats):
-            for process, collected in zip(processes, runs, strict=True):
-                collected.append(process.run())
-        return [
-            WorkerRecord(*member, process.ready, process.finish(), tuple(collected))
-            for member, process, collected in zip(members, processes, runs, strict=True)
-        ]
-    finally:
-        for process in processes:
-            if process.process.poll() is None:
-                process.process.kill()
-
-
 def run_benchmarks(settings: Settings) -> BenchResults:
     """Measure everything with ``settings``; returns the results (not written)."""
     scratch = scratch_folder()
@@ -297,16 +156,16 @@ def run_benchmarks(settings: Settings) -> BenchResults:
 def _run_benchmarks(settings: Settings, env: dict[str, str]) -> BenchResults:
     started = time.perf_counter()
     timings = {}
-    _log(f"{settings.mode} run, {settings.threads} threads")
+    log(f"{settings.mode} run, {settings.threads} threads")
     t = time.perf_counter()
     imports = measure_imports(settings, env)
     timings["imports"] = time.perf_counter() - t
-    _log(f"import times measured ({timings['imports']:.1f} s)")
+    log(f"import times measured ({timings['imports']:.1f} s)")
 
     t = time.perf_counter()
     peak_records = interleaved([(fw, "peak", "matmul") for fw in PEAK_FRAMEWORKS], settings, env)
     timings["peak"] = time.perf_counter() - t
-    _log(f"matrix products ({timings['peak']:.1f} s)")
+    log(f"matrix products ({timings['peak']:.1f} s)")
     pair_records = []
     for kind, torch_config, tf_config in PAIRS:
         t = time.perf_counter()
@@ -314,7 +173,7 @@ def _run_benchmarks(settings: Settings, env: dict[str, str]) -> BenchResults:
         pair_records.extend(interleaved(pair, settings, env))
         name = f"{kind} {torch_config}/{tf_config}"
         timings[name] = time.perf_counter() - t
-        _log(f"{name} ({timings[name]:.1f} s)")
+        log(f"{name} ({timings[name]:.1f} s)")
     results = assemble(settings, imports, peak_records, pair_records)
     return replace(results, seconds=time.perf_counter() - started, timings=timings)
 
