@@ -249,7 +249,9 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResul
             cached = read_results(candidate)
             if cached and cached.key == cache_key(settings_for(candidate)):
                 return cached, False
-    results = run_benchmarks(settings_for(mode))
+    # The key of the files as they were when the run started, even if one changes meanwhile.
+    key = cache_key(settings_for(mode))
+    results = replace(run_benchmarks(settings_for(mode)), key=key)
     atomic_write_json(results_path(mode), results.to_json())
     return results, True
 

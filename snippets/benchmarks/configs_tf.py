@@ -8,13 +8,11 @@ on four images and appear on the page as checked output.
 >>> import keras
 >>> import numpy as np
 >>> from snippets.mnist.model_tf import build_model
->>> rng = np.random.default_rng(2026)
->>> stored = rng.random((4, 28, 28, 1), dtype=np.float32)  # as the data stores them
->>> classes = rng.integers(0, 10, 4)
->>> folder = tempfile.TemporaryDirectory()
 
 # --8<-- [start:training-checks]
->>> images, labels = as_images(stored), as_labels(classes)
+>>> rng = np.random.default_rng(2026)
+>>> stored = rng.random((4, 28, 28, 1), dtype=np.float32)  # N, H, W, C
+>>> images, labels = as_images(stored), as_labels(rng.integers(0, 10, 4))
 >>> tuple(images.shape)  # channels last
 (4, 28, 28, 1)
 >>> for compiling in (False, True):
@@ -37,6 +35,7 @@ True
 
 # --8<-- [end:inference-checks]
 # --8<-- [start:exported-checks]
+>>> folder = tempfile.TemporaryDirectory()
 >>> saved_model = f"{folder.name}/saved_model"
 >>> export(model, images, saved_model)
 >>> np.allclose(exported(saved_model)(images), reference, rtol=0, atol=1e-5)
