@@ -2,14 +2,28 @@
 
 This file sits at the project root because pytest only asks a conftest.py to collect
 files at or below its own folder, and the examples live in snippets/ and docs/.
+
+It also writes the *passing records* of snippet doctests (site_build/core/doctest_record.py):
+when every example of a snippet file passed, a record keyed on the file's exact content, the
+project modules it imports and the installed versions lets the docs build trust the output
+it shows under "Checked by the tests" without running it again. The snippet doctests run
+first, so the site builds among the tests find their records.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections import Counter
+from pathlib import Path
 
+import pytest
+from sybil.example import SybilFailure
 from sybil.integration.pytest import SybilItem
 
+from site_build.core import doctest_record
+from site_build.core.paths import SNIPPETS_DIR
 from tests.doc_examples import ALL_EXAMPLES
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
@@ -19,12 +33,84 @@ pytest_collect_file = ALL_EXAMPLES.pytest()
 collect_ignore = ["tests/browser"]
 
 _examples_by_place: Counter[str] = Counter()
+# Per snippet file: examples selected to run, examples that passed, examples finished.
+_selected: Counter[Path] = Counter()
+_passed: Counter[Path] = Counter()
+_finished: Counter[Path] = Counter()
+_failed: set[Path] = set()
+_failures: list[dict] = []
+_all_passed: list[str] = []  # snippet files whose selected examples all passed
+
+
+def _snippet_of(item) -> Path | None:
+    """The snippet file of a Sybil example from snippets/, or None for any other test."""
+    if isinstance(item, SybilItem) and item.path.is_relative_to(SNIPPETS_DIR):
+        return item.path
+    return None
 
 
 def pytest_itemcollected(item) -> None:
     if isinstance(item, SybilItem):
         parts = item.path.relative_to(item.config.rootpath).parts
         _examples_by_place[parts[0] + ("/" if len(parts) > 1 else "")] += 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    # Snippet doctests first (a stable sort keeps each file's examples in order): their
+    # records let the site builds later in the session skip them. First among the hooks, so
+    # that a narrower order (tests/check_topic.py) still has the last word.
+    items.sort(key=lambda item: _snippet_of(item) is None)
+
+
+def pytest_collection_finish(session) -> None:
+    for item in session.items:
+        if (path := _snippet_of(item)) is not None:
+            _selected[path] += 1
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    path = _snippet_of(item)
+    if path is None:
+        return
+    report = outcome.get_result()
+    if report.when == "call" and report.passed:
+        _passed[path] += 1
+    if report.failed:
+        _failed.add(path)
+        error = call.excinfo.value if call.excinfo else None
+        message = str(error) if isinstance(error, SybilFailure) else report.longreprtext
+        _failures.append({"file": _relative(path), "line": item.example.line, "message": message})
+    if report.when == "teardown":
+        _finished[path] += 1
+        if _finished[path] == _selected[path] == _passed[path] and path not in _failed:
+            _record(path)
+
+
+def pytest_collectreport(report) -> None:
+    """A snippet that cannot be collected (a syntax or import error) is a failure too."""
+    if report.failed and report.nodeid and (SNIPPETS_DIR.name + "/") in report.nodeid:
+        _failures.append({"file": report.nodeid, "line": None, "message": report.longreprtext})
+
+
+def _record(path: Path) -> None:
+    _all_passed.append(_relative(path))
+    try:
+        doctest_record.write_record(path, _passed[path], by="pytest")
+    except OSError as error:  # an unwritable cache must not fail the tests themselves
+        print(f"\nCould not record the passing doctests of {path}: {error}", file=sys.stderr)
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(SNIPPETS_DIR.parent).as_posix()
+
+
+def pytest_sessionfinish(session) -> None:
+    if report := os.environ.get(doctest_record.FAILURES_ENV):
+        outcome = {"failures": _failures, "passed": _all_passed}
+        Path(report).write_text(json.dumps(outcome), encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nox
@@ -101,8 +102,10 @@ def _install_project(session: nox.Session) -> None:
     stamp.write_text(digest)
 
 
-def _run_shared(session: nox.Session, program: str, *args: str) -> None:
-    env = _shared_env(session)
+def _run_shared(
+    session: nox.Session, program: str, *args: str, extra_env: dict[str, str] | None = None
+) -> None:
+    env = {**_shared_env(session), **(extra_env or {})}
     session.run(str(SHARED_BIN / program), *args, env=env, external=True)
 
 
@@ -124,8 +127,31 @@ def check(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def docs(session: nox.Session) -> None:
-    """Build the site into site/ (English at /, Spanish at /es/) with warnings as errors."""
-    _run_shared(session, "mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
+    """Build the site into site/ (English at /, Spanish at /es/) with warnings as errors.
+
+    `-- --fresh` builds with an empty cache (trains, measures and runs every doctest again)
+    instead of the results cached in the user's cache folder or $SITE_CACHE_DIR.
+    """
+    args = [arg for arg in session.posargs if arg != "--fresh"]
+    if len(args) == len(session.posargs):
+        _run_shared(session, "mkdocs", "build", "--strict", "--site-dir", "site", *args)
+        return
+    # A new, empty folder for this build only; the shared cache is neither read nor written.
+    fresh = tempfile.mkdtemp(prefix="site-fresh-cache-")
+    session.log(f"--fresh: caching in the empty folder {fresh} for this build only")
+    try:
+        _run_shared(
+            session,
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            "site",
+            *args,
+            extra_env={"SITE_CACHE_DIR": fresh},
+        )
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 @nox.session(venv_backend="none")
@@ -142,7 +168,8 @@ def new(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def train(session: nox.Session) -> None:
-    """Train the MNIST runs whose code, settings, data or versions changed (-- --force: all)."""
+    """Train the MNIST runs whose code, settings, data or versions changed (-- NAME: that run
+    only; -- --force: retrain)."""
     _run_shared(session, "python", "-m", "site_build.core.mnist_runs", *session.posargs)
 
 
@@ -183,6 +210,8 @@ def e2e(session: nox.Session) -> None:
         # Playwright must never fetch a browser of its own: it drives Debian's chromium.
         env={"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"},
     )
+    # The screenshots stay in this checkout's .cache/, not in the shared cache of results:
+    # they picture this checkout's site, which another clone on other code would not build.
     session.log(f"Screenshots: {ROOT / '.cache' / 'e2e' / 'screenshots'}")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from site_build.core.cache import cache_root
 from site_build.core.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
@@ -82,7 +83,7 @@ def run_module(project: Path, module: str, *args: str) -> subprocess.CompletedPr
             "PYTHONDONTWRITEBYTECODE": "1",
             # Copies share the project's cache of training results: their keys are made
             # from file contents, so a copy with the same MNIST code reuses them.
-            "SITE_CACHE_DIR": os.environ.get("SITE_CACHE_DIR", str(ROOT / ".cache")),
+            "SITE_CACHE_DIR": os.environ.get("SITE_CACHE_DIR", str(cache_root())),
         },
         check=False,
     )

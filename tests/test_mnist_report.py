@@ -2,48 +2,78 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import struct
+
+import matplotlib.pyplot as plt
 import pytest
 
 from site_build.core import mnist_plots, mnist_report
+from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
+from site_build.core.mnist_results import (
+    DataInfo,
+    Epoch,
+    Machine,
+    RunResult,
+    Settings,
+    TestResult,
+)
 
 
-def _run(framework: str, experiment: str, batch_size: int, trained: int) -> dict:
+def _run(
+    framework: str, experiment: str, batch_size: int, trained: int, parameters: int, size: int
+) -> RunResult:
     history = [
-        {
-            "epoch": epoch,
-            "loss": 1.0 / epoch,
-            "accuracy": 0.5 + epoch / 10,
-            "val_loss": 1.2 / epoch,
-            "val_accuracy": 0.45 + epoch / 10,
-            "seconds": 10.0 + epoch,
-            "train_seconds": 8.0,
-            "images_per_second": trained / 8.0,
-        }
+        Epoch(
+            epoch=epoch,
+            loss=1.0 / epoch,
+            accuracy=0.5 + epoch / 10,
+            val_loss=1.2 / epoch,
+            val_accuracy=0.45 + epoch / 10,
+            seconds=10.0 + epoch,
+            train_seconds=8.0,
+            images_per_second=trained / 8.0,
+        )
         for epoch in (1, 2, 3)
     ]
     confusion = [[10 if row == column else 1 for column in range(10)] for row in range(10)]
-    return {
-        "run": f"{experiment}-{framework}",
-        "key": f"key-{experiment}-{framework}",
-        "config": {"batch_size": batch_size, "epochs": 3, "learning_rate": 0.01, "seed": 1},
-        "data": {"description": {"en": "English data", "es": "datos en español"}},
-        "trained_images": trained,
-        "history": history,
-        "test": {"accuracy": 0.875, "confusion": confusion},
-        "versions": {"torch" if framework == "torch" else "keras": "1.0", "numpy": "2.0"},
-        "machine": {"cpu": "Test CPU", "logical_cores": 2, "memory_gib": 24.0, "python": "3.11"},
-        "created": "2026-11-22T10:00:00+00:00",
-    }
+    confusion[4][9] = 7  # the most frequent mistake: a 4 read as 9
+    return RunResult(
+        run=f"{experiment}-{framework}",
+        framework=framework,
+        experiment=experiment,
+        key=f"key-{experiment}-{framework}",
+        settings=Settings(batch_size=batch_size, epochs=3, learning_rate=0.01, seed=1),
+        parameters=parameters,
+        input_size=size,
+        data=DataInfo(
+            full=False,
+            sizes={"train": 6400, "validation": 1600, "test": 2000},
+            md5={},
+            description={"en": "English data", "es": "datos en español"},
+            limited_to=None,
+        ),
+        trained_images=trained,
+        history=history,
+        test=TestResult(accuracy=0.875, confusion=confusion, misclassified=[]),
+        seconds=40.0,
+        versions={"torch" if framework == "torch" else "keras": "1.0", "numpy": "2.0"},
+        machine=Machine(
+            cpu="Test CPU", logical_cores=2, memory_gib=24.0, system="Linux", python="3.11"
+        ),
+        created="2026-11-22T10:00:00+00:00",
+    )
 
 
 @pytest.fixture
 def results():
     return {
-        "matched-torch": _run("torch", "matched", 64, 6400),
-        "matched-tf": _run("tf", "matched", 64, 6400),
-        "article-torch": _run("torch", "article", 512, 5600),
-        "article-tf": _run("tf", "article", 32, 5600),
+        "matched-torch": _run("torch", "matched", 64, 6400, 9_467_274, 28),
+        "matched-tf": _run("tf", "matched", 64, 6400, 9_467_274, 28),
+        "article-torch": _run("torch", "article", 512, 5600, 29_066, 8),
+        "article-tf": _run("tf", "article", 32, 5600, 9_467_274, 28),
     }
 
 
@@ -60,9 +90,88 @@ def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path,
     for language in mnist_plots.LANGUAGES:
         for path in mnist_plots.figure_paths(language).values():
             assert 0 < path.stat().st_size <= mnist_plots.MAX_BYTES, path
+        for path in mnist_plots.data_paths(language).values():
+            assert path.stat().st_size > 0, path
     assert mnist_plots.ensure_plots(results) is False  # unchanged results: nothing redrawn
-    results["matched-tf"]["key"] = "retrained"
+    results["matched-tf"] = dataclasses.replace(results["matched-tf"], key="retrained")
     assert mnist_plots.ensure_plots(results) is True
+
+
+def _stamps(tmp_path) -> dict[str, float]:
+    return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "site-assets/mnist-keys").iterdir()}
+
+
+def test_a_retrained_run_with_new_timings_redraws_its_figures(results, tmp_path, monkeypatch):
+    """Before, figures were keyed on the runs' inputs only: after `nox -s train -- --force`
+    (same code, settings and data, so the same key; new timings) the table showed the new
+    numbers and speed.png the old ones."""
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    mnist_plots.ensure_plots(results)
+    speed = mnist_plots.figure_paths("en")["speed"]
+    old_png, old_csv = speed.read_bytes(), mnist_plots.data_paths("en")["speed"].read_text()
+    before = _stamps(tmp_path)
+    retrained = results["matched-torch"]
+    slower = [dataclasses.replace(e, seconds=2 * e.seconds) for e in retrained.history]
+    results["matched-torch"] = dataclasses.replace(retrained, history=slower)
+    assert results["matched-torch"].key == retrained.key  # the same inputs
+    assert mnist_plots.ensure_plots(results) is True
+    assert speed.read_bytes() != old_png
+    new_csv = mnist_plots.data_paths("en")["speed"].read_text()
+    assert new_csv != old_csv and "24.0" in new_csv  # the median epoch now takes 24 s
+    assert "| Seconds per epoch (median) | 24.0\u00a0s |" in mnist_report.results_table(
+        results, "en"
+    )
+    after = _stamps(tmp_path)
+    redrawn = sorted(name for name in after if after[name] != before[name])
+    # Every figure of the matched runs, in both languages; the article figure is untouched.
+    assert redrawn == sorted(
+        f"{language}-{name}.key"
+        for language in ("en", "es")
+        for name in ("confusion", "curves", "speed")
+    )
+
+
+def test_figure_placeholders_write_the_image_with_its_alt_text_table_and_csv(results):
+    spanish = mnist_report.GENERATED["figure_speed"](results, "es")
+    image, note = spanish.split("\n\n", 1)
+    assert image.startswith("![Gráficos de barras de la CNN equiparada")
+    assert "PyTorch, exactitud en prueba: 87,50\u00a0%" in image
+    assert image.endswith("](generated/mnist/speed.png)")
+    assert note.startswith('??? note "Los valores de esta figura: ')
+    assert "    | Framework | Exactitud en prueba |" in note
+    assert "    [Descargar estos valores en CSV](generated/mnist/speed.csv)" in note
+    confusion = mnist_report.GENERATED["figure_confusion"](results, "en")
+    assert "most frequent mistake: 7 images of a 4 read as 9" in confusion
+    article = mnist_report.GENERATED["figure_article"](results, "en")
+    assert "TensorFlow (top), 175 SGD steps per epoch, and PyTorch" in article
+
+
+def test_the_site_publishes_each_figure_with_its_csv():
+    files = Generated.figures(["en", "es"])["mnist"]
+    for language in ("en", "es"):
+        names = sorted(path.name for path in files[language])
+        assert names == sorted(
+            f"{figure}.{ext}"
+            for figure in ("curves", "speed", "confusion", "article")
+            for ext in ("png", "csv")
+        )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("name", mnist_plots.FIGURES)
+def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, language):
+    """On a 390-px-wide phone the figure is shown 358 CSS px wide: its smallest text, of
+    f pt in a PNG of w px drawn at d dpi, is f * d / 72 * 358 / w CSS px, at least 9."""
+    png, smallest = mnist_plots.render(name, results, language)
+    width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
+    assert width == mnist_plots.WIDTH * mnist_plots.DPI
+    font = mnist_plots.FONT_PT  # the smallest size the style uses; render checks every text
+    assert font * mnist_plots.DPI / 72 * 358 / width >= 9
+    assert smallest >= 9
+    # Opaque white, so that the figure reads the same in the dark scheme.
+    pixels = plt.imread(io.BytesIO(png))
+    assert pixels.shape[2] == 3 or pixels[..., 3].min() == 1.0
+    assert (pixels[0, 0, :3] == 1.0).all() and (pixels[-1, -1, :3] == 1.0).all()
 
 
 def test_tables_write_numbers_as_each_language_does(results):
@@ -80,6 +189,17 @@ def test_tables_write_numbers_as_each_language_does(results):
     assert "| SGD steps per epoch | 175 | 11 |" in article
     assert "| SGD steps in all | 525 | 33 |" in article
     assert mnist_report.article_numbers(results, "es")["step_ratio"] == "16"
+
+
+def test_sizes_and_parameter_counts_come_from_the_runs(results):
+    """Nothing a run measures is typed by hand: change what a run reported and the table
+    follows."""
+    results["article-torch"] = dataclasses.replace(
+        results["article-torch"], input_size=12, parameters=51_274
+    )
+    article = mnist_report.article_table(results, "en")
+    assert "| Input size | 28x28 | 12x12 |" in article
+    assert "| Parameters | 9,467,274 | 51,274 |" in article
 
 
 def test_number_formats():

@@ -10,8 +10,14 @@ import sys
 import numpy as np
 import pytest
 
-from site_build.core import mnist_runs
-from site_build.core.cache import atomic_write_json, read_json
+from site_build.core import mnist_runs, mnist_training
+from site_build.core.cache import atomic_write_json
+from site_build.core.mnist_results import (
+    DataInfo,
+    Machine,
+    RunResult,
+    TestResult,
+)
 from site_build.core.mnist_runs import RUNS
 from site_build.core.paths import ROOT
 
@@ -34,8 +40,8 @@ def test_both_frameworks_build_the_same_network():
 
 
 def test_matched_runs_use_the_same_settings():
-    assert RUNS["matched-torch"].config == RUNS["matched-tf"].config
-    assert RUNS["matched-torch"].config["learning_rate"] == 0.01
+    assert RUNS["matched-torch"].settings == RUNS["matched-tf"].settings
+    assert RUNS["matched-torch"].settings.learning_rate == 0.01
 
 
 @pytest.fixture
@@ -75,7 +81,9 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
     base = _keys(project)
     assert _keys(project, md5s={"t10k-images-idx3-ubyte.gz": "0" * 32}) != base
     faster = {
-        name: dataclasses.replace(spec, config={**spec.config, "learning_rate": 0.1})
+        name: dataclasses.replace(
+            spec, settings=dataclasses.replace(spec.settings, learning_rate=0.1)
+        )
         for name, spec in RUNS.items()
     }
     assert all(_keys(project, runs=faster)[n] != base[n] for n in RUNS)
@@ -84,18 +92,39 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
     assert _keys(project) == _keys(project)  # and nothing else: the key is stable
 
 
+def _result(spec, key: str) -> RunResult:
+    """A stand-in result of ``spec`` with cache key ``key`` (nothing trained)."""
+    return RunResult(
+        run=spec.name,
+        framework=spec.framework,
+        experiment=spec.experiment,
+        key=key,
+        settings=spec.settings,
+        parameters=1,
+        input_size=28,
+        data=DataInfo(full=False, sizes={}, md5={}, description={}, limited_to=None),
+        trained_images=1,
+        history=[],
+        test=TestResult(accuracy=0.5, confusion=[], misclassified=[]),
+        seconds=1.0,
+        versions={},
+        machine=Machine(cpu="cpu", logical_cores=1, memory_gib=None, system="", python="3"),
+        created="2026-12-01T00:00:00+00:00",
+    )
+
+
 def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     for spec in RUNS.values():
-        atomic_write_json(mnist_runs.results_path(spec), {"key": mnist_runs.cache_key(spec, md5s)})
+        _result(spec, mnist_runs.cache_key(spec, md5s)).write(mnist_runs.results_path(spec))
     stale = RUNS["matched-torch"]
-    atomic_write_json(mnist_runs.results_path(stale), {"key": "from an older version of the code"})
+    _result(stale, "from an older version of the code").write(mnist_runs.results_path(stale))
     trained = []
 
     def fake_training(spec):  # records which run would have been retrained
         trained.append(spec.name)
-        atomic_write_json(mnist_runs.results_path(spec), {"key": mnist_runs.cache_key(spec, md5s)})
+        _result(spec, mnist_runs.cache_key(spec, md5s)).write(mnist_runs.results_path(spec))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     statuses = mnist_runs.ensure_results()
@@ -129,17 +158,114 @@ def test_a_short_real_run_writes_complete_results(tmp_path):
     process = _train("matched-torch", output, "--limit", "96", "--set", "epochs=2")
     assert process.returncode == 0, process.stderr[-2000:]
     assert "[mnist] PyTorch (matched): epoch 2/2" in process.stderr  # progress is printed
-    results = read_json(output)
-    assert [r["epoch"] for r in results["history"]] == [1, 2]
-    assert results["data"]["limited_to"] == 96 and results["trained_images"] == 96
-    assert sum(map(sum, results["test"]["confusion"])) == 96
-    assert set(results["versions"]) == {"torch", "numpy"}
+    results = RunResult.read(output)
+    assert [e.epoch for e in results.history] == [1, 2]
+    assert results.data.limited_to == 96 and results.trained_images == 96
+    assert sum(map(sum, results.test.confusion)) == 96
+    assert set(results.versions) == {"torch", "numpy"}
+    # What the run measured of its model, not typed by hand anywhere.
+    assert results.settings.epochs == 2 and results.settings.batch_size == 64
+    assert results.parameters == 9_467_274 and results.input_size == 28
 
 
 def test_the_article_runs_train_with_the_article_settings(tmp_path):
     output = tmp_path / "results.json"
     process = _train("article-torch", output, "--limit", "200")
     assert process.returncode == 0, process.stderr[-2000:]
-    results = read_json(output)
-    assert results["config"]["batch_size"] == 512 and len(results["history"]) == 5
-    assert results["trained_images"] == 280  # 70% of the 400 training and validation images
+    results = RunResult.read(output)
+    assert results.settings.batch_size == 512 and len(results.history) == 5
+    assert results.trained_images == 280  # 70% of the 400 training and validation images
+    assert results.parameters == 29_066 and results.input_size == 8
+
+
+def test_the_article_snippets_train_with_the_settings_they_are_passed(tmp_path):
+    """Before, the article snippets hard-coded their epochs and batch size: a setting
+    changed in mnist_runs.py reached the page's table but not the training."""
+    output = tmp_path / "results.json"
+    process = _train(
+        "article-torch", output, "--limit", "200", "--set", "epochs=2", "--set", "batch_size=64"
+    )
+    assert process.returncode == 0, process.stderr[-2000:]
+    results = RunResult.read(output)
+    assert len(results.history) == 2 and results.settings.epochs == 2
+    assert results.settings.batch_size == 64 and results.steps_per_epoch == 5  # 280 images
+
+
+def test_a_snippet_that_ignores_its_settings_fails_the_run(tmp_path, monkeypatch):
+    from snippets.seed_replay import article_setup_torch
+
+    original = article_setup_torch.run_article_setup
+
+    def ignores_epochs(*args, epochs=5, **settings):  # as the snippets did before
+        return original(*args, **settings)
+
+    monkeypatch.setattr(article_setup_torch, "run_article_setup", ignores_epochs)
+    spec = RUNS["article-torch"]
+    spec = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, epochs=1))
+    output = tmp_path / "results.json"
+    with pytest.raises(mnist_training.SettingsMismatch) as error:
+        mnist_training.train_run(spec, output, key=lambda data: "key", limit=100)
+    message = str(error.value)
+    assert "epochs=1" in message and "epochs=5" in message
+    assert "snippets/seed_replay/article_setup_torch.py" in message
+    assert not output.exists()
+
+
+# The command line (python -m site_build.core.mnist_runs, and nox -s train -- ...) ----------
+
+
+def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_path, monkeypatch):
+    """Before, `train NAME --limit N` (or --set) wrote over the good cached result."""
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    spec = RUNS["matched-torch"]
+    cached = mnist_runs.results_path(spec)
+    _result(spec, "the good, full run").write(cached)
+    before = cached.read_bytes()
+    for options in (["--limit", "96"], ["--set", "epochs=1"]):
+        command = [sys.executable, "-m", "site_build.core.mnist_runs", "train", spec.name]
+        process = subprocess.run(
+            [*command, *options], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert process.returncode == 2, process.stderr[-2000:]
+        message = process.stderr
+        assert options[0] in message and str(cached) in message, message
+        assert "--output FILE" in message and f"/tmp/{spec.name}.json" in message, message
+        assert cached.read_bytes() == before
+
+
+def test_runs_are_named_the_same_way_with_and_without_train(tmp_path, monkeypatch, capsys):
+    """Before, `nox -s train -- article-torch` was rejected: only `train article-torch` took
+    a run's name."""
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    spec = RUNS["article-torch"]
+    key = mnist_runs.cache_key(spec, mnist_runs.locate().md5s())
+    _result(spec, key).write(mnist_runs.results_path(spec))
+    assert mnist_runs.main(["article-torch"]) == 0
+    assert "PyTorch (article): cached, test accuracy 0.5000" in capsys.readouterr().out
+    for argv in (["article-pytorch"], ["train", "article-pytorch"]):
+        with pytest.raises(SystemExit) as exit_:
+            mnist_runs.main(argv)
+        assert exit_.value.code == 2
+        message = capsys.readouterr().err
+        assert "there is no run 'article-pytorch'" in message
+        assert "matched-torch, matched-tf, article-torch, article-tf" in message
+
+
+def test_an_unknown_setting_is_named(tmp_path, capsys):
+    code = mnist_runs.main(
+        ["train", "matched-tf", "--set", "lr=0.1", "--output", str(tmp_path / "r.json")]
+    )
+    assert code == 2
+    assert "--set lr=0.1: write KEY=VALUE with KEY one of" in capsys.readouterr().err
+
+
+def test_results_of_the_older_untyped_format_are_trained_again_not_misread(tmp_path):
+    spec = RUNS["article-tf"]
+    path = tmp_path / "article-tf.json"
+    old = _result(spec, "key").to_json()
+    old.pop("format")
+    old["config"] = old.pop("settings")  # the layout before results were typed
+    atomic_write_json(path, old)
+    assert RunResult.read(path) is None
+    _result(spec, "key").write(path)
+    assert RunResult.read(path) == _result(spec, "key")  # and the typed one round-trips

@@ -28,15 +28,19 @@ def _fake(key: str = "k") -> dict:
         "torch": {
             "float32": _variant(37_872_205, 0.875, 1.9),
             "int8": _variant(9_536_767, 0.8745, 1.8),
+            "full_int8": {**_variant(10_173_925, 0.874, 0.6), "float_bytes": 38_518_045},
             "train_seconds": 12.0,
             "quantize_seconds": 0.1,
+            "full_quantize_seconds": 9.0,
             "versions": {"torch": "2.13.0", "torchao": "0.18.0", "numpy": "2.4.6"},
         },
         "tf": {
             "float32": _variant(37_873_176, 0.889, 3.5),
             "int8": _variant(9_488_384, 0.8895, 0.42),
+            "full_int8": _variant(9_485_136, 0.888, 0.3),
             "train_seconds": 12.0,
             "quantize_seconds": 0.2,
+            "full_quantize_seconds": 1.0,
             "versions": {"tensorflow": "2.21.0", "litert_quantizer": "0.11.0"},
         },
     }
@@ -71,6 +75,7 @@ def test_the_key_changes_with_the_data_and_the_settings(monkeypatch):
 def test_the_key_covers_the_snippets_that_the_page_shows():
     for framework in qb.FRAMEWORKS:
         assert f"snippets/quantization/dynamic_{framework}.py" in qb.sources(framework)
+        assert f"snippets/quantization/full_integer_{framework}.py" in qb.sources(framework)
         assert f"snippets/mnist/training_{framework}.py" in qb.sources(framework)
 
 
@@ -101,13 +106,27 @@ def test_a_matching_result_is_reused_and_a_stale_one_is_measured_again(cache, mo
 def test_the_table_has_a_row_per_framework_and_variant(language, size, ratio, accuracy):
     table = qb.table(_fake(), language)
     rows = table.splitlines()[2:]
-    assert len(rows) == 4
+    assert len(rows) == 6
     # A cached file lists the frameworks sorted (tf first); the table keeps PyTorch first.
     assert list(_fake()["frameworks"]) == ["torch", "tf"]
     reordered = {**_fake(), "frameworks": dict(sorted(_fake()["frameworks"].items()))}
     assert qb.table(reordered, language) == table
-    assert [row.split(" | ")[0].strip("| ") for row in rows] == ["PyTorch"] * 2 + ["TensorFlow"] * 2
+    assert [row.split(" | ")[0].strip("| ") for row in rows] == ["PyTorch"] * 3 + ["TensorFlow"] * 3
     assert size in rows[1] and ratio in rows[1] and accuracy in rows[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "pytorch", "tensorflow"),
+    [("en", "(3.8\u00d7 smaller)", "(4.0\u00d7 smaller)"), ("es", "(3,8 veces", "(4,0 veces")],
+)
+def test_full_integer_rows_compare_with_a_float_file_of_the_same_format(
+    language, pytorch, tensorflow
+):
+    # The PyTorch row is a .pt2 file: its ratio is to the float .pt2, not to torch.save's
+    # file of the float32 row; the LiteRT row has no float_bytes and uses the float32 row.
+    rows = qb.table(_fake(), language).splitlines()[2:]
+    assert pytorch in rows[2] and tensorflow in rows[5]
+    assert "200" in rows[2] and "200" in rows[5]  # the calibration images
 
 
 def test_the_run_line_names_the_machine_and_the_versions():

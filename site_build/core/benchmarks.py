@@ -52,7 +52,14 @@ from site_build.core.bench_results import (
     WorkerInfo,
     WorkerRecord,
 )
-from site_build.core.cache import atomic_write_json, cache_root, file_digest, fingerprint, read_json
+from site_build.core.cache import (
+    atomic_write_json,
+    cache_root,
+    entry_lock,
+    file_digest,
+    fingerprint,
+    read_json,
+)
 from site_build.core.paths import ROOT
 
 LIBRARIES = (
@@ -244,16 +251,18 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResul
     otherwise ``mode`` is measured now and written.
     """
     candidates = ("full",) if mode == "full" else ("full", mode)
-    if not force:
-        for candidate in candidates:
-            cached = read_results(candidate)
-            if cached and cached.key == cache_key(settings_for(candidate)):
-                return cached, False
-    # The key of the files as they were when the run started, even if one changes meanwhile.
-    key = cache_key(settings_for(mode))
-    results = replace(run_benchmarks(settings_for(mode)), key=key)
-    atomic_write_json(results_path(mode), results.to_json())
-    return results, True
+    # Two builds at once measure once: the second waits, then finds the result (cache.py).
+    with entry_lock(results_path(mode)):
+        if not force:
+            for candidate in candidates:
+                cached = read_results(candidate)
+                if cached and cached.key == cache_key(settings_for(candidate)):
+                    return cached, False
+        # The key of the files as they were when the run started, even if one changes.
+        key = cache_key(settings_for(mode))
+        results = replace(run_benchmarks(settings_for(mode)), key=key)
+        atomic_write_json(results_path(mode), results.to_json())
+        return results, True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,27 +1,144 @@
 """Where generated results live, how their cache keys are made, and how they are written.
 
+Two places, for two kinds of files:
+
+- ``cache_root()``: results keyed by their content (training runs, benchmarks, notebook
+  outputs, passing doctest records, the downloaded MNIST files). The same code, data and
+  versions give the same key wherever the checkout is, so by default they live in the
+  user's cache folder (``user_cache_dir()``) and a second clone on the same machine builds
+  warm. ``$SITE_CACHE_DIR`` moves them; ``nox -s docs -- --fresh`` points it at an empty
+  folder for one build.
+- ``checkout_cache_root()``: ``.cache/`` in the checkout, for what belongs to this checkout
+  only: the browser checks' screenshots (a picture of this checkout's built site) and files
+  kept in a single place that a build overwrites in place, such as drawn figures. Shared
+  with another clone on other code, such a file could be replaced by that clone's version
+  while this build copies it into its site.
+
 Generated files stay outside ``docs/``: MkDocs copies everything under ``docs/`` into the
 site, and ``mkdocs serve`` would rebuild in a loop on every write there.
+
+Every cache file is written atomically (``atomic_write_*``), read through a check
+(``read_json`` discards a corrupt file with one line saying so, and the caller rebuilds it),
+and computed under ``entry_lock`` so that two builds never compute the same entry at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
+import shutil
+import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from site_build.core.errors import BuildError
 from site_build.core.paths import ROOT
 
 CACHE_ENV = "SITE_CACHE_DIR"
+# The folder of this project inside the user's cache folder.
+APP_FOLDER = "pytorch-vs-tensorflow-site"
+# Temporary files of atomic writes start with "." and end with ".tmp" (see atomic_write_bytes).
+TEMPORARY_SUFFIX = ".tmp"
+
+
+class CacheNotWritable(BuildError):
+    """The cache folder cannot be written: found before anything is trained or measured."""
+
+
+def user_cache_dir() -> Path:
+    """This project's folder in the user's cache, by each platform's convention.
+
+    Linux and other Unix: ``$XDG_CACHE_HOME`` (when absolute) or ``~/.cache``; macOS:
+    ``~/Library/Caches``; Windows: ``%LOCALAPPDATA%``.
+    """
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Caches"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else home / ".cache"
+    return base / APP_FOLDER
+
+
+def checkout_cache_root() -> Path:
+    """``.cache/`` in this checkout (ignored by git): files that belong to this checkout only."""
+    return ROOT / ".cache"
+
+
+_default_root: Path | None = None
 
 
 def cache_root() -> Path:
-    """``$SITE_CACHE_DIR`` if set (copies of the project share one cache), else ``.cache/``."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured).resolve() if configured else ROOT / ".cache"
+    """Where content-keyed results live: ``$SITE_CACHE_DIR`` if set, else the user's cache.
+
+    When the user's cache folder cannot be created or written (a home folder that is
+    read-only, as on some CI machines), the checkout's ``.cache/`` is used instead, with one
+    line saying so; ``$SITE_CACHE_DIR`` is never replaced silently (``check_writable``).
+    """
+    global _default_root
+    if configured := os.environ.get(CACHE_ENV):
+        return Path(configured).resolve()
+    if _default_root is None:
+        preferred = user_cache_dir()
+        if _writable_problem(preferred) is None:
+            _default_root = preferred
+        else:
+            _default_root = checkout_cache_root()
+            print(
+                f"The user cache folder {preferred} is not writable; caching in "
+                f"{_default_root} instead (set {CACHE_ENV} to choose the folder).",
+                file=sys.stderr,
+            )
+    return _default_root
+
+
+def _writable_problem(folder: Path) -> str | None:
+    """Why files cannot be created in ``folder`` (created if missing), or None."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe.", suffix=TEMPORARY_SUFFIX)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def check_writable(folders: list[Path] | None = None) -> None:
+    """Fail at once, naming the folder and ``$SITE_CACHE_DIR``, when the cache is not writable.
+
+    A build writes results, locks and records there; finding out after minutes of training
+    wastes them. Checks the cache root and each folder of it that exists.
+    """
+    root = cache_root()
+    candidates = folders if folders is not None else [root]
+    if folders is None and root.is_dir():
+        candidates += sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())
+    for folder in candidates:
+        if problem := _writable_problem(folder):
+            raise not_writable(folder, problem)
+
+
+def not_writable(folder: Path, problem: str) -> CacheNotWritable:
+    """The error for an unwritable cache folder: where it comes from and what to do."""
+    source = (
+        f"{CACHE_ENV}={os.environ[CACHE_ENV]}"
+        if os.environ.get(CACHE_ENV)
+        else f"the default cache folder ({CACHE_ENV} is not set)"
+    )
+    return CacheNotWritable(
+        f"The cache folder {folder} is not writable ({problem}); it comes from {source}. "
+        f"Nothing was trained or measured. Make it writable, or set {CACHE_ENV} to a "
+        f"writable folder (for example {CACHE_ENV}=/tmp/site-cache nox -s docs)."
+    )
 
 
 def fingerprint(parts: dict[str, Any]) -> str:
@@ -42,10 +159,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename it, so a reader never sees half a file.
 
     An interrupted build leaves either the previous file or none, never a truncated one
-    that a later build would trust.
+    that a later build would trust (a temporary file it leaves is removed by ``prune``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
+    )
     try:
         # mkstemp makes the file private (0600); results and figures are meant to be read.
         os.chmod(temporary, 0o644)
@@ -63,9 +182,166 @@ def atomic_write_json(path: Path, value: Any) -> None:
     atomic_write_bytes(path, (json.dumps(value, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
+def discard(path: Path, reason: str, inode: int | None = None) -> None:
+    """Remove a corrupt cache entry, saying so in one line; its owner rebuilds it.
+
+    With ``inode``, the file is removed only if it is still the one that was read (another
+    build may have replaced it with a good one meanwhile).
+    """
+    print(f"Discarded a corrupt cache entry, rebuilt instead: {path} ({reason})", file=sys.stderr)
+    with contextlib.suppress(FileNotFoundError):
+        if inode is None or path.stat().st_ino == inode:
+            path.unlink()
+
+
 def read_json(path: Path) -> Any | None:
-    """The JSON in ``path``, or None when it is missing or unreadable (then it is rebuilt)."""
+    """The JSON in ``path``, or None when it is missing or corrupt (then it is rebuilt).
+
+    A corrupt file (cut short, not UTF-8, not JSON) is removed with one line naming it.
+    """
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        with path.open("rb") as stream:
+            inode = os.fstat(stream.fileno()).st_ino
+            data = stream.read()
+    except FileNotFoundError:
         return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        discard(path, f"not UTF-8: {error.reason}", inode)
+    except json.JSONDecodeError as error:
+        discard(path, f"not valid JSON: {error.msg} at line {error.lineno}", inode)
+    return None
+
+
+@contextlib.contextmanager
+def entry_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the cache entry ``path`` while it is computed and stored.
+
+    Two builds (two terminals, ``nox -s docs`` beside ``nox -s serve``) that need the same
+    result: the second waits here, then finds the result the first stored. Use it around the
+    check *and* the computation, so the check is repeated once the lock is held::
+
+        with entry_lock(results_path):
+            cached = read_json(results_path)
+            if not valid(cached):
+                compute_and_store(results_path)
+
+    The lock is ``.<name>.lock`` beside the entry, taken with ``flock`` (released by the
+    system if the process dies); on Windows with ``msvcrt.locking``.
+    """
+    lock_path = path.with_name(f".{path.name}.lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - closed by the with below
+    except OSError as error:  # before anything is computed, not after
+        raise not_writable(path.parent, error.strerror or str(error)) from None
+    with handle:
+        if not _try_lock(handle):
+            print(
+                f"Waiting for another build that is computing {path} (lock {lock_path}).",
+                file=sys.stderr,
+                flush=True,
+            )
+            _lock(handle)
+        try:
+            yield
+        finally:
+            _unlock(handle)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(handle) -> bool:
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _lock(handle) -> None:
+        while not _try_lock(handle):
+            time.sleep(0.5)
+
+    def _unlock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                return False
+            raise
+        return True
+
+    def _lock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _unlock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def touch(path: Path) -> None:
+    """Mark a cache entry as used now, so that ``prune`` keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(folder: Path, keep: set[str], max_age_days: float, keep_newest: int = 0) -> list[Path]:
+    """Remove the entries of ``folder`` (files or folders) that no build has used lately.
+
+    The cache may be shared by several clones on other versions of the code, so an entry of
+    another key is not stale at once: it goes when it has not been used (``touch``) for
+    ``max_age_days``, or when ``keep_newest`` more recently used entries exist. Names in
+    ``keep`` and lock files always stay. Returns what was removed.
+    """
+    if not folder.is_dir():
+        return []
+    entries = [
+        p
+        for p in folder.iterdir()
+        if p.name not in keep and not p.name.endswith(".lock") and not p.name.startswith(".")
+    ]
+    entries.sort(key=_mtime, reverse=True)
+    cutoff = time.time() - max_age_days * 86400
+    removed = []
+    for index, entry in enumerate(entries):
+        if _mtime(entry) < cutoff or (keep_newest and index >= keep_newest):
+            _remove(entry)
+            removed.append(entry)
+    return removed
+
+
+def prune_temporaries(folder: Path, max_age_hours: float = 1.0) -> list[Path]:
+    """Remove the temporary files that interrupted atomic writes left (``.NAME.*.tmp``)."""
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - max_age_hours * 3600
+    removed = []
+    for temporary in folder.rglob(f".*{TEMPORARY_SUFFIX}"):
+        if temporary.is_file() and _mtime(temporary) < cutoff:
+            _remove(temporary)
+            removed.append(temporary)
+    return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

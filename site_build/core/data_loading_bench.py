@@ -42,7 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from site_build.core import machine
-from site_build.core.cache import atomic_write_json, cache_root, file_digest, fingerprint, read_json
+from site_build.core.cache import (
+    atomic_write_json,
+    cache_root,
+    entry_lock,
+    file_digest,
+    fingerprint,
+    read_json,
+)
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import NBSP, number, seconds
@@ -229,16 +236,18 @@ def ensure_result(force: bool = False) -> tuple[ThroughputResult, bool]:
     """The cached result when its key matches, else a new measurement; (result, measured)."""
     settings = dict(SETTINGS)
     key = cache_key(settings, data_md5s())
-    if not force:
-        cached = read_json(result_path())
-        if cached and cached.get("key") == key:
-            try:
-                return ThroughputResult.from_json(cached), False
-            except (KeyError, TypeError):
-                pass  # an older format: measure again
-    result = run(settings, key)
-    atomic_write_json(result_path(), result.to_json())
-    return result, True
+    # Two builds at once measure once: the second waits, then finds the result (cache.py).
+    with entry_lock(result_path()):
+        if not force:
+            cached = read_json(result_path())
+            if cached and cached.get("key") == key:
+                try:
+                    return ThroughputResult.from_json(cached), False
+                except (KeyError, TypeError):
+                    pass  # an older format: measure again
+        result = run(settings, key)
+        atomic_write_json(result_path(), result.to_json())
+        return result, True
 
 
 # What the page shows ----------------------------------------------------------------------

@@ -9,7 +9,8 @@ Placeholder                            Produced by (in ``site_build/core/``)
 ``{{ version:NAME }}``                 ``machine.installed_version``: the installed release
 ``{{ lines:TOPIC/FILE.py:SECTION }}``  ``snippet_lines.snippet_lines``: code lines counted
 ``{{ mnist:NAME }}``                   ``mnist_report.GENERATED[NAME]``, from the runs of
-                                       ``mnist_runs.py`` (figures: ``mnist_plots.py``)
+                                       ``mnist_runs.py``; ``figure_NAME``: the figure of
+                                       ``mnist_plots.py`` with its data (``mnist_figures.py``)
 ``{{ bench:NAME }}``                   ``bench_report.GENERATED[NAME]``, from the results of
                                        ``benchmarks.py`` (figure: ``bench_figure.py``)
 ``{{ loading:NAME }}``                 ``data_loading_bench.GENERATED[NAME]``: the input
@@ -35,6 +36,7 @@ from site_build.core import (
     benchmarks,
     claims,
     data_loading_bench,
+    mnist_data,
     mnist_plots,
     mnist_report,
     quantization_bench,
@@ -43,6 +45,7 @@ from site_build.core.bench_results import BenchResults
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.errors import PlaceholderError
 from site_build.core.machine import installed_version, versions
+from site_build.core.mnist_results import RunResult
 from site_build.core.mnist_runs import ensure_results
 from site_build.core.paths import ROOT
 from site_build.core.placeholders import Kind
@@ -69,7 +72,7 @@ class Generated:
     """The results, figures and ledger of one build, and the placeholder kinds that use them."""
 
     def __init__(self) -> None:
-        self.mnist: dict[str, dict] = {}
+        self.mnist: dict[str, RunResult] = {}
         self.bench: BenchResults | None = None
         self.data_loading: data_loading_bench.ThroughputResult | None = None
         self.quantization: dict = {}
@@ -144,17 +147,24 @@ class Generated:
 
     @staticmethod
     def figures(languages) -> dict[str, dict[str, list[Path]]]:
-        """folder under ``generated/`` -> language -> figure files, kept outside docs/."""
+        """folder under ``generated/`` -> language -> generated files (figures and the CSV
+        files of their data), kept outside docs/."""
         return {
-            "mnist": {lang: list(mnist_plots.figure_paths(lang).values()) for lang in languages},
+            "mnist": {lang: mnist_plots.generated_files(lang) for lang in languages},
             "bench": {lang: [bench_figure.figure_path(lang)] for lang in languages},
         }
 
 
-def notebook_key() -> str:
+def notebook_key(data_md5s: dict[str, str] | None = None) -> str:
     """What the notebooks' outputs depend on besides their own text: the MNIST snippets, the
-    code of this package and the library versions (mkdocs-jupyter keys its cache on a
-    notebook's source alone)."""
+    code of this package, the md5 sums of the MNIST files they train on (the full set or the
+    test split alone give other outputs) and the library versions (mkdocs-jupyter keys its
+    cache on a notebook's source alone)."""
+    if data_md5s is None:
+        try:
+            data_md5s = mnist_data.locate(download=False).md5s()
+        except mnist_data.MnistDataError:
+            data_md5s = {}  # no data: the build stops at the MNIST runs and says why
     inputs = sorted(
         path
         for folder in ("snippets/mnist", "site_build/core")
@@ -163,6 +173,7 @@ def notebook_key() -> str:
     return fingerprint(
         {
             "code": {path.name: file_digest(path) for path in inputs},
+            "data": data_md5s,
             "versions": versions("torch", "tensorflow", "keras", "numpy", "matplotlib"),
         }
     )

@@ -1,13 +1,25 @@
-"""The MNIST figures, drawn from the results files in every language of the site.
+"""The MNIST figures, drawn from the typed results in every language of the site.
 
 Each figure is written once per language (labels and titles translated) to
-``<cache>/site-assets/<language>/generated/mnist/<name>.png``; the MkDocs plugin puts
-them on the site at ``generated/mnist/<name>.png`` beside the pages of that language.
-Figures are redrawn only when the results or this module change.
+``<cache>/site-assets/<language>/generated/mnist/<name>.png``, with the values it plots
+beside it as ``<name>.csv`` (``mnist_figures.py`` says what each figure plots); the MkDocs
+plugin puts both on the site at ``generated/mnist/`` beside the pages of that language.
+
+Drawn for a phone: panels are stacked, the figure is ``WIDTH`` inches wide and no text is
+smaller than ``FONT_PT`` points, so that on a 390-pixel-wide screen every text is at least
+9 CSS pixels high (``figure_data.check_legible`` fails the build otherwise). Drawn on opaque
+white, so that the figures read the same in the light and the dark scheme.
+
+Each figure in each language has its own cache key: the results of the runs it plots (not
+only the inputs of those runs: a retrained run with new timings redraws it), the values and
+words it shows, the code of this module and of the modules it uses, and matplotlib's version.
 """
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 import matplotlib
@@ -16,20 +28,44 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter
+from matplotlib.colors import to_rgb
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+from PIL import Image
 
+from site_build.core import mnist_figures
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from site_build.core.catalog import LANGUAGES, texts
+from site_build.core.catalog import LANGUAGES
+from site_build.core.figure_data import BACKGROUND, check_legible, text_colour_on, write_csv
 from site_build.core.i18n_format import number, percent
+from site_build.core.mnist_figures import (
+    FIGURES,
+    LABELS,
+    NAMES,
+    median_epoch_seconds,
+    median_images_per_second,
+    runs_of,
+)
+from site_build.core.mnist_results import RunResult
 
-FIGURES = ("curves", "speed", "confusion", "article")
 MAX_BYTES = 150_000
 # Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
 COLOURS = {"torch": "#D55E00", "tf": "#0072B2"}
-NAMES = {"torch": "PyTorch", "tf": "TensorFlow"}
-
-# Figure labels and titles per language (the mnist_figures section of the catalogs).
-LABELS = texts("mnist_figures")
+WIDTH = 6.4  # inches
+DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
+FONT_PT = 12  # 12 pt in 6.4 in shown 358 px wide: 9.3 CSS px
+STYLE = {
+    "font.size": FONT_PT,
+    "axes.titlesize": FONT_PT + 1,
+    "axes.labelsize": FONT_PT,
+    "xtick.labelsize": FONT_PT,
+    "ytick.labelsize": FONT_PT,
+    "legend.fontsize": FONT_PT,
+    "figure.titlesize": FONT_PT + 2,
+    "figure.facecolor": BACKGROUND,
+    "axes.facecolor": BACKGROUND,
+    "savefig.facecolor": BACKGROUND,
+}
+CODE = ("mnist_plots.py", "mnist_figures.py", "figure_data.py", "i18n_format.py")
 
 
 def assets_dir(language: str) -> Path:
@@ -40,185 +76,226 @@ def figure_paths(language: str) -> dict[str, Path]:
     return {name: assets_dir(language) / f"{name}.png" for name in FIGURES}
 
 
-def _footer(fig, results: dict, language: str) -> None:
-    description = results["data"]["description"][language]
-    fig.text(0.01, 0.01, LABELS[language]["data"].format(description=description), fontsize=8)
+def data_paths(language: str) -> dict[str, Path]:
+    return {name: assets_dir(language) / f"{name}.csv" for name in FIGURES}
+
+
+def generated_files(language: str) -> list[Path]:
+    """Every file the site publishes under generated/mnist/ for ``language``."""
+    return [*figure_paths(language).values(), *data_paths(language).values()]
+
+
+def _wrap(text: str, points: float) -> str:
+    """``text`` in lines that fit the figure's width at ``points`` (about 0.55 em a letter)."""
+    return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
+
+
+def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> None:
+    """Title on top, the data used below, both wrapped; the panels fill the space between."""
+    description = next(iter(runs.values())).data.description[language]
+    footer = LABELS[language]["data"].format(description=description)
+    fig.suptitle(_wrap(LABELS[language][title_key], FONT_PT + 2), fontweight="bold")
+    fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
 
 
 def _localise(fig, language: str) -> None:
-    """Spanish tick labels use a decimal comma, as the Spanish tables do."""
+    """Spanish tick labels use a decimal comma, as the Spanish tables do (numeric axes only:
+    an axis of names or of percentages keeps its own labels)."""
     if language != "es":
         return
     comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
-    for axis in fig.axes:
-        axis.yaxis.set_major_formatter(comma)
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(comma)
 
 
-def _save(fig, path: Path, language: str) -> None:
-    from io import BytesIO
-
-    _localise(fig, language)
-
-    buffer = BytesIO()
-    # No timestamp in the file, so the same results give the same bytes.
-    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    data = buffer.getvalue()
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"{path.name} is {len(data):,} bytes, above the {MAX_BYTES:,} limit.")
-    atomic_write_bytes(path, data)
+def _figure(rows: int, height: float, **options):
+    return plt.subplots(rows, 1, figsize=(WIDTH, height), layout="constrained", **options)
 
 
-def _curves(runs: dict, language: str, path: Path, title_key: str, panel_titles=None) -> None:
+def _curves(runs: dict[str, RunResult], language: str):
     text = LABELS[language]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
-    for framework, results in runs.items():
-        epochs = [r["epoch"] for r in results["history"]]
+    fig, axes = _figure(2, 9.0, sharex=True)
+    for framework, result in runs.items():
+        epochs = [e.epoch for e in result.history]
         for metric, axis in (("loss", axes[0]), ("accuracy", axes[1])):
             for prefix, style in (("", "-"), ("val_", "--")):
                 axis.plot(
                     epochs,
-                    [r[prefix + metric] for r in results["history"]],
+                    [getattr(e, prefix + metric) for e in result.history],
                     style,
                     marker="o",
-                    markersize=3,
+                    markersize=4,
                     color=COLOURS[framework],
                     label=f"{NAMES[framework]}, {text['val' if prefix else 'train']}",
                 )
     for metric, axis in (("loss", axes[0]), ("accuracy", axes[1])):
-        axis.set_xlabel(text["epoch"])
         axis.set_ylabel(text[metric])
         axis.grid(alpha=0.3)
-        axis.xaxis.get_major_locator().set_params(integer=True)
-    axes[1].legend(fontsize=8)
-    if panel_titles:
-        for axis, title in zip(axes, panel_titles, strict=True):
-            axis.set_title(title, fontsize=9)
-    fig.suptitle(text[title_key])
-    _footer(fig, next(iter(runs.values())), language)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path, language)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[1].set_xlabel(text["epoch"])
+    axes[0].legend()
+    _titles(fig, "curves_title", runs, language)
+    return fig
 
 
-def _speed(runs: dict, language: str, path: Path) -> None:
+def _speed(runs: dict[str, RunResult], language: str):
     text = LABELS[language]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (top, bottom) = _figure(2, 7.5)
     names = [NAMES[f] for f in runs]
     colours = [COLOURS[f] for f in runs]
-    accuracies = [r["test"]["accuracy"] for r in runs.values()]
-    bars = left.bar(names, accuracies, color=colours)
-    left.bar_label(bars, labels=[percent(a, language, 2) for a in accuracies])
-    left.set_ylim(min(accuracies) - 0.05, 1.0)
-    left.set_title(text["test_accuracy"])
-    seconds = [float(np.median([e["seconds"] for e in r["history"]])) for r in runs.values()]
-    rates = [
-        float(np.median([e["images_per_second"] for e in r["history"]])) for r in runs.values()
-    ]
-    bars = right.bar(names, seconds, color=colours)
-    right.bar_label(
+    accuracies = [r.test.accuracy for r in runs.values()]
+    bars = top.barh(names, accuracies, color=colours)
+    top.bar_label(bars, labels=[percent(a, language, 2) for a in accuracies], padding=4)
+    top.set_xlim(max(0.0, min(accuracies) - 0.1), 1.0)
+    top.xaxis.set_major_locator(MaxNLocator(5))
+    top.xaxis.set_major_formatter(FuncFormatter(lambda value, _: percent(value, language, 0)))
+    top.set_title(text["test_accuracy"])
+    seconds = [median_epoch_seconds(r) for r in runs.values()]
+    rates = [median_images_per_second(r) for r in runs.values()]
+    bars = bottom.barh(names, seconds, color=colours)
+    bottom.bar_label(
         bars,
-        labels=[text["images_per_second"].format(value=number(v, language)) for v in rates],
+        labels=[
+            f"{number(s, language, 1)} s · "
+            + text["images_per_second"].format(value=number(v, language))
+            for s, v in zip(seconds, rates, strict=True)
+        ],
+        padding=4,
     )
-    right.set_ylim(0, max(seconds) * 1.25)
-    right.set_title(text["seconds_per_epoch"])
-    fig.suptitle(text["speed_title"])
-    _footer(fig, next(iter(runs.values())), language)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    _save(fig, path, language)
+    bottom.set_xlim(0, max(seconds) * 1.9)
+    bottom.set_title(text["seconds_per_epoch"])
+    for axis in (top, bottom):
+        axis.invert_yaxis()  # the first framework on top, as in the tables
+        axis.grid(axis="x", alpha=0.3)
+    _titles(fig, "speed_title", runs, language)
+    return fig
 
 
-def _confusion(runs: dict, language: str, path: Path) -> None:
+def _confusion(runs: dict[str, RunResult], language: str):
     text = LABELS[language]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 5.2))
-    for axis, (framework, results) in zip(axes, runs.items(), strict=True):
-        matrix = np.array(results["test"]["confusion"])
-        axis.imshow(matrix, cmap="Blues")
-        threshold = matrix.max() / 2
+    fig, axes = _figure(2, 14.0)
+    cmap = plt.get_cmap("Blues")
+    for axis, (framework, result) in zip(axes, runs.items(), strict=True):
+        matrix = np.array(result.test.confusion)
+        image = axis.imshow(matrix, cmap=cmap)
         for (row, column), count in np.ndenumerate(matrix):
             if count:
-                colour = "white" if count > threshold else "black"
-                axis.text(
-                    column, row, str(count), ha="center", va="center", fontsize=7, color=colour
-                )
+                colour = text_colour_on(to_rgb(cmap(image.norm(count))))
+                axis.text(column, row, str(count), ha="center", va="center", color=colour)
         axis.set_xticks(range(10))
         axis.set_yticks(range(10))
         axis.set_xlabel(text["predicted"])
         axis.set_ylabel(text["true"])
-        accuracy = percent(results["test"]["accuracy"], language, 2)
+        accuracy = percent(result.test.accuracy, language, 2)
         axis.set_title(f"{NAMES[framework]} ({accuracy})")
-    fig.suptitle(text["confusion_title"])
-    _footer(fig, next(iter(runs.values())), language)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path, language)
+    _titles(fig, "confusion_title", runs, language)
+    return fig
 
 
-ARTICLE_INPUT_SIZE = {"torch": 8, "tf": 28}
-
-
-def article_steps_per_epoch(results: dict) -> int:
-    return int(np.ceil(results["trained_images"] / results["config"]["batch_size"]))
-
-
-def _article(runs: dict, language: str, path: Path) -> None:
+def _article(runs: dict[str, RunResult], language: str):
     text = LABELS[language]
-    titles = [
-        text["article_panel"].format(
+    fig, axes = _figure(2, 9.0, sharey=True)
+    for axis, (framework, result) in zip(axes, runs.items(), strict=True):
+        title = text["article_panel"].format(
             framework=NAMES[framework],
-            steps=article_steps_per_epoch(results),
-            batch=results["config"]["batch_size"],
-            size=ARTICLE_INPUT_SIZE[framework],
+            steps=result.steps_per_epoch,
+            batch=result.settings.batch_size,
+            size=result.input_size,
         )
-        for framework, results in runs.items()
-    ]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
-    for axis, title, (framework, results) in zip(axes, titles, runs.items(), strict=True):
-        epochs = [r["epoch"] for r in results["history"]]
+        epochs = [e.epoch for e in result.history]
         for prefix, style in (("", "-"), ("val_", "--")):
             axis.plot(
                 epochs,
-                [r[prefix + "loss"] for r in results["history"]],
+                [getattr(e, prefix + "loss") for e in result.history],
                 style,
                 marker="o",
-                markersize=3,
+                markersize=4,
                 color=COLOURS[framework],
                 label=text["val" if prefix else "train"],
             )
-        axis.set_title(title, fontsize=9)
+        axis.set_title(_wrap(title, FONT_PT + 1))
         axis.set_xlabel(text["epoch"])
+        axis.set_ylabel(text["loss"])
         axis.grid(alpha=0.3)
-        axis.legend(fontsize=8)
-        axis.xaxis.get_major_locator().set_params(integer=True)
-    axes[0].set_ylabel(text["loss"])
-    fig.suptitle(text["article_title"])
-    _footer(fig, next(iter(runs.values())), language)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    _save(fig, path, language)
+        axis.legend()
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _titles(fig, "article_title", runs, language)
+    return fig
 
 
-def plots_key(results: dict[str, dict]) -> str:
+DRAW: dict[str, Callable[[dict[str, RunResult], str], object]] = {
+    "curves": _curves,
+    "speed": _speed,
+    "confusion": _confusion,
+    "article": _article,
+}
+
+
+def render(name: str, results: dict[str, RunResult], language: str) -> tuple[bytes, float]:
+    """Figure ``name`` as PNG bytes, and the size of its smallest text on a phone (CSS px).
+
+    Drawn and saved in the site's style (ticks are made while saving, so the style must
+    still hold then); FigureNotLegible when a text would be under 9 CSS px on a phone."""
+    with plt.rc_context(STYLE):
+        fig = DRAW[name](runs_of(name, results), language)
+        try:
+            _localise(fig, language)
+            drawn = BytesIO()
+            fig.savefig(drawn, format="png", dpi=DPI)
+            smallest = check_legible(
+                fig, DPI, f"site_build/core/mnist_plots.py, {language}/{name}.png"
+            )
+        finally:
+            plt.close(fig)
+    # 256 colours, no transparency and no timestamp: a third of the size, opaque in both
+    # colour schemes, and the same results give the same bytes.
+    buffer = BytesIO()
+    image = Image.open(drawn).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
+    data = buffer.getvalue()
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"{name}.png is {len(data):,} bytes, above the {MAX_BYTES:,} limit.")
+    return data, smallest
+
+
+def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
+    """What figure ``name`` in ``language`` depends on: the whole results of the runs it
+    plots, the values and words it shows, the drawing code and matplotlib's version."""
+    here = Path(__file__).parent
     return fingerprint(
         {
-            "results": {name: r["key"] for name, r in sorted(results.items())},
-            "code": file_digest(Path(__file__)),
+            "figure": name,
+            "language": language,
+            "results": {
+                run: fingerprint(results[run].to_json()) for run in mnist_figures.FIGURE_RUNS[name]
+            },
+            "data": mnist_figures.figure_data(name, results, language).to_json(),
+            "labels": LABELS[language],
+            "code": {module: file_digest(here / module) for module in CODE},
             "matplotlib": matplotlib.__version__,
         }
     )
 
 
-def ensure_plots(results: dict[str, dict]) -> bool:
-    """Draw every figure in every language unless they are up to date; True if drawn."""
-    key = plots_key(results)
-    stamp = cache_root() / "site-assets" / "mnist-plots.key"
-    paths = [p for lang in LANGUAGES for p in figure_paths(lang).values()]
-    if stamp.is_file() and stamp.read_text() == key and all(p.is_file() for p in paths):
-        return False
-    matched = {"torch": results["matched-torch"], "tf": results["matched-tf"]}
-    article = {"tf": results["article-tf"], "torch": results["article-torch"]}
+def _stamp(name: str, language: str) -> Path:
+    return cache_root() / "site-assets" / "mnist-keys" / f"{language}-{name}.key"
+
+
+def ensure_plots(results: dict[str, RunResult]) -> bool:
+    """Draw each figure, and write its CSV, in each language unless it is up to date;
+    True if any was drawn."""
+    drawn = False
     for language in LANGUAGES:
-        out = figure_paths(language)
-        _curves(matched, language, out["curves"], "curves_title")
-        _speed(matched, language, out["speed"])
-        _confusion(matched, language, out["confusion"])
-        _article(article, language, out["article"])
-    atomic_write_bytes(stamp, key.encode())
-    return True
+        for name in FIGURES:
+            key = figure_key(name, results, language)
+            stamp = _stamp(name, language)
+            png, csv = figure_paths(language)[name], data_paths(language)[name]
+            if stamp.is_file() and stamp.read_text() == key and png.is_file() and csv.is_file():
+                continue
+            atomic_write_bytes(png, render(name, results, language)[0])
+            write_csv(mnist_figures.figure_data(name, results, language), png.parent)
+            atomic_write_bytes(stamp, key.encode())
+            drawn = True
+    return drawn

@@ -1,20 +1,22 @@
-"""The MNIST pages' generated Markdown: tables and sentences written from the results files.
+"""The MNIST pages' generated Markdown: tables, sentences and figures, from the run results.
 
-A page asks for one with ``{{ mnist:NAME }}`` (see site_build/mkdocs/plugin.py); nothing in these
-tables is typed by hand.
+A page asks for one with ``{{ mnist:NAME }}`` (see site_build/core/generated.py); nothing in
+these tables is typed by hand: settings, parameter counts and input sizes are what each run
+reported (``mnist_results.RunResult``). ``{{ mnist:figure_NAME }}`` writes a figure with its
+alt text, its values in a collapsed table and a link to them as CSV (``figure_data.py``).
 """
 
 from __future__ import annotations
 
-import statistics
-
+from site_build.core import figure_data, mnist_figures
 from site_build.core.catalog import texts
 from site_build.core.i18n_format import number, percent, seconds
-from site_build.core.mnist_plots import ARTICLE_INPUT_SIZE, NAMES, article_steps_per_epoch
+from site_build.core.mnist_figures import NAMES, median_epoch_seconds, median_images_per_second
+from site_build.core.mnist_results import RunResult
 
 # Table headers and sentences per language (the mnist_tables section of the catalogs).
 TEXT = texts("mnist_tables")
-ARTICLE_PARAMETERS = {"torch": 29_066, "tf": 9_467_274}
+Results = dict[str, RunResult]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -23,29 +25,25 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def data_sentence(results: dict[str, dict], language: str) -> str:
-    return results["matched-torch"]["data"]["description"][language]
+def data_sentence(results: Results, language: str) -> str:
+    return results["matched-torch"].data.description[language]
 
 
-def settings_table(results: dict[str, dict], language: str) -> str:
+def settings_table(results: Results, language: str) -> str:
     text = TEXT[language]
-    config = results["matched-torch"]["config"]
-    if config != results["matched-tf"]["config"]:
+    settings = results["matched-torch"].settings
+    if settings != results["matched-tf"].settings:
         raise ValueError("the matched runs used different settings; retrain both")
-    lr = number(config["learning_rate"], language, 2)
+    lr = number(settings.learning_rate, language, 2)
     rows = [
         [text["data"], data_sentence(results, language)],
         [text["optimizer"], text["optimizer_value"].format(lr=lr)],
         [text["loss"], text["loss_value"]],
-        [text["batch_size"], str(config["batch_size"])],
-        [text["epochs"], str(config["epochs"])],
-        [text["seed"], str(config["seed"])],
+        [text["batch_size"], str(settings.batch_size)],
+        [text["epochs"], str(settings.epochs)],
+        [text["seed"], str(settings.seed)],
     ]
     return _table([text["setting"], text["value"]], rows)
-
-
-def _median(history: list[dict], key: str) -> float:
-    return statistics.median(record[key] for record in history)
 
 
 def _transposed(text: dict, frameworks: list[str], rows: dict[str, list[str]]) -> str:
@@ -54,75 +52,74 @@ def _transposed(text: dict, frameworks: list[str], rows: dict[str, list[str]]) -
     return _table(header, [[text[key], *values] for key, values in rows.items()])
 
 
-def results_table(results: dict[str, dict], language: str) -> str:
+def results_table(results: Results, language: str) -> str:
     text = TEXT[language]
     frameworks = ["torch", "tf"]
     runs = [results[f"matched-{framework}"] for framework in frameworks]
-    lasts = [run["history"][-1] for run in runs]
     rows = {
-        "test_accuracy": [percent(run["test"]["accuracy"], language, 2) for run in runs],
-        "val_accuracy": [percent(last["val_accuracy"], language, 2) for last in lasts],
-        "train_loss": [number(last["loss"], language, 4) for last in lasts],
-        "val_loss": [number(last["val_loss"], language, 4) for last in lasts],
-        "epoch_seconds": [seconds(_median(run["history"], "seconds"), language) for run in runs],
-        "images_per_second": [
-            number(_median(run["history"], "images_per_second"), language) for run in runs
-        ],
-        "total": [seconds(sum(r["seconds"] for r in run["history"]), language, 0) for run in runs],
+        "test_accuracy": [percent(run.test.accuracy, language, 2) for run in runs],
+        "val_accuracy": [percent(run.last.val_accuracy, language, 2) for run in runs],
+        "train_loss": [number(run.last.loss, language, 4) for run in runs],
+        "val_loss": [number(run.last.val_loss, language, 4) for run in runs],
+        "epoch_seconds": [seconds(median_epoch_seconds(run), language) for run in runs],
+        "images_per_second": [number(median_images_per_second(run), language) for run in runs],
+        "total": [seconds(sum(e.seconds for e in run.history), language, 0) for run in runs],
     }
     return _transposed(text, frameworks, rows) + "\n\n" + provenance(*runs, language)
 
 
-def article_table(results: dict[str, dict], language: str) -> str:
+def article_table(results: Results, language: str) -> str:
     text = TEXT[language]
     frameworks = ["tf", "torch"]
     runs = [results[f"article-{framework}"] for framework in frameworks]
-    lasts = [run["history"][-1] for run in runs]
-    steps = [article_steps_per_epoch(run) for run in runs]
     rows = {
-        "input": [f"{ARTICLE_INPUT_SIZE[f]}x{ARTICLE_INPUT_SIZE[f]}" for f in frameworks],
-        "parameters": [number(ARTICLE_PARAMETERS[f], language) for f in frameworks],
-        "batch_size": [str(run["config"]["batch_size"]) for run in runs],
-        "steps": [number(n, language) for n in steps],
-        "all_steps": [
-            number(n * run["config"]["epochs"], language)
-            for n, run in zip(steps, runs, strict=True)
-        ],
-        "train_loss": [number(last["loss"], language, 4) for last in lasts],
-        "val_loss": [number(last["val_loss"], language, 4) for last in lasts],
-        "val_accuracy": [percent(last["val_accuracy"], language, 2) for last in lasts],
-        "test_accuracy": [percent(run["test"]["accuracy"], language, 2) for run in runs],
+        "input": [f"{run.input_size}x{run.input_size}" for run in runs],
+        "parameters": [number(run.parameters, language) for run in runs],
+        "batch_size": [str(run.settings.batch_size) for run in runs],
+        "steps": [number(run.steps_per_epoch, language) for run in runs],
+        "all_steps": [number(run.steps_per_epoch * len(run.history), language) for run in runs],
+        "train_loss": [number(run.last.loss, language, 4) for run in runs],
+        "val_loss": [number(run.last.val_loss, language, 4) for run in runs],
+        "val_accuracy": [percent(run.last.val_accuracy, language, 2) for run in runs],
+        "test_accuracy": [percent(run.test.accuracy, language, 2) for run in runs],
     }
     return _transposed(text, frameworks, rows) + "\n\n" + provenance(*runs, language)
 
 
-def provenance(first: dict, second: dict, language: str) -> str:
-    versions = {**first["versions"], **second["versions"]}
-    machine = first["machine"]
+def provenance(first: RunResult, second: RunResult, language: str) -> str:
+    versions = {**first.versions, **second.versions}
+    machine = first.machine
     return TEXT[language]["provenance"].format(
-        date=min(first["created"], second["created"])[:10],
-        cpu=machine["cpu"],
-        cores=machine["logical_cores"],
-        memory=number(machine["memory_gib"] or 0, language, 1),
-        python=machine["python"],
+        date=min(first.created, second.created)[:10],
+        cpu=machine.cpu,
+        cores=machine.logical_cores,
+        memory=number(machine.memory_gib or 0, language, 1),
+        python=machine.python,
         versions=", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
     )
 
 
-def article_numbers(results: dict[str, dict], language: str) -> dict[str, str]:
-    """Single figures the seed-replay page quotes in its explanation."""
+def article_numbers(results: Results, language: str) -> dict[str, str]:
+    """Single values the tutorial-replay page quotes in its explanation."""
     tf, torch = results["article-tf"], results["article-torch"]
     return {
-        "tf_steps": number(article_steps_per_epoch(tf), language),
-        "torch_steps": number(article_steps_per_epoch(torch), language),
-        "step_ratio": number(
-            article_steps_per_epoch(tf) / article_steps_per_epoch(torch), language
-        ),
+        "tf_steps": number(tf.steps_per_epoch, language),
+        "torch_steps": number(torch.steps_per_epoch, language),
+        "step_ratio": number(tf.steps_per_epoch / torch.steps_per_epoch, language),
+        "tf_batch": str(tf.settings.batch_size),
+        "torch_batch": str(torch.settings.batch_size),
     }
 
 
 def _article_number(name: str):
     return lambda results, language: article_numbers(results, language)[name]
+
+
+def _figure(name: str):
+    def markdown(results: Results, language: str) -> str:
+        return figure_data.figure_markdown(mnist_figures.figure_data(name, results, language))
+
+    return markdown
 
 
 # Every `{{ mnist:NAME }}` a page may use: NAME -> f(results, language) -> Markdown.
@@ -131,5 +128,9 @@ GENERATED = {
     "settings": settings_table,
     "results": results_table,
     "article": article_table,
-    **{name: _article_number(name) for name in ("tf_steps", "torch_steps", "step_ratio")},
+    **{
+        name: _article_number(name)
+        for name in ("tf_steps", "torch_steps", "step_ratio", "tf_batch", "torch_batch")
+    },
+    **{f"figure_{name}": _figure(name) for name in mnist_figures.FIGURES},
 }

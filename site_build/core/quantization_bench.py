@@ -3,10 +3,12 @@
 For each framework, in its own process (``python -m site_build.core.quantization_bench
 measure torch``), the matched CNN of ``snippets/mnist/`` is trained briefly with the MNIST
 snippets' own functions (the MNIST runs keep results, not weights), then measured in
-float32 and again after the quantization page's snippets (``snippets/quantization/``)
-have quantized it: file size, accuracy on the held-out test images and the latency of one
-image on the CPU. Nothing here is a second copy of the shown code: the functions are
-imported from the snippets.
+float32 and again after each of the quantization page's recipes (``snippets/quantization/``)
+has quantized it: dynamic (int8 weights, activations quantized on the fly) and full
+integer (int8 weights and activations, calibrated on training images). For each: file
+size, accuracy on the held-out test images and the latency of one image on the CPU.
+Nothing here is a second copy of the shown code: the functions are imported from the
+snippets.
 
 The results are cached in ``<cache>/quantization/results.json`` under a key made of the
 snippet files, this module, the settings, the data's md5 sums, the library versions and
@@ -37,6 +39,7 @@ from site_build.core import machine
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
+    entry_lock,
     file_digest,
     fingerprint,
     read_json,
@@ -60,6 +63,7 @@ SETTINGS = {
     "threads": 1,
     "latency_calls": 50,
     "warmup_calls": 5,
+    "calibration_images": 200,  # the first training images, for full integer
 }
 
 
@@ -68,23 +72,30 @@ def sources(framework: str) -> tuple[str, ...]:
         "site_build/core/quantization_bench.py",
         "site_build/core/mnist_data.py",
         f"snippets/quantization/dynamic_{framework}.py",
+        f"snippets/quantization/full_integer_{framework}.py",
         *(f"snippets/mnist/{part}_{framework}.py" for part in ("model", "pipeline", "training")),
     )
 
 
-class Variant(TypedDict):
+class Variant(TypedDict, total=False):
     """One model file measured: float32 or int8."""
 
     bytes: int
     accuracy: float
     latency_ms: dict[str, float]  # median, min, max of single-image calls
+    float_bytes: int  # the float32 model in the same file format, when it differs
+
+
+VARIANTS = ("float32", "int8", "full_int8")  # the table's rows, in this order
 
 
 class FrameworkResult(TypedDict):
     float32: Variant
-    int8: Variant
+    int8: Variant  # dynamic: int8 weights, activations quantized on the fly
+    full_int8: Variant  # full integer: int8 weights and calibrated activations
     train_seconds: float
     quantize_seconds: float
+    full_quantize_seconds: float  # calibration included
     versions: dict[str, str]
 
 
@@ -167,7 +178,7 @@ def _train(framework: str, data) -> tuple[Any, Any, float]:
 def _measure_torch(data) -> dict:
     import torch
 
-    from snippets.quantization import dynamic_torch
+    from snippets.quantization import dynamic_torch, full_integer_torch
 
     model, _, train_seconds = _train("torch", data)  # on every core
     # Training asked for deterministic kernels; inference is measured with the defaults,
@@ -176,42 +187,63 @@ def _measure_torch(data) -> dict:
     torch.set_num_threads(SETTINGS["threads"])
     test = torch.from_numpy(data.test_images).unsqueeze(1).float() / 255
     labels = torch.from_numpy(data.test_labels)
-    one = test[:1]
+    one = test[:1].clone()  # a copy: torch.export.save writes its example's whole storage
+    calibration = data.train_images[: SETTINGS["calibration_images"]]
+    calibration = torch.from_numpy(calibration).unsqueeze(1).float() / 255
 
     @torch.no_grad()
-    def variant() -> Variant:
-        predicted = torch.cat([model(batch).argmax(1) for batch in test.split(500)])
+    def variant(run, n_bytes: int, one_at_a_time: bool = False) -> Variant:
+        batches = test.split(1 if one_at_a_time else 500)
+        predicted = torch.cat([run(batch).argmax(1) for batch in batches])
         return {
-            "bytes": dynamic_torch.saved_bytes(model),
+            "bytes": n_bytes,
             "accuracy": float((predicted == labels).float().mean()),
             "latency_ms": _latency(
-                lambda: model(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
+                lambda: run(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
             ),
         }
 
     model.eval()
-    float32 = variant()
+    float32 = variant(model, dynamic_torch.saved_bytes(model))
+
+    # Full integer first: the dynamic recipe below changes the model in place.
+    with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
+        float_file, int8_file = f"{folder}/mnist.pt2", f"{folder}/mnist_full_int8.pt2"
+        torch.export.save(torch.export.export(model, (one,)), float_file)
+        started = time.perf_counter()
+        quantized = full_integer_torch.quantize_full_integer(model, calibration)
+        full_quantize_seconds = time.perf_counter() - started
+        full_integer_torch.save(quantized, int8_file, one)
+        # Compiled for one image: the program was exported for that shape.
+        fast = full_integer_torch.compile_int8(quantized, one)
+        full_int8 = variant(fast, os.path.getsize(int8_file), one_at_a_time=True)
+        full_int8["float_bytes"] = os.path.getsize(float_file)
+
     started = time.perf_counter()
     dynamic_torch.quantize(model)
     quantize_seconds = time.perf_counter() - started
     return {
         "float32": float32,
-        "int8": variant(),
+        "int8": variant(model, dynamic_torch.saved_bytes(model)),
+        "full_int8": full_int8,
         "train_seconds": train_seconds,
         "quantize_seconds": quantize_seconds,
+        "full_quantize_seconds": full_quantize_seconds,
     }
 
 
 def _measure_tf(data) -> dict:
     import numpy as np
 
-    from snippets.quantization import dynamic_tf
+    from snippets.quantization import dynamic_tf, full_integer_tf
 
     model, _, train_seconds = _train("tf", data)
     test = data.test_images[..., np.newaxis].astype("float32") / 255
+    calibration = data.train_images[: SETTINGS["calibration_images"], ..., np.newaxis]
+    calibration = calibration.astype("float32") / 255
 
-    def variant(path: str) -> Variant:
-        predict = dynamic_tf.load(path, threads=SETTINGS["threads"])
+    def variant(path: str, loader=dynamic_tf.load) -> Variant:
+        predict = loader(path, threads=SETTINGS["threads"])
         batches = (test[i : i + 500] for i in range(0, len(test), 500))
         predicted = np.concatenate([predict(batch).argmax(1) for batch in batches])
         one = test[:1]
@@ -225,15 +257,21 @@ def _measure_tf(data) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
         float_file, int8_file = f"{folder}/mnist.tflite", f"{folder}/mnist_int8.tflite"
+        full_file = f"{folder}/mnist_full_int8.tflite"
         dynamic_tf.export_float(model, float_file)
         started = time.perf_counter()
         dynamic_tf.quantize(float_file, int8_file)
         quantize_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        full_integer_tf.quantize_full_integer(float_file, full_file, calibration)
+        full_quantize_seconds = time.perf_counter() - started
         return {
             "float32": variant(float_file),
             "int8": variant(int8_file),
+            "full_int8": variant(full_file, full_integer_tf.load_int8),
             "train_seconds": train_seconds,
             "quantize_seconds": quantize_seconds,
+            "full_quantize_seconds": full_quantize_seconds,
         }
 
 
@@ -300,12 +338,14 @@ def ensure_results(force: bool = False, data_md5s: dict[str, str] | None = None)
 
         data_md5s = locate().md5s()
     key = cache_key(data_md5s)
-    cached = read_json(results_path())
-    if not force and cached and cached.get("key") == key:
-        return cached, False
-    results = run_all(key)
-    atomic_write_json(results_path(), results)
-    return results, True
+    # Two builds at once measure once: the second waits, then finds the result (cache.py).
+    with entry_lock(results_path()):
+        cached = read_json(results_path())
+        if not force and cached and cached.get("key") == key:
+            return cached, False
+        results = run_all(key)
+        atomic_write_json(results_path(), results)
+        return results, True
 
 
 # The page's table and provenance line -------------------------------------------------------
@@ -322,21 +362,22 @@ def _ms(value: float, language: str) -> str:
 
 
 def table(results: Results, language: str) -> str:
-    t = TEXT[language]
+    t, s = TEXT[language], results["settings"]
     header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for framework in FRAMEWORKS:  # a cached file lists them sorted; the page keeps this order
         result = results["frameworks"][framework]
         base = result["float32"]["bytes"]
-        for variant in ("float32", "int8"):
+        for variant in VARIANTS:
             v = result[variant]
             size = _size(v["bytes"], language)
-            if variant == "int8":
-                size += " " + t["smaller"].format(ratio=number(base / v["bytes"], language, 1))
+            if variant != "float32":
+                ratio = v.get("float_bytes", base) / v["bytes"]
+                size += " " + t["smaller"].format(ratio=number(ratio, language, 1))
             latency = v["latency_ms"]
             row = [
                 FRAMEWORKS[framework],
-                t[f"{framework}.{variant}"],
+                t[f"{framework}.{variant}"].format(images=s["calibration_images"]),
                 size,
                 percent(v["accuracy"], language, 2),
                 _ms(latency["median"], language),

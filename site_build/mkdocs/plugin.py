@@ -3,36 +3,55 @@
 Registered by entry point in pyproject.toml. Every job is done in ``site_build.core``; this
 module only says when:
 
+- ``on_startup``: note whether this is a build (written beside the previous site, put in
+  place only on success: ``core/site_swap.py``) or ``mkdocs serve`` / a dirty build (which
+  write where MkDocs says: serve renders into its own temporary folder).
 - ``on_config``: read the claims ledger (a bad entry fails at once).
-- ``on_pre_build`` (once per language): key mkdocs-jupyter's cache to the code the notebooks
-  import; train, measure and draw what is out of date (``core/generated.py``).
+- ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
+  into, check that the cache is writable and run the doctests of included snippets that
+  have no passing record (``core/doctest_record.py``); then, for each
+  language, give mkdocs-jupyter a checked staging copy of its cache
+  (``core/notebook_cache.py``) and train, measure and draw what is out of date
+  (``core/generated.py``).
 - ``on_files``: put the generated figures, kept outside docs/, beside each language's pages.
 - ``on_page_read_source``: a page that points to a file shows it (``core/page_source.py``).
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
   ``core/generated.py``).
-- ``on_post_build``: the ``Build timing`` summary.
+- ``on_post_build``: after each language, its own search index; when every language is
+  built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), then keep the
+  notebooks' new cache entries, put the new site in place and print the ``Build timing``
+  summary.
+- ``on_build_error`` / ``on_shutdown``: a failed or interrupted build leaves the previous
+  site as it was, and says so.
 
 A ``BuildError`` from core becomes a ``PluginError`` that names the page, what is wrong
 and the fix.
+
+The i18n plugin builds the other languages from inside the first build's ``on_post_build``,
+so MkDocs' events arrive nested: ``_build_depth`` tells the outer build from those.
 """
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.utils import CountHandler
 
-from site_build.core import checks, translation_status
-from site_build.core.cache import cache_root
+from site_build.core import checks, doctest_record, notebook_cache, translation_status
+from site_build.core.cache import cache_root, check_writable, prune_temporaries
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
 from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
+from site_build.core.site_swap import AtomicSite
+from site_build.mkdocs import publish
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -42,15 +61,32 @@ class SiteBuildPlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self.generated = Generated()
+        self.atomic = True  # `mkdocs build` and gh-deploy; not serve, not --dirty
+        self._build_depth = 0
+        self._site: AtomicSite | None = None
+        self._warnings: CountHandler | None = None
+        self._notebooks: list[notebook_cache.NotebookStaging] = []
+        self._timings: list[str] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this plugin alive across `mkdocs serve` rebuilds;
+        # every build below starts from a clean state in on_config.
+        self.atomic = command != "serve" and not dirty
 
     def on_config(self, config, **_):
+        if self._build_depth == 0:
+            self._start_build(config)
         with _as_plugin_error():
             self.generated.load_ledger()
         return config
 
     def on_pre_build(self, config, **_) -> None:
-        _key_notebook_cache(config)
+        self._build_depth += 1
         with _as_plugin_error():
+            if self._build_depth == 1:
+                self._render_beside_the_site(config)
+                self._check_before_anything_runs()
+            self._key_notebook_cache(config)
             self.generated.prepare()
 
     def on_files(self, files, config, **_):
@@ -73,9 +109,103 @@ class SiteBuildPlugin(BasePlugin):
             markdown = translation_status.with_notice(markdown, language, "/".join(rest))
             return render(markdown, language, page.file.src_path, self.generated.kinds())
 
+    # After the i18n plugin (-100), which builds the other languages in its on_post_build.
+    @event_priority(-200)
     def on_post_build(self, config, **_) -> None:
-        for line in self.generated.timings:
+        self._build_depth -= 1
+        if self._build_depth > 0:
+            return
+        self._publish_notebooks()
+        if self._site is not None:
+            if config.strict and self._warnings and self._warnings.get_counts():
+                # MkDocs aborts right after this event; on_build_error says what was kept.
+                return
+            self._site.publish()
+            config.site_dir = str(self._site.target)
+            log.info(f"The new site replaced {self._site.target} now that the build succeeded.")
+            self._site = None
+        self._end_build()
+        for line in [*self._timings, *self.generated.timings]:
             print(f"Build timing | {line}")
+
+    # Per-language search indexes, sitemaps, 404 pages and robots.txt
+    # (site_build/mkdocs/publish.py): after each language's build, then after the last one
+    # (mkdocs-static-i18n builds the other languages from its on_post_build, priority -100).
+    @event_priority(-50)
+    def _publish_language(self, config, **_) -> None:
+        publish.after_language(config)
+
+    @event_priority(-110)
+    def _publish_site(self, config, **_) -> None:
+        with _as_plugin_error():
+            publish.after_site(config)
+
+    on_post_build = CombinedEvent(on_post_build, _publish_language, _publish_site)
+
+    def on_build_error(self, *, error, **_) -> None:
+        self._abandon_build(f"The build failed ({type(error).__name__})")
+
+    def on_shutdown(self) -> None:
+        # Reached after Ctrl-C (KeyboardInterrupt is not an error MkDocs reports to plugins).
+        self._abandon_build("The build was interrupted")
+
+    # --- the steps ------------------------------------------------------------------------
+
+    def _start_build(self, config) -> None:
+        self._notebooks, self._timings = [], []
+        self._warnings = CountHandler()
+        self._warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self._warnings)
+
+    def _render_beside_the_site(self, config) -> None:
+        """Before MkDocs empties the site folder: give it an empty one beside it instead."""
+        if self.atomic:
+            self._site = AtomicSite(Path(config.site_dir))
+            config.site_dir = str(self._site.start())
+
+    def _check_before_anything_runs(self) -> None:
+        """Before any training: a writable cache, and doctests that pass for every snippet shown."""
+        check_writable()
+        prune_temporaries(cache_root())
+        self._timings.append(doctest_record.check_included().timing())
+
+    def _key_notebook_cache(self, config) -> None:
+        """Give mkdocs-jupyter a checked staging copy of the cache folder of this language.
+
+        Its own key covers a notebook's source alone; a notebook that calls the MNIST snippets
+        must run again when they (or the data, or the libraries) change, so the folder is
+        keyed on those (``notebook_key``). Each language gets its own folder, since
+        mkdocs-jupyter deletes the entries a build did not use (in the staging copy only).
+        """
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is None:
+            return
+        i18n = config.plugins.get("i18n")
+        language = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+        key = notebook_key()
+        staging = notebook_cache.NotebookStaging(notebook_cache.real_folder(key, language))
+        jupyter.config["cache_dir"] = str(staging.open())
+        self._notebooks.append(staging)
+        notebook_cache.prune_keys(key)
+
+    def _publish_notebooks(self) -> None:
+        """Keep the notebook outputs this build rendered completely, whatever happens next."""
+        for staging in self._notebooks:
+            staging.publish()
+        self._notebooks = []
+
+    def _abandon_build(self, what: str) -> None:
+        self._publish_notebooks()
+        if self._site is not None and self._site.discard():
+            log.error(f"{what}: {self._site.target} was left as it was (the previous site).")
+        self._site = None
+        self._end_build()
+
+    def _end_build(self) -> None:
+        self._build_depth = 0
+        if self._warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self._warnings)
+            self._warnings = None
 
 
 @contextmanager
@@ -88,19 +218,3 @@ def _as_plugin_error(where: str = ""):
         if where and not message.startswith(where):
             message = f"{where}: {message}"
         raise PluginError(message) from None
-
-
-def _key_notebook_cache(config) -> None:
-    """Key mkdocs-jupyter's cache to the code the notebooks import, and keep one per language.
-
-    Its own key covers a notebook's source alone; a notebook that calls the MNIST snippets
-    must run again when they (or the libraries) change. And at the end of each build it
-    deletes the entries that build did not use: the English build would delete the Spanish
-    notebooks' entries and the other way round, so each language gets its own folder.
-    """
-    jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is None:
-        return
-    i18n = config.plugins.get("i18n")
-    language = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
-    jupyter.config["cache_dir"] = str(cache_root() / "notebooks" / notebook_key()[:16] / language)

@@ -18,11 +18,17 @@ torch.Size([4, 1, 8, 8])
 >>> torch.equal(F.max_pool2d(images, 1), images)  # a 1x1 pool does nothing
 True
 >>> data = load_splits()
->>> history, predicted = run_article_setup(data.train_images[:200],
-...                                        data.train_labels[:200],
-...                                        data.test_images[:50])
->>> len(history), predicted.shape  # five epochs, one class per test image
+>>> run = run_article_setup(data.train_images[:200], data.train_labels[:200],
+...                         data.test_images[:50])
+>>> len(run["history"]), run["predicted"].shape  # 5 epochs, 1 class per image
 (5, (50,))
+>>> run["settings"], run["trained_images"]  # as run: the article's values
+({'batch_size': 512, 'epochs': 5, 'learning_rate': 0.01, 'validation_split': 0.3, 'seed': 2026}, 140)
+>>> run["parameters"], run["input_size"]
+(29066, 8)
+>>> len(run_article_setup(data.train_images[:200], data.train_labels[:200],
+...                       data.test_images[:50], epochs=2)["history"])
+2
 
 # --8<-- [end:article-checks]
 """
@@ -60,17 +66,29 @@ class CNNModel(nn.Module):
         return F.log_softmax(x, dim=1)
 
 
-def run_article_setup(images, labels, test_images, on_epoch=None):
-    torch.manual_seed(2026)
+def run_article_setup(
+    images,
+    labels,
+    test_images,
+    on_epoch=None,
+    # The article's settings; the site's build passes its own copy of them.
+    epochs=5,
+    batch_size=512,
+    learning_rate=0.01,
+    validation_split=0.3,
+    seed=2026,
+):
+    torch.manual_seed(seed)
     x = preprocess(torch.from_numpy(images).unsqueeze(1).float() / 255)
     y = torch.from_numpy(labels).long()
-    # The same 70/30 split that Keras' validation_split makes.
-    split = math.ceil(len(y) * 0.7)
+    # The split that Keras' validation_split makes: the first 70% (rounded
+    # down) trains, the rest validates.
+    split = math.floor(len(y) * (1.0 - validation_split))
     training = TensorDataset(x[:split], y[:split])
     validation = TensorDataset(x[split:], y[split:])
     # Batches of 512, not shuffled: as written in the article.
-    train_batches = DataLoader(training, batch_size=512)
-    val_batches = DataLoader(validation, batch_size=512)
+    train_batches = DataLoader(training, batch_size=batch_size)
+    val_batches = DataLoader(validation, batch_size=batch_size)
     model = CNNModel()
     # SGD(lr=0.01) and CrossEntropyLoss, as in the article. The loss applies
     # log_softmax again, which changes nothing: it is idempotent.
@@ -78,14 +96,28 @@ def run_article_setup(images, labels, test_images, on_epoch=None):
         model,
         train_batches,
         val_batches,
-        epochs=5,
-        learning_rate=0.01,
+        epochs=epochs,
+        learning_rate=learning_rate,
         on_epoch=on_epoch,
     )
     x_test = preprocess(torch.from_numpy(test_images).unsqueeze(1) / 255)
     no_labels = torch.zeros(len(x_test))  # predict_classes ignores them
     test_batches = DataLoader(TensorDataset(x_test, no_labels), batch_size=512)
-    return history, predict_classes(model, test_batches)
+    return {
+        "history": history,
+        "predicted": predict_classes(model, test_batches),
+        # What this run used, read back from the objects that ran it.
+        "settings": {
+            "batch_size": train_batches.batch_size,
+            "epochs": len(history),
+            "learning_rate": learning_rate,
+            "validation_split": validation_split,
+            "seed": seed,
+        },
+        "trained_images": len(training),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "input_size": x.shape[-1],  # 8: the images after preprocess
+    }
 
 
 # --8<-- [end:article]

@@ -1,0 +1,255 @@
+"""A generated figure for every reader: its data as text, as a table and as a CSV file,
+and text that stays legible on a phone.
+
+A module that draws a figure also describes what it plots as one ``FigureData`` per
+language: the series as rows of a table (raw values, ``Column`` says how to write them),
+a sentence saying what the figure shows, and its key numbers. From that one object:
+
+- ``alt_text``: the image's alt text in the page's language, what it shows and its key
+  numbers;
+- ``table_markdown``: the plotted values, numbers written as the language writes them;
+- ``csv_text``: the same values for a spreadsheet (headers in the page's language, numbers
+  as plain decimals with a point, so that every program reads them alike); ``write_csv``
+  puts it beside the PNG, ``<name>.csv`` next to ``<name>.png``;
+- ``figure_markdown``: what a page's placeholder becomes, the image with its alt text
+  followed by a collapsed note holding the table and the CSV link, so that a page cannot
+  show a figure without its data.
+
+The site serves every file of ``generated/<folder>/`` (``Generated.figures`` lists them,
+CSV files included), so the relative links written here work from a page at the top of its
+language's folder, ``docs/<language>/<page>.md``.
+
+Legibility: a figure is shown at most as wide as the content column; on a 390-pixel-wide
+phone that column is about 358 CSS pixels. ``smallest_text_px`` works out how large the
+smallest text of a matplotlib figure is on such a screen, and ``check_legible`` fails below
+9 CSS pixels, naming the figure and the text. Figures are drawn on opaque white
+(``BACKGROUND``), and ``text_colour_on`` picks black or white text for a coloured fill, so
+that every text contrasts at least 4.5:1 in the light and the dark scheme alike.
+
+The words (caption, link) are in the ``figure_data`` section of site_build/catalogs/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from site_build.core.cache import atomic_write_bytes
+from site_build.core.catalog import texts
+from site_build.core.errors import BuildError
+from site_build.core.i18n_format import number, percent, seconds
+
+TEXT = texts("figure_data")
+
+# On a 390-CSS-pixel-wide phone, Material's content column is about 358 CSS pixels wide.
+PHONE_CONTENT_PX = 358
+MIN_TEXT_PX = 9.0
+# Figures are drawn on opaque white, so that they read the same in the light and dark
+# schemes (the dark scheme would otherwise show dark text on a dark page).
+BACKGROUND = "white"
+
+Value = float | int | str
+
+
+class FigureNotLegible(BuildError):
+    """Text in a figure would be smaller than MIN_TEXT_PX on a phone."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a figure's data: its heading in the page's language and how its values
+    are written in the table: ``text``, ``integer``, ``decimal:N``, ``seconds:N`` or ``percent:N``
+    (values are fractions; the CSV keeps them as fractions)."""
+
+    label: str
+    format: str = "text"
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What one figure plots, in one language.
+
+    ``folder``/``name``: the figure is ``generated/<folder>/<name>.png`` on the site and its
+    data ``<name>.csv``. ``title``: the figure's title (the table's caption). ``description``:
+    a sentence saying what the figure shows. ``highlights``: its key numbers, as
+    ``(label, value, format)``, written into the alt text in the page's language.
+    """
+
+    folder: str
+    name: str
+    language: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Value, ...], ...]
+    highlights: tuple[tuple[str, Value, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"{self.name}: a row has {len(row)} values for "
+                    f"{len(self.columns)} columns: {row}"
+                )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def image(self) -> str:
+        return f"generated/{self.folder}/{self.name}.png"
+
+    @property
+    def csv(self) -> str:
+        return f"generated/{self.folder}/{self.name}.csv"
+
+
+def write_value(value: Value, format: str, language: str) -> str:
+    """One value as the page's language writes it, following a column's format."""
+    if format == "text" or isinstance(value, str):
+        return str(value)
+    kind, _, decimals = format.partition(":")
+    if kind == "integer":
+        return number(value, language)
+    if kind == "decimal":
+        return number(value, language, int(decimals or 0))
+    if kind == "percent":
+        return percent(value, language, int(decimals or 0))
+    if kind == "seconds":
+        return seconds(value, language, int(decimals or 0))
+    raise ValueError(
+        f"unknown column format '{format}': use text, integer, decimal:N, seconds:N or percent:N"
+    )
+
+
+def alt_text(data: FigureData) -> str:
+    """What the figure shows and its key numbers, in one paragraph of the page's language."""
+    numbers = "; ".join(
+        f"{label}: {write_value(value, format, data.language)}"
+        for label, value, format in data.highlights
+    )
+    text = data.description.rstrip(".") + "." + (f" {numbers}." if numbers else "")
+    return re.sub(r"[ \t\n]+", " ", text)  # non-breaking spaces stay
+
+
+def _escape_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def table_markdown(data: FigureData) -> str:
+    header = "| " + " | ".join(_escape_cell(c.label) for c in data.columns) + " |"
+    lines = [header, "|" + " --- |" * len(data.columns)]
+    for row in data.rows:
+        cells = (
+            write_value(v, c.format, data.language) for v, c in zip(row, data.columns, strict=True)
+        )
+        lines.append("| " + " | ".join(_escape_cell(cell) for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def csv_text(data: FigureData) -> str:
+    """Headers in the page's language; numbers as Python writes them (a decimal point)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.label for c in data.columns])
+    writer.writerows(data.rows)
+    return buffer.getvalue()
+
+
+def write_csv(data: FigureData, folder: Path) -> Path:
+    """``<folder>/<name>.csv``, written atomically (UTF-8 with a byte-order mark, which
+    spreadsheet programs need to read accented headers)."""
+    path = folder / f"{data.name}.csv"
+    atomic_write_bytes(path, csv_text(data).encode("utf-8-sig"))
+    return path
+
+
+def _markdown_text(text: str) -> str:
+    """Text safe inside ``![...]`` and a quoted admonition title."""
+    for character in "\\[]*_`":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def figure_markdown(data: FigureData) -> str:
+    """The image with its alt text, then a collapsed note with the table and the CSV link."""
+    text = TEXT[data.language]
+    caption = text["caption"].format(title=data.title).replace('"', "'")
+    table = "\n".join(f"    {line}" for line in table_markdown(data).splitlines())
+    return (
+        f"![{_markdown_text(alt_text(data))}]({data.image})\n\n"
+        f'??? note "{caption}"\n\n'
+        f"{table}\n\n"
+        f"    [{text['download']}]({data.csv})\n"
+    )
+
+
+# Legibility on a phone and in both colour schemes ------------------------------------------
+
+
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour with channels in [0, 1]."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return sum(w * linear(c) for w, c in zip((0.2126, 0.7152, 0.0722), rgb, strict=True))
+
+
+def contrast(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of two colours, from 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)))[::-1]
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(fill: tuple[float, float, float]) -> str:
+    """Black or white text, whichever contrasts more with ``fill``: at least 4.58:1 on any
+    colour (e.g. the numbers written in the cells of a heat map)."""
+    black, white = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
+    return "black" if contrast(fill, black) >= contrast(fill, white) else "white"
+
+
+def rendered_text_px(
+    font_pt: float, dpi: float, image_width_px: float, content_px: float = PHONE_CONTENT_PX
+) -> float:
+    """CSS pixels of text of ``font_pt`` points in an image drawn at ``dpi`` and shown at
+    most ``content_px`` wide (an image is scaled down to fit, never up)."""
+    return font_pt * dpi / 72 * min(1.0, content_px / image_width_px)
+
+
+def texts_in(fig) -> list[Any]:
+    """Every visible, non-empty text of a matplotlib figure (titles, labels, ticks, legends)."""
+    from matplotlib.text import Text
+
+    return [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())
+    ]
+
+
+def smallest_text_px(fig, dpi: float, content_px: float = PHONE_CONTENT_PX) -> tuple[float, str]:
+    """(CSS pixels, text) of the smallest text of ``fig`` saved at ``dpi``, on a phone."""
+    width_px = fig.get_size_inches()[0] * dpi
+    smallest = min(texts_in(fig), key=lambda t: t.get_fontsize())
+    return (
+        rendered_text_px(smallest.get_fontsize(), dpi, width_px, content_px),
+        smallest.get_text(),
+    )
+
+
+def check_legible(fig, dpi: float, name: str, minimum: float = MIN_TEXT_PX) -> float:
+    """The smallest text's size on a phone; FigureNotLegible when it is below ``minimum``."""
+    size, text = smallest_text_px(fig, dpi)
+    if size < minimum:
+        inches = fig.get_size_inches()[0]
+        raise FigureNotLegible(
+            f"{name}: the text '{text[:40]}' would be {size:.1f} CSS px on a phone (at least "
+            f"{minimum:g}): in a figure {inches:g} in wide, use fonts of at least "
+            f"{minimum * 72 * inches / PHONE_CONTENT_PX:.1f} pt (site_build/core/figure_data.py)."
+        )
+    return size

@@ -1,0 +1,192 @@
+"""What one MNIST run measured, as typed records that read and write their own JSON.
+
+The training process (``mnist_training.py``) fills a ``RunResult`` from what the snippets
+report (the settings they ran with, the parameters of the model they built, the size of the
+images it read) and from what it measured (losses, timings, predictions), and writes it to
+the cache. The tables (``mnist_report.py``) and figures (``mnist_plots.py``) read these
+classes only: no module looks a result up by a string key.
+
+``RESULTS_FORMAT`` is part of every run's cache key: change it whenever a field changes, and
+results written in an older format are trained again instead of being misread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from site_build.core.cache import atomic_write_json, read_json
+
+RESULTS_FORMAT = 2
+
+T = TypeVar("T")
+
+
+class ResultsFormatError(ValueError):
+    """A results file that does not have the fields of this version of the code."""
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    """``value`` (parsed JSON) as an instance of the annotation ``kind``."""
+    origin = typing.get_origin(kind)
+    if dataclasses.is_dataclass(kind):
+        return from_json(kind, value)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(kind)
+        if value is None and type(None) in options:
+            return None
+        (single,) = (option for option in options if option is not type(None))
+        return _decode(single, value)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        if not isinstance(value, list):
+            raise ResultsFormatError(f"expected a list, found {value!r}")
+        return [_decode(item, element) for element in value]
+    if origin is dict:
+        _, item = typing.get_args(kind)
+        if not isinstance(value, dict):
+            raise ResultsFormatError(f"expected a mapping, found {value!r}")
+        return {key: _decode(item, element) for key, element in value.items()}
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind in (int, str, bool) and type(value) is kind:
+        return value
+    if kind is Any:
+        return value
+    raise ResultsFormatError(f"expected {getattr(kind, '__name__', kind)}, found {value!r}")
+
+
+def from_json(cls: type[T], value: Any) -> T:
+    """An instance of the dataclass ``cls`` from parsed JSON; every field must be present."""
+    if not isinstance(value, dict):
+        raise ResultsFormatError(f"{cls.__name__}: expected a mapping, found {value!r}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    missing, extra = sorted(names - set(value)), sorted(set(value) - names)
+    if missing or extra:
+        raise ResultsFormatError(f"{cls.__name__}: missing {missing}, unexpected {extra}")
+    return cls(**{name: _decode(hints[name], value[name]) for name in names})
+
+
+def to_json(record: Any) -> Any:
+    """A dataclass (or lists and mappings of them) as plain JSON values."""
+    return dataclasses.asdict(record) if dataclasses.is_dataclass(record) else record
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run trains with. ``validation_split`` is set only for the article runs, which
+    hold out the last part of their training arrays as Keras' ``validation_split`` does."""
+
+    batch_size: int
+    epochs: int
+    learning_rate: float
+    seed: int
+    validation_split: float | None = None
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """One epoch as the training snippets report it, with the build's images per second."""
+
+    epoch: int
+    loss: float
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+    seconds: float  # the whole epoch, validation included
+    train_seconds: float
+    images_per_second: float  # training images / train_seconds
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    full: bool
+    sizes: dict[str, int]
+    md5: dict[str, str]
+    description: dict[str, str]  # language -> sentence
+    limited_to: int | None
+
+
+@dataclass(frozen=True)
+class Misclassified:
+    index: int
+    label: int
+    predicted: int
+
+
+@dataclass(frozen=True)
+class TestResult:
+    __test__ = False  # not a pytest class
+
+    accuracy: float
+    confusion: list[list[int]]  # rows: true digit, columns: predicted digit
+    misclassified: list[Misclassified]
+
+
+@dataclass(frozen=True)
+class Machine:
+    cpu: str
+    logical_cores: int | None
+    memory_gib: float | None
+    system: str
+    python: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run measured and the settings it ran with, as it reported them."""
+
+    run: str
+    framework: str
+    experiment: str
+    key: str
+    settings: Settings
+    parameters: int  # counted on the model the snippet built
+    input_size: int  # side in pixels of the images the model read
+    data: DataInfo
+    trained_images: int
+    history: list[Epoch]
+    test: TestResult
+    seconds: float
+    versions: dict[str, str]
+    machine: Machine
+    created: str
+    format: int = field(default=RESULTS_FORMAT)
+
+    def to_json(self) -> dict[str, Any]:
+        return to_json(self)
+
+    @classmethod
+    def from_json(cls, value: Any) -> RunResult:
+        found = value.get("format") if isinstance(value, dict) else None
+        if found != RESULTS_FORMAT:
+            raise ResultsFormatError(f"results format {found}, this code reads {RESULTS_FORMAT}")
+        return from_json(cls, value)
+
+    def write(self, path: Path) -> None:
+        atomic_write_json(path, self.to_json())
+
+    @classmethod
+    def read(cls, path: Path) -> RunResult | None:
+        """The result in ``path``; None when it is missing, unreadable or of another format."""
+        value = read_json(path)
+        if value is None:
+            return None
+        try:
+            return cls.from_json(value)
+        except ResultsFormatError:
+            return None
+
+    @property
+    def last(self) -> Epoch:
+        return self.history[-1]
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """SGD steps in one epoch: every batch, the last smaller one included."""
+        return -(-self.trained_images // self.settings.batch_size)
