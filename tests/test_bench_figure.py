@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from site_build.core import bench_figure
+from site_build.core import bench_figure, bench_report
 from site_build.core.bench_results import Summary
 from tests.test_benchmarks import LANGUAGES, fake_results
 
@@ -63,3 +63,23 @@ def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeyp
         bench_figure.ensure_figures(results)
     assert not bench_figure.stamp_path().exists()
     assert bench_figure.ensure_figures(results) is True
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_figure_comes_with_its_data_alt_text_table_and_csv(cache, language):
+    results = fake_results()
+    bench_figure.ensure_figures(results)
+    markdown = bench_report.figure(results, language)
+    assert markdown.startswith("![") and "(generated/bench/throughput.png)" in markdown
+    assert "(generated/bench/throughput.csv)" in markdown
+    rows = [line for line in markdown.splitlines() if line.startswith("    | ")]
+    bars = len(results.tasks("train")) + len(results.tasks("throughput"))
+    assert len(rows) == 2 + bars  # the header, its separator and one row per bar
+    csv = bench_figure.figure_path(language).with_suffix(".csv")
+    lines = csv.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + bars
+    # The CSV keeps the plotted median exactly, whatever the page's language.
+    first = results.tasks("train")[0].images_per_second.median
+    assert lines[1].split(",")[3] == repr(first)
+    fastest = {"en": "Fastest in training", "es": "Lo más rápido en entrenamiento"}[language]
+    assert fastest in markdown.split("](")[0]

@@ -1,6 +1,9 @@
 """The benchmarks page's figure: images per second of every configuration, in each language.
 
-Drawn from the same ``BenchResults`` as the tables (``bench_report.py``). Its cache key is
+Drawn from the same ``BenchResults`` as the tables (``bench_report.py``). ``figure_data``
+describes what it plots (``figure_data.py``): the page's ``{{ bench:figure }}`` becomes the
+image with an alt text that gives the fastest configurations, then a collapsed table of
+every bar, and ``throughput.csv`` is written beside the PNG. Its cache key is
 made of everything the figure shows: the results themselves (not only the inputs of the
 run that made them), the words of the catalogs, this module and matplotlib's version; so a
 new measurement, even of the same code, always redraws it.
@@ -17,11 +20,12 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 
-from site_build.core.bench_report import CONFIGS, NAMES, TEXT
+from site_build.core.bench_report import CONFIGS, NAMES, TEXT, figure_data, plain
 from site_build.core.bench_results import BenchResults
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
+from site_build.core.figure_data import write_csv
 from site_build.core.i18n_format import percent
 
 MAX_BYTES = 150_000
@@ -30,6 +34,12 @@ COLOURS = {"torch": "#D55E00", "tf": "#0072B2", "numpy": "#009E73"}
 
 def figure_path(language: str) -> Path:
     return cache_root() / "site-assets" / language / "generated" / "bench" / "throughput.png"
+
+
+def generated_files(language: str) -> list[Path]:
+    """The figure and the CSV of its data, which the site serves under generated/bench/."""
+    png = figure_path(language)
+    return [png, png.with_suffix(".csv")]
 
 
 def stamp_path() -> Path:
@@ -41,15 +51,14 @@ def figure_key(results: BenchResults) -> str:
     return fingerprint(
         {
             "results": results.to_json(),
-            "text": {section: texts(section) for section in ("bench", "bench_configs")},
-            "code": file_digest(Path(__file__)),
+            "text": {s: texts(s) for s in ("bench", "bench_configs", "bench_figure_data")},
+            "code": {
+                name: file_digest(Path(__file__).with_name(name))
+                for name in ("bench_figure.py", "figure_data.py", "i18n_format.py")
+            },
             "matplotlib": matplotlib.__version__,
         }
     )
-
-
-def _plain(label: str) -> str:
-    return label.replace("`", "")
 
 
 def draw(results: BenchResults, language: str) -> bytes:
@@ -66,7 +75,7 @@ def draw(results: BenchResults, language: str) -> bytes:
     )
     for axis, (title, entries) in zip(axes, panels, strict=True):
         labels = [
-            f"{NAMES[e.framework]}\n{_plain(CONFIGS[language][e.framework, e.config])}"
+            f"{NAMES[e.framework]}\n{plain(CONFIGS[language][e.framework, e.config])}"
             for e in entries
         ]
         rates = [e.images_per_second for e in entries]
@@ -109,7 +118,7 @@ def ensure_figures(results: BenchResults) -> bool:
     if (
         stamp.exists()
         and stamp.read_text() == key
-        and all(figure_path(lang).exists() for lang in LANGUAGES)
+        and all(path.exists() for lang in LANGUAGES for path in generated_files(lang))
     ):
         return False
     stamp.unlink(missing_ok=True)  # an interrupted redraw must not pass for a finished one
@@ -121,5 +130,6 @@ def ensure_figures(results: BenchResults) -> bool:
                 "(site_build/core/bench_figure.py: fewer bars, a smaller size or dpi)"
             )
         atomic_write_bytes(figure_path(language), data)
+        write_csv(figure_data(results, language), figure_path(language).parent)
     atomic_write_bytes(stamp, key.encode())
     return True

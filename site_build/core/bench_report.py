@@ -2,7 +2,8 @@
 
 A page asks for a table with ``{{ bench:NAME }}`` (``GENERATED`` below, registered in
 ``generated.py``); every number on the page comes from the ``BenchResults`` that
-``benchmarks.py`` measured, nothing is typed by hand. The figure is ``bench_figure.py``.
+``benchmarks.py`` measured, nothing is typed by hand. The figure is drawn by
+``bench_figure.py``; ``figure_data`` here says what it plots (alt text, table, CSV).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from site_build.core import machine
 from site_build.core.bench_results import BenchResults
 from site_build.core.catalog import texts
+from site_build.core.figure_data import Column, FigureData, figure_markdown
 from site_build.core.i18n_format import number, percent, seconds
 
 NAMES = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
@@ -185,6 +187,57 @@ def run(results: BenchResults, language: str) -> str:
     return f"{mode}\n\n{provenance}"
 
 
+def plain(label: str) -> str:
+    return label.replace("`", "")
+
+
+def figure_data(results: BenchResults, language: str) -> FigureData:
+    """Every bar of the figure as a row; the fastest training and inference in the alt text."""
+    t, text = TEXT[language], texts("bench_figure_data")[language]
+    batch = results.settings.throughput_batch
+    panels = (
+        (t["figure_train"], results.tasks("train")),
+        (t["figure_infer"].format(batch=batch), results.tasks("throughput")),
+    )
+    rows, highlights = [], []
+    for task, entries in panels:
+        for e in entries:
+            rate = e.images_per_second
+            config = plain(CONFIGS[language][e.framework, e.config])
+            share = e.fraction_of_peak
+            rows.append((NAMES[e.framework], task, config, rate.median, rate.min, rate.max, share))
+        best = max(entries, key=lambda e: e.images_per_second.median)
+        label = text["fastest"].format(
+            task=task.lower() if language == "en" else task[0].lower() + task[1:],
+            framework=NAMES[best.framework],
+            config=plain(CONFIGS[language][best.framework, best.config]),
+        )
+        highlights.append((label, best.images_per_second.median, "decimal:0"))
+    return FigureData(
+        folder="bench",
+        name="throughput",
+        language=language,
+        title=t["figure_title"],
+        description=text["description"].format(batch=batch),
+        columns=(
+            Column(text["framework"]),
+            Column(text["task"]),
+            Column(text["config"]),
+            Column(text["median"], "decimal:1"),
+            Column(text["min"], "decimal:1"),
+            Column(text["max"], "decimal:1"),
+            Column(text["peak_fraction"], "percent:1"),
+        ),
+        rows=tuple(rows),
+        highlights=tuple(highlights),
+    )
+
+
+def figure(results: BenchResults, language: str) -> str:
+    """The figure (drawn by bench_figure.py), its alt text, and its data in a table."""
+    return figure_markdown(figure_data(results, language))
+
+
 def peak_value(results: BenchResults, language: str) -> str:
     return f"{number(results.peak_gflops, language, 1)} GFLOP/s"
 
@@ -199,4 +252,5 @@ GENERATED = {
     "inference": inference,
     "startup": startup,
     "artifacts": artifacts,
+    "figure": figure,
 }

@@ -151,7 +151,7 @@ class Generated:
         files of their data), kept outside docs/."""
         return {
             "mnist": {lang: mnist_plots.generated_files(lang) for lang in languages},
-            "bench": {lang: [bench_figure.figure_path(lang)] for lang in languages},
+            "bench": {lang: bench_figure.generated_files(lang) for lang in languages},
         }
 
 
