@@ -19,8 +19,8 @@ from site_build.core.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
 PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrides")
-# What the build itself needs from snippets/: the MNIST code it trains (cached by content).
-# The snippets that the build itself runs (training, measurements), not only shows.
+# The snippets that the build itself runs (training, measurements), not only shows: their
+# content is part of the cache keys, so an empty project copy needs them to build warm.
 BUILD_SNIPPETS = (
     "__init__.py",
     "_torchvision_cpu.py",
@@ -28,6 +28,8 @@ BUILD_SNIPPETS = (
     "seed_replay",
     "data_loading",
     "quantization",
+    "benchmarks",
+    "fashion",
 )
 HOME_TITLES = {"en": "Home", "es": "Inicio"}
 IGNORE = shutil.ignore_patterns("__pycache__")

@@ -1,45 +1,57 @@
 """The benchmarks page's measurements: PyTorch and TensorFlow side by side, in one run.
 
 Every measurement runs in fresh worker processes, never in the process that builds the
-site: one worker per framework and configuration (``bench_workers.py``). A worker sets its
-thread count, imports its framework, builds the matched CNN of
-``snippets/mnist/model_{torch,tf}.py``, prepares its configuration (compiling, exporting)
-and warms up; then it runs one timed repeat each time the orchestrator asks. The
-orchestrator keeps a PyTorch worker and a TensorFlow worker of the same kind of measurement
-alive together and asks them in turn (torch, tf, torch, tf, ...), so that a slow minute of
-a shared machine falls on both frameworks alike.
+site: one worker per framework and configuration (``bench_workers.py``), which times the
+functions that the page shows (``snippets/benchmarks/configs_{torch,tf}.py``). A PyTorch
+worker and a TensorFlow worker of the same kind of measurement stay alive together and are
+asked in turn (torch, tf, torch, tf, ...), so that a slow minute of a shared machine falls
+on both frameworks alike.
 
 The machine's limit is the float32 GFLOP/s of a large matrix product in PyTorch,
-TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per image (counted
-analytically below, cross-checked with ``torch.utils.flop_counter``) gives its fraction of it.
+TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per image
+(``bench_flops.py``) gives its fraction of it.
 
-One results file per mode is written atomically under ``<cache>/benchmarks/``: ``full``
-(``nox -s bench``, ``python -m site_build.core.benchmarks --full``) and ``short`` (what the docs
-build runs when no result matches the current code, versions and machine).
+One results file per mode (``BenchResults``, ``bench_results.py``) is written atomically
+under ``<cache>/benchmarks/``: ``full`` (``nox -s bench``, ``python -m
+site_build.core.benchmarks --full``) and ``short`` (what the docs build runs when no result
+matches the current code, versions and machine). Starting, interleaving and cleaning up
+after the worker processes is ``bench_processes.py``.
 
     python -m site_build.core.benchmarks            # the short run, unless cached
     python -m site_build.core.benchmarks --full     # the full run, unless cached (--force: rerun)
-
-The workers' code is in ``bench_workers.py``; both files are part of the results' cache key.
-Slightly over 300 lines: the settings, FLOP counts, statistics and orchestration share the
-results' format, which ``assemble`` writes.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import statistics
-import subprocess
+import shutil
 import sys
-import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from site_build.core import machine
+from site_build.core.bench_flops import forward_flops, layer_flops, training_flops
+from site_build.core.bench_processes import (
+    BenchmarkFailed,
+    interleaved,
+    log,
+    measure_imports,
+    scratch_folder,
+    worker_env,
+)
+from site_build.core.bench_results import (
+    BenchResults,
+    Flops,
+    Measurement,
+    Rates,
+    Settings,
+    Summary,
+    WorkerInfo,
+    WorkerRecord,
+)
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -48,10 +60,8 @@ from site_build.core.cache import (
     fingerprint,
     read_json,
 )
-from site_build.core.errors import BuildError
 from site_build.core.paths import ROOT
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
 LIBRARIES = (
     "torch",
     "tensorflow",
@@ -64,38 +74,41 @@ LIBRARIES = (
 )
 SOURCES = (
     "site_build/core/benchmarks.py",
+    "site_build/core/bench_processes.py",
     "site_build/core/bench_workers.py",
+    "site_build/core/bench_flops.py",
+    "site_build/core/bench_results.py",
+    "snippets/benchmarks/configs_torch.py",
+    "snippets/benchmarks/configs_tf.py",
     "snippets/mnist/model_torch.py",
     "snippets/mnist/model_tf.py",
 )
-SEED = 2026
-LEARNING_RATE = 0.01
 
 # The full run (nox -s bench) and the short one that a docs build runs on a cache miss
 # (it must fit in about 90 s of work on a shared 2-core machine).
 MODES = {
-    "full": {
-        "repeats": 7,
-        "warmup": 3,
-        "train_batch": 64,
-        "train_batches": 20,
-        "latency_calls": 200,
-        "throughput_batch": 256,
-        "throughput_batches": 10,
-        "matmul_size": 2048,
-        "matmul_calls": 5,
-    },
-    "short": {
-        "repeats": 3,
-        "warmup": 1,
-        "train_batch": 64,
-        "train_batches": 3,
-        "latency_calls": 20,
-        "throughput_batch": 256,
-        "throughput_batches": 2,
-        "matmul_size": 2048,
-        "matmul_calls": 2,
-    },
+    "full": dict(
+        repeats=7,
+        warmup=3,
+        train_batch=64,
+        train_batches=20,
+        latency_calls=200,
+        throughput_batch=256,
+        throughput_batches=10,
+        matmul_size=2048,
+        matmul_calls=5,
+    ),
+    "short": dict(
+        repeats=3,
+        warmup=1,
+        train_batch=64,
+        train_batches=3,
+        latency_calls=20,
+        throughput_batch=256,
+        throughput_batches=2,
+        matmul_size=2048,
+        matmul_calls=2,
+    ),
 }
 
 # Each pair runs together, interleaved: (kind, PyTorch configuration, TensorFlow configuration).
@@ -110,299 +123,128 @@ PAIRS = (
 PEAK_FRAMEWORKS = ("torch", "tf", "numpy")
 
 
-class BenchmarkFailed(BuildError):
-    """A worker process failed; the message carries the end of its error output."""
-
-
-def settings_for(mode: str, threads: int | None = None) -> dict[str, Any]:
-    return {**MODES[mode], "mode": mode, "threads": threads or os.cpu_count() or 1}
+def settings_for(mode: str, threads: int | None = None) -> Settings:
+    return Settings(mode=mode, threads=threads or os.cpu_count() or 1, **MODES[mode])
 
 
 def results_path(mode: str) -> Path:
     return cache_root() / "benchmarks" / f"{mode}.json"
 
 
-def cache_key(settings: dict[str, Any], root: Path = ROOT) -> str:
+def cache_key(settings: Settings, root: Path = ROOT) -> str:
     return fingerprint(
         {
             "sources": {path: file_digest(root / path) for path in SOURCES},
-            "settings": settings,
+            "settings": settings.to_json(),
             "versions": machine.versions(*LIBRARIES),
             "machine": machine.describe(),
         }
     )
 
 
-# FLOPs: a multiply-add counts as 2 FLOPs; biases, ReLU and pooling are left out -------------
-
-
-def layer_flops() -> dict[str, int]:
-    """Forward FLOPs per image of each layer of the matched CNN, counted by hand."""
-    return {
-        "conv1": 2 * (26 * 26 * 32) * (1 * 3 * 3),  # each output: a 3x3 window of 1 channel
-        "conv2": 2 * (24 * 24 * 64) * (32 * 3 * 3),  # each output: 3x3 windows of 32 channels
-        "dense1": 2 * 9216 * 1024,
-        "dense2": 2 * 1024 * 10,
-    }
-
-
-def forward_flops() -> int:
-    return sum(layer_flops().values())
-
-
-def training_flops() -> int:
-    """The usual convention: backward ≈ 2x forward, so a training step ≈ 3x forward."""
-    return 3 * forward_flops()
-
-
-def counted_flops(batch: int = 2) -> dict[str, float]:
-    """FLOPs per image that ``torch.utils.flop_counter.FlopCounterMode`` counts."""
-    import torch
-    from torch.utils.flop_counter import FlopCounterMode
-
-    from snippets.mnist.model_torch import build_model
-
-    model = build_model()
-    images = torch.zeros(batch, 1, 28, 28)
-    labels = torch.zeros(batch, dtype=torch.long)
-    with FlopCounterMode(display=False) as counter, torch.no_grad():
-        model(images)
-    forward = counter.get_total_flops() / batch
-    with FlopCounterMode(display=False) as counter:
-        torch.nn.functional.cross_entropy(model(images), labels).backward()
-    return {"forward": forward, "training": counter.get_total_flops() / batch}
-
-
-# Statistics ------------------------------------------------------------------------------------
-
-
-def summarize(values: list[float]) -> dict[str, float]:
-    """Median, extremes and quartiles (inclusive method: the data's own range) of repeats."""
-    ordered = sorted(values)
-    if len(ordered) > 1:
-        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
-    else:
-        q1 = q3 = ordered[0]
-    return {
-        "n": len(ordered),
-        "median": statistics.median(ordered),
-        "min": ordered[0],
-        "max": ordered[-1],
-        "q1": q1,
-        "q3": q3,
-    }
-
-
-# Orchestration, in the caller's process --------------------------------------------------------
-
-
-def _launch(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """Start a process with pipes; the one place that starts them (tests replace it)."""
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
-def worker_env(threads: int, scratch: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # NumPy's BLAS and OpenMP get the same thread count as the frameworks.
-    env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = str(threads)
-    # An empty compiler cache for each run, so compile times are those of a first build.
-    env["TORCHINDUCTOR_CACHE_DIR"] = str(scratch / "inductor")
-    return env
-
-
-class _Process:
-    def __init__(self, framework: str, kind: str, config: str, settings: dict[str, Any], env: dict):
-        self.label = f"{FRAMEWORKS[framework]} {kind} {config}"
-        self.process = _launch(
-            [
-                sys.executable,
-                "-m",
-                "site_build.core.bench_workers",
-                framework,
-                kind,
-                config,
-                json.dumps(settings),
-            ],
-            env,
-        )
-        self.ready = self._receive()
-
-    def _receive(self) -> dict:
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait()
-            tail = self.process.stderr.read().strip().splitlines()[-15:]
-            raise BenchmarkFailed(f"{self.label} failed:\n" + "\n".join(tail))
-        return json.loads(line)
-
-    def run(self) -> dict:
-        self.process.stdin.write("run\n")
-        self.process.stdin.flush()
-        return self._receive()
-
-    def finish(self) -> dict:
-        self.process.stdin.write("done\n")
-        self.process.stdin.flush()
-        final = self._receive()
-        self.process.communicate()
-        return final
-
-
-def _log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def measure_imports(settings: dict[str, Any], env: dict[str, str]) -> dict[str, dict]:
-    """Seconds to import each framework in a fresh interpreter, interleaved."""
-    code = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
-    repeats: dict[str, list[float]] = {"torch": [], "tf": []}
-    for _ in range(settings["repeats"]):
-        for framework, module in (("torch", "torch"), ("tf", "tensorflow")):
-            process = _launch([sys.executable, "-c", code.format(module)], env)
-            out, err = process.communicate()
-            if process.returncode:
-                raise BenchmarkFailed(f"import {module} failed:\n{err[-2000:]}")
-            repeats[framework].append(float(out.strip().splitlines()[-1]))
-    return {fw: {"repeats": values, "seconds": summarize(values)} for fw, values in repeats.items()}
-
-
-def _interleaved(
-    members: list[tuple[str, str, str]], settings: dict[str, Any], env: dict[str, str]
-) -> list[dict]:
-    """Start one worker per (framework, kind, config), then ask them in turn for repeats."""
-    processes, records = [], []
+def read_results(mode: str) -> BenchResults | None:
+    """The results file of ``mode``, or None when it is missing or of an older format."""
+    data = read_json(results_path(mode))
     try:
-        for framework, kind, config in members:
-            processes.append(_Process(framework, kind, config, settings, env))
-        runs: list[list[dict]] = [[] for _ in processes]
-        for _ in range(settings["repeats"]):
-            for process, collected in zip(processes, runs, strict=True):
-                collected.append(process.run())
-        for (framework, kind, config), process, collected in zip(
-            members, processes, runs, strict=True
-        ):
-            final = process.finish()
-            records.append(
-                {
-                    "framework": framework,
-                    "kind": kind,
-                    "config": config,
-                    "setup": process.ready,
-                    "max_rss_mib": final["max_rss_mib"],
-                    "repeats": collected,
-                }
-            )
-    finally:
-        for process in processes:
-            if process.process.poll() is None:
-                process.process.kill()
-    return records
+        return BenchResults.from_json(data, LIBRARIES) if data else None
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
-def _rates(record: dict, task: str, flops_per_image: float, peak: float) -> dict:
-    images = [r[task]["images"] for r in record["repeats"]]
-    per_second = [r[task]["images"] / r[task]["seconds"] for r in record["repeats"]]
-    entry = {
-        "framework": record["framework"],
-        "config": record["config"],
-        "task": task,
-        "images": images,
-        "images_per_second": summarize(per_second),
-        "repeats_seconds": [r[task]["seconds"] for r in record["repeats"]],
-    }
-    if task == "latency":
-        entry["latency_seconds"] = summarize(
-            [r[task]["seconds"] / r[task]["images"] for r in record["repeats"]]
-        )
-    achieved = entry["images_per_second"]["median"] * flops_per_image / 1e9
-    entry["gflops"] = achieved
-    entry["fraction_of_peak"] = achieved / peak
-    return entry
-
-
-def run_benchmarks(settings: dict[str, Any]) -> dict[str, Any]:
+def run_benchmarks(settings: Settings) -> BenchResults:
     """Measure everything with ``settings``; returns the results (not written)."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        return _run_benchmarks(settings, worker_env(settings["threads"], Path(scratch)))
+    scratch = scratch_folder()
+    try:
+        return _run_benchmarks(settings, worker_env(settings.threads, scratch))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_benchmarks(settings: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+def _run_benchmarks(settings: Settings, env: dict[str, str]) -> BenchResults:
     started = time.perf_counter()
     timings = {}
-    _log(f"{settings['mode']} run, {settings['threads']} threads")
+    log(f"{settings.mode} run, {settings.threads} threads")
     t = time.perf_counter()
     imports = measure_imports(settings, env)
     timings["imports"] = time.perf_counter() - t
-    _log(f"import times measured ({timings['imports']:.1f} s)")
+    log(f"import times measured ({timings['imports']:.1f} s)")
 
     t = time.perf_counter()
-    peak_records = _interleaved([(fw, "peak", "matmul") for fw in PEAK_FRAMEWORKS], settings, env)
+    peak_records = interleaved([(fw, "peak", "matmul") for fw in PEAK_FRAMEWORKS], settings, env)
     timings["peak"] = time.perf_counter() - t
-    _log(f"matrix products ({timings['peak']:.1f} s)")
+    log(f"matrix products ({timings['peak']:.1f} s)")
     pair_records = []
     for kind, torch_config, tf_config in PAIRS:
         t = time.perf_counter()
         pair = [("torch", kind, torch_config), ("tf", kind, tf_config)]
-        pair_records.extend(_interleaved(pair, settings, env))
+        pair_records.extend(interleaved(pair, settings, env))
         name = f"{kind} {torch_config}/{tf_config}"
         timings[name] = time.perf_counter() - t
-        _log(f"{name} ({timings[name]:.1f} s)")
+        log(f"{name} ({timings[name]:.1f} s)")
     results = assemble(settings, imports, peak_records, pair_records)
-    results["seconds"] = time.perf_counter() - started
-    results["timings"] = timings
-    return results
+    return replace(results, seconds=time.perf_counter() - started, timings=timings)
+
+
+def _rates(record: WorkerRecord, task: str, flops_per_image: float, peak: float) -> Measurement:
+    timings = [repeat[task] for repeat in record.repeats]
+    per_second = Summary.of([t.count / t.seconds for t in timings])
+    achieved = per_second.median * flops_per_image / 1e9
+    return Measurement(
+        framework=record.framework,
+        config=record.config,
+        task=task,
+        images=tuple(int(t.count) for t in timings),
+        images_per_second=per_second,
+        repeats_seconds=tuple(t.seconds for t in timings),
+        gflops=achieved,
+        fraction_of_peak=achieved / peak,
+        latency_seconds=(
+            Summary.of([t.seconds / t.count for t in timings]) if task == "latency" else None
+        ),
+    )
 
 
 def assemble(
-    settings: dict[str, Any], imports: dict, peak_records: list[dict], pair_records: list[dict]
-) -> dict[str, Any]:
-    """The results file's content, computed from the workers' raw repeats."""
-    peak = {}
-    for record in peak_records:
-        gflops = [r["matmul"]["flops"] / r["matmul"]["seconds"] / 1e9 for r in record["repeats"]]
-        peak[record["framework"]] = {"gflops": summarize(gflops), "repeats": gflops}
-    peak_gflops = max(p["gflops"]["median"] for p in peak.values())
-    torch_peak = next(r["setup"] for r in peak_records if r["framework"] == "torch")
-    flops = {
-        "layers": layer_flops(),
-        "forward": forward_flops(),
-        "training": training_flops(),
-        "counted": torch_peak["counted_flops"],
+    settings: Settings,
+    imports: dict[str, Rates],
+    peak_records: list[WorkerRecord],
+    pair_records: list[WorkerRecord],
+) -> BenchResults:
+    """The results, computed from the workers' raw repeats."""
+    peak = {
+        r.framework: Rates.of([t["matmul"].count / t["matmul"].seconds / 1e9 for t in r.repeats])
+        for r in peak_records
     }
+    peak_gflops = max(p.summary.median for p in peak.values())
+    counted = next(r.setup.counted_flops for r in peak_records if r.framework == "torch")
+    flops = Flops(layer_flops(), forward_flops(), training_flops(), counted)
     measurements, workers = [], []
     for record in pair_records:
-        workers.append({k: record[k] for k in ("framework", "kind", "config", "setup")})
-        workers[-1]["max_rss_mib"] = record["max_rss_mib"]
-        tasks = ("train",) if record["kind"] == "train" else ("latency", "throughput")
-        for task in tasks:
-            per_image = flops["training"] if task == "train" else flops["forward"]
+        workers.append(
+            WorkerInfo(
+                record.framework, record.kind, record.config, record.setup, record.max_rss_mib
+            )
+        )
+        for task in ("train",) if record.kind == "train" else ("latency", "throughput"):
+            per_image = flops.training if task == "train" else flops.forward
             measurements.append(_rates(record, task, per_image, peak_gflops))
-    return {
-        "key": cache_key(settings),
-        "mode": settings["mode"],
-        "settings": settings,
-        "machine": machine.describe(),
-        "versions": machine.versions(*LIBRARIES),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "imports": imports,
-        "peak": peak,
-        "peak_gflops": peak_gflops,
-        "flops": flops,
-        "measurements": measurements,
-        "workers": workers,
-    }
+    return BenchResults(
+        key=cache_key(settings),
+        mode=settings.mode,
+        settings=settings,
+        machine=machine.describe(),
+        versions=machine.versions(*LIBRARIES),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        imports=imports,
+        peak=peak,
+        peak_gflops=peak_gflops,
+        flops=flops,
+        measurements=tuple(measurements),
+        workers=tuple(workers),
+    )
 
 
-def ensure_results(mode: str = "short", force: bool = False) -> tuple[dict, bool]:
+def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResults, bool]:
     """Results whose key matches the current code, versions and machine; (results, measured).
 
     A matching full run is always preferred; otherwise a matching result of ``mode``;
@@ -413,11 +255,13 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[dict, bool
     with entry_lock(results_path(mode)):
         if not force:
             for candidate in candidates:
-                cached = read_json(results_path(candidate))
-                if cached and cached.get("key") == cache_key(settings_for(candidate)):
+                cached = read_results(candidate)
+                if cached and cached.key == cache_key(settings_for(candidate)):
                     return cached, False
-        results = run_benchmarks(settings_for(mode))
-        atomic_write_json(results_path(mode), results)
+        # The key of the files as they were when the run started, even if one changes.
+        key = cache_key(settings_for(mode))
+        results = replace(run_benchmarks(settings_for(mode)), key=key)
+        atomic_write_json(results_path(mode), results.to_json())
         return results, True
 
 
@@ -432,8 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    state = f"measured in {results['seconds']:.0f} s" if measured else "cached"
-    print(f"{results['mode']} benchmarks: {state}; {results_path(results['mode'])}")
+    state = f"measured in {results.seconds:.0f} s" if measured else "cached"
+    print(f"{results.mode} benchmarks: {state}; {results_path(results.mode)}")
     return 0
 
 

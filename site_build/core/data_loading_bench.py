@@ -51,7 +51,6 @@ from site_build.core.cache import (
     read_json,
 )
 from site_build.core.catalog import texts
-from site_build.core.claims import format_date
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import NBSP, number, seconds
 from site_build.core.mnist_data import load_splits, locate
@@ -273,21 +272,14 @@ def throughput(result: ThroughputResult, language: str) -> str:
 
 
 def machine_sentence(result: ThroughputResult, language: str) -> str:
-    m, s = result.machine, result.settings
-    memory = number(m["memory_gib"], language, 1) if m.get("memory_gib") else "?"
+    s = result.settings
     # LIBRARIES' order, also when read back from the JSON file (which sorts the names).
     names = sorted(result.versions, key=lambda n: LIBRARIES.index(n) if n in LIBRARIES else 99)
-    versions = ", ".join(f"{name} {result.versions[name]}" for name in names)
+    versions = {name: result.versions[name] for name in names}
     return (
         TEXT[language]["machine"]
         .format(
-            date=format_date(dt.date.fromisoformat(result.created[:10]), language),
-            cpu=m["cpu"],
-            cores=m["logical_cores"],
-            memory=memory,
-            system=m["system"],
-            python=m["python"],
-            versions=versions,
+            **machine.provenance_fields(result.machine, versions, result.created, language),
             images=number(result.measurements[0].images, language),
             batch=s["batch_size"],
             epochs=s["epochs"],

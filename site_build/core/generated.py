@@ -12,7 +12,7 @@ Placeholder                            Produced by (in ``site_build/core/``)
                                        ``mnist_runs.py``; ``figure_NAME``: the figure of
                                        ``mnist_plots.py`` with its data (``mnist_figures.py``)
 ``{{ bench:NAME }}``                   ``bench_report.GENERATED[NAME]``, from the results of
-                                       ``benchmarks.py`` (figure: ``bench_report.py``)
+                                       ``benchmarks.py`` (figure: ``bench_figure.py``)
 ``{{ loading:NAME }}``                 ``data_loading_bench.GENERATED[NAME]``: the input
                                        pipelines' throughput, measured by the build
 ``{{ quantization:NAME }}``            ``quantization_bench.GENERATED[NAME]``, from the
@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from site_build.core import (
+    bench_figure,
     bench_report,
     benchmarks,
     claims,
@@ -46,6 +47,7 @@ from site_build.core import (
     mnist_report,
     quantization_bench,
 )
+from site_build.core.bench_results import BenchResults
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.errors import PlaceholderError
 from site_build.core.machine import installed_version, versions
@@ -77,7 +79,7 @@ class Generated:
 
     def __init__(self) -> None:
         self.mnist: dict[str, RunResult] = {}
-        self.bench: dict = {}
+        self.bench: BenchResults | None = None
         self.data_loading: data_loading_bench.ThroughputResult | None = None
         self.quantization: dict = {}
         self.ledger: dict[str, claims.Claim] = {}
@@ -131,9 +133,9 @@ class Generated:
             self.bench, measured = benchmarks.ensure_results("short")
         except benchmarks.BenchmarkFailed as error:
             raise benchmarks.BenchmarkFailed(f"benchmarks: {error}") from None
-        mode = self.bench["mode"]
+        mode = self.bench.mode
         state = f"measured the {mode} run" if measured else f"{mode} run cached"
-        drawn = bench_report.ensure_figures(self.bench)
+        drawn = bench_figure.ensure_figures(self.bench)
         return f"Benchmarks: {time.perf_counter() - started:.1f} s ({state}; figure " + (
             "redrawn)" if drawn else "cached)"
         )
@@ -175,7 +177,7 @@ class Generated:
         files of their data), kept outside docs/."""
         return {
             "mnist": {lang: mnist_plots.generated_files(lang) for lang in languages},
-            "bench": {lang: [bench_report.figure_path(lang)] for lang in languages},
+            "bench": {lang: bench_figure.generated_files(lang) for lang in languages},
             "fashion": {lang: fashion_plots.generated_files(lang) for lang in languages},
         }
 

@@ -1,5 +1,10 @@
 """The machine and library versions a result was measured with, recorded beside the result.
 
+``describe`` records the machine (its exact system release too, so a result measured under
+another kernel is not reused); ``provenance_fields`` writes the sentence that a page shows about a
+result, "Measured on <date> on <machine>, with <versions>", in the page's language, and
+names only what a reader needs: the OS family, the CPU model and its core count.
+
 ``installed_version`` also fills ``{{ version:NAME }}`` on pages: NAME is what you import
 (``torch``, ``tensorflow``, ``keras``), and the version comes from the environment that
 builds the site, so the pages name the exact releases the snippets ran against.
@@ -7,13 +12,19 @@ builds the site, so the pages name the exact releases the snippets ran against.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import platform
+from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from site_build.core.catalog import texts
+from site_build.core.claims import format_date
 from site_build.core.errors import PlaceholderError
+from site_build.core.i18n_format import number
 
 
 @cache
@@ -66,3 +77,34 @@ def describe() -> dict[str, object]:
 
 def versions(*import_names: str) -> dict[str, str]:
     return {name: installed_version(name) for name in import_names}
+
+
+def os_family(system: str) -> str:
+    """ "Linux 6.1.0-18-amd64" -> "Linux": the release is left out of what a page shows."""
+    return system.split()[0] if system.strip() else "?"
+
+
+def provenance_fields(
+    recorded: Mapping[str, Any], libraries: Mapping[str, str], created: str, language: str
+) -> dict[str, str]:
+    """The fields of a page's "measured on ..." sentence, and the sentence (``provenance``).
+
+    ``recorded`` is what ``describe()`` returned when the result was measured, ``libraries``
+    the versions in the order the page lists them, and ``created`` the result's ISO 8601
+    timestamp. Fields: ``date`` (in the page's language),
+    ``cpu``, ``cores``, ``system`` (the OS family only), ``python``, ``versions``,
+    ``memory`` (GiB) and ``provenance``, the whole sentence of the ``provenance`` catalog
+    section.
+    """
+    memory = recorded.get("memory_gib")
+    fields = {
+        "date": format_date(dt.date.fromisoformat(created[:10]), language),
+        "cpu": str(recorded.get("cpu", "?")),
+        "cores": str(recorded.get("logical_cores", "?")),
+        "system": os_family(str(recorded.get("system", ""))),
+        "python": str(recorded.get("python", "?")),
+        "memory": number(memory, language, 1) if memory else "?",
+        "versions": ", ".join(f"{name} {version}" for name, version in libraries.items()),
+    }
+    fields["provenance"] = texts("provenance")[language]["measured"].format(**fields)
+    return fields

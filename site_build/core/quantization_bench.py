@@ -431,24 +431,21 @@ def table(results: Results, language: str) -> str:
 
 
 def run(results: Results, language: str) -> str:
-    t, s, m = TEXT[language], results["settings"], results["machine"]
-    versions = ", ".join(
-        f"{name} {version}"
+    t, s = TEXT[language], results["settings"]
+    versions = {
+        name: version
         for framework in FRAMEWORKS
         for name, version in results["frameworks"][framework]["versions"].items()
         if name != "numpy"
-    )
+    }
+    fields = machine.provenance_fields(results["machine"], versions, results["created"], language)
     return t["run"].format(
+        **fields,
         epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
         data=results["data"]["description"][language],
         test=number(results["data"]["sizes"]["test"], language),
         threads=s["threads"],
         calls=s["latency_calls"],
-        date=results["created"][:10],
-        cpu=m["cpu"],
-        cores=m["logical_cores"],
-        system=m["system"],
-        versions=versions,
         seconds=seconds(results["seconds"], language, 0),
     )
 

@@ -1,0 +1,1 @@
+"""Benchmarks: the configurations that docs/en/benchmarks.md and docs/es/benchmarks.md time."""

@@ -1,0 +1,85 @@
+"""The benchmark figure is keyed on the results it plots, not only on the run's inputs.
+
+The fault this guards against (issue 13): a new measurement of the same code (same inputs,
+new timings) must redraw the figure, or the page would show new tables beside an old figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from site_build.core import bench_figure, bench_report
+from site_build.core.bench_results import Summary
+from tests.test_benchmarks import LANGUAGES, fake_results
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _figures() -> dict[str, bytes]:
+    return {lang: bench_figure.figure_path(lang).read_bytes() for lang in LANGUAGES}
+
+
+def test_new_results_of_the_same_run_redraw_the_figure(cache):
+    results = fake_results()
+    assert bench_figure.ensure_figures(results) is True
+    before = _figures()
+    assert bench_figure.ensure_figures(results) is False  # nothing changed: nothing drawn
+
+    # The same code, settings and key, measured again: only the timings differ.
+    first = results.measurements[0]
+    faster = Summary.of([3 * first.images_per_second.median] * 3)
+    remeasured = replace(
+        results,
+        measurements=(replace(first, images_per_second=faster), *results.measurements[1:]),
+    )
+    assert remeasured.key == results.key
+    assert bench_figure.ensure_figures(remeasured) is True
+    after = _figures()
+    assert all(after[lang] != before[lang] for lang in LANGUAGES)
+    assert bench_figure.ensure_figures(remeasured) is False
+
+
+def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeypatch):
+    results = fake_results()
+    bench_figure.ensure_figures(results)
+    bench_figure.figure_path("es").unlink()
+    assert bench_figure.ensure_figures(results) is True
+    # A redraw stopped after the first language leaves no stamp that would pass for done.
+    bench_figure.stamp_path().write_text("a key of other results")
+    calls = []
+
+    def interrupted(results, language):
+        calls.append(language)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(bench_figure, "draw", interrupted)
+        bench_figure.ensure_figures(results)
+    assert not bench_figure.stamp_path().exists()
+    assert bench_figure.ensure_figures(results) is True
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_figure_comes_with_its_data_alt_text_table_and_csv(cache, language):
+    results = fake_results()
+    bench_figure.ensure_figures(results)
+    markdown = bench_report.figure(results, language)
+    assert markdown.startswith("![") and "(generated/bench/throughput.png)" in markdown
+    assert "(generated/bench/throughput.csv)" in markdown
+    rows = [line for line in markdown.splitlines() if line.startswith("    | ")]
+    bars = len(results.tasks("train")) + len(results.tasks("throughput"))
+    assert len(rows) == 2 + bars  # the header, its separator and one row per bar
+    csv = bench_figure.figure_path(language).with_suffix(".csv")
+    lines = csv.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + bars
+    # The CSV keeps the plotted median exactly, whatever the page's language.
+    first = results.tasks("train")[0].images_per_second.median
+    assert lines[1].split(",")[3] == repr(first)
+    fastest = {"en": "Fastest in training", "es": "Lo más rápido en entrenamiento"}[language]
+    assert fastest in markdown.split("](")[0]

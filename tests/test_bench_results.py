@@ -1,0 +1,69 @@
+"""The benchmarks' typed results: written by the code that measured them, read back alike.
+
+The results file is JSON with sorted keys; what is read back must equal what was measured,
+list the frameworks and libraries in the page's order, and a file of an older format must
+count as missing. The run sentence (``{{ bench:run }}``) comes from machine.provenance_fields.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from site_build.core import bench_report, benchmarks
+from site_build.core.cache import atomic_write_json
+from tests.test_benchmarks import LANGUAGES, fake_results
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_results_survive_their_json_file_in_the_pages_order(cache):
+    results = fake_results()
+    atomic_write_json(benchmarks.results_path("short"), results.to_json())
+    # The file sorts its keys (numpy, tf, torch); what is read back lists them as measured.
+    stored = json.loads(benchmarks.results_path("short").read_text())
+    assert list(stored["peak"]) == ["numpy", "tf", "torch"]
+    reread = benchmarks.read_results("short")
+    assert reread == results
+    assert list(reread.peak) == ["torch", "tf", "numpy"]
+    assert list(reread.versions) == list(benchmarks.LIBRARIES)
+    assert bench_report.peak(reread, "en") == bench_report.peak(results, "en")
+
+
+def test_a_results_file_of_an_older_format_is_measured_again(cache, monkeypatch):
+    """The string-keyed dicts of before: read as missing, so the build measures."""
+    old = fake_results().to_json()
+    old["peak"] = {fw: {"gflops": p["summary"]} for fw, p in old["peak"].items()}
+    atomic_write_json(benchmarks.results_path("short"), old)
+    assert benchmarks.read_results("short") is None
+    fresh = fake_results()
+    monkeypatch.setattr(benchmarks, "run_benchmarks", lambda settings: fresh)
+    assert benchmarks.ensure_results("short") == (fresh, True)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_run_sentence_names_os_cpu_and_cores_but_not_the_kernel(language):
+    results = replace(
+        fake_results(),
+        created="2026-11-30T10:00:00+00:00",
+        machine={
+            "cpu": "Test CPU",
+            "logical_cores": 2,
+            "memory_gib": 8.0,
+            "system": "Linux 6.1.0-18-amd64",
+            "python": "3.11.7",
+        },
+        versions={"torch": "2.13.0", "tensorflow": "2.21.0"},
+    )
+    sentence = bench_report.run(results, language).split("\n\n")[1]
+    cores = {"en": "2 logical cores", "es": "2 núcleos lógicos"}[language]
+    date = {"en": "30 November 2026", "es": "30 de noviembre de 2026"}[language]
+    assert f"Test CPU ({cores}), Linux," in sentence
+    assert date in sentence and "torch 2.13.0, tensorflow 2.21.0" in sentence
+    assert "6.1" not in sentence and "amd64" not in sentence
