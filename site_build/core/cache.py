@@ -20,6 +20,10 @@ site, and ``mkdocs serve`` would rebuild in a loop on every write there.
 Every cache file is written atomically (``atomic_write_*``), read through a check
 (``read_json`` discards a corrupt file with one line saying so, and the caller rebuilds it),
 and computed under ``entry_lock`` so that two builds never compute the same entry at once.
+
+Why this module is longer than the project's usual 300 lines: it holds the cache's folders,
+keys, atomic writes, locks and pruning, each a few short functions, so that every cache of
+the build follows the same rules from one place.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ of ``fashion_runs.py``, and every word from the ``fashion`` section of the catal
 ``{{ fashion:figure_NAME }}`` writes a figure of ``fashion_plots.py`` with its alt text, its
 values in a collapsed table and a link to them as CSV (``figure_data.py``); ``FIGURE_DATA``
 says what each figure plots, and ``fashion_plots.py`` keys the image on it.
+
+Why this module is longer than the project's usual 300 lines: it is every generated value of
+one page, and the figures' data sits beside the tables whose numbers it repeats.
 """
 
 from __future__ import annotations

@@ -17,6 +17,11 @@ core to itself and their timings compare alike.
     python -m site_build.core.fashion_runs            # train what is out of date
     python -m site_build.core.fashion_runs --full     # the long set
     python -m site_build.core.fashion_runs --force    # retrain (with --full: the long set)
+
+Why this module is longer than the project's usual 300 lines: it is the Fashion-MNIST
+counterpart of ``mnist_runs.py`` (run specifications, keys, the two sets of runs and their
+command line) plus the training process's entry point; the training code itself is in
+``snippets/fashion/``.
 """
 
 from __future__ import annotations
