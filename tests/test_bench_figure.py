@@ -6,11 +6,14 @@ new timings) must redraw the figure, or the page would show new tables beside an
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import replace
 
 import pytest
+from PIL import Image
 
-from site_build.core import bench_figure, bench_report
+from site_build.core import bench_figure, bench_report, figure_data
 from site_build.core.bench_results import Summary
 from tests.test_benchmarks import LANGUAGES, fake_results
 
@@ -83,3 +86,51 @@ def test_the_figure_comes_with_its_data_alt_text_table_and_csv(cache, language):
     assert lines[1].split(",")[3] == repr(first)
     fastest = {"en": "Fastest in training", "es": "Lo más rápido en entrenamiento"}[language]
     assert fastest in markdown.split("](")[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_figure_is_drawn_for_a_phone(language, monkeypatch):
+    """Issue: the figure was 10 in wide at 90 dpi with 7-8 pt text, far under 9 CSS px on a
+    390-px phone. Every text must now be legible there, on an opaque 256-colour PNG."""
+    results = fake_results()
+    drawn = []
+    real_check = figure_data.check_legible
+
+    def check(fig, dpi, name, **options):
+        drawn.append((fig.get_size_inches()[0] * dpi, figure_data.smallest_text_px(fig, dpi)))
+        return real_check(fig, dpi, name, **options)
+
+    monkeypatch.setattr(bench_figure, "check_legible", check)
+    data = bench_figure.draw(results, language)
+    [(width_px, (smallest, _))] = drawn  # checked once, after drawing
+    assert width_px == 768
+    assert smallest >= figure_data.MIN_TEXT_PX
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "P" and image.size[0] == 768 and "transparency" not in image.info
+    assert len(data) <= bench_figure.MAX_BYTES
+    # Every bar is still there, each with its share of the peak written beside it.
+    bars = len(results.tasks("train")) + len(results.tasks("throughput"))
+    shares = {
+        bench_figure.percent(m.fraction_of_peak, language)
+        for task in ("train", "throughput")
+        for m in results.tasks(task)
+    }
+    with monkeypatch.context() as patched:
+        figures = []
+        patched.setattr(bench_figure.plt, "close", figures.append)
+        bench_figure.draw(results, language)
+    [figure] = figures
+    bench_figure.plt.close(figure)
+    texts = [t.get_text() for axis in figure.axes for t in axis.texts]
+    assert len(texts) == 2 * bars  # a label and a share per bar
+    assert shares <= set(s.strip() for s in texts)
+
+
+def test_a_figure_with_text_too_small_for_a_phone_fails_the_build(monkeypatch):
+    monkeypatch.setattr(bench_figure, "FONT_PT", 7)
+    monkeypatch.setitem(bench_figure.STYLE, "font.size", 7)
+    monkeypatch.setitem(bench_figure.STYLE, "xtick.labelsize", 7)
+    with pytest.raises(
+        figure_data.FigureNotLegible, match=re.escape("bench_figure.py, es/throughput.png")
+    ):
+        bench_figure.draw(fake_results(), "es")

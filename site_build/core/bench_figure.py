@@ -3,7 +3,12 @@
 Drawn from the same ``BenchResults`` as the tables (``bench_report.py``). ``figure_data``
 describes what it plots (``figure_data.py``): the page's ``{{ bench:figure }}`` becomes the
 image with an alt text that gives the fastest configurations, then a collapsed table of
-every bar, and ``throughput.csv`` is written beside the PNG. Its cache key is
+every bar, and ``throughput.csv`` is written beside the PNG.
+
+Drawn for a phone, as the MNIST figures are (``mnist_plots.py``): ``WIDTH`` inches wide, the
+two tasks stacked, each bar labelled above it so that the bars span the whole width, no text
+under ``FONT_PT`` points, on opaque white, saved with 256 colours; ``figure_data.check_legible``
+fails the build if any text would be under 9 CSS px on a 390-pixel screen. Its cache key is
 made of everything the figure shows: the results themselves (not only the inputs of the
 run that made them), the words of the catalogs, this module and matplotlib's version; so a
 new measurement, even of the same code, always redraws it.
@@ -12,6 +17,7 @@ new measurement, even of the same code, always redraws it.
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -19,17 +25,37 @@ import matplotlib
 matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
 
 from site_build.core.bench_report import CONFIGS, NAMES, TEXT, figure_data, plain
 from site_build.core.bench_results import BenchResults
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
-from site_build.core.figure_data import write_csv
-from site_build.core.i18n_format import percent
+from site_build.core.figure_data import BACKGROUND, check_legible, write_csv
+from site_build.core.i18n_format import number, percent
 
 MAX_BYTES = 150_000
+# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
 COLOURS = {"torch": "#D55E00", "tf": "#0072B2", "numpy": "#009E73"}
+WIDTH = 6.4  # inches
+DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
+FONT_PT = 12  # 12 pt in 6.4 in shown 358 px wide: 9.3 CSS px
+ROW_INCHES = 0.5  # a bar and the label above it
+BAR_HEIGHT = 0.45  # in rows
+STYLE = {
+    "font.size": FONT_PT,
+    "axes.titlesize": FONT_PT + 1,
+    "axes.labelsize": FONT_PT,
+    "xtick.labelsize": FONT_PT,
+    "ytick.labelsize": FONT_PT,
+    "figure.titlesize": FONT_PT + 2,
+    "figure.labelsize": FONT_PT,
+    "figure.facecolor": BACKGROUND,
+    "axes.facecolor": BACKGROUND,
+    "savefig.facecolor": BACKGROUND,
+}
 
 
 def figure_path(language: str) -> Path:
@@ -61,7 +87,42 @@ def figure_key(results: BenchResults) -> str:
     )
 
 
-def draw(results: BenchResults, language: str) -> bytes:
+def _wrap(text: str, points: float) -> str:
+    """``text`` in lines that fit the figure's width at ``points`` (about 0.55 em a letter)."""
+    return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
+
+
+def _draw_panel(axis, title: str, entries, language: str) -> None:
+    """One task's bars, each labelled above by its framework and configuration, so that the
+    bars take the figure's whole width; its share of the peak written after its range."""
+    rates = [e.images_per_second for e in entries]
+    positions = list(range(len(entries)))
+    axis.barh(
+        positions,
+        [r.median for r in rates],
+        height=BAR_HEIGHT,
+        xerr=[[r.median - r.min for r in rates], [r.max - r.median for r in rates]],
+        color=[COLOURS[e.framework] for e in entries],
+        capsize=4,
+    )
+    for y, (entry, rate) in enumerate(zip(entries, rates, strict=True)):
+        label = (
+            f"{NAMES[entry.framework]} · {plain(CONFIGS[language][entry.framework, entry.config])}"
+        )
+        axis.text(0, y - BAR_HEIGHT / 2 - 0.05, label, va="bottom", ha="left")
+        share = percent(entry.fraction_of_peak, language)
+        axis.text(rate.max, y, "  " + share, va="center", ha="left")
+    axis.set_yticks([])
+    axis.set_ylim(len(entries) - 0.5, -1.05)  # first bar on top, room for its label
+    axis.set_title(title, loc="left", fontweight="bold")
+    axis.set_xlim(0, 1.3 * max(r.max for r in rates))
+    axis.xaxis.set_major_locator(MaxNLocator(5))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value, language)))
+    for side in ("top", "right", "left"):
+        axis.spines[side].set_visible(False)
+
+
+def _figure(results: BenchResults, language: str):
     t = TEXT[language]
     panels = [
         (t["figure_train"], results.tasks("train")),
@@ -70,44 +131,40 @@ def draw(results: BenchResults, language: str) -> bytes:
             results.tasks("throughput"),
         ),
     ]
+    rows = [len(entries) + 1 for _, entries in panels]  # a bar a row, and the title's row
     figure, axes = plt.subplots(
-        1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [4, 8]}, layout="constrained"
+        2,
+        1,
+        figsize=(WIDTH, 2.4 + ROW_INCHES * sum(rows)),
+        gridspec_kw={"height_ratios": rows},
+        layout="constrained",
     )
     for axis, (title, entries) in zip(axes, panels, strict=True):
-        labels = [
-            f"{NAMES[e.framework]}\n{plain(CONFIGS[language][e.framework, e.config])}"
-            for e in entries
-        ]
-        rates = [e.images_per_second for e in entries]
-        medians = [r.median for r in rates]
-        positions = range(len(entries))
-        axis.barh(
-            positions,
-            medians,
-            xerr=[[r.median - r.min for r in rates], [r.max - r.median for r in rates]],
-            color=[COLOURS[e.framework] for e in entries],
-            capsize=3,
-        )
-        for y, (entry, rate) in enumerate(zip(entries, rates, strict=True)):
-            axis.text(
-                rate.max,
-                y,
-                "  " + percent(entry.fraction_of_peak, language),
-                va="center",
-                ha="left",
-                fontsize=8,
+        _draw_panel(axis, title, entries, language)
+        axis.set_xlabel(_wrap(t["figure_x"], FONT_PT))
+    figure.suptitle(_wrap(t["figure_title"], FONT_PT + 2))
+    figure.supxlabel(_wrap(t["figure_note"], FONT_PT), ha="center")
+    return figure
+
+
+def draw(results: BenchResults, language: str) -> bytes:
+    """The figure in ``language`` as a 256-colour PNG on opaque white; FigureNotLegible when
+    any of its texts would be under 9 CSS px on a phone."""
+    with plt.rc_context(STYLE):
+        figure = _figure(results, language)
+        try:
+            drawn = io.BytesIO()
+            figure.savefig(drawn, format="png", dpi=DPI)
+            check_legible(
+                figure, DPI, f"site_build/core/bench_figure.py, {language}/throughput.png"
             )
-        axis.set_yticks(list(positions), labels, fontsize=7)
-        axis.invert_yaxis()
-        axis.set_title(title, fontsize=10)
-        axis.set_xlabel(t["figure_x"], fontsize=8)
-        axis.set_xlim(0, 1.3 * max(r.max for r in rates))
-        axis.tick_params(axis="x", labelsize=8)
-    figure.suptitle(t["figure_title"], fontsize=11)
-    figure.supxlabel(t["figure_note"], fontsize=8)
+        finally:
+            plt.close(figure)
+    # 256 colours, no transparency and no timestamp: smaller, opaque in both colour schemes,
+    # and the same results give the same bytes.
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    plt.close(figure)
+    image = Image.open(drawn).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
