@@ -60,3 +60,27 @@ def test_a_page_under_budget_is_measured_three_times_and_named(tmp_path, monkeyp
     assert "/tensors/ (docs/en/tensors.md): desktop performance 50 < 98" in errors
     assert "mobile" not in errors
     assert [form for _, form in calls].count("desktop") == 2 * run.RUNS_WHEN_UNDER_BUDGET
+
+
+def _fake_site(tmp_path, monkeypatch, performance: float) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>home</p>")
+    monkeypatch.setattr(run, "SITE_DIR", site)
+    monkeypatch.setattr(run, "LIGHTHOUSE", site / "index.html")  # any existing file
+    monkeypatch.setattr(run, "REPORT_DIR", tmp_path / "reports")
+    monkeypatch.setattr(run, "lighthouse", lambda url, form_factor, output: _report(performance))
+
+
+def test_report_only_names_the_pages_under_budget_and_exits_zero(tmp_path, monkeypatch, capsys):
+    _fake_site(tmp_path, monkeypatch, 0.5)
+    assert run.main(["--pages", "tensors.md", "--report-only"]) == 0
+    captured = capsys.readouterr()
+    assert "/tensors/ (docs/en/tensors.md): mobile performance 50 < 90" in captured.err
+    assert "reported, not enforced" in captured.out
+
+
+def test_a_misspelt_page_is_refused_not_silently_skipped(tmp_path, monkeypatch, capsys):
+    _fake_site(tmp_path, monkeypatch, 1.0)
+    assert run.main(["--pages", "tensor.md"]) == 2
+    assert "no docs/<language>/ page named tensor.md" in capsys.readouterr().err

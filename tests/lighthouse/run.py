@@ -193,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", help="comma-separated docs sources, e.g. index.md,mnist.md")
     parser.add_argument("--form-factors", default="mobile,desktop")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="print the pages under budget but exit 0 (CI: scores of a shared machine vary)",
+    )
     args = parser.parse_args(argv)
     if not (SITE_DIR / "index.html").is_file():
         print(f"{SITE_DIR}/index.html is missing: run nox -s docs first", file=sys.stderr)
@@ -203,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     pages = content_pages()
     if args.pages:
         wanted = set(args.pages.split(","))
+        unknown = wanted - {source for _, source, _ in pages}
+        if unknown:
+            print(
+                f"--pages: no docs/<language>/ page named {', '.join(sorted(unknown))}",
+                file=sys.stderr,
+            )
+            return 2
         pages = [page for page in pages if page[1] in wanted]
     form_factors = args.form_factors.split(",")
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
@@ -253,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(misses)} page(s) miss the performance budget:", file=sys.stderr)
         for miss in misses:
             print(miss, file=sys.stderr)
+        if args.report_only:
+            print("--report-only: the budgets are reported, not enforced, in this run.")
+            return 0
         return 1
     return 0
 
