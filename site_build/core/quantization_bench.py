@@ -24,10 +24,10 @@ mean a new measurement.
     python -m site_build.core.quantization_bench            # measure unless cached
     python -m site_build.core.quantization_bench --force    # measure again
 
-Why this module is longer than the project's usual 300 lines: the measuring process and the
-page's table share one results layout, which is still a dictionary; once it is a typed
-record like the MNIST and benchmark results, the table can move to a report module of its
-own.
+Why this module is longer than the project's usual 300 lines: the measuring processes (one
+per framework) and the page's table share one results layout, the TypedDicts below, and
+keeping them together keeps that layout in one place; moving the table to a report module of
+its own, as ``bench_report.py`` is for the benchmarks, is the next split.
 """
 
 from __future__ import annotations
