@@ -35,6 +35,49 @@ HOME_TITLES = {"en": "Home", "es": "Inicio"}
 IGNORE = shutil.ignore_patterns("__pycache__")
 
 
+class _Env:
+    """A ``!ENV [NAME, default]`` value of mkdocs.yml, written back as it was read."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml keeping its ``!ENV`` tags (``site_url`` comes from ``SITE_URL``)."""
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+_ConfigLoader.add_constructor(
+    "!ENV",
+    lambda loader, node: _Env(
+        loader.construct_sequence(node)
+        if isinstance(node, yaml.SequenceNode)
+        else loader.construct_scalar(node)
+    ),
+)
+_ConfigDumper.add_representer(
+    _Env,
+    lambda dumper, env: (
+        dumper.represent_sequence("!ENV", env.value, flow_style=True)
+        if isinstance(env.value, list)
+        else dumper.represent_scalar("!ENV", env.value)
+    ),
+)
+
+
+def read_config(path: Path) -> dict:
+    """mkdocs.yml of a project copy, to edit and give to ``write_config``."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+
+
+def write_config(path: Path, settings: dict) -> None:
+    text = yaml.dump(settings, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
+    path.write_text(text, "utf-8")
+
+
 def copy_project(destination: Path) -> Path:
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, destination / name)
@@ -62,14 +105,14 @@ def copy_empty_project(destination: Path) -> Path:
         (destination / "docs" / language).mkdir(parents=True)
         (destination / "docs" / language / "index.md").write_text(f"# {title}\n", "utf-8")
     config = destination / "mkdocs.yml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings = read_config(config)
     settings["nav"] = [{"Home": "index.md"}]
     for plugin in settings["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin:
             for language in plugin["i18n"]["languages"]:
                 if "nav_translations" in language:
                     language["nav_translations"] = {"Home": HOME_TITLES[language["locale"]]}
-    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+    write_config(config, settings)
     return destination
 
 

@@ -28,13 +28,13 @@ import types
 from pathlib import Path
 
 import pytest
-import yaml
 
 from site_build.core import cache, doctest_record, generated, mnist_runs, notebook_cache
 from site_build.core.mnist_runs import RUNS
 from site_build.core.paths import ROOT
 from site_build.core.site_swap import AtomicSite, remove_leftovers
-from tests.contributor_copy import build_problem, copy_empty_project
+from tests.contributor_copy import build_problem, copy_empty_project, read_config, write_config
+from tests.test_mnist_runs import _write_run as write_stand_in_run
 
 # --- caches: location, atomic writes, checked reads, pruning, locks ---------------------------
 
@@ -180,16 +180,23 @@ def test_two_builds_at_once_train_each_mnist_run_once(cache_dir, monkeypatch):
     def fake_training(spec):  # slow enough for the other build to arrive meanwhile
         trained.append(spec.name)
         time.sleep(0.3)
-        cache.atomic_write_json(
-            mnist_runs.results_path(spec), {"key": mnist_runs.cache_key(spec, md5s)}
-        )
+        write_stand_in_run(spec, mnist_runs.cache_key(spec, md5s))
+
+    errors = []
+
+    def build() -> None:  # an exception in a thread would otherwise pass unseen
+        try:
+            mnist_runs.ensure_results()
+        except Exception as error:
+            errors.append(error)
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
-    builds = [threading.Thread(target=mnist_runs.ensure_results) for _ in range(2)]
-    for build in builds:
-        build.start()
-    for build in builds:
-        build.join()
+    builds = [threading.Thread(target=build) for _ in range(2)]
+    for thread in builds:
+        thread.start()
+    for thread in builds:
+        thread.join()
+    assert errors == []
     assert sorted(trained) == sorted(RUNS)
 
 
@@ -334,6 +341,7 @@ SHARED_RESULTS = (
     "mnist-data",
     "site-assets",
     "doctests",
+    "fashion-runs",
 )
 HOME = """# {title}
 
@@ -363,6 +371,10 @@ jupyter:
 
 # {title}
 
+<!-- #region tags=["page-only"] -->
+<a href="tiny.ipynb" download>tiny.ipynb</a>
+<!-- #endregion -->
+
 ```python
 print(6 * 7)
 ```
@@ -389,14 +401,14 @@ def _make_copy(project: Path) -> Path:
             NOTEBOOK.format(title=notebook), encoding="utf-8"
         )
     config = project / "mkdocs.yml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings = read_config(config)
     settings["nav"].append({TITLES["en"][2]: "notebooks/tiny.md"})
     for plugin in settings["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin:
             for language in plugin["i18n"]["languages"]:
                 if "nav_translations" in language:
                     language["nav_translations"][TITLES["en"][2]] = TITLES["es"][2]
-    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+    write_config(config, settings)
     return project
 
 

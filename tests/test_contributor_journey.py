@@ -14,9 +14,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.contributor_copy import build_problem, build_site, copy_empty_project, run_check
+from tests.contributor_copy import (
+    build_problem,
+    build_site,
+    copy_empty_project,
+    read_config,
+    run_check,
+    write_config,
+)
 from tests.contributor_copy import run_module as run
 
 # The inner loop's promise (CONTRIBUTING.md, "Check and preview"), on the 2-core machine.
@@ -29,14 +35,14 @@ EN, ES = "docs/en/shapes.md", "docs/es/shapes.md"
 def _add_to_nav(project: Path, title: str, page: str, spanish_title: str | None) -> None:
     """What the scaffold asks of a new topic: a nav entry and its Spanish title."""
     config = project / "mkdocs.yml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings = read_config(config)
     settings["nav"].append({title: page})
     for plugin in settings["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin and spanish_title:
             for language in plugin["i18n"]["languages"]:
                 if language["locale"] == "es":
                     language["nav_translations"][title] = spanish_title
-    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+    write_config(config, settings)
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +98,14 @@ def _drop_tab_blocks(page: Path) -> None:
 
 def _nav_without(project: Path, title: str | None, spanish: bool) -> None:
     config = project / "mkdocs.yml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings = read_config(config)
     if not spanish:
         settings["nav"] = [entry for entry in settings["nav"] if title not in entry]
     for plugin in settings["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin and spanish:
             for language in plugin["i18n"]["languages"]:
                 language.get("nav_translations", {}).pop(title, None)
-    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+    write_config(config, settings)
 
 
 # mistake -> (how a contributor makes it, what the one message must say)
