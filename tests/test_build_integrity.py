@@ -572,3 +572,28 @@ def test_docs_fresh_builds_with_an_empty_cache_of_its_own(monkeypatch):
     assert program == "mkdocs" and "--fresh" not in args and "-q" in args
     assert contents == [] and not Path(folder).exists()  # empty during, removed after
     assert plain_folder is None and "--fresh" not in plain_args
+
+
+def test_ctrl_c_seen_through_the_error_a_notebook_cleanup_raises_instead():
+    # nbclient, interrupted while a cell runs, can fail in its kernel cleanup: the error
+    # MkDocs reports is then an AssertionError whose context is the KeyboardInterrupt.
+    from site_build.mkdocs.plugin import _interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise AssertionError("self.km is not None")
+    except AssertionError as error:
+        assert _interrupted(error)
+    assert not _interrupted(ValueError("an ordinary failure"))
+
+
+def test_an_interrupted_build_keeps_none_of_its_notebook_entries(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    staging = notebook_cache.NotebookStaging(notebook_cache.real_folder("k" * 16, "en"))
+    folder = staging.open()
+    (folder / "cut-short.json").write_text(json.dumps({"html": "<p>1 of 2 cells</p>"}))
+    staging.discard()
+    assert not folder.exists()
+    assert list(staging.real.iterdir()) == []

@@ -104,6 +104,11 @@ class NotebookStaging:
         shutil.rmtree(self.path, ignore_errors=True)
         return published
 
+    def discard(self) -> None:
+        """Keep none of this build's entries: after an interrupt, a notebook whose execution
+        was cut short can still be written as a well-formed entry, with outputs missing."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
 
 def real_folder(key: str, language: str) -> Path:
     return notebooks_root() / key[:KEY_LENGTH] / language

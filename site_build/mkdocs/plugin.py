@@ -150,11 +150,15 @@ class SiteBuildPlugin(BasePlugin):
     on_post_build = CombinedEvent(on_post_build, _publish_language, _publish_site)
 
     def on_build_error(self, *, error, **_) -> None:
-        self._abandon_build(f"The build failed ({type(error).__name__})")
+        if _interrupted(error):
+            self._abandon_build("The build was interrupted", keep_notebooks=False)
+        else:
+            self._abandon_build(f"The build failed ({type(error).__name__})")
 
     def on_shutdown(self) -> None:
-        # Reached after Ctrl-C (KeyboardInterrupt is not an error MkDocs reports to plugins).
-        self._abandon_build("The build was interrupted")
+        # Reached after Ctrl-C (KeyboardInterrupt is not an error MkDocs reports to plugins),
+        # and after every successful build, when nothing is left to abandon.
+        self._abandon_build("The build was interrupted", keep_notebooks=False)
 
     # --- the steps ------------------------------------------------------------------------
 
@@ -201,8 +205,13 @@ class SiteBuildPlugin(BasePlugin):
             staging.publish()
         self._notebooks = []
 
-    def _abandon_build(self, what: str) -> None:
-        self._publish_notebooks()
+    def _abandon_build(self, what: str, keep_notebooks: bool = True) -> None:
+        if keep_notebooks:
+            self._publish_notebooks()
+        else:
+            for staging in self._notebooks:
+                staging.discard()
+            self._notebooks = []
         if self._site is not None and self._site.discard():
             log.error(f"{what}: {self._site.target} was left as it was (the previous site).")
         self._site = None
@@ -213,6 +222,17 @@ class SiteBuildPlugin(BasePlugin):
         if self._warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Ctrl-C, even when it surfaces as another error: nbclient, interrupted while a notebook
+    runs, can raise from its kernel cleanup with the KeyboardInterrupt only as the context."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:  # a chain can loop
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return any(isinstance(link, KeyboardInterrupt) for link in chain)
 
 
 @contextmanager
