@@ -17,7 +17,6 @@ new measurement, even of the same code, always redraws it.
 from __future__ import annotations
 
 import io
-import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -33,7 +32,13 @@ from site_build.core.bench_results import BenchResults
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
-from site_build.core.figure_data import BACKGROUND, check_legible, write_csv
+from site_build.core.figure_data import (
+    BACKGROUND,
+    FigureFiles,
+    check_legible,
+    wrap_to_width,
+    write_csv,
+)
 from site_build.core.i18n_format import number, percent
 
 MAX_BYTES = 150_000
@@ -58,14 +63,12 @@ STYLE = {
 }
 
 
+FILES = FigureFiles("bench", ("throughput",))
+generated_files = FILES.generated_files
+
+
 def figure_path(language: str) -> Path:
-    return cache_root() / "site-assets" / language / "generated" / "bench" / "throughput.png"
-
-
-def generated_files(language: str) -> list[Path]:
-    """The figure and the CSV of its data, which the site serves under generated/bench/."""
-    png = figure_path(language)
-    return [png, png.with_suffix(".csv")]
+    return FILES.figure_paths(language)["throughput"]
 
 
 def stamp_path() -> Path:
@@ -88,8 +91,7 @@ def figure_key(results: BenchResults) -> str:
 
 
 def _wrap(text: str, points: float) -> str:
-    """``text`` in lines that fit the figure's width at ``points`` (about 0.55 em a letter)."""
-    return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
+    return wrap_to_width(text, points, WIDTH)
 
 
 def _draw_panel(axis, title: str, entries, language: str) -> None:

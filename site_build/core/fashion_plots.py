@@ -19,7 +19,6 @@ matplotlib's version, so it never shows other numbers than the tables beside it.
 from __future__ import annotations
 
 import statistics
-import textwrap
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -38,7 +37,7 @@ from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, f
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.fashion_report import FIGURES
 from site_build.core.fashion_runs import FRAMEWORKS, FashionResults
-from site_build.core.figure_data import check_legible, write_csv
+from site_build.core.figure_data import FigureFiles, check_legible, wrap_to_width, write_csv
 from site_build.core.i18n_format import percent
 from site_build.core.mnist_plots import COLOURS, DPI, FONT_PT, MAX_BYTES, STYLE, WIDTH
 
@@ -52,26 +51,13 @@ CODE = (
 )
 
 
-def assets_dir(language: str) -> Path:
-    return cache_root() / "site-assets" / language / "generated" / "fashion"
-
-
-def figure_paths(language: str) -> dict[str, Path]:
-    return {name: assets_dir(language) / f"{name}.png" for name in FIGURES}
-
-
-def data_paths(language: str) -> dict[str, Path]:
-    return {name: assets_dir(language) / f"{name}.csv" for name in FIGURES}
-
-
-def generated_files(language: str) -> list[Path]:
-    """Every file the site publishes under generated/fashion/ for ``language``."""
-    return [*figure_paths(language).values(), *data_paths(language).values()]
+FILES = FigureFiles("fashion", tuple(FIGURES))
+assets_dir, figure_paths = FILES.assets_dir, FILES.figure_paths
+data_paths, generated_files = FILES.data_paths, FILES.generated_files
 
 
 def _wrap(text: str, points: float) -> str:
-    """``text`` in lines that fit the figure's width at ``points`` (about 0.55 em a letter)."""
-    return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
+    return wrap_to_width(text, points, WIDTH)
 
 
 def _titles(fig, title: str, results: FashionResults, language: str) -> None:

@@ -34,11 +34,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from site_build.core.cache import atomic_write_bytes
+from site_build.core.cache import atomic_write_bytes, cache_root
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number, percent, seconds
@@ -253,3 +254,34 @@ def check_legible(fig, dpi: float, name: str, minimum: float = MIN_TEXT_PX) -> f
             f"{minimum * 72 * inches / PHONE_CONTENT_PX:.1f} pt (site_build/core/figure_data.py)."
         )
     return size
+
+
+@dataclass(frozen=True)
+class FigureFiles:
+    """Where one page's figures and the CSV files of their data are kept, per language.
+
+    ``<cache>/site-assets/<language>/generated/<folder>/<name>.png`` and ``<name>.csv``; the
+    MkDocs plugin publishes them at ``generated/<folder>/`` beside that language's pages.
+    """
+
+    folder: str
+    names: tuple[str, ...]
+
+    def assets_dir(self, language: str) -> Path:
+        return cache_root() / "site-assets" / language / "generated" / self.folder
+
+    def figure_paths(self, language: str) -> dict[str, Path]:
+        return {name: self.assets_dir(language) / f"{name}.png" for name in self.names}
+
+    def data_paths(self, language: str) -> dict[str, Path]:
+        return {name: self.assets_dir(language) / f"{name}.csv" for name in self.names}
+
+    def generated_files(self, language: str) -> list[Path]:
+        """Every file the site publishes under ``generated/<folder>/`` for ``language``."""
+        return [*self.figure_paths(language).values(), *self.data_paths(language).values()]
+
+
+def wrap_to_width(text: str, points: float, width_inches: float) -> str:
+    """``text`` in lines that fit a figure ``width_inches`` wide at ``points`` (a letter is
+    about 0.55 em; 8 % of the width is left for the margins)."""
+    return textwrap.fill(text, width=int(width_inches * 72 * 0.92 / (0.55 * points)))

@@ -17,7 +17,6 @@ words it shows, the code of this module and of the modules it uses, and matplotl
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -35,7 +34,14 @@ from PIL import Image
 from site_build.core import mnist_figures
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES
-from site_build.core.figure_data import BACKGROUND, check_legible, text_colour_on, write_csv
+from site_build.core.figure_data import (
+    BACKGROUND,
+    FigureFiles,
+    check_legible,
+    text_colour_on,
+    wrap_to_width,
+    write_csv,
+)
 from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_figures import (
     FIGURES,
@@ -68,26 +74,13 @@ STYLE = {
 CODE = ("mnist_plots.py", "mnist_figures.py", "figure_data.py", "i18n_format.py")
 
 
-def assets_dir(language: str) -> Path:
-    return cache_root() / "site-assets" / language / "generated" / "mnist"
-
-
-def figure_paths(language: str) -> dict[str, Path]:
-    return {name: assets_dir(language) / f"{name}.png" for name in FIGURES}
-
-
-def data_paths(language: str) -> dict[str, Path]:
-    return {name: assets_dir(language) / f"{name}.csv" for name in FIGURES}
-
-
-def generated_files(language: str) -> list[Path]:
-    """Every file the site publishes under generated/mnist/ for ``language``."""
-    return [*figure_paths(language).values(), *data_paths(language).values()]
+FILES = FigureFiles("mnist", tuple(FIGURES))
+assets_dir, figure_paths = FILES.assets_dir, FILES.figure_paths
+data_paths, generated_files = FILES.data_paths, FILES.generated_files
 
 
 def _wrap(text: str, points: float) -> str:
-    """``text`` in lines that fit the figure's width at ``points`` (about 0.55 em a letter)."""
-    return textwrap.fill(text, width=int(WIDTH * 72 * 0.92 / (0.55 * points)))
+    return wrap_to_width(text, points, WIDTH)
 
 
 def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> None:
