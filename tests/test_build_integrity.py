@@ -597,3 +597,21 @@ def test_an_interrupted_build_keeps_none_of_its_notebook_entries(tmp_path, monke
     staging.discard()
     assert not folder.exists()
     assert list(staging.real.iterdir()) == []
+
+
+def test_a_ctrl_c_is_remembered_whatever_error_the_build_reports_next():
+    import signal
+
+    from site_build.mkdocs.plugin import SiteBuildPlugin
+
+    plugin = SiteBuildPlugin()
+    before = signal.getsignal(signal.SIGINT)
+    plugin._note_ctrl_c()
+    try:
+        with pytest.raises(KeyboardInterrupt):  # Ctrl-C still stops the build
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs between bytecodes, before this ends
+        assert plugin._sigint_seen
+    finally:
+        plugin._end_build()
+    assert signal.getsignal(signal.SIGINT) == before

@@ -38,6 +38,8 @@ so MkDocs' events arrive nested: ``_build_depth`` tells the outer build from tho
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -69,6 +71,8 @@ class SiteBuildPlugin(BasePlugin):
         self._warnings: CountHandler | None = None
         self._notebooks: list[notebook_cache.NotebookStaging] = []
         self._timings: list[str] = []
+        self._sigint_seen = False
+        self._previous_sigint = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this plugin alive across `mkdocs serve` rebuilds;
@@ -150,7 +154,7 @@ class SiteBuildPlugin(BasePlugin):
     on_post_build = CombinedEvent(on_post_build, _publish_language, _publish_site)
 
     def on_build_error(self, *, error, **_) -> None:
-        if _interrupted(error):
+        if self._sigint_seen or _interrupted(error):
             self._abandon_build("The build was interrupted", keep_notebooks=False)
         else:
             self._abandon_build(f"The build failed ({type(error).__name__})")
@@ -167,6 +171,28 @@ class SiteBuildPlugin(BasePlugin):
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self._warnings)
+        self._note_ctrl_c()
+
+    def _note_ctrl_c(self) -> None:
+        """Remember a Ctrl-C, then let it raise as before: the error MkDocs reports afterwards
+        can be another one (nbclient's kernel cleanup fails while the interrupt unwinds)."""
+        self._sigint_seen = False
+        # Signal handlers can only be set from the main thread (not in `mkdocs serve`'s).
+        if threading.current_thread() is not threading.main_thread():
+            return
+        previous = signal.getsignal(signal.SIGINT)
+        if previous == self._on_sigint:
+            return
+        self._previous_sigint = previous
+        signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum, frame) -> None:
+        self._sigint_seen = True
+        previous = self._previous_sigint
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
 
     def _render_beside_the_site(self, config) -> None:
         """Before MkDocs empties the site folder: give it an empty one beside it instead."""
@@ -219,6 +245,11 @@ class SiteBuildPlugin(BasePlugin):
 
     def _end_build(self) -> None:
         self._build_depth = 0
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) == self._on_sigint
+        ):
+            signal.signal(signal.SIGINT, self._previous_sigint or signal.default_int_handler)
         if self._warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
