@@ -16,7 +16,6 @@ new measurement, even of the same code, always redraws it.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -25,7 +24,6 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from PIL import Image
 
 from site_build.core.bench_report import CONFIGS, NAMES, TEXT, figure_data, plain
 from site_build.core.bench_results import BenchResults
@@ -35,7 +33,7 @@ from site_build.core.errors import BuildError
 from site_build.core.figure_data import (
     BACKGROUND,
     FigureFiles,
-    check_legible,
+    png_bytes,
     wrap_to_width,
     write_csv,
 )
@@ -155,19 +153,10 @@ def draw(results: BenchResults, language: str) -> bytes:
     with plt.rc_context(STYLE):
         figure = _figure(results, language)
         try:
-            drawn = io.BytesIO()
-            figure.savefig(drawn, format="png", dpi=DPI)
-            check_legible(
-                figure, DPI, f"site_build/core/bench_figure.py, {language}/throughput.png"
-            )
+            where = f"site_build/core/bench_figure.py, {language}/throughput.png"
+            return png_bytes(figure, DPI, where)[0]
         finally:
             plt.close(figure)
-    # 256 colours, no transparency and no timestamp: smaller, opaque in both colour schemes,
-    # and the same results give the same bytes.
-    buffer = io.BytesIO()
-    image = Image.open(drawn).convert("RGB")
-    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
 
 
 def ensure_figures(results: BenchResults) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 import matplotlib
@@ -30,14 +29,18 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
-from PIL import Image
 
 from site_build.core import fashion_report
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.fashion_report import FIGURES
 from site_build.core.fashion_runs import FRAMEWORKS, FashionResults
-from site_build.core.figure_data import FigureFiles, check_legible, wrap_to_width, write_csv
+from site_build.core.figure_data import (
+    FigureFiles,
+    png_bytes,
+    wrap_to_width,
+    write_csv,
+)
 from site_build.core.i18n_format import percent
 from site_build.core.mnist_plots import COLOURS, DPI, FONT_PT, MAX_BYTES, STYLE, WIDTH
 
@@ -161,24 +164,10 @@ def render(name: str, results: FashionResults, language: str) -> tuple[bytes, fl
         fig = DRAW[name](results, language)
         try:
             _localise(fig, language)
-            drawn = BytesIO()
-            fig.savefig(drawn, format="png", dpi=DPI)
-            smallest = check_legible(
-                fig, DPI, f"site_build/core/fashion_plots.py, {language}/{name}.png"
-            )
+            where = f"site_build/core/fashion_plots.py, {language}/{name}.png"
+            return png_bytes(fig, DPI, where, MAX_BYTES)
         finally:
             plt.close(fig)
-    # 256 colours, no transparency and no timestamp, as the MNIST figures.
-    buffer = BytesIO()
-    image = Image.open(drawn).convert("RGB")
-    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
-    data = buffer.getvalue()
-    if len(data) > MAX_BYTES:
-        raise ValueError(
-            f"site_build/core/fashion_plots.py: {name}.png is {len(data):,} bytes, above the "
-            f"{MAX_BYTES:,} limit: draw fewer points or a smaller figure."
-        )
-    return data, smallest
 
 
 def figure_key(name: str, results: FashionResults, language: str) -> str:

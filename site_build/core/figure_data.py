@@ -39,6 +39,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from site_build.core.cache import atomic_write_bytes, cache_root
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
@@ -285,3 +287,26 @@ def wrap_to_width(text: str, points: float, width_inches: float) -> str:
     """``text`` in lines that fit a figure ``width_inches`` wide at ``points`` (a letter is
     about 0.55 em; 8 % of the width is left for the margins)."""
     return textwrap.fill(text, width=int(width_inches * 72 * 0.92 / (0.55 * points)))
+
+
+def png_bytes(fig, dpi: int, where: str, max_bytes: int | None = None) -> tuple[bytes, float]:
+    """``fig`` saved as the site's figures are, and the size of its smallest text on a phone.
+
+    Call it while the figure's style still holds (matplotlib makes the ticks while saving).
+    FigureNotLegible when a text would be under 9 CSS px on a phone (``where`` names the file
+    in the message). The PNG has 256 colours, no transparency and no timestamp: about a third
+    of the size, opaque in both colour schemes, and the same results give the same bytes.
+    """
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format="png", dpi=dpi)
+    smallest = check_legible(fig, dpi, where)
+    buffer = io.BytesIO()
+    image = Image.open(drawn).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
+    data = buffer.getvalue()
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ValueError(
+            f"{where} is {len(data):,} bytes, above the {max_bytes:,} limit: draw fewer points "
+            "or a smaller figure."
+        )
+    return data, smallest

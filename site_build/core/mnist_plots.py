@@ -18,7 +18,6 @@ words it shows, the code of this module and of the modules it uses, and matplotl
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 import matplotlib
@@ -29,7 +28,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
-from PIL import Image
 
 from site_build.core import mnist_figures
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
@@ -37,7 +35,7 @@ from site_build.core.catalog import LANGUAGES
 from site_build.core.figure_data import (
     BACKGROUND,
     FigureFiles,
-    check_legible,
+    png_bytes,
     text_colour_on,
     wrap_to_width,
     write_csv,
@@ -235,22 +233,10 @@ def render(name: str, results: dict[str, RunResult], language: str) -> tuple[byt
         fig = DRAW[name](runs_of(name, results), language)
         try:
             _localise(fig, language)
-            drawn = BytesIO()
-            fig.savefig(drawn, format="png", dpi=DPI)
-            smallest = check_legible(
-                fig, DPI, f"site_build/core/mnist_plots.py, {language}/{name}.png"
-            )
+            where = f"site_build/core/mnist_plots.py, {language}/{name}.png"
+            return png_bytes(fig, DPI, where, MAX_BYTES)
         finally:
             plt.close(fig)
-    # 256 colours, no transparency and no timestamp: a third of the size, opaque in both
-    # colour schemes, and the same results give the same bytes.
-    buffer = BytesIO()
-    image = Image.open(drawn).convert("RGB")
-    image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
-    data = buffer.getvalue()
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"{name}.png is {len(data):,} bytes, above the {MAX_BYTES:,} limit.")
-    return data, smallest
 
 
 def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
