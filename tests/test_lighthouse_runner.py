@@ -9,12 +9,17 @@ import urllib.request
 from tests.lighthouse import run
 
 
-def _report(performance: float) -> dict:
+def _report(performance: float, accessibility: float = 1.0) -> dict:
     audits = {audit: {"score": 0.5, "displayValue": "1.0 s"} for audit in run.METRICS}
+    audits["target-size"] = {"score": 0 if accessibility < 1 else 1}
     refs = [{"id": audit, "weight": 20} for audit in run.METRICS]
     categories = {
         "performance": {"score": performance, "auditRefs": refs},
-        **{name: {"score": 1.0} for name in run.REPORTED},
+        **{name: {"score": 1.0} for name in run.EXACT},
+        "accessibility": {
+            "score": accessibility,
+            "auditRefs": [{"id": "target-size", "weight": 7}, {"id": "no-such", "weight": 0}],
+        },
     }
     return {"categories": categories, "audits": audits}
 
@@ -62,22 +67,38 @@ def test_a_page_under_budget_is_measured_three_times_and_named(tmp_path, monkeyp
     assert [form for _, form in calls].count("desktop") == 2 * run.RUNS_WHEN_UNDER_BUDGET
 
 
-def _fake_site(tmp_path, monkeypatch, performance: float) -> None:
+def _fake_site(tmp_path, monkeypatch, performance: float, accessibility: float = 1.0) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>home</p>")
     monkeypatch.setattr(run, "SITE_DIR", site)
     monkeypatch.setattr(run, "LIGHTHOUSE", site / "index.html")  # any existing file
     monkeypatch.setattr(run, "REPORT_DIR", tmp_path / "reports")
-    monkeypatch.setattr(run, "lighthouse", lambda url, form_factor, output: _report(performance))
+    monkeypatch.setattr(
+        run, "lighthouse", lambda url, form_factor, output: _report(performance, accessibility)
+    )
 
 
-def test_report_only_names_the_pages_under_budget_and_exits_zero(tmp_path, monkeypatch, capsys):
+def test_performance_report_only_names_the_pages_under_budget_and_exits_zero(
+    tmp_path, monkeypatch, capsys
+):
     _fake_site(tmp_path, monkeypatch, 0.5)
-    assert run.main(["--pages", "tensors.md", "--report-only"]) == 0
+    assert run.main(["--pages", "tensors.md", "--performance-report-only"]) == 0
     captured = capsys.readouterr()
     assert "/tensors/ (docs/en/tensors.md): mobile performance 50 < 90" in captured.err
     assert "reported, not enforced" in captured.out
+
+
+def test_an_accessibility_miss_fails_even_when_performance_is_only_reported(
+    tmp_path, monkeypatch, capsys
+):
+    _fake_site(tmp_path, monkeypatch, 1.0, accessibility=0.96)
+    assert run.main(["--pages", "tensors.md", "--performance-report-only"]) == 1
+    errors = capsys.readouterr().err
+    assert "/es/tensors/ (docs/es/tensors.md): desktop accessibility 96 < 100" in errors
+    assert "failing audits: target-size;" in errors
+    assert "no-such" not in errors
+    assert "performance" not in errors
 
 
 def test_a_misspelt_page_is_refused_not_silently_skipped(tmp_path, monkeypatch, capsys):
