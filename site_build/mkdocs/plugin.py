@@ -55,7 +55,7 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
-from site_build.mkdocs import notebook_pages, publish
+from site_build.mkdocs import images, notebook_pages, publish, tables
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -114,6 +114,12 @@ class SiteBuildPlugin(BasePlugin):
         with _as_plugin_error(page.file.src_path):
             markdown = translation_status.with_notice(markdown, language, "/".join(rest))
             return render(markdown, language, page.file.src_path, self.generated.kinds())
+
+    def on_page_content(self, html: str, page, files, **_) -> str:
+        """Images get their size and lazy loading (images.py), comparison tables their row
+        headers (tables.py)."""
+        by_dest = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path}
+        return tables.with_row_headers(images.sized_images(html, page.url, by_dest))
 
     def on_post_page(self, output: str, page, config, **_) -> str:
         """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them."""
