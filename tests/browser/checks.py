@@ -11,13 +11,9 @@ This module needs Playwright (the `e2e` dependency group), not the shared enviro
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import re
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -169,28 +165,6 @@ def site_pages(site_dir: Path, docs_dir: Path = DOCS_DIR) -> list[SitePage]:
 
 def built_file(site_dir: Path, page: SitePage) -> Path:
     return site_dir / page.path / "index.html"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the request log would drown the test output
-        pass
-
-
-@contextlib.contextmanager
-def serve(
-    site_dir: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler
-) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(handler_class, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # ------------------------------------------------------------------ one visit per page
