@@ -148,6 +148,23 @@ def test_download_into_the_cache_when_no_folder_has_the_files(
     assert NAMES[3] not in [p.name for p in cache.iterdir()]
 
 
+def test_the_command_line_downloads_the_files_or_says_why_not(
+    isolated, debian_files, mirror, monkeypatch, capsys
+):
+    """python -m site_build.core.fashion_data --download: the files in the cache and the data
+    it read, or the error and status 1."""
+    served, url = mirror
+    monkeypatch.setenv(fashion_data.MIRROR_ENV_VAR, url)
+    assert fashion_data.main(["--download"]) == 1  # the mirror has no files yet
+    assert "error: HTTP Error 404" in capsys.readouterr().err
+    _copy(debian_files, served)
+    assert fashion_data.main(["--download"]) == 0
+    cache = isolated / "cache" / "fashion-mnist-data"
+    assert sorted(p.name for p in cache.iterdir()) == sorted(NAMES)
+    # Debian's package comes before the cache: the files read are the package's.
+    assert capsys.readouterr().out.startswith(f"Fashion-MNIST from {debian_files}: ")
+
+
 def test_the_default_download_address_is_zalandos(monkeypatch, tmp_path):
     """Without a network: the URL asked for is the README's link for each file."""
     asked = []

@@ -126,6 +126,17 @@ def test_locate_downloads_into_the_cache_when_nothing_is_local(
         mnist_data.locate()
 
 
+def test_the_command_line_says_what_it_read_or_what_is_missing(
+    isolated, official_dir, monkeypatch, capsys
+):
+    """python -m site_build.core.mnist_data: the data it read, or the error and status 1."""
+    assert mnist_data.main([]) == 1
+    assert "\nerror: MNIST not found: no folder holds" in capsys.readouterr().err
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir))
+    assert mnist_data.main([]) == 0
+    assert capsys.readouterr().out.startswith("MNIST: ")
+
+
 def test_the_test_split_alone_is_split_deterministically(official_dir, monkeypatch):
     monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir))
     first, second = mnist_data.load_splits(), mnist_data.load_splits()
