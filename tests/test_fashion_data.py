@@ -4,13 +4,9 @@ message a contributor would get."""
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
-import http.server
 import shutil
-import socket
-import threading
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +15,7 @@ import pytest
 
 from site_build.core import fashion_data
 from site_build.core.fashion_data import DEBIAN_DIR, OFFICIAL_FILES, FashionDataError
+from tests import stand_ins
 
 NAMES = [name for name, _, _ in OFFICIAL_FILES.values()]
 REPAIR = "sudo apt-get install dataset-fashion-mnist"
@@ -37,13 +34,7 @@ def debian_files() -> Path:
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
     """No FASHION_MNIST_DIR, an empty cache, and a mirror on a port where nothing listens."""
-    monkeypatch.delenv(fashion_data.ENV_VAR, raising=False)
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv(fashion_data.MIRROR_ENV_VAR, f"http://127.0.0.1:{port}/")
-    return tmp_path
+    return stand_ins.offline(monkeypatch, tmp_path, fashion_data.FASHION)
 
 
 def _copy(source: Path, folder: Path, names=NAMES) -> Path:
@@ -132,15 +123,9 @@ def test_nothing_anywhere_and_no_network_says_how_to_get_the_files(isolated):
 
 @pytest.fixture
 def mirror(tmp_path):
-    """A local HTTP server standing in for Zalando's: the download code runs for real."""
-    served = tmp_path / "mirror"
-    served.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield served, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    """A local HTTP server standing in for Zalando's: (its folder, its URL)."""
+    with stand_ins.mirror(tmp_path / "mirror") as served:
+        yield served
 
 
 def test_download_into_the_cache_when_no_folder_has_the_files(
@@ -161,6 +146,23 @@ def test_download_into_the_cache_when_no_folder_has_the_files(
     with pytest.raises(FashionDataError, match=refused):
         fashion_data.locate(debian_dir=isolated / "no-package")
     assert NAMES[3] not in [p.name for p in cache.iterdir()]
+
+
+def test_the_command_line_downloads_the_files_or_says_why_not(
+    isolated, debian_files, mirror, monkeypatch, capsys
+):
+    """python -m site_build.core.fashion_data --download: the files in the cache and the data
+    it read, or the error and status 1."""
+    served, url = mirror
+    monkeypatch.setenv(fashion_data.MIRROR_ENV_VAR, url)
+    assert fashion_data.main(["--download"]) == 1  # the mirror has no files yet
+    assert "error: HTTP Error 404" in capsys.readouterr().err
+    _copy(debian_files, served)
+    assert fashion_data.main(["--download"]) == 0
+    cache = isolated / "cache" / "fashion-mnist-data"
+    assert sorted(p.name for p in cache.iterdir()) == sorted(NAMES)
+    # Debian's package comes before the cache: the files read are the package's.
+    assert capsys.readouterr().out.startswith(f"Fashion-MNIST from {debian_files}: ")
 
 
 def test_the_default_download_address_is_zalandos(monkeypatch, tmp_path):

@@ -3,15 +3,11 @@ splits."""
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +16,7 @@ import pytest
 from site_build.core import mnist_data
 from site_build.core.mnist_data import OFFICIAL_FILES, TEST_PARTS, MnistDataError
 from site_build.core.paths import ROOT
+from tests import stand_ins
 
 TEST_FILES = [OFFICIAL_FILES[part][0] for part in TEST_PARTS]
 # Read once, before any test's fixture removes the variable.
@@ -40,29 +37,14 @@ def official_dir() -> Path:
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
     """No MNIST_DIR, an empty cache, and a mirror on a port where nothing listens."""
-    monkeypatch.delenv(mnist_data.ENV_VAR, raising=False)
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv(mnist_data.MIRROR_ENV_VAR, f"http://127.0.0.1:{_free_port()}/")
-    return tmp_path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return stand_ins.offline(monkeypatch, tmp_path, mnist_data.MNIST)
 
 
 @pytest.fixture
 def mirror(tmp_path):
-    """A local HTTP server standing in for the official mirror: the download code runs for real."""
-    served = tmp_path / "mirror"
-    served.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield served, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    """A local HTTP server standing in for the official mirror: (its folder, its URL)."""
+    with stand_ins.mirror(tmp_path / "mirror") as served:
+        yield served
 
 
 def test_no_data_and_no_network_names_mnist_dir(isolated):
@@ -142,6 +124,17 @@ def test_locate_downloads_into_the_cache_when_nothing_is_local(
     # The local mirror has no training split: the download of all four files fails clearly.
     with pytest.raises(MnistDataError, match="download failed: HTTP Error 404"):
         mnist_data.locate()
+
+
+def test_the_command_line_says_what_it_read_or_what_is_missing(
+    isolated, official_dir, monkeypatch, capsys
+):
+    """python -m site_build.core.mnist_data: the data it read, or the error and status 1."""
+    assert mnist_data.main([]) == 1
+    assert "\nerror: MNIST not found: no folder holds" in capsys.readouterr().err
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(official_dir))
+    assert mnist_data.main([]) == 0
+    assert capsys.readouterr().out.startswith("MNIST: ")
 
 
 def test_the_test_split_alone_is_split_deterministically(official_dir, monkeypatch):

@@ -13,15 +13,10 @@ import pytest
 
 from site_build.core import mnist_runs, mnist_training
 from site_build.core.cache import atomic_write_json
-from site_build.core.mnist_results import (
-    DataInfo,
-    Machine,
-    RunResult,
-    TestResult,
-    Weights,
-)
+from site_build.core.mnist_results import RunResult, Weights
 from site_build.core.mnist_runs import RUNS
 from site_build.core.paths import ROOT
+from tests.stand_ins import run_result
 
 MD5S = {"t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3"}
 
@@ -94,28 +89,6 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
     assert _keys(project) == _keys(project)  # and nothing else: the key is stable
 
 
-def _result(spec, key: str, weights: Weights | None = None) -> RunResult:
-    """A stand-in result of ``spec`` with cache key ``key`` (nothing trained)."""
-    return RunResult(
-        run=spec.name,
-        framework=spec.framework,
-        experiment=spec.experiment,
-        key=key,
-        settings=spec.settings,
-        parameters=1,
-        input_size=28,
-        data=DataInfo(full=False, sizes={}, md5={}, description={}, limited_to=None),
-        trained_images=1,
-        history=[],
-        test=TestResult(accuracy=0.5, confusion=[], misclassified=[]),
-        seconds=1.0,
-        versions={},
-        machine=Machine(cpu="cpu", logical_cores=1, memory_gib=None, system="", python="3"),
-        created="2026-12-01T00:00:00+00:00",
-        weights=weights,
-    )
-
-
 def _write_run(spec, key: str) -> None:
     """Write a stand-in result in the cache, with a stand-in weights file for matched runs."""
     weights = None
@@ -124,7 +97,7 @@ def _write_run(spec, key: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"weights of " + spec.name.encode())
         weights = Weights(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    _result(spec, key, weights).write(mnist_runs.results_path(spec))
+    run_result(spec, key, weights).write(mnist_runs.results_path(spec))
 
 
 def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeypatch):
@@ -286,7 +259,7 @@ def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_pat
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     spec = RUNS["matched-torch"]
     cached = mnist_runs.results_path(spec)
-    _result(spec, "the good, full run").write(cached)
+    run_result(spec, "the good, full run").write(cached)
     before = cached.read_bytes()
     for options in (["--limit", "96"], ["--set", "epochs=1"]):
         command = [sys.executable, "-m", "site_build.core.mnist_runs", "train", spec.name]
@@ -306,7 +279,7 @@ def test_runs_are_named_the_same_way_with_and_without_train(tmp_path, monkeypatc
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     spec = RUNS["article-torch"]
     key = mnist_runs.cache_key(spec, mnist_runs.locate().md5s())
-    _result(spec, key).write(mnist_runs.results_path(spec))
+    run_result(spec, key).write(mnist_runs.results_path(spec))
     assert mnist_runs.main(["article-torch"]) == 0
     assert "PyTorch (article): cached, test accuracy 0.5000" in capsys.readouterr().out
     for argv in (["article-pytorch"], ["train", "article-pytorch"]):
@@ -329,10 +302,10 @@ def test_an_unknown_setting_is_named(tmp_path, capsys):
 def test_results_of_the_older_untyped_format_are_trained_again_not_misread(tmp_path):
     spec = RUNS["article-tf"]
     path = tmp_path / "article-tf.json"
-    old = _result(spec, "key").to_json()
+    old = run_result(spec, "key").to_json()
     old.pop("format")
     old["config"] = old.pop("settings")  # the layout before results were typed
     atomic_write_json(path, old)
     assert RunResult.read(path) is None
-    _result(spec, "key").write(path)
-    assert RunResult.read(path) == _result(spec, "key")  # and the typed one round-trips
+    run_result(spec, "key").write(path)
+    assert RunResult.read(path) == run_result(spec, "key")  # and the typed one round-trips

@@ -8,15 +8,14 @@ that shows it.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from site_build.core import mnist_runs
 from site_build.core import quantization_bench as qb
 from site_build.core.generated import Generated
-from site_build.core.mnist_results import DataInfo, Machine, RunResult, TestResult, Weights
+from site_build.core.mnist_results import Weights
 from site_build.core.placeholders import render
+from tests.stand_ins import run_result
 
 MD5S = {"t10k-images-idx3-ubyte.gz": "abc", "t10k-labels-idx1-ubyte.gz": "def"}
 MODELS = {
@@ -121,7 +120,7 @@ def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
         for name in names:
             spec = mnist_runs.RUNS[name]
             weights = Weights(file=f"{name}.weights", sha256=f"sha of {name}")
-            result = dataclasses.replace(_stand_in(spec), weights=weights)
+            result = run_result(spec, weights=weights)
             statuses[name] = mnist_runs.RunStatus(spec, result, trained=False, seconds=0.0)
         return statuses
 
@@ -133,26 +132,6 @@ def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
     assert models["tf"]["path"] == str(tmp_path / "mnist-runs" / "matched-tf.weights")
     assert models["torch"]["epochs"] == mnist_runs.MATCHED.epochs
     assert models["torch"]["accuracy"] == 0.5
-
-
-def _stand_in(spec) -> RunResult:
-    return RunResult(
-        run=spec.name,
-        framework=spec.framework,
-        experiment=spec.experiment,
-        key="k",
-        settings=spec.settings,
-        parameters=1,
-        input_size=28,
-        data=DataInfo(full=False, sizes={}, md5={}, description={}, limited_to=None),
-        trained_images=1,
-        history=[],
-        test=TestResult(accuracy=0.5, confusion=[], misclassified=[]),
-        seconds=1.0,
-        versions={},
-        machine=Machine(cpu="cpu", logical_cores=1, memory_gib=None, system="", python="3"),
-        created="2026-12-01T00:00:00+00:00",
-    )
 
 
 def test_weights_that_do_not_score_what_their_run_recorded_fail_the_measurement():

@@ -23,7 +23,6 @@ after the worker processes is ``bench_processes.py``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -32,10 +31,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from site_build.core import machine
+from site_build.core import machine, measurement_cli
 from site_build.core.bench_flops import forward_flops, layer_flops, training_flops
 from site_build.core.bench_processes import (
-    BenchmarkFailed,
+    BenchmarkFailed,  # noqa: F401 (the docs build catches benchmarks.BenchmarkFailed)
     interleaved,
     log,
     measure_imports,
@@ -266,19 +265,13 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResul
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description="Run the benchmarks that are out of date.")
+    parser = measurement_cli.parser("Run the benchmarks that are out of date.")
     parser.add_argument("--full", action="store_true", help="the full run (default: short)")
-    parser.add_argument("--force", action="store_true", help="measure even when cached")
     args = parser.parse_args(argv)
-    try:
-        results, measured = ensure_results("full" if args.full else "short", args.force)
-    except BenchmarkFailed as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    state = f"measured in {results.seconds:.0f} s" if measured else "cached"
-    print(f"{results.mode} benchmarks: {state}; {results_path(results.mode)}")
-    return 0
+    return measurement_cli.report(
+        lambda: ensure_results("full" if args.full else "short", args.force),
+        lambda results: (f"{results.mode} benchmarks", results.seconds, results_path(results.mode)),
+    )
 
 
 if __name__ == "__main__":

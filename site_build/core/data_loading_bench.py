@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from site_build.core import machine
+from site_build.core import machine, measurement_cli
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -293,22 +293,18 @@ GENERATED = {"throughput": throughput, "machine": machine_sentence}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true", help="measure even when cached")
+    parser = measurement_cli.parser(__doc__.splitlines()[0])
     parser.add_argument("--measure", choices=NAMES, help=argparse.SUPPRESS)
     parser.add_argument("settings", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:  # the measuring process: one JSON line on stdout
         print(json.dumps(measure(args.measure, json.loads(args.settings))))
         return 0
-    try:
-        result, measured = ensure_result(args.force)
-    except (MeasurementFailed, BuildError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    state = f"measured in {result.seconds:.1f} s" if measured else "cached"
-    print(f"data loading throughput: {state}; {result_path()}")
-    return 0
+    return measurement_cli.report(
+        lambda: ensure_result(args.force),
+        lambda result: ("data loading throughput", result.seconds, result_path()),
+        digits=1,
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ the cache.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -180,20 +179,11 @@ def sample(count: int, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--download", action="store_true", help="download the four official files into the cache"
-    )
-    args = parser.parse_args(argv)
-    try:
-        if args.download:
-            FASHION.download(FASHION.cache_dir())
+    def summary() -> str:
         data = load()
-    except (DataError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"Fashion-MNIST from {data.folder}: {data.description['en']}")
-    return 0
+        return f"Fashion-MNIST from {data.folder}: {data.description['en']}"
+
+    return FASHION.command_line(argv, __doc__.splitlines()[0], summary)
 
 
 if __name__ == "__main__":

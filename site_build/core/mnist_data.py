@@ -36,6 +36,7 @@ import os
 import shutil
 import sys
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -262,6 +263,27 @@ class IdxSource:
             paths[part] = target
         return paths
 
+    def command_line(
+        self, argv: list[str] | None, description: str, summary: Callable[[], str]
+    ) -> int:
+        """A data module's ``main``: check the files (``--download``: fetch them into the cache
+        first) and print ``summary()``, which reads them and says what was read; the exit
+        status."""
+        parser = argparse.ArgumentParser(description=description)
+        parser.add_argument(
+            "--download", action="store_true", help="download the official files into the cache"
+        )
+        args = parser.parse_args(argv)
+        try:
+            if args.download:
+                self.download(self.cache_dir())
+            line = summary()
+        except (DataError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(line)
+        return 0
+
 
 def _decompressed_md5(path: Path) -> str | None:
     digest = hashlib.md5()
@@ -423,20 +445,10 @@ def load_splits(files: MnistFiles | None = None) -> MnistSplits:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--download", action="store_true", help="download all four official files into the cache"
-    )
-    args = parser.parse_args(argv)
-    try:
-        if args.download:
-            download_official_files(data_cache_dir())
-        splits = load_splits()
-    except (MnistDataError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"MNIST: {splits.description['en']}")
-    return 0
+    def summary() -> str:
+        return f"MNIST: {load_splits().description['en']}"
+
+    return MNIST.command_line(argv, __doc__.splitlines()[0], summary)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ its own, as ``bench_report.py`` is for the benchmarks, is the next split.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -45,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from site_build.core import machine, mnist_runs
+from site_build.core import machine, measurement_cli, mnist_runs
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -459,24 +458,20 @@ GENERATED = {"results": table, "run": run}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Measure the quantized MNIST models.")
+    parser = measurement_cli.parser("Measure the quantized MNIST models.")
     parser.add_argument("command", nargs="?", choices=["measure"], help="internal")
     parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
     parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
     parser.add_argument("--output", type=Path)
-    parser.add_argument("--force", action="store_true", help="measure even when cached")
     args = parser.parse_args(argv)
     if args.command == "measure":
         measure(args.framework, args.weights, args.output)
         return 0
-    try:
-        results, measured = ensure_results(args.force)
-    except BuildError as error:  # a failed measurement or MNIST run, missing data
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    state = f"measured in {results['seconds']:.0f} s" if measured else "cached"
-    print(f"quantization: {state}; {results_path()}")
-    return 0
+    # A failed measurement or MNIST run, missing data: an error line, exit status 1.
+    return measurement_cli.report(
+        lambda: ensure_results(args.force),
+        lambda results: ("quantization", results["seconds"], results_path()),
+    )
 
 
 if __name__ == "__main__":

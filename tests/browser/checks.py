@@ -11,13 +11,9 @@ This module needs Playwright (the `e2e` dependency group), not the shared enviro
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import re
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -169,28 +165,6 @@ def site_pages(site_dir: Path, docs_dir: Path = DOCS_DIR) -> list[SitePage]:
 
 def built_file(site_dir: Path, page: SitePage) -> Path:
     return site_dir / page.path / "index.html"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the request log would drown the test output
-        pass
-
-
-@contextlib.contextmanager
-def serve(
-    site_dir: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler
-) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(handler_class, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # ------------------------------------------------------------------ one visit per page
@@ -699,10 +673,11 @@ def linked_tabs_problems(
         page.close()
 
 
-def search_problems(
-    context: BrowserContext, base_url: str, home: SitePage, term: str, expected: SitePage
-) -> list[str]:
-    """Typing `term` into the search box of `home` lists `expected` among the results."""
+def _search(
+    context: BrowserContext, base_url: str, home: SitePage, term: str
+) -> tuple[list[str], list[str]]:
+    """Type `term` into the search box of `home`: (the result URLs without ?h= and #, and
+    the problem when there are none)."""
     visit = PageVisit(home, base_url + home.path)
     page = open_page(context, base_url, visit)
     try:
@@ -721,41 +696,31 @@ def search_problems(
                 arg=[meta, before],
                 timeout=10_000,
             )
-        if not page.query_selector(".md-search-result__item"):
-            shown = (page.text_content(meta) or "").strip()
-            return [f"{home}: searching for {term!r} finds nothing ({shown!r})"]
+        page.wait_for_timeout(300)  # the list fills in after the first result
         hrefs = page.eval_on_selector_all(
             ".md-search-result__item a", "(links) => links.map((a) => a.href)"
         )
         # Results carry ?h=<term> (search.highlight) and may point at a section.
         found = list(dict.fromkeys(urldefrag(h)[0].split("?")[0] for h in hrefs))
-        if not any(_same_url(url, base_url + expected.path) for url in found):
-            shown = ", ".join("/" + u.removeprefix(base_url) for u in found) or "nothing"
-            return [f"{home}: searching for {term!r} does not list {expected}; it lists {shown}"]
-        return []
+        if not found:
+            shown = (page.text_content(meta) or "").strip()
+            return [], [f"{home}: searching for {term!r} finds nothing ({shown!r})"]
+        return found, []
     finally:
         page.close()
 
 
-def _search_results(page: Page, term: str) -> tuple[list[str], str]:
-    """Type `term` into the search box; (result URLs without ?h= and #, the count line)."""
-    page.click(".md-search__input")
-    meta = ".md-search-result__meta"
-    before = page.text_content(meta)
-    page.keyboard.type(term, delay=20)  # key by key: Material searches on key events
-    with contextlib.suppress(PlaywrightError):
-        page.wait_for_function(
-            "([meta, before]) => document.querySelector('.md-search-result__item')"
-            " || document.querySelector(meta).textContent !== before",
-            arg=[meta, before],
-            timeout=10_000,
+def search_problems(
+    context: BrowserContext, base_url: str, home: SitePage, term: str, expected: SitePage
+) -> list[str]:
+    """Typing `term` into the search box of `home` lists `expected` among the results."""
+    found, problems = _search(context, base_url, home, term)
+    if found and not any(_same_url(url, base_url + expected.path) for url in found):
+        shown = ", ".join("/" + u.removeprefix(base_url) for u in found)
+        problems.append(
+            f"{home}: searching for {term!r} does not list {expected}; it lists {shown}"
         )
-    page.wait_for_timeout(300)  # the list fills in after the first result
-    hrefs = page.eval_on_selector_all(
-        ".md-search-result__item a", "(links) => links.map((a) => a.href)"
-    )
-    found = list(dict.fromkeys(urldefrag(h)[0].split("?")[0] for h in hrefs))
-    return found, (page.text_content(meta) or "").strip()
+    return problems
 
 
 def search_language_problems(
@@ -770,26 +735,15 @@ def search_language_problems(
         first = path.split("/", 1)[0]
         return first if first in languages and first != default else default
 
-    visit = PageVisit(home, base_url + home.path)
-    page = open_page(context, base_url, visit)
-    try:
-        page.goto(visit.url, wait_until="load")
-        page.wait_for_load_state("networkidle")
-        found, shown = _search_results(page, term)
-        if not found:
-            return [f"{home}: searching for {term!r} finds nothing ({shown!r})"]
-        wrong = [
-            "/" + url.removeprefix(base_url) for url in found if language_of(url) != home.language
-        ]
-        if wrong:
-            return [
-                f"{home}: searching for {term!r} lists pages in another language than "
-                f"'{home.language}': {', '.join(wrong[:5])}"
-                f"{f' and {len(wrong) - 5} more' if len(wrong) > 5 else ''}"
-            ]
-        return []
-    finally:
-        page.close()
+    found, problems = _search(context, base_url, home, term)
+    wrong = ["/" + url.removeprefix(base_url) for url in found if language_of(url) != home.language]
+    if wrong:
+        problems.append(
+            f"{home}: searching for {term!r} lists pages in another language than "
+            f"'{home.language}': {', '.join(wrong[:5])}"
+            f"{f' and {len(wrong) - 5} more' if len(wrong) > 5 else ''}"
+        )
+    return problems
 
 
 def color_scheme_problems(context: BrowserContext, base_url: str, home: SitePage) -> list[str]:

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser import checks
+from tests.lighthouse.static_server import serve
 
 # Lines printed at the end of the run: where the screenshots are, what was excused.
 NOTES: list[str] = []
@@ -38,7 +39,7 @@ def site_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir) -> Iterator[str]:
-    with checks.serve(site_dir) as url:
+    with serve(site_dir) as url:
         yield url
 
 

@@ -7,7 +7,6 @@ is there, so a theme update that makes a breakage a no-op fails here instead of 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import posixpath
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import checks
+from tests.lighthouse.static_server import QuietHandler, serve
 
 FIGURE = "figure.png"  # copied from Material's favicon, then removed: a deleted image
 KEPT_FIGURE = "kept-figure.png"
@@ -37,13 +37,12 @@ DARK_ONLY = "dark-only-contrast"
 SEARCHED = "MNIST"
 
 
-class _SlowHandler(checks._QuietHandler):
+class _SlowHandler(QuietHandler):
     def do_GET(self):
         if self.path.startswith(f"/{SLOW}"):
             time.sleep(SLOW_SECONDS)
-        # The browser hangs up on a request it cancelled: nothing to report here.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            super().do_GET()
+        # The browser hangs up on a request it cancelled: the server keeps quiet about it.
+        super().do_GET()
 
 
 def _edit(path: Path, old: str, new: str, *, regex: bool = False) -> None:
@@ -169,7 +168,7 @@ def broken(site_dir, pages, tmp_path_factory):
     # fetches it here as Material would without that script.
     (site / "sitemap.xml").unlink(missing_ok=True)
     _inject(copy.file(en, "index.md"), '<script>fetch("sitemap.xml").catch(() => {});</script>')
-    with checks.serve(site, _SlowHandler) as base_url:
+    with serve(site, _SlowHandler) as base_url:
         copy.base_url = base_url
         copy.en, copy.es, copy.tabbed = en, es, tabbed
         yield copy

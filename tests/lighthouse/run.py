@@ -1,10 +1,10 @@
 """Lighthouse on every content page of the built site, mobile and desktop (nox -s lighthouse).
 
-Serves `site/` on 127.0.0.1 with gzip, as a static host compresses, and runs the pinned
-Lighthouse (tests/lighthouse/package.json, installed by `npm ci`) in Debian's Chromium
-(CHROME_PATH, default /usr/bin/chromium) on each page of docs/<language>/ in both form
-factors, one run at a time. Budgets: performance >= 90 on mobile and >= 98 on desktop;
-accessibility, best practices and SEO 100 in both.
+Serves `site/` on 127.0.0.1 with gzip, as a static host compresses (`static_server.py`),
+and runs the pinned Lighthouse (tests/lighthouse/package.json, installed by `npm ci`) in
+Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) on each page of docs/<language>/
+in both form factors, one run at a time. Budgets: performance >= 90 on mobile and >= 98 on
+desktop; accessibility, best practices and SEO 100 in both.
 
 Lighthouse's performance score varies from run to run, more so on a busy machine: a page
 under budget is run twice more and judged by the median of its three runs (what
@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import gzip
-import http.server
 import json
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+
+if __package__:  # imported as tests.lighthouse.run (tests/test_lighthouse_runner.py)
+    from tests.lighthouse import static_server
+else:  # run as a script (nox -s lighthouse): Python imports from this file's folder first
+    import static_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = ROOT / "site"
@@ -56,83 +55,11 @@ METRICS = {
     "speed-index": "SI",
 }
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run"
-COMPRESSED = (
-    "text/html",
-    "text/css",
-    "text/javascript",
-    "application/javascript",
-    "application/json",
-    "text/xml",
-    "application/xml",
-    "image/svg+xml",
-    "text/plain",
-)
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, gzip-compressed for text types when the browser accepts it."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".ipynb": "application/json",
-    }
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            if not self.path.split("?", 1)[0].endswith("/"):
-                return super().send_head()  # the redirect to the folder's URL
-            path = path / "index.html"
-        kind = self.guess_type(str(path))
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (path.is_file() and accepts and kind in COMPRESSED):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6)
-        self.send_response(200)
-        self.send_header(
-            "Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else "")
-        )
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
-        self.end_headers()
-        return _Body(body)
-
-    def log_message(self, format, *args):
-        pass
-
-
-class _Body:
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self, *_):
-        data, self.data = self.data, b""
-        return data
-
-    def close(self):
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def finish_request(self, request, client_address):
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            super().finish_request(request, client_address)
-
-
-@contextlib.contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(GzipHandler, directory=str(site_dir))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(site_dir: Path) -> contextlib.AbstractContextManager[str]:
+    """``site_dir`` served as a static host serves it: text compressed with gzip."""
+    return static_server.serve(site_dir, static_server.GzipHandler)
 
 
 def content_pages(docs_dir: Path = DOCS_DIR) -> list[tuple[str, str, str]]:
