@@ -237,7 +237,8 @@ def lighthouse(session: nox.Session) -> None:
     session.chdir(ROOT)
     session.run(
         sys.executable,
-        "tests/lighthouse/run.py",
+        "-m",
+        "tests.lighthouse.run",
         *session.posargs,
         external=True,
         env={"CHROME_PATH": os.environ.get("CHROME_PATH", CHROMIUM)},

@@ -15,7 +15,7 @@ the form factor, its scores and what cost it points. ``--performance-report-only
 whose shared machine's load moves the performance score) reports the performance budget
 without failing on it and still enforces the others.
 
-    python tests/lighthouse/run.py [--pages index.md,mnist.md] [--form-factors mobile]
+    python -m tests.lighthouse.run [--pages index.md,mnist.md] [--form-factors mobile]
 """
 
 from __future__ import annotations
@@ -30,10 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-if __package__:  # imported as tests.lighthouse.run (tests/test_lighthouse_runner.py)
-    from tests.lighthouse import static_server
-else:  # run as a script (nox -s lighthouse): Python imports from this file's folder first
-    import static_server
+from tests.lighthouse import static_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = ROOT / "site"

@@ -5,8 +5,8 @@ Lighthouse with text compressed (``GzipHandler``), and the data loaders' tests m
 in for a download mirror (tests/stand_ins.py). Only the standard library: each of them runs
 in its own environment.
 
-It lives beside ``run.py`` because ``nox -s lighthouse`` runs that file as a script
-(``python tests/lighthouse/run.py``), and a script imports from its own folder, not the root.
+``nox -s lighthouse`` runs ``python -m tests.lighthouse.run`` from the repository root, so
+every user imports it as ``tests.lighthouse.static_server``.
 """
 
 from __future__ import annotations
