@@ -35,7 +35,8 @@ from site_build.core import fashion_report
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.catalog import texts
 from site_build.core.fashion_report import FIGURES
-from site_build.core.fashion_runs import FRAMEWORKS, FashionResults
+from site_build.core.fashion_results import FashionResults
+from site_build.core.fashion_runs import FRAMEWORKS
 from site_build.core.figure_data import (
     COLOURS,
     DPI,
@@ -70,7 +71,7 @@ def _wrap(text: str, points: float) -> str:
 
 def _titles(fig, title: str, results: FashionResults, language: str) -> None:
     """Title on top, the data used below, both wrapped; the panels fill the space between."""
-    description = results.runs["torch"][0]["data"]["description"][language]
+    description = results.first.data.description[language]
     footer = LABELS[language]["figure_data"].format(description=description)
     fig.suptitle(_wrap(title, (FONT_PT + 2) * 1.15), fontweight="bold")  # bold is wider
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
@@ -80,9 +81,9 @@ def _curves(results: FashionResults, language: str):
     text = LABELS[language]
     fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 10.0), layout="constrained", sharex=True)
     for framework, runs in results.runs.items():
-        epochs = [r["epoch"] for r in runs[0]["history"]]
+        epochs = [c.epoch for c in runs[0].history]
         for metric, axis in (("test_accuracy", axes[0]), ("loss", axes[1])):
-            curves = np.array([[r[metric] for r in run["history"]] for run in runs])
+            curves = np.array([[getattr(c, metric) for c in run.history] for run in runs])
             for index, curve in enumerate(curves):
                 axis.plot(
                     epochs,
@@ -124,8 +125,8 @@ def _seeds(results: FashionResults, language: str):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 8.5), layout="constrained")
     names = [FRAMEWORKS[f] for f in results.runs]
     for position, (framework, runs) in enumerate(results.runs.items()):
-        accuracies = [run["test_accuracy"] for run in runs]
-        times = [statistics.mean(run["epoch_seconds"]) for run in runs]
+        accuracies = [run.test_accuracy for run in runs]
+        times = [statistics.mean(run.epoch_seconds) for run in runs]
         for axis, values in ((top, accuracies), (bottom, times)):
             offsets = np.linspace(-0.1, 0.1, len(values))
             axis.scatter(position + offsets, values, s=40, color=COLOURS[framework], zorder=3)
@@ -172,7 +173,9 @@ def figure_key(name: str, results: FashionResults, language: str) -> str:
         {
             "figure": name,
             "language": language,
-            "results": {fw: runs for fw, runs in sorted(results.runs.items())},
+            "results": {
+                fw: [run.to_json() for run in runs] for fw, runs in sorted(results.runs.items())
+            },
             "data": fashion_report.figure_data(name, results, language).to_json(),
             "labels": LABELS[language],
             "code": {module: file_digest(here / module) for module in CODE},
