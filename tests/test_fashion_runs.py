@@ -1,8 +1,12 @@
-"""The Fashion-MNIST runs, their cache keys and what the page writes from them
-(site_build/core/fashion_runs.py, fashion_report.py, fashion_plots.py)."""
+"""The Fashion-MNIST runs, their typed results, their cache keys and what the page writes
+from them (site_build/core/fashion_runs.py, fashion_results.py, fashion_report.py,
+fashion_plots.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,55 +14,68 @@ import pytest
 
 from site_build.core import fashion_plots, fashion_report, fashion_runs, figure_data
 from site_build.core.errors import PlaceholderError
-from site_build.core.fashion_runs import FashionResults, Run
+from site_build.core.fashion_results import (
+    FASHION_RESULTS_FORMAT,
+    Checkpoint,
+    DataInfo,
+    FashionResults,
+    Machine,
+    ResultsFormatError,
+    RunResult,
+    TargetReached,
+)
+from site_build.core.fashion_runs import Run
 from site_build.core.generated import Generated
 from site_build.core.paths import ROOT
 
 MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}
 
 
-def _history(final: float, seconds: float, epochs: int = 2) -> list[dict]:
+def _history(final: float, seconds: float, epochs: int = 2) -> list[Checkpoint]:
     history, total = [], 0.0
     for step in range(1, 4 * epochs + 1):
         total += seconds / 4
         accuracy = final - 0.02 * (4 * epochs - step)
         history.append(
-            {
-                "epoch": step / 4,
-                "loss": 1 / step,
-                "accuracy": accuracy,
-                "test_loss": 1 / step,
-                "test_accuracy": accuracy,
-                "train_seconds": total,
-            }
+            Checkpoint(
+                epoch=step / 4,
+                loss=1 / step,
+                accuracy=accuracy,
+                test_loss=1 / step,
+                test_accuracy=accuracy,
+                train_seconds=total,
+            )
         )
     return history
 
 
-def _result(run: Run, final: float, seconds: float, key: str = "k") -> dict:
-    history = _history(final, seconds, run.config["epochs"])
-    return {
-        "run": run.name,
-        "mode": run.mode,
-        "framework": run.framework,
-        "seed": run.seed,
-        "key": key,
-        "config": run.config,
-        "data": {
-            "sizes": {"train": 60_000, "test": 10_000},
-            "md5": MD5S,
-            "description": {"en": "official Fashion-MNIST", "es": "Fashion-MNIST oficial"},
-        },
-        "history": history,
-        "test_accuracy": history[-1]["test_accuracy"],
-        "epoch_seconds": fashion_runs.epoch_seconds(history),
-        "target": fashion_runs.TARGET_ACCURACY,
-        "time_to_target": fashion_runs.time_to_target(history),
-        "seconds": seconds * 2,
-        "versions": {"torch": "2.13.0"},
-        "machine": {"cpu": "CPU", "logical_cores": 2, "memory_gib": 8.0, "python": "3.11"},
-        "created": "2026-12-01T18:00:00+00:00",
-    }
+def _result(run: Run, final: float, seconds: float, key: str = "k") -> RunResult:
+    history = _history(final, seconds, run.config.epochs)
+    return RunResult(
+        run=run.name,
+        mode=run.mode,
+        framework=run.framework,
+        seed=run.seed,
+        key=key,
+        config=run.config,
+        data=DataInfo(
+            sizes={"train": 60_000, "test": 10_000},
+            md5=MD5S,
+            description={"en": "official Fashion-MNIST", "es": "Fashion-MNIST oficial"},
+        ),
+        limited_to=None,
+        history=history,
+        test_accuracy=history[-1].test_accuracy,
+        epoch_seconds=fashion_runs.epoch_seconds(history),
+        target=fashion_runs.TARGET_ACCURACY,
+        time_to_target=fashion_runs.time_to_target(history),
+        seconds=seconds * 2,
+        versions={"torch": "2.13.0"},
+        machine=Machine(
+            cpu="CPU", logical_cores=2, memory_gib=8.0, system="Linux 6.1", python="3.11"
+        ),
+        created="2026-12-01T18:00:00+00:00",
+    )
 
 
 def _results(torch_accuracies, tf_accuracies) -> FashionResults:
@@ -75,8 +92,58 @@ def test_epoch_times_and_time_to_target_come_from_the_checkpoints():
     history = _history(0.9, 40.0)
     assert fashion_runs.epoch_seconds(history) == pytest.approx([40.0, 40.0])
     # 0.90 - 0.02 * (8 - step) >= 0.85 first at step 6: epoch 1.5, 60 s of training.
-    assert fashion_runs.time_to_target(history) == {"epoch": 1.5, "seconds": pytest.approx(60.0)}
+    reached = fashion_runs.time_to_target(history)
+    assert reached == TargetReached(epoch=1.5, seconds=pytest.approx(60.0))
     assert fashion_runs.time_to_target(history, target=0.99) is None
+
+
+def test_a_result_reads_back_from_its_json_as_it_was_written(tmp_path):
+    result = _result(Run("build", "tf", 2027), 0.9, 25.0)
+    # Through JSON text: no type that JSON cannot hold, nothing lost.
+    assert RunResult.from_json(json.loads(json.dumps(result.to_json()))) == result
+    path = tmp_path / "build-tf-2027.json"
+    result.write(path)
+    assert RunResult.read(path) == result
+    assert json.loads(path.read_text())["format"] == FASHION_RESULTS_FORMAT
+    assert RunResult.read(tmp_path / "missing.json") is None
+    never_reached = dataclasses.replace(result, time_to_target=None, limited_to=400)
+    assert RunResult.from_json(never_reached.to_json()) == never_reached
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda value: value.pop("format"), "results format None"),  # the plain mappings before
+        (lambda value: value.pop("epoch_seconds"), "missing ['epoch_seconds']"),
+        (lambda value: value.update(accuracy=0.9), "unexpected ['accuracy']"),
+        (lambda value: value["history"][0].pop("test_loss"), "missing ['test_loss']"),
+        (lambda value: value["config"].update(seed="2027"), "expected int, found '2027'"),
+    ],
+    ids=["old-format", "missing-field", "extra-field", "missing-in-a-checkpoint", "wrong-type"],
+)
+def test_a_result_of_another_format_is_refused_not_misread(change, reason):
+    value = _result(Run("build", "tf", 2027), 0.9, 25.0).to_json()
+    change(value)
+    with pytest.raises(ResultsFormatError, match=re.escape(reason)):
+        RunResult.from_json(value)
+
+
+def test_the_results_format_is_part_of_every_runs_cache_key(monkeypatch):
+    run = Run("build", "torch", 2026)
+    before = fashion_runs.cache_key(run, MD5S)
+    monkeypatch.setattr(fashion_runs, "FASHION_RESULTS_FORMAT", FASHION_RESULTS_FORMAT + 1)
+    assert fashion_runs.cache_key(run, MD5S) != before
+
+
+def test_a_checkpoint_the_snippet_reports_wrongly_names_the_snippet():
+    run = Run("build", "torch", 2026)
+    record = dataclasses.asdict(_history(0.9, 40.0)[0])
+    assert fashion_runs._checkpoint(run, {**record, "epoch": 1}) == Checkpoint(
+        **{**record, "epoch": 1.0}
+    )
+    del record["test_loss"]
+    with pytest.raises(fashion_runs.RunFailed, match=r"training_torch\.py reported .*test_loss"):
+        fashion_runs._checkpoint(run, record)
 
 
 def test_the_conclusion_compares_the_gap_between_frameworks_with_the_seeds_spread():
@@ -102,7 +169,8 @@ def test_tables_figures_alt_texts_and_data_in_both_languages():
         "25.0\u00a0s (1.25 times as long)"
     )
     noisy = _results([0.880, 0.890, 0.900], [0.885, 0.895, 0.892])
-    noisy.runs["tf"][0]["epoch_seconds"] = [5.0, 60.0]  # a busy machine
+    busy = dataclasses.replace(noisy.runs["tf"][0], epoch_seconds=[5.0, 60.0])  # a busy machine
+    noisy.runs["tf"][0] = busy
     assert "these times do not rank the frameworks" in fashion_report.speed_sentence(noisy, "en")
     assert "no ordenan a los frameworks" in fashion_report.speed_sentence(noisy, "es")
     alt = figure_data.alt_text(fashion_report.curves_data(results, "en"))
@@ -133,7 +201,8 @@ def test_figures_are_keyed_on_the_results(tmp_path, monkeypatch):
     assert fashion_plots.ensure_plots(results) is False
     assert all(path.stat().st_size > 10_000 for path in fashion_plots.figure_paths("es").values())
     assert all(path.stat().st_size > 100 for path in fashion_plots.data_paths("es").values())
-    results.runs["tf"][0]["test_accuracy"] = 0.5  # new numbers, same inputs: redrawn
+    # New numbers, same inputs: redrawn.
+    results.runs["tf"][0] = dataclasses.replace(results.runs["tf"][0], test_accuracy=0.5)
     assert fashion_plots.ensure_plots(results) is True
 
 
@@ -154,7 +223,9 @@ def test_editing_one_frameworks_snippet_changes_only_its_keys(tmp_path):
     assert fashion_runs.cache_key(other_seed, MD5S, tmp_path) != before[tf_run]
 
 
-def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_path, monkeypatch):
+def _stand_in_training(tmp_path, monkeypatch) -> list[tuple[str, dict[str, list[int]]]]:
+    """A cache in ``tmp_path`` and a training that writes stand-in results (test accuracy 0.9)
+    at once; returns the list of what it was asked to train."""
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(fashion_runs.fashion_data, "locate", lambda: {})
     monkeypatch.setattr(fashion_runs.fashion_data, "md5s", lambda paths: MD5S)
@@ -166,11 +237,14 @@ def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_
             for seed in seeds:
                 run = Run(mode, framework, seed)
                 key = fashion_runs.cache_key(run, MD5S)
-                fashion_runs.atomic_write_json(
-                    fashion_runs.results_path(run), _result(run, 0.9, 10.0, key)
-                )
+                _result(run, 0.9, 10.0, key).write(fashion_runs.results_path(run))
 
     monkeypatch.setattr(fashion_runs, "_train_in_subprocesses", fake_training)
+    return trained
+
+
+def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_path, monkeypatch):
+    trained = _stand_in_training(tmp_path, monkeypatch)
     first = fashion_runs.ensure_results()
     assert first.mode == "build" and trained == [
         ("build", {"torch": [2026, 2027, 2028], "tf": [2026, 2027, 2028]})
@@ -182,6 +256,52 @@ def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_
     assert fashion_runs.ensure_results().trained == ["TensorFlow seeds 2027"]
     fashion_runs.ensure_results("full")  # what `nox -s train -- fashion --full` does
     assert fashion_runs.ensure_results().mode == "full"  # later builds show the long set
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        # The plain mappings written before the records: no "format".
+        (lambda value: value.pop("format"), "results format None, this code reads"),
+        (lambda value: value.pop("time_to_target"), "missing ['time_to_target'], unexpected []"),
+        (lambda value: value.update(final_accuracy=0.5), "unexpected ['final_accuracy']"),
+    ],
+    ids=["old-format", "missing-field", "extra-field"],
+)
+def test_a_results_file_of_another_format_is_trained_again_not_misread(
+    change, reason, tmp_path, monkeypatch, capsys
+):
+    """A file with the right key but other fields: without the strict reading, the page
+    would show its 50 % (or fail on a missing field); instead the run is trained again."""
+    trained = _stand_in_training(tmp_path, monkeypatch)
+    fashion_runs.ensure_results()
+    run = Run("build", "tf", 2027)
+    path = fashion_runs.results_path(run)
+    value = json.loads(path.read_text())
+    value["test_accuracy"] = 0.5
+    change(value)
+    path.write_text(json.dumps(value))
+    capsys.readouterr()
+    again = fashion_runs.ensure_results()
+    assert again.trained == ["TensorFlow seeds 2027"] and trained[-1] == ("build", {"tf": [2027]})
+    said = [line for line in capsys.readouterr().err.splitlines() if str(path) in line]
+    assert len(said) == 1, said  # one line, naming the file and why
+    assert said[0].startswith(f"[fashion] {path} is not in this code's results format (")
+    assert reason in said[0] and said[0].endswith("): trained again")
+    assert [r.test_accuracy for r in again.runs["tf"]] == [pytest.approx(0.9)] * 3
+    assert RunResult.read(path).test_accuracy == pytest.approx(0.9)  # written anew
+
+
+def test_an_old_long_set_is_not_reported_when_the_short_set_is_shown(tmp_path, monkeypatch, capsys):
+    """Old files of the long set are not shown (the short set is), so nothing is said of them."""
+    _stand_in_training(tmp_path, monkeypatch)
+    fashion_runs.ensure_results()
+    old = _result(Run("full", "torch", 2026), 0.9, 10.0).to_json()
+    del old["format"]
+    fashion_runs.results_path(Run("full", "torch", 2026)).write_text(json.dumps(old))
+    capsys.readouterr()
+    assert fashion_runs.ensure_results().mode == "build"
+    assert "results format" not in capsys.readouterr().err
 
 
 def test_a_misconfigured_data_folder_stops_the_build_before_training(tmp_path, monkeypatch):
@@ -198,6 +318,8 @@ def test_a_short_real_run_is_written_beside_never_over_the_cached_one(tmp_path, 
     fashion_runs.train_framework("torch", "build", [2026], limit=400)
     written = sorted(p.name for p in (tmp_path / "fashion-runs").iterdir())
     assert written == ["limited-build-torch-2026.json"]
-    result = fashion_runs.read_json(tmp_path / "fashion-runs" / written[0])
-    assert result["limited_to"] == 400 and len(result["history"]) == 8
+    result = RunResult.read(tmp_path / "fashion-runs" / written[0])
+    assert result.limited_to == 400 and len(result.history) == 8
+    assert result.test_accuracy == result.history[-1].test_accuracy
+    assert result.config == Run("build", "torch", 2026).config
     assert not Path(fashion_runs.results_path(Run("build", "torch", 2026))).exists()

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from site_build.core import mnist_plots, mnist_report
+from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_results import (
@@ -87,7 +88,7 @@ def test_figure_labels_exist_in_both_languages():
 def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     assert mnist_plots.ensure_plots(results) is True
-    for language in mnist_plots.LANGUAGES:
+    for language in LANGUAGES:
         for path in mnist_plots.figure_paths(language).values():
             assert 0 < path.stat().st_size <= mnist_plots.MAX_BYTES, path
         for path in mnist_plots.data_paths(language).values():

@@ -5,13 +5,14 @@ describes what it plots (``figure_data.py``): the page's ``{{ bench:figure }}`` 
 image with an alt text that gives the fastest configurations, then a collapsed table of
 every bar, and ``throughput.csv`` is written beside the PNG.
 
-Drawn for a phone, as the MNIST figures are (``mnist_plots.py``): ``WIDTH`` inches wide, the
-two tasks stacked, each bar labelled above it so that the bars span the whole width, no text
-under ``FONT_PT`` points, on opaque white, saved with 256 colours; ``figure_data.check_legible``
-fails the build if any text would be under 9 CSS px on a 390-pixel screen. Its cache key is
-made of everything the figure shows: the results themselves (not only the inputs of the
-run that made them), the words of the catalogs, this module and matplotlib's version; so a
-new measurement, even of the same code, always redraws it.
+Drawn for a phone in the site's figure style (``figure_data.site_style``), as the MNIST
+figures are: ``WIDTH`` inches wide, the two tasks stacked, each bar labelled above it so that
+the bars span the whole width, no text under ``FONT_PT`` points, on opaque white, saved with
+256 colours; ``figure_data.check_legible`` fails the build if any text would be under 9 CSS
+px on a 390-pixel screen. Its cache key is made of everything the figure shows: the results
+themselves (not only the inputs of the run that made them), the words of the catalogs, this
+module and matplotlib's version; so a new measurement, even of the same code, always redraws
+it.
 """
 
 from __future__ import annotations
@@ -31,34 +32,23 @@ from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, f
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.figure_data import (
-    BACKGROUND,
+    COLOURS,
+    DPI,
+    FONT_PT,
+    MAX_BYTES,
+    WIDTH,
     FigureFiles,
-    png_bytes,
+    render_png,
+    site_style,
     wrap_to_width,
     write_csv,
 )
 from site_build.core.i18n_format import number, percent
 
-MAX_BYTES = 150_000
-# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
-COLOURS = {"torch": "#D55E00", "tf": "#0072B2", "numpy": "#009E73"}
-WIDTH = 6.4  # inches
-DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
-FONT_PT = 12  # 12 pt in 6.4 in shown 358 px wide: 9.3 CSS px
+# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES, COLOURS.
 ROW_INCHES = 0.5  # a bar and the label above it
 BAR_HEIGHT = 0.45  # in rows
-STYLE = {
-    "font.size": FONT_PT,
-    "axes.titlesize": FONT_PT + 1,
-    "axes.labelsize": FONT_PT,
-    "xtick.labelsize": FONT_PT,
-    "ytick.labelsize": FONT_PT,
-    "figure.titlesize": FONT_PT + 2,
-    "figure.labelsize": FONT_PT,
-    "figure.facecolor": BACKGROUND,
-    "axes.facecolor": BACKGROUND,
-    "savefig.facecolor": BACKGROUND,
-}
+STYLE = site_style(FONT_PT)
 
 
 FILES = FigureFiles("bench", ("throughput",))
@@ -150,13 +140,8 @@ def _figure(results: BenchResults, language: str):
 def draw(results: BenchResults, language: str) -> bytes:
     """The figure in ``language`` as a 256-colour PNG on opaque white; FigureNotLegible when
     any of its texts would be under 9 CSS px on a phone."""
-    with plt.rc_context(STYLE):
-        figure = _figure(results, language)
-        try:
-            where = f"site_build/core/bench_figure.py, {language}/throughput.png"
-            return png_bytes(figure, DPI, where)[0]
-        finally:
-            plt.close(figure)
+    where = f"site_build/core/bench_figure.py, {language}/throughput.png"
+    return render_png(lambda: _figure(results, language), STYLE, where, language, dpi=DPI)[0]
 
 
 def ensure_figures(results: BenchResults) -> bool:

@@ -6,10 +6,11 @@ beside it as ``<name>.csv`` (``fashion_report.FIGURE_DATA`` says what each figur
 MkDocs plugin puts both on the site at ``generated/fashion/`` beside the pages of that
 language, and a page shows them with ``{{ fashion:figure_NAME }}``.
 
-Drawn for a phone in the MNIST figures' style (``mnist_plots.STYLE``): panels are stacked, the
-figure is ``WIDTH`` inches wide and no text is smaller than ``FONT_PT`` points, so that on a
-390-pixel-wide screen every text is at least 9 CSS pixels high (``figure_data.check_legible``
-fails the build otherwise); opaque white, saved as a 256-colour PNG.
+Drawn for a phone in the site's figure style, as the MNIST figures are
+(``figure_data.site_style``): panels are stacked, the figure is ``WIDTH`` inches wide and no
+text is smaller than ``FONT_PT`` points, so that on a 390-pixel-wide screen every text is at
+least 9 CSS pixels high (``figure_data.check_legible`` fails the build otherwise); opaque
+white, saved as a 256-colour PNG.
 
 Each figure in each language has its own cache key: every number of every run it plots, the
 values and words it shows, the code of this module and of the modules it uses, and
@@ -28,28 +29,33 @@ matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from site_build.core import fashion_report
-from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from site_build.core.catalog import LANGUAGES, texts
+from site_build.core.cache import file_digest, fingerprint
+from site_build.core.catalog import texts
 from site_build.core.fashion_report import FIGURES
-from site_build.core.fashion_runs import FRAMEWORKS, FashionResults
+from site_build.core.fashion_results import FashionResults
+from site_build.core.fashion_runs import FRAMEWORKS
 from site_build.core.figure_data import (
+    COLOURS,
+    DPI,
+    FONT_PT,
+    MAX_BYTES,
+    WIDTH,
     FigureFiles,
-    png_bytes,
+    render_png,
+    site_style,
     wrap_to_width,
-    write_csv,
 )
 from site_build.core.i18n_format import percent
-from site_build.core.mnist_plots import COLOURS, DPI, FONT_PT, MAX_BYTES, STYLE, WIDTH
 
 LABELS = texts("fashion")
+STYLE = site_style(FONT_PT)
 CODE = (
     "fashion_plots.py",
     "fashion_report.py",
-    "mnist_plots.py",  # the site's figure style
-    "figure_data.py",
+    "figure_data.py",  # the site's figure style
     "i18n_format.py",
 )
 
@@ -65,30 +71,19 @@ def _wrap(text: str, points: float) -> str:
 
 def _titles(fig, title: str, results: FashionResults, language: str) -> None:
     """Title on top, the data used below, both wrapped; the panels fill the space between."""
-    description = results.runs["torch"][0]["data"]["description"][language]
+    description = results.first.data.description[language]
     footer = LABELS[language]["figure_data"].format(description=description)
     fig.suptitle(_wrap(title, (FONT_PT + 2) * 1.15), fontweight="bold")  # bold is wider
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
-
-
-def _localise(fig, language: str) -> None:
-    """Spanish tick labels use a decimal comma (numeric axes only)."""
-    if language != "es":
-        return
-    comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
-    for axes in fig.axes:
-        for axis in (axes.xaxis, axes.yaxis):
-            if isinstance(axis.get_major_formatter(), ScalarFormatter):
-                axis.set_major_formatter(comma)
 
 
 def _curves(results: FashionResults, language: str):
     text = LABELS[language]
     fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 10.0), layout="constrained", sharex=True)
     for framework, runs in results.runs.items():
-        epochs = [r["epoch"] for r in runs[0]["history"]]
+        epochs = [c.epoch for c in runs[0].history]
         for metric, axis in (("test_accuracy", axes[0]), ("loss", axes[1])):
-            curves = np.array([[r[metric] for r in run["history"]] for run in runs])
+            curves = np.array([[getattr(c, metric) for c in run.history] for run in runs])
             for index, curve in enumerate(curves):
                 axis.plot(
                     epochs,
@@ -130,8 +125,8 @@ def _seeds(results: FashionResults, language: str):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 8.5), layout="constrained")
     names = [FRAMEWORKS[f] for f in results.runs]
     for position, (framework, runs) in enumerate(results.runs.items()):
-        accuracies = [run["test_accuracy"] for run in runs]
-        times = [statistics.mean(run["epoch_seconds"]) for run in runs]
+        accuracies = [run.test_accuracy for run in runs]
+        times = [statistics.mean(run.epoch_seconds) for run in runs]
         for axis, values in ((top, accuracies), (bottom, times)):
             offsets = np.linspace(-0.1, 0.1, len(values))
             axis.scatter(position + offsets, values, s=40, color=COLOURS[framework], zorder=3)
@@ -160,14 +155,14 @@ DRAW: dict[str, Callable[[FashionResults, str], object]] = {"curves": _curves, "
 def render(name: str, results: FashionResults, language: str) -> tuple[bytes, float]:
     """Figure ``name`` as PNG bytes, and the size of its smallest text on a phone (CSS px);
     FigureNotLegible when a text would be under 9 CSS px on a phone."""
-    with plt.rc_context(STYLE):
-        fig = DRAW[name](results, language)
-        try:
-            _localise(fig, language)
-            where = f"site_build/core/fashion_plots.py, {language}/{name}.png"
-            return png_bytes(fig, DPI, where, MAX_BYTES)
-        finally:
-            plt.close(fig)
+    return render_png(
+        lambda: DRAW[name](results, language),
+        STYLE,
+        f"site_build/core/fashion_plots.py, {language}/{name}.png",
+        language,
+        MAX_BYTES,
+        DPI,
+    )
 
 
 def figure_key(name: str, results: FashionResults, language: str) -> str:
@@ -178,7 +173,9 @@ def figure_key(name: str, results: FashionResults, language: str) -> str:
         {
             "figure": name,
             "language": language,
-            "results": {fw: runs for fw, runs in sorted(results.runs.items())},
+            "results": {
+                fw: [run.to_json() for run in runs] for fw, runs in sorted(results.runs.items())
+            },
             "data": fashion_report.figure_data(name, results, language).to_json(),
             "labels": LABELS[language],
             "code": {module: file_digest(here / module) for module in CODE},
@@ -187,23 +184,7 @@ def figure_key(name: str, results: FashionResults, language: str) -> str:
     )
 
 
-def _stamp(name: str, language: str) -> Path:
-    return cache_root() / "site-assets" / "fashion-keys" / f"{language}-{name}.key"
-
-
 def ensure_plots(results: FashionResults) -> bool:
     """Draw each figure, and write its CSV, in each language unless it is up to date;
     True if any was drawn."""
-    drawn = False
-    for language in LANGUAGES:
-        for name in FIGURES:
-            key = figure_key(name, results, language)
-            stamp = _stamp(name, language)
-            png, csv = figure_paths(language)[name], data_paths(language)[name]
-            if stamp.is_file() and stamp.read_text() == key and png.is_file() and csv.is_file():
-                continue
-            atomic_write_bytes(png, render(name, results, language)[0])
-            write_csv(fashion_report.figure_data(name, results, language), png.parent)
-            atomic_write_bytes(stamp, key.encode())
-            drawn = True
-    return drawn
+    return FILES.ensure(results, figure_key, render, fashion_report.figure_data)

@@ -1,7 +1,8 @@
 """The Fashion-MNIST page's generated Markdown: tables, sentences and figures from the runs.
 
-A page asks for one with ``{{ fashion:NAME }}``; every number comes from the results files
-of ``fashion_runs.py``, and every word from the ``fashion`` section of the catalogs.
+A page asks for one with ``{{ fashion:NAME }}``; every number comes from the typed results
+of ``fashion_runs.py`` (``fashion_results.py``), and every word from the ``fashion`` section
+of the catalogs.
 ``{{ fashion:figure_NAME }}`` writes a figure of ``fashion_plots.py`` with its alt text, its
 values in a collapsed table and a link to them as CSV (``figure_data.py``); ``FIGURE_DATA``
 says what each figure plots, and ``fashion_plots.py`` keys the image on it.
@@ -12,11 +13,13 @@ one page, and the figures' data sits beside the tables whose numbers it repeats.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections.abc import Callable
 
 from site_build.core.catalog import texts
-from site_build.core.fashion_runs import FRAMEWORKS, MODES, TARGET_ACCURACY, FashionResults
+from site_build.core.fashion_results import FashionResults
+from site_build.core.fashion_runs import FRAMEWORKS, MODES, TARGET_ACCURACY
 from site_build.core.figure_data import Column, FigureData, figure_markdown
 from site_build.core.i18n_format import number, percent, seconds
 
@@ -32,17 +35,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _first(results: FashionResults) -> dict:
-    return results.runs["torch"][0]
-
-
 def accuracies(results: FashionResults, framework: str) -> list[float]:
-    return [run["test_accuracy"] for run in results.runs[framework]]
+    return [run.test_accuracy for run in results.runs[framework]]
 
 
 def epoch_times(results: FashionResults, framework: str) -> list[float]:
     """Every whole epoch of every seed, in seconds of training."""
-    return [s for run in results.runs[framework] for s in run["epoch_seconds"]]
+    return [s for run in results.runs[framework] for s in run.epoch_seconds]
 
 
 def _sd(values: list[float]) -> float:
@@ -54,7 +53,7 @@ def _points(fraction: float, language: str) -> str:
 
 
 def data_sentence(results: FashionResults, language: str) -> str:
-    return _first(results)["data"]["description"][language]
+    return results.first.data.description[language]
 
 
 def mode_sentence(results: FashionResults, language: str) -> str:
@@ -69,14 +68,12 @@ def mode_sentence(results: FashionResults, language: str) -> str:
 
 def settings_table(results: FashionResults, language: str) -> str:
     text = TEXT[language]
-    config = _first(results)["config"]
+    config = results.first.config
     for runs in results.runs.values():
         for run in runs:
-            if {k: v for k, v in run["config"].items() if k != "seed"} != {
-                k: v for k, v in config.items() if k != "seed"
-            }:
+            if dataclasses.replace(run.config, seed=config.seed) != config:
                 raise ValueError("the Fashion-MNIST runs used different settings; retrain them")
-    sizes = _first(results)["data"]["sizes"]
+    sizes = results.first.data.sizes
     rows = [
         [text["data"], data_sentence(results, language)],
         [
@@ -90,16 +87,16 @@ def settings_table(results: FashionResults, language: str) -> str:
             text["optimizer_value"].format(lr=number(0.001, language, 3), epsilon="10⁻⁷"),
         ],
         [text["loss"], text["loss_value"]],
-        [text["batch_size"], str(config["batch_size"])],
-        [text["epochs"], str(config["epochs"])],
-        [text["seeds"], ", ".join(str(run["seed"]) for run in results.runs["torch"])],
+        [text["batch_size"], str(config.batch_size)],
+        [text["epochs"], str(config.epochs)],
+        [text["seeds"], ", ".join(str(run.seed) for run in results.runs["torch"])],
         [
             text["checkpoints"],
             text["checkpoints_value"].format(
-                count=config["evals_per_epoch"], test=number(sizes["test"], language)
+                count=config.evals_per_epoch, test=number(sizes["test"], language)
             ),
         ],
-        [text["threads"], text["threads_value"].format(threads=config["threads"])],
+        [text["threads"], text["threads_value"].format(threads=config.threads)],
     ]
     return _table([text["setting"], text["value"]], rows)
 
@@ -107,12 +104,12 @@ def settings_table(results: FashionResults, language: str) -> str:
 def _target_cells(results: FashionResults, framework: str, language: str) -> tuple[str, str]:
     text = TEXT[language]
     runs = results.runs[framework]
-    reached = [run["time_to_target"] for run in runs if run["time_to_target"]]
+    reached = [run.time_to_target for run in runs if run.time_to_target]
     if not reached:
         return text["not_reached"], text["not_reached"]
     count = {"count": len(reached), "total": len(runs)}
-    time_value = seconds(statistics.mean(r["seconds"] for r in reached), language)
-    epoch_value = number(statistics.mean(r["epoch"] for r in reached), language, 2)
+    time_value = seconds(statistics.mean(r.seconds for r in reached), language)
+    epoch_value = number(statistics.mean(r.epoch for r in reached), language, 2)
     return (
         text["reached"].format(value=time_value, **count),
         text["reached"].format(value=epoch_value, **count),
@@ -135,7 +132,7 @@ def summary_table(results: FashionResults, language: str) -> str:
     for framework in frameworks:
         values = accuracies(results, framework)
         times = epoch_times(results, framework)
-        firsts = [run["epoch_seconds"][0] for run in results.runs[framework]]
+        firsts = [run.epoch_seconds[0] for run in results.runs[framework]]
         cells[0].append(
             f"{percent(statistics.mean(values), language, 2)} ± {_points(_sd(values), language)}"
         )
@@ -159,14 +156,14 @@ def seeds_table(results: FashionResults, language: str) -> str:
     rows = []
     for framework, runs in results.runs.items():
         for run in runs:
-            target = run["time_to_target"]
+            target = run.time_to_target
             rows.append(
                 [
                     FRAMEWORKS[framework],
-                    str(run["seed"]),
-                    percent(run["test_accuracy"], language, 2),
-                    seconds(statistics.mean(run["epoch_seconds"]), language),
-                    seconds(target["seconds"], language) if target else text["not_reached"],
+                    str(run.seed),
+                    percent(run.test_accuracy, language, 2),
+                    seconds(statistics.mean(run.epoch_seconds), language),
+                    seconds(target.seconds, language) if target else text["not_reached"],
                 ]
             )
     header = [
@@ -218,18 +215,18 @@ def speed_sentence(results: FashionResults, language: str) -> str:
 
 
 def provenance(results: FashionResults, language: str) -> str:
-    first = _first(results)
+    first = results.first
     versions = {
-        k: v for runs in results.runs.values() for run in runs for k, v in run["versions"].items()
+        k: v for runs in results.runs.values() for run in runs for k, v in run.versions.items()
     }
-    machine = first["machine"]
-    created = min(run["created"] for runs in results.runs.values() for run in runs)
+    machine = first.machine
+    created = min(run.created for runs in results.runs.values() for run in runs)
     return TEXT[language]["provenance"].format(
         date=created[:10],
-        cpu=machine["cpu"],
-        cores=machine["logical_cores"],
-        memory=number(machine["memory_gib"] or 0, language, 1),
-        python=machine["python"],
+        cpu=machine.cpu,
+        cores=machine.logical_cores,
+        memory=number(machine.memory_gib or 0, language, 1),
+        python=machine.python,
         versions=", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
     )
 
@@ -244,7 +241,7 @@ def curves_data(results: FashionResults, language: str) -> FigureData:
     """What the curves figure plots: every checkpoint of every seed (the mean and the band
     are drawn from these values)."""
     text = TEXT[language]
-    first = _first(results)
+    first = results.first
     highlights: list[tuple[str, float | str, str]] = []
     for f in FRAMEWORKS:
         values = accuracies(results, f)
@@ -270,9 +267,7 @@ def curves_data(results: FashionResults, language: str) -> FigureData:
         name="curves",
         language=language,
         title=text["curves_title"],
-        description=text[key].format(
-            seeds=len(results.runs["torch"]), epochs=first["config"]["epochs"]
-        ),
+        description=text[key].format(seeds=len(results.runs["torch"]), epochs=first.config.epochs),
         columns=(
             Column(text["framework"]),
             Column(text["seed"]),
@@ -281,10 +276,10 @@ def curves_data(results: FashionResults, language: str) -> FigureData:
             Column(text["loss_axis"], "decimal:4"),
         ),
         rows=tuple(
-            (FRAMEWORKS[f], run["seed"], r["epoch"], r["test_accuracy"], r["loss"])
+            (FRAMEWORKS[f], run.seed, c.epoch, c.test_accuracy, c.loss)
             for f, runs in results.runs.items()
             for run in runs
-            for r in run["history"]
+            for c in run.history
         ),
         highlights=tuple(highlights),
     )
@@ -298,14 +293,14 @@ def seeds_data(results: FashionResults, language: str) -> FigureData:
         highlights.append(
             (
                 text["accuracies_of"].format(framework=FRAMEWORKS[f]),
-                ", ".join(percent(run["test_accuracy"], language, 2) for run in runs),
+                ", ".join(percent(run.test_accuracy, language, 2) for run in runs),
                 "text",
             )
         )
         highlights.append(
             (
                 text["seconds_of"].format(framework=FRAMEWORKS[f]),
-                ", ".join(seconds(statistics.mean(run["epoch_seconds"]), language) for run in runs),
+                ", ".join(seconds(statistics.mean(run.epoch_seconds), language) for run in runs),
                 "text",
             )
         )
@@ -324,9 +319,9 @@ def seeds_data(results: FashionResults, language: str) -> FigureData:
         rows=tuple(
             (
                 FRAMEWORKS[f],
-                run["seed"],
-                run["test_accuracy"],
-                statistics.mean(run["epoch_seconds"]),
+                run.seed,
+                run.test_accuracy,
+                statistics.mean(run.epoch_seconds),
             )
             for f, runs in results.runs.items()
             for run in runs

@@ -2,10 +2,12 @@
 
 Each run trains the CNN of ``snippets/fashion/`` on all 60,000 training images with one seed,
 measures the 10,000 test images at every checkpoint (a quarter of an epoch) and writes one
-JSON file. Its cache key is made as for the MNIST runs (``mnist_runs.py``): the run's snippet
-files and the modules that run them, its settings, the md5 sums of the data, the data
-description and the library versions. A key that matches means nothing is trained; editing
-the PyTorch snippets retrains only the PyTorch runs.
+JSON file of typed results (``fashion_results.py``). Its cache key is made as for the MNIST
+runs (``mnist_runs.py``): the run's snippet files and the modules that run them, its
+settings, the md5 sums of the data, the data description, the library versions and the
+results format. A key that matches means nothing is trained; editing the PyTorch snippets
+retrains only the PyTorch runs. A results file that does not read as this code's format (an
+older one, a field missing or added) counts as missing, with one line saying so.
 
 Two sets of runs exist. The build trains the short set when no run of either is cached (two
 epochs per seed, three seeds per framework: a few minutes on two cores); ``python -m
@@ -33,13 +35,24 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from site_build.core import fashion_data, machine
-from site_build.core.cache import atomic_write_json, cache_root, file_digest, fingerprint, read_json
+from site_build.core.cache import cache_root, file_digest, fingerprint
 from site_build.core.errors import BuildError
+from site_build.core.fashion_results import (
+    FASHION_RESULTS_FORMAT,
+    Checkpoint,
+    DataInfo,
+    FashionResults,
+    Machine,
+    ResultsFormatError,
+    RunConfig,
+    RunResult,
+    TargetReached,
+)
 from site_build.core.mnist_data import DataError
 from site_build.core.paths import ROOT
 
@@ -47,6 +60,7 @@ FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
 LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
 RUNNER_SOURCES = (
     "site_build/core/fashion_runs.py",
+    "site_build/core/fashion_results.py",
     "site_build/core/fashion_data.py",
     "site_build/core/mnist_data.py",
 )
@@ -83,8 +97,8 @@ class Run:
         return f"{FRAMEWORKS[self.framework]} seed {self.seed}"
 
     @property
-    def config(self) -> dict:
-        return {**COMMON, "epochs": MODES[self.mode]["epochs"], "seed": self.seed}
+    def config(self) -> RunConfig:
+        return RunConfig(**COMMON, epochs=MODES[self.mode]["epochs"], seed=self.seed)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -105,10 +119,11 @@ def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
     return fingerprint(
         {
             "sources": {p: file_digest(root / p) for p in (*run.sources, *RUNNER_SOURCES)},
-            "config": run.config,
+            "config": asdict(run.config),
             "data": data_md5s,
             "descriptions": fashion_data.DESCRIPTIONS,
             "versions": machine.versions(*LIBRARIES[run.framework]),
+            "format": FASHION_RESULTS_FORMAT,
         }
     )
 
@@ -116,18 +131,33 @@ def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
 # Training, inside a framework's own process ---------------------------------------------------
 
 
-def epoch_seconds(history: list[dict]) -> list[float]:
+def epoch_seconds(history: list[Checkpoint]) -> list[float]:
     """Training seconds of each whole epoch (tests excluded), from the checkpoints' totals."""
-    totals = [r["train_seconds"] for r in history if float(r["epoch"]).is_integer()]
+    totals = [c.train_seconds for c in history if float(c.epoch).is_integer()]
     return [b - a for a, b in zip([0.0, *totals], totals, strict=False)]
 
 
-def time_to_target(history: list[dict], target: float = TARGET_ACCURACY) -> dict | None:
+def time_to_target(
+    history: list[Checkpoint], target: float = TARGET_ACCURACY
+) -> TargetReached | None:
     """The first checkpoint whose test accuracy reaches ``target``: epoch and training seconds."""
-    for record in history:
-        if record["test_accuracy"] >= target:
-            return {"epoch": record["epoch"], "seconds": record["train_seconds"]}
+    for checkpoint in history:
+        if checkpoint.test_accuracy >= target:
+            return TargetReached(epoch=checkpoint.epoch, seconds=checkpoint.train_seconds)
     return None
+
+
+def _checkpoint(run: Run, record: dict) -> Checkpoint:
+    """A record the training snippet reported, typed; RunFailed naming the snippet when its
+    fields are not those of ``Checkpoint``."""
+    try:
+        return Checkpoint.from_report(record)
+    except (ResultsFormatError, TypeError, ValueError) as error:
+        raise RunFailed(
+            f"Fashion-MNIST, {run.label}: snippets/fashion/training_{run.framework}.py reported "
+            f"a checkpoint that site_build/core/fashion_results.py cannot read ({error}). Make "
+            "train() report the fields of Checkpoint there, as numbers."
+        ) from error
 
 
 def train_framework(framework: str, mode: str, seeds: list[int], limit: int | None = None) -> None:
@@ -145,77 +175,86 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
         cfg = run.config
         key = cache_key(run, data.md5s)
         started = time.perf_counter()
-        checkpoints = cfg["epochs"] * cfg["evals_per_epoch"]
+        checkpoints = cfg.epochs * cfg.evals_per_epoch
 
         def report(record: dict, run=run, cfg=cfg, checkpoints=checkpoints) -> None:
+            checkpoint = _checkpoint(run, record)
             for metric in ("loss", "test_loss"):
-                if not math.isfinite(record[metric]):
+                value = getattr(checkpoint, metric)
+                if not math.isfinite(value):
                     raise TrainingDiverged(
                         f"Fashion-MNIST, {run.label}: the {metric.replace('_', ' ')} is "
-                        f"{record[metric]} at epoch {record['epoch']}. Nothing was written. Look "
+                        f"{value} at epoch {checkpoint.epoch}. Nothing was written. Look "
                         f"for the mistake in {', '.join(run.sources)}."
                     )
             print(
-                f"[fashion] {run.label}: epoch {record['epoch']:g}/{cfg['epochs']} "
-                f"({round(record['epoch'] * cfg['evals_per_epoch'])}/{checkpoints})  "
-                f"loss {record['loss']:.4f}  test_acc {record['test_accuracy']:.4f}  "
-                f"({record['train_seconds']:.1f} s training)",
+                f"[fashion] {run.label}: epoch {checkpoint.epoch:g}/{cfg.epochs} "
+                f"({round(checkpoint.epoch * cfg.evals_per_epoch)}/{checkpoints})  "
+                f"loss {checkpoint.loss:.4f}  test_acc {checkpoint.test_accuracy:.4f}  "
+                f"({checkpoint.train_seconds:.1f} s training)",
                 file=sys.stderr,
                 flush=True,
             )
 
         model = model_code.build_model(seed=seed)
         batches = training.make_batches(
-            data.train_images, data.train_labels, cfg["batch_size"], True, seed
+            data.train_images, data.train_labels, cfg.batch_size, True, seed
         )
-        test = training.make_batches(
-            data.test_images, data.test_labels, cfg["test_batch_size"], False
+        test = training.make_batches(data.test_images, data.test_labels, cfg.test_batch_size, False)
+        reported = training.train(model, batches, test, cfg.epochs, cfg.evals_per_epoch, report)
+        history = [_checkpoint(run, record) for record in reported]
+        results = RunResult(
+            run=run.name,
+            mode=mode,
+            framework=framework,
+            seed=seed,
+            key=key,
+            config=cfg,
+            data=DataInfo(sizes=data.sizes, md5=data.md5s, description=data.description),
+            limited_to=limit,
+            history=history,
+            test_accuracy=history[-1].test_accuracy,
+            epoch_seconds=epoch_seconds(history),
+            target=TARGET_ACCURACY,
+            time_to_target=time_to_target(history),
+            seconds=time.perf_counter() - started,
+            versions=machine.versions(*LIBRARIES[framework]),
+            machine=Machine(**machine.describe()),
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        history = training.train(
-            model, batches, test, cfg["epochs"], cfg["evals_per_epoch"], report
-        )
-        for record in history:  # plain floats, whatever the framework returned
-            for name, value in record.items():
-                record[name] = float(value)
-        results = {
-            "run": run.name,
-            "mode": mode,
-            "framework": framework,
-            "seed": seed,
-            "key": key,
-            "config": cfg,
-            "data": {"sizes": data.sizes, "md5": data.md5s, "description": data.description},
-            "limited_to": limit,
-            "history": history,
-            "test_accuracy": history[-1]["test_accuracy"],
-            "epoch_seconds": epoch_seconds(history),
-            "target": TARGET_ACCURACY,
-            "time_to_target": time_to_target(history),
-            "seconds": time.perf_counter() - started,
-            "versions": machine.versions(*LIBRARIES[framework]),
-            "machine": machine.describe(),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
         output = results_path(run)
         if limit:
             output = output.with_name(f"limited-{output.name}")
-        atomic_write_json(output, results)
+        results.write(output)
 
 
 # Orchestration, in the build's process ----------------------------------------------------------
 
 
-@dataclass
-class FashionResults:
-    mode: str
-    runs: dict[str, list[dict]]  # framework -> results, in seed order
-    trained: list[str]
-    seconds: float
+def read_result(run: Run, say: bool = True) -> RunResult | None:
+    """The cached result of ``run``, or None when there is none this code can read. A file
+    of another results format (an older one, a field missing or added) counts as missing,
+    with one line saying so (unless ``say`` is false), and is trained again."""
+    path = results_path(run)
+    try:
+        return RunResult.read(path)
+    except ResultsFormatError as error:
+        if say:
+            print(
+                f"[fashion] {path} is not in this code's results format ({error}): trained again",
+                file=sys.stderr,
+                flush=True,
+            )
+        return None
 
 
-def _valid(run: Run, key: str) -> dict | None:
-    cached = read_json(results_path(run))
-    return cached if cached and cached.get("key") == key else None
+def _valid(run: Run, md5s: dict[str, str], say: bool = True) -> RunResult | None:
+    cached = read_result(run, say)
+    return cached if cached and cached.key == cache_key(run, md5s) else None
+
+
+def _cached(mode: str, md5s: dict[str, str], say: bool = True) -> dict[Run, RunResult | None]:
+    return {run: _valid(run, md5s, say) for run in runs(mode)}
 
 
 def ensure_results(mode: str | None = None, force: bool = False) -> FashionResults:
@@ -223,14 +262,16 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
     set, training (in two processes, one per framework) whatever is out of date."""
     started = time.perf_counter()
     md5s = fashion_data.md5s(fashion_data.locate())
-    if mode is None:
-        full = runs("full")
-        complete = all(_valid(run, cache_key(run, md5s)) for run in full)
-        mode = "full" if complete and not force else "build"
+    if mode is None:  # the long set if it is all there (nothing to say about it otherwise)
+        full = _cached("full", md5s, say=False)
+        mode = "full" if all(full.values()) and not force else "build"
+        cached = full if mode == "full" else _cached(mode, md5s)
+    else:
+        cached = _cached(mode, md5s)
+    if force:
+        cached = dict.fromkeys(cached)
     pending = {
-        fw: [r.seed for r in runs(mode) if r.framework == fw]
-        if force
-        else [r.seed for r in runs(mode) if r.framework == fw and not _valid(r, cache_key(r, md5s))]
+        fw: [run.seed for run, found in cached.items() if run.framework == fw and not found]
         for fw in FRAMEWORKS
     }
     pending = {fw: seeds for fw, seeds in pending.items() if seeds}
@@ -245,9 +286,9 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
             flush=True,
         )
         _train_in_subprocesses(mode, pending)
-    results: dict[str, list[dict]] = {}
+    results: dict[str, list[RunResult]] = {}
     for run in runs(mode):
-        found = _valid(run, cache_key(run, md5s))
+        found = cached[run] or _valid(run, md5s)
         if not found:
             raise RunFailed(
                 f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
@@ -327,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             state = f"trained {'; '.join(found.trained)}" if found.trained else "all cached"
             print(f"Fashion-MNIST ({found.mode} set, {state}, {found.seconds:.0f} s):")
             for framework, results in found.runs.items():
-                accuracies = ", ".join(f"{r['test_accuracy']:.4f}" for r in results)
+                accuracies = ", ".join(f"{r.test_accuracy:.4f}" for r in results)
                 print(f"  {FRAMEWORKS[framework]}: test accuracy per seed {accuracies}")
     except (TrainingDiverged, RunFailed, DataError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -26,6 +26,12 @@ smallest text of a matplotlib figure is on such a screen, and ``check_legible`` 
 (``BACKGROUND``), and ``text_colour_on`` picks black or white text for a coloured fill, so
 that every text contrasts at least 4.5:1 in the light and the dark scheme alike.
 
+The site's figures share one look: ``WIDTH`` inches wide at ``DPI``, no text under
+``FONT_PT`` points (``site_style``), the frameworks in ``COLOURS``, Spanish tick labels with
+a decimal comma (``decimal_comma_ticks``). ``FigureFiles`` says where one page's figures
+are kept, and ``FigureFiles.ensure`` draws each of them again only when what it shows has
+changed.
+
 The words (caption, link) are in the ``figure_data`` section of site_build/catalogs/.
 """
 
@@ -35,6 +41,7 @@ import csv
 import io
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +49,7 @@ from typing import Any
 from PIL import Image
 
 from site_build.core.cache import atomic_write_bytes, cache_root
-from site_build.core.catalog import texts
+from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number, percent, seconds
 
@@ -54,6 +61,13 @@ MIN_TEXT_PX = 9.0
 # Figures are drawn on opaque white, so that they read the same in the light and dark
 # schemes (the dark scheme would otherwise show dark text on a dark page).
 BACKGROUND = "white"
+# The size of every figure of the site, drawn for a phone.
+WIDTH = 6.4  # inches
+DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
+FONT_PT = 12  # 12 pt in 6.4 in shown 358 px wide: 9.3 CSS px
+MAX_BYTES = 150_000
+# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
+COLOURS = {"torch": "#D55E00", "tf": "#0072B2", "numpy": "#009E73"}
 
 Value = float | int | str
 
@@ -258,6 +272,38 @@ def check_legible(fig, dpi: float, name: str, minimum: float = MIN_TEXT_PX) -> f
     return size
 
 
+def site_style(font_pt: float = FONT_PT) -> dict[str, Any]:
+    """matplotlib's settings for the site's figures (``plt.rc_context``): every text at least
+    ``font_pt`` points, titles larger, on opaque white."""
+    return {
+        "font.size": font_pt,
+        "axes.titlesize": font_pt + 1,
+        "axes.labelsize": font_pt,
+        "xtick.labelsize": font_pt,
+        "ytick.labelsize": font_pt,
+        "legend.fontsize": font_pt,
+        "figure.titlesize": font_pt + 2,
+        "figure.labelsize": font_pt,
+        "figure.facecolor": BACKGROUND,
+        "axes.facecolor": BACKGROUND,
+        "savefig.facecolor": BACKGROUND,
+    }
+
+
+def decimal_comma_ticks(fig, language: str) -> None:
+    """Spanish tick labels use a decimal comma, as the Spanish tables do (numeric axes only:
+    an axis of names or of percentages keeps its own labels)."""
+    if language != "es":
+        return
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(comma)
+
+
 @dataclass(frozen=True)
 class FigureFiles:
     """Where one page's figures and the CSV files of their data are kept, per language.
@@ -281,6 +327,40 @@ class FigureFiles:
     def generated_files(self, language: str) -> list[Path]:
         """Every file the site publishes under ``generated/<folder>/`` for ``language``."""
         return [*self.figure_paths(language).values(), *self.data_paths(language).values()]
+
+    def stamp_path(self, name: str, language: str) -> Path:
+        """The key figure ``name`` in ``language`` was last drawn with."""
+        return cache_root() / "site-assets" / f"{self.folder}-keys" / f"{language}-{name}.key"
+
+    def ensure(
+        self,
+        results: Any,
+        key: Callable[[str, Any, str], str],
+        render: Callable[[str, Any, str], tuple[bytes, float]],
+        data: Callable[[str, Any, str], FigureData],
+    ) -> bool:
+        """Draw each figure of ``results`` in each language, ``render(name, results,
+        language)`` (what ``render_png`` returns), and write the CSV of its ``data(name,
+        results, language)``, unless its ``key(name, results, language)`` is the one it was
+        last drawn with and both files are there; True if any was drawn."""
+        drawn = False
+        for language in LANGUAGES:
+            for name in self.names:
+                wanted = key(name, results, language)
+                stamp = self.stamp_path(name, language)
+                png, csv = self.figure_paths(language)[name], self.data_paths(language)[name]
+                if (
+                    stamp.is_file()
+                    and stamp.read_text() == wanted
+                    and png.is_file()
+                    and csv.is_file()
+                ):
+                    continue
+                atomic_write_bytes(png, render(name, results, language)[0])
+                write_csv(data(name, results, language), png.parent)
+                atomic_write_bytes(stamp, wanted.encode())
+                drawn = True
+        return drawn
 
 
 def wrap_to_width(text: str, points: float, width_inches: float) -> str:
@@ -310,3 +390,26 @@ def png_bytes(fig, dpi: int, where: str, max_bytes: int | None = None) -> tuple[
             "or a smaller figure."
         )
     return data, smallest
+
+
+def render_png(
+    draw: Callable[[], Any],
+    style: dict[str, Any],
+    where: str,
+    language: str,
+    max_bytes: int | None = None,
+    dpi: int = DPI,
+) -> tuple[bytes, float]:
+    """The figure that ``draw()`` makes, drawn and saved in ``style`` (matplotlib makes the
+    ticks while saving, so the style must still hold then) with the tick labels of
+    ``language`` (``decimal_comma_ticks``), as ``png_bytes`` saves it; then closed.
+    FigureNotLegible when a text would be under 9 CSS px on a phone."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(style):
+        fig = draw()
+        try:
+            decimal_comma_ticks(fig, language)
+            return png_bytes(fig, dpi, where, max_bytes)
+        finally:
+            plt.close(fig)

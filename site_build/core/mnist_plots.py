@@ -27,18 +27,21 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
-from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from site_build.core import mnist_figures
-from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from site_build.core.catalog import LANGUAGES
+from site_build.core.cache import file_digest, fingerprint
 from site_build.core.figure_data import (
-    BACKGROUND,
+    COLOURS,
+    DPI,
+    FONT_PT,
+    MAX_BYTES,
+    WIDTH,
     FigureFiles,
-    png_bytes,
+    render_png,
+    site_style,
     text_colour_on,
     wrap_to_width,
-    write_csv,
 )
 from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_figures import (
@@ -51,24 +54,8 @@ from site_build.core.mnist_figures import (
 )
 from site_build.core.mnist_results import RunResult
 
-MAX_BYTES = 150_000
-# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
-COLOURS = {"torch": "#D55E00", "tf": "#0072B2"}
-WIDTH = 6.4  # inches
-DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
-FONT_PT = 12  # 12 pt in 6.4 in shown 358 px wide: 9.3 CSS px
-STYLE = {
-    "font.size": FONT_PT,
-    "axes.titlesize": FONT_PT + 1,
-    "axes.labelsize": FONT_PT,
-    "xtick.labelsize": FONT_PT,
-    "ytick.labelsize": FONT_PT,
-    "legend.fontsize": FONT_PT,
-    "figure.titlesize": FONT_PT + 2,
-    "figure.facecolor": BACKGROUND,
-    "axes.facecolor": BACKGROUND,
-    "savefig.facecolor": BACKGROUND,
-}
+# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES, COLOURS.
+STYLE = site_style(FONT_PT)
 CODE = ("mnist_plots.py", "mnist_figures.py", "figure_data.py", "i18n_format.py")
 
 
@@ -87,18 +74,6 @@ def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> N
     footer = LABELS[language]["data"].format(description=description)
     fig.suptitle(_wrap(LABELS[language][title_key], FONT_PT + 2), fontweight="bold")
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
-
-
-def _localise(fig, language: str) -> None:
-    """Spanish tick labels use a decimal comma, as the Spanish tables do (numeric axes only:
-    an axis of names or of percentages keeps its own labels)."""
-    if language != "es":
-        return
-    comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
-    for axes in fig.axes:
-        for axis in (axes.xaxis, axes.yaxis):
-            if isinstance(axis.get_major_formatter(), ScalarFormatter):
-                axis.set_major_formatter(comma)
 
 
 def _figure(rows: int, height: float, **options):
@@ -229,14 +204,14 @@ def render(name: str, results: dict[str, RunResult], language: str) -> tuple[byt
 
     Drawn and saved in the site's style (ticks are made while saving, so the style must
     still hold then); FigureNotLegible when a text would be under 9 CSS px on a phone."""
-    with plt.rc_context(STYLE):
-        fig = DRAW[name](runs_of(name, results), language)
-        try:
-            _localise(fig, language)
-            where = f"site_build/core/mnist_plots.py, {language}/{name}.png"
-            return png_bytes(fig, DPI, where, MAX_BYTES)
-        finally:
-            plt.close(fig)
+    return render_png(
+        lambda: DRAW[name](runs_of(name, results), language),
+        STYLE,
+        f"site_build/core/mnist_plots.py, {language}/{name}.png",
+        language,
+        MAX_BYTES,
+        DPI,
+    )
 
 
 def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
@@ -258,23 +233,7 @@ def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
     )
 
 
-def _stamp(name: str, language: str) -> Path:
-    return cache_root() / "site-assets" / "mnist-keys" / f"{language}-{name}.key"
-
-
 def ensure_plots(results: dict[str, RunResult]) -> bool:
     """Draw each figure, and write its CSV, in each language unless it is up to date;
     True if any was drawn."""
-    drawn = False
-    for language in LANGUAGES:
-        for name in FIGURES:
-            key = figure_key(name, results, language)
-            stamp = _stamp(name, language)
-            png, csv = figure_paths(language)[name], data_paths(language)[name]
-            if stamp.is_file() and stamp.read_text() == key and png.is_file() and csv.is_file():
-                continue
-            atomic_write_bytes(png, render(name, results, language)[0])
-            write_csv(mnist_figures.figure_data(name, results, language), png.parent)
-            atomic_write_bytes(stamp, key.encode())
-            drawn = True
-    return drawn
+    return FILES.ensure(results, figure_key, render, mnist_figures.figure_data)
