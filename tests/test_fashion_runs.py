@@ -113,7 +113,7 @@ def test_a_result_reads_back_from_its_json_as_it_was_written(tmp_path):
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda value: value.pop("format"), "results format None"),  # the plain mappings before
+        (lambda value: value.pop("format"), "no format number (an older format)"),  # plain mappings
         (lambda value: value.pop("epoch_seconds"), "missing ['epoch_seconds']"),
         (lambda value: value.update(accuracy=0.9), "unexpected ['accuracy']"),
         (lambda value: value["history"][0].pop("test_loss"), "missing ['test_loss']"),
@@ -262,7 +262,7 @@ def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_
     ("change", "reason"),
     [
         # The plain mappings written before the records: no "format".
-        (lambda value: value.pop("format"), "results format None, this code reads"),
+        (lambda value: value.pop("format"), "(an older format); this code reads 2"),
         (lambda value: value.pop("time_to_target"), "missing ['time_to_target'], unexpected []"),
         (lambda value: value.update(final_accuracy=0.5), "unexpected ['final_accuracy']"),
     ],

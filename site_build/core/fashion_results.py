@@ -105,9 +105,8 @@ class RunResult:
     def from_json(cls, value: Any) -> RunResult:
         found = value.get("format") if isinstance(value, dict) else None
         if found != FASHION_RESULTS_FORMAT:
-            raise ResultsFormatError(
-                f"results format {found}, this code reads {FASHION_RESULTS_FORMAT}"
-            )
+            written = "no format number (an older format)" if found is None else f"format {found}"
+            raise ResultsFormatError(f"{written}; this code reads {FASHION_RESULTS_FORMAT}")
         return from_json(cls, value)
 
     def write(self, path: Path) -> None:
