@@ -12,7 +12,7 @@ import pytest
 
 from site_build.core.mnist_data import IdxSource
 from site_build.core.mnist_results import DataInfo, Machine, RunResult, TestResult, Weights
-from tests.lighthouse.static_server import serve
+from tests.static_server import serve
 
 
 def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResult:

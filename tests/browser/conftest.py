@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser import checks
-from tests.lighthouse.static_server import serve
+from tests.static_server import serve
 
 # Lines printed at the end of the run: where the screenshots are, what was excused.
 NOTES: list[str] = []

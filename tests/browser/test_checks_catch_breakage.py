@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import checks
-from tests.lighthouse.static_server import QuietHandler, serve
+from tests.static_server import QuietHandler, serve
 
 FIGURE = "figure.png"  # copied from Material's favicon, then removed: a deleted image
 KEPT_FIGURE = "kept-figure.png"

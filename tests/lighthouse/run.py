@@ -1,10 +1,10 @@
 """Lighthouse on every content page of the built site, mobile and desktop (nox -s lighthouse).
 
-Serves `site/` on 127.0.0.1 with gzip, as a static host compresses (`static_server.py`),
-and runs the pinned Lighthouse (tests/lighthouse/package.json, installed by `npm ci`) in
-Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) on each page of docs/<language>/
-in both form factors, one run at a time. Budgets: performance >= 90 on mobile and >= 98 on
-desktop; accessibility, best practices and SEO 100 in both.
+Serves `site/` on 127.0.0.1 with gzip, as a static host compresses
+(`tests/static_server.py`), and runs the pinned Lighthouse (tests/lighthouse/package.json,
+installed by `npm ci`) in Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) on each
+page of docs/<language>/ in both form factors, one run at a time. Budgets: performance >= 90
+on mobile and >= 98 on desktop; accessibility, best practices and SEO 100 in both.
 
 Lighthouse's performance score varies from run to run, more so on a busy machine: a page
 under budget is run twice more and judged by the median of its three runs (what
@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.lighthouse import static_server
+from tests import static_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = ROOT / "site"

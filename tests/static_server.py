@@ -1,12 +1,9 @@
 """A folder served on 127.0.0.1, as a static host serves it, for the checks that need one.
 
-The browser checks (tests/browser/) and Lighthouse (``run.py``) load the built site from it,
-Lighthouse with text compressed (``GzipHandler``), and the data loaders' tests make it stand
-in for a download mirror (tests/stand_ins.py). Only the standard library: each of them runs
-in its own environment.
-
-``nox -s lighthouse`` runs ``python -m tests.lighthouse.run`` from the repository root, so
-every user imports it as ``tests.lighthouse.static_server``.
+The browser checks (tests/browser/) and Lighthouse (tests/lighthouse/run.py) load the built
+site from it, Lighthouse with text compressed (``GzipHandler``), and the data loaders' tests
+make it stand in for a download mirror (tests/stand_ins.py). Only the standard library: each
+of them runs in its own environment.
 """
 
 from __future__ import annotations
