@@ -40,12 +40,31 @@ _finished: Counter[Path] = Counter()
 _failed: set[Path] = set()
 _failures: list[dict] = []
 _all_passed: list[str] = []  # snippet files whose selected examples all passed
+_checked_in_order: list[str] = []  # snippet files in the order their doctests started
 
 
 def _snippet_of(item) -> Path | None:
     """The snippet file of a Sybil example from snippets/, or None for any other test."""
     if isinstance(item, SybilItem) and item.path.is_relative_to(SNIPPETS_DIR):
         return item.path
+    return None
+
+
+class _CollectedBySybilOnly(pytest.File):
+    """A snippet file named on pytest's command line, which pytest must not import itself."""
+
+    def collect(self):
+        return []
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent):
+    """Keep pytest from importing a snippet file as a test module when it is named on the
+    command line (as the build's doctest stage names them): the import would run every such
+    file's code at collection, in one go and before any file's doctests start from a fresh
+    state (tests/framework_state.py). Sybil imports each one at its first example instead.
+    """
+    if module_path.is_relative_to(SNIPPETS_DIR):
+        return _CollectedBySybilOnly.from_parent(parent, path=module_path)
     return None
 
 
@@ -57,16 +76,30 @@ def pytest_itemcollected(item) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:
-    # Snippet doctests first (a stable sort keeps each file's examples in order): their
-    # records let the site builds later in the session skip them. First among the hooks, so
+    # Snippet doctests first: their records let the site builds later in the session skip
+    # them. First among the hooks, so
     # that a narrower order (tests/check_topic.py) still has the last word.
-    items.sort(key=lambda item: _snippet_of(item) is None)
+    # The files in the order of the build's doctest stage (sorted paths), each file's
+    # examples in their own order (the sort is stable).
+    items.sort(key=lambda item: (_snippet_of(item) is None, str(_snippet_of(item) or "")))
 
 
 def pytest_collection_finish(session) -> None:
     for item in session.items:
         if (path := _snippet_of(item)) is not None:
             _selected[path] += 1
+
+
+def pytest_runtest_setup(item) -> None:
+    path = _snippet_of(item)
+    if path is not None and (not _checked_in_order or _checked_in_order[-1] != _relative(path)):
+        _checked_in_order.append(_relative(path))
+
+
+@pytest.fixture
+def snippet_files_checked_in_order() -> list[str]:
+    """The snippet files whose doctests this run has started, in the order it ran them."""
+    return list(_checked_in_order)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -2,7 +2,9 @@
 
 Snippets: every ``>>>`` example in a snippet module's docstrings runs in that module's
 namespace (Sybil imports the module first), so the checked output shown on a page is the
-output of the very code shown above it.
+output of the very code shown above it. Each file starts from the frameworks' settings of a
+fresh process (``tests/framework_state.py``), so its output does not depend on which files
+ran before it.
 
 Pages: ``python`` blocks run as code (or as doctests when they start with ``>>>``) and
 ``pycon`` blocks run as doctests. A block that only includes snippet sections
@@ -25,6 +27,7 @@ from sybil.parsers.rest import DocTestParser
 from sybil.sybil import SybilCollection
 
 from site_build.core.layout import CONTRIBUTING, DOCS_DIR, INCLUDE, ROOT, SNIPPETS_DIR
+from tests import framework_state
 
 # ELLIPSIS lets a traceback be elided as "..."; whitespace stays exact, as the page shows it.
 OPTIONFLAGS = doctest.ELLIPSIS
@@ -83,6 +86,10 @@ SNIPPET_EXAMPLES = Sybil(
     patterns=["*.py"],
     excludes=["__init__.py"],
     name="snippets",
+    # Each file starts as a fresh process would, whatever ran before it in this one: a page
+    # shows the output of the file alone (tests/framework_state.py).
+    setup=framework_state.start_file,
+    teardown=framework_state.end_file,
 )
 
 PAGE_EXAMPLES = Sybil(
