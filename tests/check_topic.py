@@ -2,9 +2,10 @@
 
 The inner loop of a contributor (CONTRIBUTING.md, "Check and preview"). It runs the tests
 of the gate that concern the topic, unchanged: the snippet rules of tests/test_snippets.py,
-the page rules of tests/test_pages.py (both languages, includes, structure, nav) and the
-doctests of the topic's snippets and pages. Everything else is deselected, so it takes
-seconds where the full suite takes minutes.
+the page rules of tests/test_pages.py (both languages, includes, structure, descriptions,
+nav), the claims rules of tests/test_claims.py (a year with its source, the same claims in
+both languages) and the doctests of the topic's snippets and pages. Everything else is
+deselected, so it takes seconds where the full suite takes minutes.
 
 The checks run in an order where a problem comes before its consequences (a missing twin
 before the includes that name it, the page rules before the doctests that import torch and
@@ -31,17 +32,24 @@ ORDER = (
     "test_snippet_is_valid_python",
     "test_snippet_has_its_twin_in_the_other_framework",
     "test_snippet_sections_are_well_formed_and_match_the_twin",
+    "test_twin_shows_only_its_own_framework",
     "test_page_exists_in_every_language",
+    "test_mkdocs_yml_gives_each_key_once",
     "test_navigation_lists_every_page_with_translated_titles",
     "test_include_names_an_existing_snippet_section",
     "test_translation_shows_the_same_snippets_and_images",
     "test_snippet_and_each_of_its_sections_are_shown",
+    "test_page_has_a_description",
+    "test_every_cited_claim_is_in_the_ledger",
+    "test_translations_cite_the_same_claims",
     "test_translation_has_the_same_structure",
+    "test_every_year_on_a_page_comes_with_its_source",
+    "test_every_ledger_entry_is_used_by_a_page",
     "test_snippet_has_doctest_examples",
     "test_shown_code_fits_the_page_width",
     "test_snippets_pass_ruff",
 )
-CHECK_MODULES = ("tests/test_snippets.py", "tests/test_pages.py")
+CHECK_MODULES = ("tests/test_snippets.py", "tests/test_pages.py", "tests/test_claims.py")
 # Output that would only repeat or bury the one message: no tracebacks, no short summary,
 # no warnings summary; plain asserts, so a failure is the test's own message.
 PYTEST_OPTIONS = (
