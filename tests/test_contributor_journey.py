@@ -108,6 +108,21 @@ def _nav_without(project: Path, title: str | None, spanish: bool) -> None:
     write_config(config, settings)
 
 
+def _cite_in_english_only(project: Path) -> None:
+    """A sourced fact on the English page whose Spanish page states it without the claim."""
+    (project / "claims" / "shapes.yaml").write_text(
+        "shapes-origin:\n"
+        "  title: A source about shapes\n"
+        "  source: https://example.org/shapes\n"
+        '  evidence: "Paraphrase: shapes came first."\n'
+        "  verified: 2026-12-06\n",
+        encoding="utf-8",
+    )
+    _replace(
+        project / EN, "in a sentence or two.\n", "in a sentence or two.{{ claim:shapes-origin }}\n"
+    )
+
+
 # mistake -> (how a contributor makes it, what the one message must say)
 MISTAKES = {
     "twin missing": (
@@ -189,6 +204,29 @@ MISTAKES = {
         lambda p: _replace(p / ES, "\n## ", "\n## Una sección de más\n\n## "),
         "docs/es/shapes.md has 3 headings where docs/en/shapes.md has 2",
     ),
+    "the other framework in the TensorFlow tab": (
+        lambda p: (
+            _replace(p / TF, "import tensorflow as tf\n", "import tensorflow as tf\nimport torch\n")
+            or _replace(
+                p / TF, "tf.constant([1.0, 2.0, 3.0])", "tf.constant(torch.ones(3).numpy())"
+            )
+        ),
+        f"{TF}:15: section 'example' of the TensorFlow file shows ['torch'] of the other "
+        "framework (lines [15, 17]); a twin shows its own framework only. Move that code into "
+        "broadcasting_torch.py",
+    ),
+    "a year without its claim": (
+        lambda p: _replace(p / EN, "Start with what", "Shapes arrived in 2019. Start with what"),
+        f"{EN}:9: '2019' is stated without a source: reference a claim",
+    ),
+    "no description": (
+        lambda p: _replace(p / ES, (p / ES).read_text(encoding="utf-8").split("# ")[0], ""),
+        f"{ES} has no description: add `description: ...`",
+    ),
+    "a claim cited in one language only": (
+        _cite_in_english_only,
+        f"{ES} and {EN} cite different claims: only in en: ['shapes-origin']; only in es: [].",
+    ),
 }
 
 
@@ -210,16 +248,47 @@ def test_each_mistake_is_reported_by_the_check_once(scaffolded, tmp_path, mistak
     assert seconds < CHECK_SECONDS, f"`check shapes` took {seconds:.0f} s for '{mistake}'"
 
 
-def test_the_preview_warns_about_the_rules_the_page_breaks(scaffolded, tmp_path):
+# mistake -> what `nox -s docs` and `nox -s serve` say, before they train or render anything:
+# the same rule as the check, with the page's line where the mistake is on a page.
+BUILD_MESSAGES = {
+    "twin missing": (
+        rf"{EN}:\d+ includes 'shapes/broadcasting_tf.py:example', but {TF} does not exist: "
+        rf"add it, the twin of {TORCH} marking the same sections, or fix the include\."
+    ),
+    "section name typo on the page": (
+        rf"{EN}:\d+ includes section 'example-check' of shapes/broadcasting_torch.py, which "
+        r"marks only \['example', 'example-checks'\]: add '# --8<-- \[start:example-check\]'"
+    ),
+    "syntax error": rf"{TORCH}:16: invalid syntax; fix the syntax error\.",
+    "the other framework in the TensorFlow tab": re.escape(
+        MISTAKES["the other framework in the TensorFlow tab"][1]
+    ),
+    "a year without its claim": re.escape(MISTAKES["a year without its claim"][1]),
+    "no description": re.escape(MISTAKES["no description"][1]),
+    "a claim cited in one language only": re.escape(
+        MISTAKES["a claim cited in one language only"][1]
+    ),
+    "Spanish headings differ": re.escape(MISTAKES["Spanish headings differ"][1]),
+    "shown line too wide": (
+        rf"shapes.md shows {TORCH}, whose lines \[16\] are wider than 80 characters"
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", BUILD_MESSAGES)
+def test_each_mistake_stops_the_build_with_one_message(scaffolded, tmp_path, mistake):
     project = tmp_path / "project"
     shutil.copytree(scaffolded, project)
-    MISTAKES["Spanish headings differ"][0](project)
-    MISTAKES["shown line too wide"][0](project)
+    MISTAKES[mistake][0](project)
     built = build_site(project, tmp_path / "site")
-    warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING")]
-    assert built.returncode == 1, "the strict build passed a page that the tests reject"
-    for expected in (
-        "docs/es/shapes.md has 3 headings where docs/en/shapes.md has 2",
-        f"shapes.md shows {TORCH}, whose lines [16] are wider than 80 characters",
-    ):
-        assert any(expected in line for line in warnings), (expected, warnings)
+    assert built.returncode == 1, f"the strict build did not stop on '{mistake}'"
+    assert "Traceback" not in built.stderr, f"'{mistake}': a traceback instead of the message"
+    # One message; the plugin's line that the previous site was kept is not another one.
+    errors = [
+        line
+        for line in built.stderr.splitlines()
+        if line.startswith("ERROR") and "was left as it was" not in line
+    ]
+    assert len(errors) == 1, f"'{mistake}' gave {len(errors)} errors: {errors}"
+    assert re.search(BUILD_MESSAGES[mistake], errors[0]), (mistake, errors[0])
+    assert "Build timing" not in built.stdout, f"'{mistake}': the build trained first"

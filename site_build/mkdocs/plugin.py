@@ -8,8 +8,10 @@ module only says when:
   write where MkDocs says: serve renders into its own temporary folder).
 - ``on_config``: read the claims ledger (a bad entry fails at once).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
-  into, check that the cache is writable and run the doctests of included snippets that
-  have no passing record (``core/doctest_record.py``); then, for each
+  into; stop, in the tests' words, on an include of a missing snippet file or section or of
+  a file that is not valid Python, and in a strict build on any rule a page breaks
+  (``core/checks.py``); check that the cache is writable and run the doctests of included
+  snippets that have no passing record (``core/doctest_record.py``); then, for each
   language, give mkdocs-jupyter a checked staging copy of its cache
   (``core/notebook_cache.py``) and train, measure and draw what is out of date
   (``core/generated.py``).
@@ -91,7 +93,7 @@ class SiteBuildPlugin(BasePlugin):
         with _as_plugin_error():
             if self._build_depth == 1:
                 self._render_beside_the_site(config)
-                self._check_before_anything_runs()
+                self._check_before_anything_runs(config)
             self._key_notebook_cache(config)
             self.generated.prepare()
 
@@ -206,8 +208,15 @@ class SiteBuildPlugin(BasePlugin):
             self._site = AtomicSite(Path(config.site_dir))
             config.site_dir = str(self._site.start())
 
-    def _check_before_anything_runs(self) -> None:
-        """Before any training: a writable cache, and doctests that pass for every snippet shown."""
+    def _check_before_anything_runs(self, config) -> None:
+        """Before any training: every include shows an existing section of valid Python, a
+        strict build breaks no page rule of the tests, the cache is writable, and doctests
+        pass for every snippet shown."""
+        if errors := checks.include_errors():
+            raise BuildError("\n".join(errors))
+        if config.strict and (problems := checks.site_problems()):
+            # The strict build would fail on these warnings after training; say so first.
+            raise BuildError("\n".join(problems))
         check_writable()
         prune_temporaries(cache_root())
         self._timings.append(doctest_record.check_included().timing())
