@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,18 @@ def test_the_other_framework_in_a_shown_section_is_named_with_the_fix(tmp_path):
     )
     (problem,) = other_framework_problems(torch_file)
     assert "pair_torch.py:2: section 'example' of the PyTorch file shows ['keras']" in problem
+
+
+def test_ruff_keeps_its_cache_out_of_the_watched_folders(tmp_path):
+    # `nox -s check` or `lint` during `nox -s serve` must not write into snippets/ (or any
+    # folder mkdocs.yml watches): the preview would rebuild on every run.
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "snippets" / "shapes").mkdir(parents=True)
+    shutil.copy2(SNIPPETS_DIR / "ruff.toml", tmp_path / "snippets" / "ruff.toml")
+    (tmp_path / "snippets" / "shapes" / "pair_torch.py").write_text("x = 1\n", "utf-8")
+    for folder in (tmp_path, tmp_path / "snippets"):
+        result = run_module(folder, "ruff", "check", ".")
+        assert result.returncode == 0, result.stdout + result.stderr
+    caches = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob(".ruff_cache"))
+    assert caches == [], f"ruff wrote caches into {caches}: set cache-dir in pyproject.toml"
+    assert (tmp_path / ".cache" / "ruff").is_dir()
