@@ -23,6 +23,7 @@ PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrid
 # content is part of the cache keys, so an empty project copy needs them to build warm.
 BUILD_SNIPPETS = (
     "__init__.py",
+    "ruff.toml",  # not a snippet: the 80 columns of shown code, which ruff formats to
     "_torchvision_cpu.py",
     "mnist",
     "seed_replay",
