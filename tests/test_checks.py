@@ -151,3 +151,12 @@ def test_a_claim_cited_in_one_language_only_is_named_by_its_id(site):
         "docs/es/shapes.md and docs/en/shapes.md cite different claims: only in en: "
         "['shapes-fact']; only in es: []."
     )
+
+
+def test_the_preview_problem_page_is_in_the_page_language_and_quotes_markers_as_text():
+    message = "snippets/a_tf.py:3: add '# --8<-- [start:x]' and '# --8<-- [end:x]'; use ```"
+    page = checks.problem_page(message, "es")
+    assert page.startswith("# La vista previa se ha detenido por un problema\n")
+    # pymdownx.snippets drops the ';' it finds before a marker, and shows the marker.
+    assert "add '# ;--8<-- [start:x]' and '# ;--8<-- [end:x]'; use ```\n````\n" in page
+    assert "\n````text\n" in page

@@ -9,8 +9,16 @@ fail by an unfinished page or pair of the checkout they run in.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -292,3 +300,61 @@ def test_each_mistake_stops_the_build_with_one_message(scaffolded, tmp_path, mis
     assert len(errors) == 1, f"'{mistake}' gave {len(errors)} errors: {errors}"
     assert re.search(BUILD_MESSAGES[mistake], errors[0]), (mistake, errors[0])
     assert "Build timing" not in built.stdout, f"'{mistake}': the build trained first"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _page_showing(url: str, expected: str, absent: str = "", seconds: float = 90) -> str:
+    """The page at ``url`` once it shows ``expected`` (and not ``absent``); fails after
+    ``seconds``."""
+    deadline, html = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                html = unescape(response.read().decode("utf-8"))
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            html = ""
+        if expected in html and not (absent and absent in html):
+            return html
+        time.sleep(0.5)
+    pytest.fail(f"{url} did not show {expected!r} within {seconds:.0f} s:\n{html[-1500:]}")
+
+
+def test_the_preview_shows_the_problem_on_every_page_and_follows_each_save(scaffolded, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(scaffolded, project)
+    MISTAKES["section name typo on the page"][0](project)
+    port = _free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    try:
+        typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
+        for path, title in (("", "The preview stopped on a problem"), ("es/", "La vista previa")):
+            # Every page, the home page included, in its language: the file, the line, the fix.
+            for page in (path, f"{path}shapes/"):
+                html = _page_showing(f"http://127.0.0.1:{port}/{page}", typo)
+                assert title in html and "docs/en/shapes.md:" in html, page
+                assert "add '# --8<-- [start:example-check]' and" in html, page
+        # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
+        # (Never a site without a problem here: that build would train.)
+        MISTAKES["syntax error"][0](project)
+        _replace(
+            project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example"
+        )
+        _page_showing(
+            f"http://127.0.0.1:{port}/shapes/", f"{TORCH}:16: invalid syntax", absent=typo
+        )
+    finally:
+        serve.terminate()
+        _, stderr = serve.communicate(timeout=30)
+    assert "Traceback" not in stderr, stderr[-3000:]

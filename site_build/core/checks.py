@@ -10,7 +10,10 @@ come from ``layout.py``, the module the tests read them from.
 
 from __future__ import annotations
 
+import re
+
 from site_build.core import claims
+from site_build.core.catalog import texts
 from site_build.core.layout import (
     DOCS_DIR,
     SHOWN_LINE_LIMIT,
@@ -30,6 +33,7 @@ from site_build.core.layout import (
     syntax_problem,
     too_wide_lines,
 )
+from site_build.core.page_source import escape_snippet_syntax
 
 
 def page_problems(language: str, page: str) -> list[str]:
@@ -194,3 +198,17 @@ def include_errors() -> list[str]:
                 if problem is not None:
                     found[include.file] = problem
     return list(found.values())
+
+
+PREVIEW_PROBLEM = texts("preview_problem")
+
+
+def problem_page(message: str, language: str) -> str:
+    """What the preview shows on every page while the project has ``message`` to fix: the
+    message itself, with its file, line and fix, instead of a browser that waits for a
+    build that cannot finish."""
+    words = PREVIEW_PROBLEM[language]
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", message))])
+    # A message quotes section markers ('# --8<-- [start:x]'): shown, not executed.
+    shown = escape_snippet_syntax(message)
+    return f"# {words['title']}\n\n{words['lead']}\n\n{fence}text\n{shown}\n{fence}\n"
