@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -324,37 +325,55 @@ def _page_showing(url: str, expected: str, absent: str = "", seconds: float = 90
     pytest.fail(f"{url} did not show {expected!r} within {seconds:.0f} s:\n{html[-1500:]}")
 
 
-def test_the_preview_shows_the_problem_on_every_page_and_follows_each_save(scaffolded, tmp_path):
+@contextmanager
+def _preview(project: Path, log: Path):
+    """`mkdocs serve` of ``project`` on a free port: its address, while the block runs. What
+    it printed is in ``log`` afterwards, and must hold no traceback."""
+    port = _free_port()
+    with log.open("w", encoding="utf-8") as output:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            serve.terminate()
+            serve.wait(timeout=30)
+    printed = log.read_text(encoding="utf-8")
+    assert "Traceback" not in printed, printed[-3000:]
+
+
+@pytest.mark.parametrize("mistake", BUILD_MESSAGES)
+def test_each_mistake_is_shown_on_every_page_of_the_preview(scaffolded, tmp_path, mistake):
+    project = tmp_path / "project"
+    shutil.copytree(scaffolded, project)
+    MISTAKES[mistake][0](project)
+    with _preview(project, tmp_path / "serve.log") as site:
+        for page, title in (("", "The preview stopped on a problem"), ("es/shapes/", "La vista")):
+            html = _page_showing(site + page, title)
+            assert re.search(BUILD_MESSAGES[mistake], html), f"'{mistake}' is not shown on {page}"
+    printed = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    errors = [line for line in printed.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and re.search(BUILD_MESSAGES[mistake], errors[0]), errors
+
+
+def test_the_preview_follows_each_save(scaffolded, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(scaffolded, project)
     MISTAKES["section name typo on the page"][0](project)
-    port = _free_port()
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
-    try:
-        typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
-        for path, title in (("", "The preview stopped on a problem"), ("es/", "La vista previa")):
-            # Every page, the home page included, in its language: the file, the line, the fix.
-            for page in (path, f"{path}shapes/"):
-                html = _page_showing(f"http://127.0.0.1:{port}/{page}", typo)
-                assert title in html and "docs/en/shapes.md:" in html, page
-                assert "add '# --8<-- [start:example-check]' and" in html, page
+    typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
+    with _preview(project, tmp_path / "serve.log") as site:
+        for page in ("", "shapes/", "es/", "es/shapes/"):
+            html = _page_showing(site + page, typo)
+            assert "add '# --8<-- [start:example-check]' and" in html, page
         # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
         # (Never a site without a problem here: that build would train.)
         MISTAKES["syntax error"][0](project)
         _replace(
             project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example"
         )
-        _page_showing(
-            f"http://127.0.0.1:{port}/shapes/", f"{TORCH}:16: invalid syntax", absent=typo
-        )
-    finally:
-        serve.terminate()
-        _, stderr = serve.communicate(timeout=30)
-    assert "Traceback" not in stderr, stderr[-3000:]
+        _page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
