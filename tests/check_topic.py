@@ -15,6 +15,7 @@ failure's own message, which names the file and the fix, once, without a traceba
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -216,6 +217,11 @@ def collection_message(report) -> str:
         except SyntaxError as error:
             return f"{path.relative_to(ROOT)}:{error.lineno}: {error.msg}; fix the syntax error."
     lines = str(report.longrepr).strip().splitlines()
+    # A project error while a rule module loads (a claims/*.yaml entry without its source):
+    # its own message names the file and the fix.
+    own = re.match(r"E\s+site_build\.[\w.]+Error: (?P<message>.+)", lines[-1] if lines else "")
+    if own:
+        return own["message"]
     return "\n".join(lines[-12:])
 
 

@@ -232,6 +232,14 @@ MISTAKES = {
         lambda p: _replace(p / ES, (p / ES).read_text(encoding="utf-8").split("# ")[0], ""),
         f"{ES} has no description: add `description: ...`",
     ),
+    "a claim without its source": (
+        lambda p: (p / "claims" / "shapes.yaml").write_text(
+            "shapes-origin:\n  title: A source\n  evidence: It says so.\n  verified: 2026-12-06\n",
+            encoding="utf-8",
+        ),
+        "claims/shapes.yaml: 'shapes-origin' has no source: every claim needs title, source, "
+        "evidence, verified",
+    ),
     "a claim cited in one language only": (
         _cite_in_english_only,
         f"{ES} and {EN} cite different claims: only in en: ['shapes-origin']; only in es: [].",
@@ -277,6 +285,7 @@ BUILD_MESSAGES = {
     "a claim cited in one language only": re.escape(
         MISTAKES["a claim cited in one language only"][1]
     ),
+    "a claim without its source": re.escape(MISTAKES["a claim without its source"][1]),
     "Spanish headings differ": re.escape(MISTAKES["Spanish headings differ"][1]),
     "shown line too wide": (
         rf"shapes.md shows {TORCH}, whose lines \[16\] are wider than 80 characters"

@@ -91,8 +91,13 @@ class SiteBuildPlugin(BasePlugin):
     def on_config(self, config, **_):
         if self._build_depth == 0:
             self._start_build(config)
-        with _as_plugin_error():
+        try:
             self.generated.load_ledger()
+        except BuildError as error:
+            if not self.serving:
+                raise PluginError(str(error)) from None
+            if self._problem is None:
+                self._show_problem_in_the_preview(str(error))
         return config
 
     def on_pre_build(self, config, **_) -> None:
@@ -100,9 +105,9 @@ class SiteBuildPlugin(BasePlugin):
         with _as_plugin_error():
             if self._build_depth == 1:
                 self._render_beside_the_site(config)
-                self._problem = None
                 try:
-                    self._check_before_anything_runs(config)
+                    if self._problem is None:
+                        self._check_before_anything_runs(config)
                 except BuildError as error:
                     if not self.serving:
                         raise
@@ -198,6 +203,7 @@ class SiteBuildPlugin(BasePlugin):
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
+        self._problem = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self._warnings)
