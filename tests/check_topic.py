@@ -20,9 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
+# Bytecode of what the check imports goes to .cache/pycache, not beside the sources: a
+# __pycache__ written into snippets/ or site_build/ would make a running `nox -s serve`
+# rebuild the preview (mkdocs.yml watches them).
+sys.pycache_prefix = sys.pycache_prefix or str(Path(__file__).parents[1] / ".cache" / "pycache")
 
-from site_build.core.layout import DOCS_DIR, ROOT, SNIPPETS_DIR, Include, languages
+import pytest  # noqa: E402
+
+from site_build.core.layout import DOCS_DIR, ROOT, SNIPPETS_DIR, Include, languages  # noqa: E402
 
 # The checks that run, in the order they run; anything else collected (the doctests of
 # snippets and pages) runs after them.

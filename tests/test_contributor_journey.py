@@ -386,3 +386,31 @@ def test_the_preview_follows_each_save(scaffolded, tmp_path):
             project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example"
         )
         _page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
+
+
+def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(scaffolded, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(scaffolded, project)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    }
+    check = subprocess.run(
+        [sys.executable, "-m", "tests.check_topic", "shapes"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    watched = [
+        project / "docs",
+        *(project / folder for folder in read_config(project / "mkdocs.yml")["watch"]),
+    ]
+    written = sorted(
+        p.relative_to(project).as_posix() for folder in watched for p in folder.rglob("__pycache__")
+    )
+    assert written == [], f"the check wrote bytecode into watched folders: {written}"
+    assert list((project / ".cache" / "pycache").rglob("*.pyc")), "the check wrote no bytecode"
