@@ -2,9 +2,10 @@
 
 The inner loop of a contributor (CONTRIBUTING.md, "Check and preview"). It runs the tests
 of the gate that concern the topic, unchanged: the snippet rules of tests/test_snippets.py,
-the page rules of tests/test_pages.py (both languages, includes, structure, nav) and the
-doctests of the topic's snippets and pages. Everything else is deselected, so it takes
-seconds where the full suite takes minutes.
+the page rules of tests/test_pages.py (both languages, includes, structure, descriptions,
+nav), the claims rules of tests/test_claims.py (a year with its source, the same claims in
+both languages) and the doctests of the topic's snippets and pages. Everything else is
+deselected, so it takes seconds where the full suite takes minutes.
 
 The checks run in an order where a problem comes before its consequences (a missing twin
 before the includes that name it, the page rules before the doctests that import torch and
@@ -14,13 +15,19 @@ failure's own message, which names the file and the fix, once, without a traceba
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
 
-import pytest
+# Bytecode of what the check imports goes to .cache/pycache, not beside the sources: a
+# __pycache__ written into snippets/ or site_build/ would make a running `nox -s serve`
+# rebuild the preview (mkdocs.yml watches them).
+sys.pycache_prefix = sys.pycache_prefix or str(Path(__file__).parents[1] / ".cache" / "pycache")
 
-from site_build.core.layout import DOCS_DIR, ROOT, SNIPPETS_DIR, Include, languages
+import pytest  # noqa: E402
+
+from site_build.core.layout import DOCS_DIR, ROOT, SNIPPETS_DIR, Include, languages  # noqa: E402
 
 # The checks that run, in the order they run; anything else collected (the doctests of
 # snippets and pages) runs after them.
@@ -31,17 +38,24 @@ ORDER = (
     "test_snippet_is_valid_python",
     "test_snippet_has_its_twin_in_the_other_framework",
     "test_snippet_sections_are_well_formed_and_match_the_twin",
+    "test_twin_shows_only_its_own_framework",
     "test_page_exists_in_every_language",
+    "test_mkdocs_yml_gives_each_key_once",
     "test_navigation_lists_every_page_with_translated_titles",
     "test_include_names_an_existing_snippet_section",
     "test_translation_shows_the_same_snippets_and_images",
     "test_snippet_and_each_of_its_sections_are_shown",
+    "test_page_has_a_description",
+    "test_every_cited_claim_is_in_the_ledger",
+    "test_translations_cite_the_same_claims",
     "test_translation_has_the_same_structure",
+    "test_every_year_on_a_page_comes_with_its_source",
+    "test_every_ledger_entry_is_used_by_a_page",
     "test_snippet_has_doctest_examples",
     "test_shown_code_fits_the_page_width",
     "test_snippets_pass_ruff",
 )
-CHECK_MODULES = ("tests/test_snippets.py", "tests/test_pages.py")
+CHECK_MODULES = ("tests/test_snippets.py", "tests/test_pages.py", "tests/test_claims.py")
 # Output that would only repeat or bury the one message: no tracebacks, no short summary,
 # no warnings summary; plain asserts, so a failure is the test's own message.
 PYTEST_OPTIONS = (
@@ -208,6 +222,11 @@ def collection_message(report) -> str:
         except SyntaxError as error:
             return f"{path.relative_to(ROOT)}:{error.lineno}: {error.msg}; fix the syntax error."
     lines = str(report.longrepr).strip().splitlines()
+    # A project error while a rule module loads (a claims/*.yaml entry without its source):
+    # its own message names the file and the fix.
+    own = re.match(r"E\s+site_build\.[\w.]+Error: (?P<message>.+)", lines[-1] if lines else "")
+    if own:
+        return own["message"]
     return "\n".join(lines[-12:])
 
 

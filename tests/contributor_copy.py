@@ -23,6 +23,7 @@ PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrid
 # content is part of the cache keys, so an empty project copy needs them to build warm.
 BUILD_SNIPPETS = (
     "__init__.py",
+    "ruff.toml",  # not a snippet: the 80 columns of shown code, which ruff formats to
     "_torchvision_cpu.py",
     "mnist",
     "seed_replay",
@@ -88,12 +89,14 @@ def copy_project(destination: Path) -> Path:
 
 def copy_empty_project(destination: Path) -> Path:
     """The project's code, tests and configuration with no content of its own: a home page
-    in each language and the snippets the build trains. A contributor's unfinished page or
-    pair in this checkout cannot make a self-test of the checks fail in such a copy."""
+    in each language, the snippets the build trains and an empty claims ledger. A
+    contributor's unfinished page or pair in this checkout cannot make a self-test of the
+    checks fail in such a copy."""
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, destination / name)
-    for name in ("claims", "tests", "site_build", "overrides"):
+    for name in ("tests", "site_build", "overrides"):
         shutil.copytree(ROOT / name, destination / name, ignore=IGNORE)
+    (destination / "claims").mkdir()  # no page cites the project's claims here
     for name in BUILD_SNIPPETS:
         source, target = ROOT / "snippets" / name, destination / "snippets" / name
         target.parent.mkdir(exist_ok=True)
@@ -103,7 +106,8 @@ def copy_empty_project(destination: Path) -> Path:
             shutil.copy2(source, target)
     for language, title in HOME_TITLES.items():
         (destination / "docs" / language).mkdir(parents=True)
-        (destination / "docs" / language / "index.md").write_text(f"# {title}\n", "utf-8")
+        home = f"---\ndescription: The {language} home page of a project copy.\n---\n\n# {title}\n"
+        (destination / "docs" / language / "index.md").write_text(home, "utf-8")
     config = destination / "mkdocs.yml"
     settings = read_config(config)
     settings["nav"] = [{"Home": "index.md"}]

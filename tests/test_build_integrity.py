@@ -343,7 +343,11 @@ SHARED_RESULTS = (
     "doctests",
     "fashion-runs",
 )
-HOME = """# {title}
+HOME = """---
+description: A home page that shows the checks of one pair ({title}).
+---
+
+# {title}
 
 === "PyTorch"
 
@@ -367,6 +371,7 @@ jupyter:
     display_name: Python 3
     language: python
     name: python3
+  description: A one-cell notebook ({title}).
 ---
 
 # {title}

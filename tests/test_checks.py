@@ -38,8 +38,9 @@ def site(tmp_path: Path, monkeypatch) -> Path:
     return tmp_path
 
 
-def _write(site: Path, language: str, text: str) -> None:
-    (site / "docs" / language / "shapes.md").write_text(text, encoding="utf-8")
+def _write(site: Path, language: str, text: str, description: bool = True) -> None:
+    header = f"---\ndescription: Shapes ({language}).\n---\n\n" if description else ""
+    (site / "docs" / language / "shapes.md").write_text(header + text, encoding="utf-8")
 
 
 def test_a_missing_translation_is_named_with_the_fix(site):
@@ -86,6 +87,7 @@ def test_the_project_pages_break_no_rule_the_tests_enforce():
     # The preview's warnings come from the same rules as tests/test_pages.py: when the tests
     # pass, a build warns about nothing.
     assert checks.site_problems() == []
+    assert checks.include_errors() == []
 
 
 @pytest.mark.parametrize(
@@ -111,3 +113,50 @@ def test_check_targets(target, expected):
 def test_check_refuses_a_target_that_names_nothing(target, message):
     with pytest.raises(check_topic.TargetError, match=message):
         check_topic.parse_target(target)
+
+
+def test_a_shown_section_with_the_other_framework_is_named_on_the_default_page(site):
+    (site / "snippets" / "shapes" / "pair_tf.py").write_text(
+        "# --8<-- [start:example]\nimport torch\n# --8<-- [end:example]\n", encoding="utf-8"
+    )
+    tabs = TABS.replace("pair_torch.py", "pair_tf.py")
+    _write(site, "en", f"# Shapes\n\n{tabs}")
+    _write(site, "es", f"# Formas\n\n{tabs}")
+    (problem,) = checks.page_problems("en", "shapes.md")
+    assert "pair_tf.py:2: section 'example' of the TensorFlow file shows ['torch']" in problem
+    assert "'# shows-both-frameworks: example'" in problem
+    assert checks.page_problems("es", "shapes.md") == []
+
+
+def test_a_page_without_description_is_named_with_the_fix(site):
+    _write(site, "en", "# Shapes\n")
+    _write(site, "es", "# Formas\n", description=False)
+    assert checks.page_problems("en", "shapes.md") == []
+    (problem,) = checks.page_problems("es", "shapes.md")
+    assert problem.startswith("docs/es/shapes.md has no description: add `description: ...`")
+
+
+def test_a_year_without_its_claim_is_named_with_the_line(site):
+    _write(site, "en", "# Shapes\n\nShapes were added in 2019.\n")
+    _write(site, "es", "# Formas\n\nLas formas se añadieron.\n")
+    (problem,) = checks.page_problems("en", "shapes.md")
+    assert problem.startswith("docs/en/shapes.md:7: '2019' is stated without a source")
+
+
+def test_a_claim_cited_in_one_language_only_is_named_by_its_id(site):
+    _write(site, "en", "# Shapes\n\nA fact.{{ claim:shapes-fact }}\n")
+    _write(site, "es", "# Formas\n\nUn hecho.\n")
+    (problem,) = checks.page_problems("es", "shapes.md")
+    assert problem.startswith(
+        "docs/es/shapes.md and docs/en/shapes.md cite different claims: only in en: "
+        "['shapes-fact']; only in es: []."
+    )
+
+
+def test_the_preview_problem_page_is_in_the_page_language_and_quotes_markers_as_text():
+    message = "snippets/a_tf.py:3: add '# --8<-- [start:x]' and '# --8<-- [end:x]'; use ```"
+    page = checks.problem_page(message, "es")
+    assert page.startswith("# La vista previa se ha detenido por un problema\n")
+    # pymdownx.snippets drops the ';' it finds before a marker, and shows the marker.
+    assert "add '# ;--8<-- [start:x]' and '# ;--8<-- [end:x]'; use ```\n````\n" in page
+    assert "\n````text\n" in page

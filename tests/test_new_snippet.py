@@ -25,6 +25,15 @@ def test_scaffold_creates_a_pair_whose_doctests_pass(tmp_path):
     doctests = run_pytest(project, "snippets/shapes")
     assert doctests.returncode == 0, doctests.stdout
     assert "2 passed" in doctests.stdout
+    # The checked output of the two tabs reads alike (CONTRIBUTING.md, "Write the code").
+    outputs = [
+        (project / "snippets" / "shapes" / f"broadcasting_{framework}.py")
+        .read_text(encoding="utf-8")
+        .split(">>> ")[1]
+        .split("\n")[1]
+        for framework in ("torch", "tf")
+    ]
+    assert outputs[0] == outputs[1], outputs
 
 
 def test_scaffold_refuses_an_existing_pair(tmp_path):
@@ -56,6 +65,7 @@ def test_scaffold_writes_a_new_topics_pages_and_says_where_nav_goes(tmp_path):
         page = (project / "docs" / language / "shapes.md").read_text(encoding="utf-8")
         assert '--8<-- "shapes/broadcasting_tf.py:example-checks"' in page
         assert f'??? note "{note}' in page
+        assert page.startswith("---\ndescription: >-\n  Shapes "), page[:80]
     assert "      - Shapes: shapes.md" in result.stdout
     assert "nav_translations" in result.stdout and "            Shapes: Shapes" in result.stdout
 

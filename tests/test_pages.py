@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from site_build.core.layout import (
     DOCS_DIR,
+    MKDOCS_YML,
     SNIPPETS_DIR,
     Include,
+    description_problem,
     i18n_config,
     images,
+    include_problem,
     includes,
     languages,
     mkdocs_config,
@@ -78,18 +82,9 @@ def _all_includes() -> list[tuple[str, Include]]:
 
 @pytest.mark.parametrize(("page", "include"), _all_includes(), ids=str)
 def test_include_names_an_existing_snippet_section(page: str, include: Include):
-    target = SNIPPETS_DIR / include.file
-    assert target.is_file(), f"{page} includes '{include}', but {relative(target)} does not exist."
-    assert include.section, (
-        f"{page} includes the whole of {include.file}: include a named section "
-        f'("{include.file}:SECTION") so the docstring and imports stay out of the page.'
-    )
-    found = sections(target.read_text(encoding="utf-8"))
-    assert include.section in found, (
-        f"{page} includes section '{include.section}' of {include.file}, which marks only "
-        f"{sorted(found)}: add '# --8<-- [start:{include.section}]' and "
-        f"'# --8<-- [end:{include.section}]' to the snippet, or fix the page."
-    )
+    # The build stops on the same message before it renders anything (core/checks.py).
+    problem = include_problem(page, include)
+    assert problem is None, problem
 
 
 @pytest.mark.parametrize("snippet", snippet_files(), ids=relative)
@@ -154,4 +149,43 @@ def test_translation_has_the_same_structure(page: str, language: str):
         assert expected == found, (
             f"docs/{language}/{page} has {found} {kind} where docs/{DEFAULT}/{page} has "
             f"{expected}: translate every part of the page, and nothing more."
+        )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_page_has_a_description(page: str, language: str):
+    if page not in pages(language):
+        pytest.skip("the missing page is reported by test_page_exists_in_every_language")
+    problem = description_problem(DOCS_DIR / language / page)
+    assert problem is None, problem
+
+
+class _UniqueKeysLoader(yaml.SafeLoader):
+    """Reads YAML and refuses a key given twice in one mapping (YAML keeps the last)."""
+
+
+def _unique_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{key}' is given twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeysLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+_UniqueKeysLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def test_mkdocs_yml_gives_each_key_once():
+    try:
+        yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_UniqueKeysLoader)
+    except yaml.constructor.ConstructorError as error:
+        pytest.fail(
+            f"mkdocs.yml:{error.problem_mark.line + 1}: {error.problem}; YAML keeps only the "
+            "last one: remove the other (a nav title is translated once under nav_translations)."
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ from site_build.core.layout import (
     SNIPPET_FILE,
     SNIPPETS_DIR,
     naming_problem,
+    other_framework_problems,
     relative,
     sections,
     snippet_files,
+    syntax_problem,
     twin_of,
 )
 from tests.contributor_copy import run_module
@@ -102,11 +105,17 @@ def test_shown_code_fits_the_page_width(snippet: Path):
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
+def test_twin_shows_only_its_own_framework(snippet: Path):
+    # A `_tf` file shows no torch, a `_torch` file no tensorflow or keras, except in a section
+    # marked `# shows-both-frameworks: NAME` (layout.other_framework_problems).
+    problems = other_framework_problems(snippet)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
 def test_snippet_is_valid_python(snippet: Path):
-    try:
-        compile(snippet.read_text(encoding="utf-8"), relative(snippet), "exec")
-    except SyntaxError as error:
-        pytest.fail(f"{relative(snippet)}:{error.lineno}: {error.msg}; fix the syntax error.")
+    problem = syntax_problem(snippet)
+    assert problem is None, problem
 
 
 def test_snippets_pass_ruff():
@@ -133,3 +142,66 @@ def test_snippets_pass_ruff():
 def test_naming_rules(topic, name, problem):
     found = naming_problem(topic, name)
     assert found is None if problem is None else problem in found
+
+
+SHOWN_TF = """\
+\"\"\"A pair.
+
+# --8<-- [start:example-checks]
+>>> import torch  # the doctest's own imports count: the page shows them
+>>> "torch" in str(result)  # a string or a comment naming torch does not
+True
+
+# --8<-- [end:example-checks]
+\"\"\"
+
+import torch  # outside every section: not shown
+
+# --8<-- [start:example]
+import tensorflow as tf
+
+result = tf.constant(torch.ones(2).numpy())
+# --8<-- [end:example]
+"""
+
+
+def test_the_other_framework_in_a_shown_section_is_named_with_the_fix(tmp_path):
+    snippet = tmp_path / "snippets" / "shapes" / "pair_tf.py"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text(SHOWN_TF, encoding="utf-8")
+    checks, code = other_framework_problems(snippet)
+    assert checks.endswith(
+        "pair_tf.py:4: section 'example-checks' of the TensorFlow file shows ['torch'] of the "
+        "other framework (lines [4]); a twin shows its own framework only. Move that code into "
+        "pair_torch.py or out of the section, or, if the section compares or connects both "
+        "frameworks on purpose (interchange, weight porting), add the line "
+        "'# shows-both-frameworks: example' above its start marker."
+    )
+    assert "pair_tf.py:16: section 'example' " in code and "(lines [16])" in code, code
+    marked = SHOWN_TF.replace(
+        "# --8<-- [start:example]\n", "# shows-both-frameworks: example\n# --8<-- [start:example]\n"
+    )
+    snippet.write_text(marked, encoding="utf-8")
+    assert other_framework_problems(snippet) == []
+    # In the other direction: keras, tensorflow or tf in a `_torch` file.
+    torch_file = snippet.with_name("pair_torch.py")
+    torch_file.write_text(
+        "# --8<-- [start:example]\nimport keras\nimport torch\n# --8<-- [end:example]\n", "utf-8"
+    )
+    (problem,) = other_framework_problems(torch_file)
+    assert "pair_torch.py:2: section 'example' of the PyTorch file shows ['keras']" in problem
+
+
+def test_ruff_keeps_its_cache_out_of_the_watched_folders(tmp_path):
+    # `nox -s check` or `lint` during `nox -s serve` must not write into snippets/ (or any
+    # folder mkdocs.yml watches): the preview would rebuild on every run.
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "snippets" / "shapes").mkdir(parents=True)
+    shutil.copy2(SNIPPETS_DIR / "ruff.toml", tmp_path / "snippets" / "ruff.toml")
+    (tmp_path / "snippets" / "shapes" / "pair_torch.py").write_text("x = 1\n", "utf-8")
+    for folder in (tmp_path, tmp_path / "snippets"):
+        result = run_module(folder, "ruff", "check", ".")
+        assert result.returncode == 0, result.stdout + result.stderr
+    caches = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob(".ruff_cache"))
+    assert caches == [], f"ruff wrote caches into {caches}: set cache-dir in pyproject.toml"
+    assert (tmp_path / ".cache" / "ruff").is_dir()

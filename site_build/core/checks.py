@@ -10,19 +10,30 @@ come from ``layout.py``, the module the tests read them from.
 
 from __future__ import annotations
 
+import re
+
+from site_build.core import claims
+from site_build.core.catalog import texts
 from site_build.core.layout import (
     DOCS_DIR,
     SHOWN_LINE_LIMIT,
     SNIPPETS_DIR,
+    description_problem,
     i18n_config,
     images,
+    include_problem,
     includes,
     languages,
     mkdocs_config,
+    numbered_includes,
+    other_framework_problems,
     page_text,
+    pages,
     structure,
+    syntax_problem,
     too_wide_lines,
 )
+from site_build.core.page_source import escape_snippet_syntax
 
 
 def page_problems(language: str, page: str) -> list[str]:
@@ -43,12 +54,16 @@ def page_problems(language: str, page: str) -> list[str]:
                 f"docs/{other}/{page} is missing: translate docs/{language}/{page} into "
                 f"'{other}' and save it under that path (same file name in every language)."
             )
+    if problem := description_problem(here, f"docs/{language}/{page}"):
+        problems.append(problem)
+    problems += _year_problems(language, page)
     original = DOCS_DIR / default / page
     if language != default and original.is_file():
         problems += _translation_problems(language, page)
     if language == default:
         problems += _nav_title_problems(page)
         problems += _width_problems(page, page_text(here))
+        problems += _other_framework_problems(page_text(here))
     return problems
 
 
@@ -67,8 +82,19 @@ def _translation_problems(language: str, page: str) -> list[str]:
                 f"missing in {language}: {missing}; only in {language}: {extra}. "
                 "Both languages must show the same code and figures."
             )
+    cited, cited_here = set(claims.references(original)), set(claims.references(translated))
+    if cited != cited_here:
+        problems.append(
+            f"docs/{language}/{page} and docs/{default}/{page} cite different claims: only in "
+            f"{default}: {sorted(cited - cited_here)}; only in {language}: "
+            f"{sorted(cited_here - cited)}. Both languages state the same sourced facts: cite "
+            "each with {{ claim:ID }} on both pages."
+        )
     expected_parts, found_parts = structure(original), structure(translated)
     for kind, expected in expected_parts.items():
+        # Claims are generated values too: a missing one is named above, by its id.
+        if kind == "generated values" and cited != cited_here:
+            continue
         if found_parts[kind] != expected:
             problems.append(
                 f"docs/{language}/{page} has {found_parts[kind]} {kind} where "
@@ -76,6 +102,18 @@ def _translation_problems(language: str, page: str) -> list[str]:
                 "and nothing more."
             )
     return problems
+
+
+def _year_problems(language: str, page: str) -> list[str]:
+    """A year in the page's prose that no claim cited beside it states."""
+    try:
+        ledger = claims.load_ledger()
+    except claims.LedgerError:
+        return []  # the build stops on the ledger itself, naming the file
+    return [
+        f"docs/{language}/{page}:{line}: {message}"
+        for line, _, message in claims.undated_years(page_text(DOCS_DIR / language / page), ledger)
+    ]
 
 
 def _nav_title_problems(page: str) -> list[str]:
@@ -124,6 +162,15 @@ def _width_problems(page: str, markdown: str) -> list[str]:
     return problems
 
 
+def _other_framework_problems(markdown: str) -> list[str]:
+    """A shown snippet section with code of the other framework, named in the snippet."""
+    problems = []
+    for file in sorted({include.file for include in includes(markdown)}):
+        if (snippet := SNIPPETS_DIR / file).is_file():
+            problems += other_framework_problems(snippet)
+    return problems
+
+
 def site_problems() -> list[str]:
     """Every page's problems, in both languages (what a build would warn about)."""
     found = []
@@ -131,3 +178,37 @@ def site_problems() -> list[str]:
         for path in sorted((DOCS_DIR / language).rglob("*.md")):
             found += page_problems(language, path.relative_to(DOCS_DIR / language).as_posix())
     return found
+
+
+def include_errors() -> list[str]:
+    """What stops every page from being rendered: an include of a snippet file or section that
+    does not exist, or of a file that is not valid Python. One message per snippet file (the
+    first page that includes it, default language first), with the page's line and the fix;
+    the build reports them before pymdownx.snippets or the doctests would fail on them."""
+    found: dict[str, str] = {}
+    for language in languages():
+        for name, path in pages(language).items():
+            for line, include in numbered_includes(page_text(path)):
+                if include.file in found:
+                    continue
+                problem = include_problem(f"docs/{language}/{name}:{line}", include)
+                snippet = SNIPPETS_DIR / include.file
+                if problem is None and snippet.is_file():
+                    problem = syntax_problem(snippet)
+                if problem is not None:
+                    found[include.file] = problem
+    return list(found.values())
+
+
+PREVIEW_PROBLEM = texts("preview_problem")
+
+
+def problem_page(message: str, language: str) -> str:
+    """What the preview shows on every page while the project has ``message`` to fix: the
+    message itself, with its file, line and fix, instead of a browser that waits for a
+    build that cannot finish."""
+    words = PREVIEW_PROBLEM[language]
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", message))])
+    # A message quotes section markers ('# --8<-- [start:x]'): shown, not executed.
+    shown = escape_snippet_syntax(message)
+    return f"# {words['title']}\n\n{words['lead']}\n\n{fence}text\n{shown}\n{fence}\n"

@@ -7,13 +7,15 @@ are written once: snippet pairs in ``snippets/<topic>/<name>_{torch,tf}.py``, pa
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from site_build.core.page_source import page_markdown
+from site_build.core.page_source import page_markdown, pointed_file
 
 # The tests import the project's paths from here, with the rules that use them.
 from site_build.core.paths import CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR  # noqa: F401
@@ -29,6 +31,19 @@ SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]"
 # Markdown images `![alt](path "title")` and HTML `<img src="path">`.
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"']", re.IGNORECASE)
+
+# A twin shows its own framework only: these names, in a section a page shows, belong to the
+# other one. A section that compares or connects both on purpose (interchange, weight ports)
+# says so on a comment line outside every section, usually just above its start marker:
+# `# shows-both-frameworks: SECTION[, SECTION] (why)`; it covers the section's `-checks` too.
+OTHER_FRAMEWORK_NAMES = {"_tf": ("torch",), "_torch": ("tensorflow", "tf", "keras")}
+FRAMEWORK_NAMES = {"_tf": "TensorFlow", "_torch": "PyTorch"}
+BOTH_FRAMEWORKS = re.compile(
+    r"^[ \t]*#[ \t]*shows-both-frameworks:[ \t]*(?P<names>[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)",
+    re.MULTILINE,
+)
+# Strings and comments of a doctest line, which are not code.
+_DOCTEST_NOISE = re.compile(r"#.*$|'[^']*'|\"[^\"]*\"")
 
 # Material's content column shows about 80 characters of code before it scrolls sideways.
 SHOWN_LINE_LIMIT = 80
@@ -124,12 +139,86 @@ def page_text(page_file: Path) -> str:
     return page_markdown(page_file)
 
 
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+def front_matter(page_file: Path) -> dict:
+    """The YAML header of a page (``---`` lines at the top), or {}."""
+    match = FRONT_MATTER.match(page_file.read_text(encoding="utf-8"))
+    meta = yaml.safe_load(match[1]) if match else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def description_problem(page_file: Path, where: str = "") -> str | None:
+    """Why a page has no description for search engines and link previews, or None. A page
+    that shows another file (page_source.py) is described by the site's description; a
+    notebook page writes it under ``jupyter:``."""
+    if pointed_file(page_file) is not None:
+        return None
+    meta = front_matter(page_file)
+    description = meta.get("description", (meta.get("jupyter") or {}).get("description"))
+    if isinstance(description, str) and description.strip():
+        return None
+    return (
+        f"{where or relative(page_file)} has no description: add `description: ...` (one "
+        "sentence, in the page's language, different on every page) to the front matter at "
+        "the top of the page, between two lines of `---`."
+    )
+
+
 def includes(markdown: str) -> list[Include]:
     found = []
     for match in INCLUDE.finditer(markdown):
         file, _, section = match.group("target").partition(":")
         found.append(Include(file.strip(), section.strip() or None))
     return found
+
+
+def numbered_includes(markdown: str) -> list[tuple[int, Include]]:
+    """(line number, include) of every snippet inclusion of a page."""
+    return [
+        (markdown.count("\n", 0, match.start()) + 1, include)
+        for match, include in zip(INCLUDE.finditer(markdown), includes(markdown), strict=True)
+    ]
+
+
+def include_problem(page: str, include: Include) -> str | None:
+    """Why ``include`` on ``page`` (``docs/en/x.md``, with ``:LINE`` where known) shows
+    nothing, or None: the file or the section it names does not exist."""
+    target = SNIPPETS_DIR / include.file
+    if not target.is_file():
+        twin = twin_of(target) if SNIPPET_FILE.match(target.name) else None
+        if twin is not None and twin.is_file():
+            fix = (
+                f"add it, the twin of snippets/{twin.relative_to(SNIPPETS_DIR).as_posix()} "
+                "marking the same sections, or fix the include"
+            )
+        else:
+            fix = "fix the path (it is relative to snippets/), or add the file"
+        return f"{page} includes '{include}', but snippets/{include.file} does not exist: {fix}."
+    if not include.section:
+        return (
+            f"{page} includes the whole of {include.file}: include a named section "
+            f'("{include.file}:SECTION") so the docstring and imports stay out of the page.'
+        )
+    found = sections(target.read_text(encoding="utf-8"))
+    if include.section not in found:
+        return (
+            f"{page} includes section '{include.section}' of {include.file}, which marks only "
+            f"{sorted(found)}: add '# --8<-- [start:{include.section}]' and "
+            f"'# --8<-- [end:{include.section}]' to the snippet, or fix the page."
+        )
+    return None
+
+
+def syntax_problem(snippet: Path) -> str | None:
+    """Where and why a snippet is not valid Python, or None."""
+    where = relative(snippet) if snippet.is_relative_to(ROOT) else snippet.as_posix()
+    try:
+        compile(snippet.read_text(encoding="utf-8"), where, "exec")
+    except SyntaxError as error:
+        return f"{where}:{error.lineno}: {error.msg}; fix the syntax error."
+    return None
 
 
 def images(markdown: str) -> list[str]:
@@ -182,3 +271,78 @@ def nav_entries(nav) -> list[tuple[str, str | list]]:
                 if isinstance(target, list):
                     entries.extend(nav_entries(target))
     return entries
+
+
+def shown_sections_by_line(snippet_text: str) -> dict[int, str]:
+    """The section each line inside a start/end pair belongs to (the innermost), by number."""
+    open_sections: list[str] = []
+    by_line = {}
+    for number, line in enumerate(snippet_text.splitlines(), start=1):
+        if marker := SECTION_MARKER.search(line):
+            if marker["kind"] == "start":
+                open_sections.append(marker["name"])
+            elif marker["name"] in open_sections:
+                open_sections.remove(marker["name"])
+        elif open_sections:
+            by_line[number] = open_sections[-1]
+    return by_line
+
+
+def sections_showing_both_frameworks(snippet_text: str) -> set[str]:
+    """The sections a ``# shows-both-frameworks:`` line names, with their ``-checks``."""
+    names = {
+        name.strip()
+        for match in BOTH_FRAMEWORKS.finditer(snippet_text)
+        for name in match["names"].split(",")
+    }
+    return names | {f"{name}-checks" for name in names}
+
+
+def _code_names(snippet_text: str) -> list[tuple[int, str]]:
+    """(line, name) of every name in the code, and in the ``>>>``/``...`` lines of its
+    docstrings; names inside other strings and comments do not count."""
+    found = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(snippet_text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []  # the syntax check names the file and the line
+    for token in tokens:
+        if token.type == tokenize.NAME:
+            found.append((token.start[0], token.string))
+        elif token.type == tokenize.STRING and token.start[0] != token.end[0]:
+            for offset, line in enumerate(token.string.splitlines()):
+                code = line.strip()
+                if code.startswith((">>>", "...")):
+                    code = _DOCTEST_NOISE.sub("", code[3:])
+                    names = re.findall(r"(?<!\.)\b\w+", code)
+                    found += [(token.start[0] + offset, name) for name in names]
+    return found
+
+
+def other_framework_problems(snippet: Path) -> list[str]:
+    """What a snippet shows of the other framework, one message per section, or []."""
+    suffix = next((s for s in FRAMEWORK_SUFFIXES if snippet.stem.endswith(s)), None)
+    if suffix is None:
+        return []
+    text = snippet.read_text(encoding="utf-8")
+    shown, allowed = shown_sections_by_line(text), sections_showing_both_frameworks(text)
+    foreign: dict[str, list[tuple[int, str]]] = {}
+    for line, name in _code_names(text):
+        section = shown.get(line)
+        if section and section not in allowed and name in OTHER_FRAMEWORK_NAMES[suffix]:
+            foreign.setdefault(section, []).append((line, name))
+    where = relative(snippet) if snippet.is_relative_to(ROOT) else snippet.as_posix()
+    problems = []
+    for section, uses in foreign.items():
+        lines = sorted({line for line, _ in uses})
+        names = sorted({name for _, name in uses})
+        base = section.removesuffix("-checks")
+        problems.append(
+            f"{where}:{lines[0]}: section '{section}' of the "
+            f"{FRAMEWORK_NAMES[suffix]} file shows {names} of the other framework (lines "
+            f"{lines}); a twin shows its own framework only. Move that code into "
+            f"{twin_of(snippet).name} or out of the section, or, if the section compares or "
+            "connects both frameworks on purpose (interchange, weight porting), add the line "
+            f"'# shows-both-frameworks: {base}' above its start marker."
+        )
+    return problems

@@ -29,12 +29,12 @@ TEMPLATES = {
     "torch": '''\
 """{title} in PyTorch. Shown on docs/*/{topic}.md next to {name}_tf.py.
 
-Replace the example with the idea the page explains. The doctest below must prove
-what the page says about the code; the page shows it as checked output.
+Replace the example with the idea the page explains. Its doctest proves what the page
+says; the page shows its output: plain values that read alike in both files.
 
 # --8<-- [start:example-checks]
->>> result
-tensor([2., 4., 6.])
+>>> result.tolist()
+[2.0, 4.0, 6.0]
 
 # --8<-- [end:example-checks]
 """
@@ -48,12 +48,12 @@ result = torch.tensor([1.0, 2.0, 3.0]) * 2
     "tf": '''\
 """{title} in TensorFlow. Shown on docs/*/{topic}.md next to {name}_torch.py.
 
-Replace the example with the idea the page explains. The doctest below must prove
-what the page says about the code; the page shows it as checked output.
+Replace the example with the idea the page explains. Its doctest proves what the page
+says; the page shows its output: plain values that read alike in both files.
 
 # --8<-- [start:example-checks]
->>> result
-<tf.Tensor: shape=(3,), dtype=float32, numpy=array([2., 4., 6.], dtype=float32)>
+>>> result.numpy().tolist()
+[2.0, 4.0, 6.0]
 
 # --8<-- [end:example-checks]
 """
@@ -145,6 +145,12 @@ def pair_tab_blocks(topic: str, name: str, language: str) -> dict[str, str]:
 # same in every language, as tests/test_pages.py requires of translations.
 PAGE_TEMPLATES = {
     "en": """\
+---
+description: >-
+  {title} in PyTorch and TensorFlow, side by side: replace this sentence with what the page
+  shows, in one sentence.
+---
+
 # {title}
 
 Start with what the difference shown here means for someone choosing between PyTorch and
@@ -163,6 +169,12 @@ Explain what the reader should notice in the checked output.
     "Checked by the tests" is what its doctests check on every build.
 """,
     "es": """\
+---
+description: >-
+  {title} en PyTorch y TensorFlow, lado a lado: sustituye esta frase por lo que muestra la
+  página, en una sola frase.
+---
+
 # {title}
 
 Empieza por lo que significa la diferencia que se muestra aquí para quien elige entre
@@ -215,8 +227,9 @@ def nav_instructions(topic: str) -> str:
     ]
     for language in languages()[1:]:
         lines += [
-            f"and its title in '{language}' under nav_translations of that i18n language",
-            "(translate it; every nav title needs one, or the tests fail):",
+            f"and its title in '{language}' under nav_translations of that language, in",
+            f"plugins > i18n > languages > locale: {language} (translate it; once, as every",
+            "nav title needs one and YAML keeps only the last of two equal keys):",
             "",
             f"            {title}: {title}",
             "",
@@ -251,7 +264,10 @@ def main(argv: list[str]) -> int:
     pages = create_pages(topic, name)
     print("Created " + ", ".join(written + pages) + ".\n")
     if pages:
-        print("The new topic's pages already show the pair: write their text in each language.")
+        print(
+            "The new topic's pages already show the pair: write their text and their one-sentence "
+            "description in each language."
+        )
         print(nav_instructions(topic))
     else:
         for language in languages():

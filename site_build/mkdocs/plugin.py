@@ -8,8 +8,12 @@ module only says when:
   write where MkDocs says: serve renders into its own temporary folder).
 - ``on_config``: read the claims ledger (a bad entry fails at once).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
-  into, check that the cache is writable and run the doctests of included snippets that
-  have no passing record (``core/doctest_record.py``); then, for each
+  into; stop, in the tests' words, on an include of a missing snippet file or section or of
+  a file that is not valid Python, and in a strict build on any rule a page breaks
+  (``core/checks.py``); check that the cache is writable and run the doctests of included
+  snippets that have no passing record (``core/doctest_record.py``). Under ``mkdocs serve``
+  such a problem does not fail the rebuild (the browser would wait for it): every page
+  shows it (``checks.problem_page``) until a save fixes it. Then, for each
   language, give mkdocs-jupyter a checked staging copy of its cache
   (``core/notebook_cache.py``) and train, measure and draw what is out of date
   (``core/generated.py``).
@@ -39,6 +43,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -66,6 +71,9 @@ class SiteBuildPlugin(BasePlugin):
         super().__init__()
         self.generated = Generated()
         self.atomic = True  # `mkdocs build` and gh-deploy; not serve, not --dirty
+        self.serving = False  # `mkdocs serve`: a problem is shown on every page
+        self._problem: str | None = None  # what the preview shows instead of the pages
+        self._jupyter_settings: dict | None = None  # mkdocs-jupyter's, while a problem shows
         self._build_depth = 0
         self._site: AtomicSite | None = None
         self._warnings: CountHandler | None = None
@@ -78,12 +86,18 @@ class SiteBuildPlugin(BasePlugin):
         # Defining on_startup also keeps this plugin alive across `mkdocs serve` rebuilds;
         # every build below starts from a clean state in on_config.
         self.atomic = command != "serve" and not dirty
+        self.serving = command == "serve"
 
     def on_config(self, config, **_):
         if self._build_depth == 0:
             self._start_build(config)
-        with _as_plugin_error():
+        try:
             self.generated.load_ledger()
+        except BuildError as error:
+            if not self.serving:
+                raise PluginError(str(error)) from None
+            if self._problem is None:
+                self._show_problem_in_the_preview(str(error))
         return config
 
     def on_pre_build(self, config, **_) -> None:
@@ -91,11 +105,22 @@ class SiteBuildPlugin(BasePlugin):
         with _as_plugin_error():
             if self._build_depth == 1:
                 self._render_beside_the_site(config)
-                self._check_before_anything_runs()
+                try:
+                    if self._problem is None:
+                        self._check_before_anything_runs(config)
+                except BuildError as error:
+                    if not self.serving:
+                        raise
+                    self._show_problem_in_the_preview(str(error))
+            self._notebooks_as_problem_pages(config, self._problem is not None)
+            if self._problem is not None:
+                return  # nothing to train or measure for pages that show the problem
             self._key_notebook_cache(config)
             self.generated.prepare()
 
     def on_files(self, files, config, **_):
+        if self._problem is not None:
+            return files  # nothing was drawn; every page shows the problem instead
         for folder, paths in Generated.figures(languages()).items():
             files = add_figures(files, config, folder, paths)
         return files
@@ -107,6 +132,8 @@ class SiteBuildPlugin(BasePlugin):
 
     def on_page_markdown(self, markdown: str, page, **_) -> str:
         language, *rest = PurePosixPath(page.file.src_uri).parts
+        if self._problem is not None:
+            return checks.problem_page(self._problem, language)
         # What the tests would reject about this page (a missing or different translation,
         # a shown line too wide): the preview says so instead of looking right.
         for problem in checks.page_problems(language, "/".join(rest)):
@@ -142,6 +169,8 @@ class SiteBuildPlugin(BasePlugin):
             log.info(f"The new site replaced {self._site.target} now that the build succeeded.")
             self._site = None
         self._end_build()
+        if self._problem is not None:
+            return  # nothing was checked, trained or drawn: no timings to show
         for line in [*self._timings, *self.generated.timings]:
             print(f"Build timing | {line}")
 
@@ -174,6 +203,7 @@ class SiteBuildPlugin(BasePlugin):
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
+        self._problem = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self._warnings)
@@ -200,14 +230,48 @@ class SiteBuildPlugin(BasePlugin):
         elif previous != signal.SIG_IGN:
             raise KeyboardInterrupt
 
+    def _show_problem_in_the_preview(self, message: str) -> None:
+        """``mkdocs serve`` keeps serving, every page showing ``message``, instead of failing a
+        rebuild and leaving the browser waiting; the next save rebuilds the real pages.
+
+        Printed, not logged: the preview builds strictly, and a logged error would abort
+        this build too."""
+        self._problem = message
+        print(f"ERROR    -  {message}", file=sys.stderr)
+        print(
+            "INFO     -  Every page of the preview shows this problem until it is fixed.",
+            file=sys.stderr,
+        )
+
+    def _notebooks_as_problem_pages(self, config, problem: bool) -> None:
+        """While the preview shows a problem, mkdocs-jupyter leaves the notebook pages alone
+        (they show the problem like the others, without running) and keeps its cache as it
+        is; its own settings come back with the first build that has no problem."""
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is None:
+            return
+        if self._jupyter_settings is None:
+            self._jupyter_settings = {key: jupyter.config[key] for key in ("include", "cache")}
+        if problem:
+            jupyter.config["include"], jupyter.config["cache"] = [], False
+        else:
+            jupyter.config.update(self._jupyter_settings)
+
     def _render_beside_the_site(self, config) -> None:
         """Before MkDocs empties the site folder: give it an empty one beside it instead."""
         if self.atomic:
             self._site = AtomicSite(Path(config.site_dir))
             config.site_dir = str(self._site.start())
 
-    def _check_before_anything_runs(self) -> None:
-        """Before any training: a writable cache, and doctests that pass for every snippet shown."""
+    def _check_before_anything_runs(self, config) -> None:
+        """Before any training: every include shows an existing section of valid Python, a
+        strict build breaks no page rule of the tests, the cache is writable, and doctests
+        pass for every snippet shown."""
+        if errors := checks.include_errors():
+            raise BuildError("\n".join(errors))
+        if config.strict and (problems := checks.site_problems()):
+            # The strict build would fail on these warnings after training; say so first.
+            raise BuildError("\n".join(problems))
         check_writable()
         prune_temporaries(cache_root())
         self._timings.append(doctest_record.check_included().timing())

@@ -48,6 +48,7 @@ True
 >>> keras.config.set_dtype_policy("float32")
 """
 
+# shows-both-frameworks: port (a weight port reads the PyTorch model)
 # --8<-- [start:port]
 import numpy as np
 from torch import nn

@@ -19,6 +19,7 @@ test accuracy above 0.8: True
 # --8<-- [end:bridge-checks]
 """
 
+# shows-both-frameworks: bridge (Keras running on PyTorch)
 # --8<-- [start:bridge]
 import keras
 import torch
