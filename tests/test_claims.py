@@ -156,3 +156,45 @@ def test_an_id_used_in_two_files_is_refused(tmp_path):
     (tmp_path / "claims" / "b.yaml").write_text(entry)
     with pytest.raises(claims.LedgerError, match=r"claims/b\.yaml: 'same' is already in"):
         claims.load_ledger(tmp_path / "claims")
+
+
+# ------------------------------------------------------------- one fact, one entry
+
+
+def test_no_fact_has_two_entries():
+    problems = claims.duplicates(LEDGER)
+    assert not problems, "\n".join(problems)
+
+
+def test_two_entries_quoting_the_same_words_of_one_source_are_reported():
+    quote = "This repository was archived by the owner on Aug 7, 2025. It is now read-only."
+    ledger = {
+        "serve-archived": _claim("serve-archived", quote),
+        "serve-status": _claim("serve-status", "Paraphrase: archived. " + quote),
+    }
+    [message] = claims.duplicates(ledger)
+    assert "'serve-archived'" in message and "'serve-status'" in message
+    assert "merge them" in message
+
+
+def test_two_quotes_of_one_source_that_state_different_facts_are_kept():
+    ledger = {
+        "cpu-slower": _claim("cpu-slower", "On CPUs, mixed precision will run much slower."),
+        "tpu-bf16": _claim("tpu-bf16", "TPUs support a mix of bfloat16 and float32 in layers."),
+    }
+    assert claims.duplicates(ledger) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("choosing-jax", "jax"), ("keras3-multi-backend", "keras-3-multi-backend")],
+)
+def test_ids_that_differ_only_by_a_prefix_or_hyphens_are_reported(first, second):
+    ledger = {
+        first: _claim(first, "One quote of a page."),
+        second: claims.Claim(
+            second, "Other", "https://example.com/", "Another.", dt.date(2026, 12, 1), "u.yaml"
+        ),
+    }
+    [message] = claims.duplicates(ledger)
+    assert "differ only by a prefix or hyphens" in message

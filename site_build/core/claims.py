@@ -89,6 +89,45 @@ def _entry(claim_id: str, raw: object, where: str) -> Claim:
     return Claim(claim_id, **text, verified=verified, file=where)
 
 
+# Two entries quote the same fact when they cite the same page and share this many words in
+# a row of their evidence; ids that differ only by a prefix ("choosing-x" and "x") or by
+# hyphens ("keras3-x" and "keras-3-x") name the same fact twice.
+SHARED_WORDS = 8
+
+
+def _page(url: str) -> str:
+    return url.split("#", 1)[0].rstrip("/").lower()
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[\w.'\u2019-]+", text.lower())
+    return {tuple(words[i : i + SHARED_WORDS]) for i in range(len(words) - SHARED_WORDS + 1)}
+
+
+def duplicates(ledger: dict[str, Claim]) -> list[str]:
+    """One message per pair of entries that state the same fact: one fact, one entry."""
+    problems = []
+    entries = sorted(ledger.values(), key=lambda claim: claim.id)
+    for number, first in enumerate(entries):
+        for second in entries[number + 1 :]:
+            pair = f"'{first.id}' ({first.file}) and '{second.id}' ({second.file})"
+            short, long = sorted((first.id, second.id), key=len)
+            same_letters = first.id.replace("-", "") == second.id.replace("-", "")
+            if long.endswith("-" + short) or same_letters:
+                problems.append(
+                    f"{pair} differ only by a prefix or hyphens: one fact has one entry, so "
+                    f"keep '{short}', delete the other and cite '{short}' on its pages."
+                )
+            elif _page(first.source) == _page(second.source) and (
+                _shingles(first.evidence) & _shingles(second.evidence)
+            ):
+                problems.append(
+                    f"{pair} quote the same words of {first.source}: one fact has one entry, "
+                    "so merge them into one and cite it from every page that uses either."
+                )
+    return problems
+
+
 def load_ledger(folder: Path = CLAIMS_DIR) -> dict[str, Claim]:
     """Every claim of ``folder/*.yaml`` by id; a LedgerError names the file to fix."""
     claims: dict[str, Claim] = {}
