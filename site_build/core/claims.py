@@ -26,17 +26,16 @@ out of date. The tests (tests/test_claims.py) use
 ``undated_years`` so that a year written in page prose must come with a claim whose
 evidence states it, and fail on an entry with no source or date, or used by no page.
 
-``python -m site_build.core.claims`` (``nox -s claims``) lists the entries verified longest ago: the
-ones to check again first.
+``nox -s claims`` (site_build/core/claims_review.py) lists the entries past review first,
+then those verified longest ago, and with ``-- --online`` compares them with the registries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import yaml
 
@@ -419,24 +418,3 @@ def usage(docs: Path = DOCS_DIR) -> dict[str, list[str]]:
         for claim_id in references(path.read_text(encoding="utf-8")):
             used.setdefault(claim_id, []).append(path.relative_to(docs.parent).as_posix())
     return used
-
-
-def main(argv: list[str]) -> int:
-    limit = int(argv[0]) if argv else 20
-    try:
-        ledger = load_ledger()
-    except LedgerError as error:
-        print(error, file=sys.stderr)
-        return 1
-    used = usage()
-    oldest = sorted(ledger.values(), key=lambda claim: (claim.verified, claim.id))[:limit]
-    print(f"{len(ledger)} claims in claims/; the {len(oldest)} verified longest ago:")
-    for claim in oldest:
-        pages = sorted({PurePosixPath(page).name for page in used.get(claim.id, [])})
-        print(f"{claim.verified}  {claim.id}  ({claim.file}; on {', '.join(pages) or 'no page'})")
-        print(f"            {claim.source}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
