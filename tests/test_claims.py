@@ -7,13 +7,14 @@ can check".
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 import pytest
 
 from site_build.core import claims
 from site_build.core.errors import PlaceholderError
-from site_build.core.layout import DOCS_DIR, languages, page_text, pages
+from site_build.core.layout import DOCS_DIR, ROOT, languages, page_text, pages
 
 LANGUAGES = languages()
 DEFAULT, *TRANSLATIONS = LANGUAGES
@@ -284,3 +285,14 @@ def test_ids_that_differ_only_by_a_prefix_or_hyphens_are_reported(first, second)
     }
     [message] = claims.duplicates(ledger)
     assert "differ only by a prefix or hyphens" in message
+
+
+@pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "docs/es/contributing.md"])
+def test_the_contributor_guides_show_an_entry_the_ledger_accepts(tmp_path, guide):
+    text = (ROOT / guide).read_text(encoding="utf-8")
+    [example] = [
+        block for block in re.findall(r"```yaml\n(.*?)```", text, re.S) if "verified:" in block
+    ]
+    ledger = _load(tmp_path, example)
+    [claim] = ledger.values()
+    assert claim.volatility in claims.SHELF_LIFE and claim.supports_text
