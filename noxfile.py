@@ -194,8 +194,12 @@ def i18n(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def claims(session: nox.Session) -> None:
-    """List the sourced claims verified longest ago (-- N: how many), the first to re-check."""
-    _run_shared(session, "python", "-m", "site_build.core.claims", *session.posargs)
+    """Claims past review first, then verified longest ago (-- N); -- --online asks PyPI and npm.
+
+    Exits non-zero when an entry is past its review date, or (online) when a package's newest
+    release no longer matches what a page states. Offline, the registry checks are skipped.
+    """
+    _run_shared(session, "python", "-m", "site_build.core.claims_review", *session.posargs)
 
 
 @nox.session(python="3.11")

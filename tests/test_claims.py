@@ -7,13 +7,14 @@ can check".
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 import pytest
 
 from site_build.core import claims
 from site_build.core.errors import PlaceholderError
-from site_build.core.layout import DOCS_DIR, languages, page_text, pages
+from site_build.core.layout import DOCS_DIR, ROOT, languages, page_text, pages
 
 LANGUAGES = languages()
 DEFAULT, *TRANSLATIONS = LANGUAGES
@@ -124,35 +125,174 @@ def test_the_footnote_shows_source_evidence_and_date_in_the_page_language():
     assert "«This repository was archived on Aug 7, 2025». Comprobado el 1 de diciembre" in spanish
 
 
+def test_a_claim_past_review_is_marked_as_possibly_out_of_date_in_both_languages():
+    claim = claims.Claim(
+        "status",
+        "A source",
+        "https://example.org/",
+        "Maintained.",
+        dt.date(2026, 1, 10),
+        "claims/t.yaml",
+        "The project is maintained.",
+        "status",
+    )
+    ledger = {"status": claim}
+    page = "Maintained.{{ claim:status }}\n"
+    review_by = dt.date(2026, 1, 10) + claims.SHELF_LIFE["status"]
+    fresh = claims.render(page, "en", ledger, "en/x.md", today=review_by)
+    english = claims.render(page, "en", ledger, "en/x.md", today=review_by + dt.timedelta(1))
+    spanish = claims.render(page, "es", ledger, "es/x.md", today=review_by + dt.timedelta(1))
+    assert "Verified on 10 January 2026." in fresh and "out of date" not in fresh
+    assert f"Due for review since {review_by.day} July 2026: this may be out of date." in english
+    assert f"Pendiente de revisión desde el {review_by.day} de julio de 2026" in spanish
+    assert "puede estar desactualizado" in spanish
+
+
+def test_a_history_claim_never_needs_review():
+    claim = claims.Claim(
+        "old",
+        "A source",
+        "https://example.org/",
+        "Released.",
+        dt.date(2020, 1, 1),
+        "claims/t.yaml",
+        "It was released.",
+        "history",
+    )
+    assert not claim.past_review(dt.date(2040, 1, 1))
+    assert "out of date" not in claims.footnote(claim, "en", dt.date(2040, 1, 1))
+
+
 def test_an_unknown_claim_fails_the_build_naming_the_page():
     expected = r"es/x\.md: \{\{ claim:nope \}\} is not in the ledger"
     with pytest.raises(PlaceholderError, match=expected):
         claims.render("Text.{{ claim:nope }}\n", "es", SAMPLE, "es/x.md")
 
 
+def _entry(**fields: str) -> str:
+    """A claims/*.yaml entry 'a' with every required field, changed by ``fields``."""
+    entry = {
+        "title": "T",
+        "source": "https://x.org",
+        "evidence": "E",
+        "supports": "The page says E.",
+        "volatility": "status",
+        "verified": "2026-12-01",
+        **fields,
+    }
+    return "a:\n" + "".join(f"  {key}: {value}\n" for key, value in entry.items() if value)
+
+
+def _load(tmp_path, *entries: str, today: dt.date = dt.date(2026, 12, 6)):
+    (tmp_path / "claims").mkdir(parents=True)
+    for number, entry in enumerate(entries):
+        (tmp_path / "claims" / f"area{number or ''}.yaml").write_text(entry)
+    return claims.load_ledger(tmp_path / "claims", today=today)
+
+
 @pytest.mark.parametrize(
-    ("entry", "message"),
+    ("fields", "message"),
     [
-        ("a:\n  title: T\n  evidence: E\n  verified: 2026-12-01\n", "has no source"),
-        ("a:\n  title: T\n  source: https://x.org\n  evidence: E\n", "has no verified"),
-        (
-            "a:\n  title: T\n  source: https://x.org\n  evidence: E\n  verified: soon\n",
-            "must be a date",
-        ),
-        ("a:\n  title: T\n  source: x.org\n  evidence: E\n  verified: 2026-12-01\n", "http"),
+        ({"source": ""}, "has no source"),
+        ({"verified": ""}, "has no verified"),
+        ({"supports": ""}, "has no supports"),
+        ({"volatility": ""}, "has no volatility"),
+        ({"verified": "soon"}, "verified 'soon' is not a date: write the day as YYYY-MM-DD"),
+        ({"verified": "2026-13-45"}, "verified '2026-13-45' is not a date"),
+        ({"verified": "2099-01-01"}, r"verified 2099-01-01 is after today \(2026-12-06\)"),
+        ({"source": "x.org"}, "http"),
+        ({"volatility": "eternal"}, "volatility 'eternal' is not one of history, status"),
+        ({"supports": "No full stop"}, "supports must be the one sentence"),
+        ({"supports": "Two sentences. Here."}, "supports must be the one sentence"),
+        ({"secondary": "blog"}, "secondary must give the reason"),
+        ({"package": "tfjs"}, "package must be a mapping"),
+        ({"package": "{pip: x, latest: 1.0.0}"}, "package .* is not understood"),
+        ({"package": "{npm: x}"}, "package .* is not understood"),
+        ({"package": "{npm: x, latest: 2.20}"}, "quote the version"),
+        ({"package": "{npm: x, latest: 1.0.0, released: 2024-02-30}"}, "released '2024-02-30'"),
+        ({"reviewed": "2026-12-01"}, r"unknown keys \['reviewed'\]"),
     ],
 )
-def test_a_ledger_entry_without_source_or_date_is_refused_naming_the_file(tmp_path, entry, message):
-    (tmp_path / "claims").mkdir()
-    (tmp_path / "claims" / "area.yaml").write_text(entry)
+def test_a_bad_ledger_entry_is_refused_naming_the_file_the_claim_and_the_fix(
+    tmp_path, fields, message
+):
     with pytest.raises(claims.LedgerError, match=rf"claims/area\.yaml: 'a'.*{message}"):
-        claims.load_ledger(tmp_path / "claims")
+        _load(tmp_path, _entry(**fields))
+
+
+def test_a_complete_entry_loads_with_its_review_date_from_its_volatility(tmp_path):
+    package = "{npm: '@tensorflow/tfjs', latest: 4.22.0, released: 2024-10-21}"
+    ledger = _load(
+        tmp_path,
+        _entry(volatility="version", package=package, secondary="the project has no notes"),
+    )
+    claim = ledger["a"]
+    assert claim.verified == dt.date(2026, 12, 1)
+    assert claim.review_by == dt.date(2026, 12, 1) + claims.SHELF_LIFE["version"]
+    released = dt.date(2024, 10, 21)
+    assert claim.package == claims.Package("npm", "@tensorflow/tfjs", "4.22.0", released)
+    assert claim.secondary == "the project has no notes"
+    assert _load(tmp_path / "h", _entry(volatility="history"))["a"].review_by is None
+
+
+def test_an_entry_verified_today_is_accepted(tmp_path):
+    ledger = _load(tmp_path, _entry(verified="2026-12-06"), today=dt.date(2026, 12, 6))
+    assert ledger["a"].verified == dt.date(2026, 12, 6)
 
 
 def test_an_id_used_in_two_files_is_refused(tmp_path):
-    entry = "same:\n  title: T\n  source: https://x.org\n  evidence: E\n  verified: 2026-12-01\n"
-    (tmp_path / "claims").mkdir()
-    (tmp_path / "claims" / "a.yaml").write_text(entry)
-    (tmp_path / "claims" / "b.yaml").write_text(entry)
-    with pytest.raises(claims.LedgerError, match=r"claims/b\.yaml: 'same' is already in"):
-        claims.load_ledger(tmp_path / "claims")
+    with pytest.raises(claims.LedgerError, match=r"claims/area1\.yaml: 'a' is already in"):
+        _load(tmp_path, _entry(), _entry())
+
+
+# ------------------------------------------------------------- one fact, one entry
+
+
+def test_no_fact_has_two_entries():
+    problems = claims.duplicates(LEDGER)
+    assert not problems, "\n".join(problems)
+
+
+def test_two_entries_quoting_the_same_words_of_one_source_are_reported():
+    quote = "This repository was archived by the owner on Aug 7, 2025. It is now read-only."
+    ledger = {
+        "serve-archived": _claim("serve-archived", quote),
+        "serve-status": _claim("serve-status", "Paraphrase: archived. " + quote),
+    }
+    [message] = claims.duplicates(ledger)
+    assert "'serve-archived'" in message and "'serve-status'" in message
+    assert "merge them" in message
+
+
+def test_two_quotes_of_one_source_that_state_different_facts_are_kept():
+    ledger = {
+        "cpu-slower": _claim("cpu-slower", "On CPUs, mixed precision will run much slower."),
+        "tpu-bf16": _claim("tpu-bf16", "TPUs support a mix of bfloat16 and float32 in layers."),
+    }
+    assert claims.duplicates(ledger) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("choosing-jax", "jax"), ("keras3-multi-backend", "keras-3-multi-backend")],
+)
+def test_ids_that_differ_only_by_a_prefix_or_hyphens_are_reported(first, second):
+    ledger = {
+        first: _claim(first, "One quote of a page."),
+        second: claims.Claim(
+            second, "Other", "https://example.com/", "Another.", dt.date(2026, 12, 1), "u.yaml"
+        ),
+    }
+    [message] = claims.duplicates(ledger)
+    assert "differ only by a prefix or hyphens" in message
+
+
+@pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "docs/es/contributing.md"])
+def test_the_contributor_guides_show_an_entry_the_ledger_accepts(tmp_path, guide):
+    text = (ROOT / guide).read_text(encoding="utf-8")
+    [example] = [
+        block for block in re.findall(r"```yaml\n(.*?)```", text, re.S) if "verified:" in block
+    ]
+    ledger = _load(tmp_path, example)
+    [claim] = ledger.values()
+    assert claim.volatility in claims.SHELF_LIFE and claim.supports_text
