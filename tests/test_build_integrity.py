@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from site_build.core import cache, doctest_record, generated, mnist_runs, notebook_cache
-from site_build.core.mnist_runs import RUNS
+from site_build.core import cache, doctest_record, generated, mnist_runs, mnist_spec, notebook_cache
+from site_build.core.mnist_spec import RUNS
 from site_build.core.paths import ROOT
 from site_build.core.site_swap import AtomicSite, remove_leftovers
 from tests.contributor_copy import build_problem, copy_empty_project, read_config, write_config
@@ -180,7 +180,7 @@ def test_two_builds_at_once_train_each_mnist_run_once(cache_dir, monkeypatch):
     def fake_training(spec):  # slow enough for the other build to arrive meanwhile
         trained.append(spec.name)
         time.sleep(0.3)
-        write_stand_in_run(spec, mnist_runs.cache_key(spec, md5s))
+        write_stand_in_run(spec, mnist_spec.cache_key(spec, md5s))
 
     errors = []
 

@@ -70,7 +70,7 @@ HELD_OUT_TEST_IMAGES = 2_000
 VALIDATION_FRACTION = 0.2
 
 # What the models were trained on, per language (data_description in the catalogs); part of
-# each run's cache key (mnist_runs.py), since results record it.
+# each run's cache key (mnist_spec.py), since results record it.
 DESCRIPTIONS = texts("data_description")
 
 # IDX magic numbers: unsigned bytes, then the number of dimensions (3 images, 1 labels).

@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from site_build.core import machine, measurement_cli, mnist_runs
+from site_build.core import machine, measurement_cli, mnist_runs, mnist_spec
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -151,7 +151,7 @@ def trained_models() -> dict[str, TrainedModel]:
             "run": name,
             "key": results.key,
             "weights": results.weights.sha256,
-            "path": str(mnist_runs.weights_path(status.spec, results)),
+            "path": str(mnist_spec.weights_path(status.spec, results)),
             "epochs": results.settings.epochs,
             "accuracy": results.test.accuracy,
         }
@@ -362,7 +362,7 @@ def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
     return {
         "key": key,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        # Both runs train with mnist_runs.MATCHED: the epochs are the same.
+        # Both runs train with mnist_spec.MATCHED: the epochs are the same.
         "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
         "models": models,
         "machine": machine.describe(),
