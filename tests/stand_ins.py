@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from site_build.core.machine import Machine
 from site_build.core.mnist_data import IdxSource
-from site_build.core.mnist_results import DataInfo, Machine, RunResult, TestResult, Weights
+from site_build.core.mnist_results import DataInfo, RunResult, TestResult, Weights
 from tests.static_server import serve
 
 

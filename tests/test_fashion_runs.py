@@ -19,13 +19,13 @@ from site_build.core.fashion_results import (
     Checkpoint,
     DataInfo,
     FashionResults,
-    Machine,
     ResultsFormatError,
     RunResult,
     TargetReached,
 )
 from site_build.core.fashion_runs import Run
 from site_build.core.generated import Generated
+from site_build.core.machine import Machine
 from site_build.core.paths import ROOT
 
 MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}

@@ -13,10 +13,10 @@ from site_build.core import mnist_plots, mnist_report
 from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
+from site_build.core.machine import Machine
 from site_build.core.mnist_results import (
     DataInfo,
     Epoch,
-    Machine,
     RunResult,
     Settings,
     TestResult,

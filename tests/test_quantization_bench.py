@@ -100,7 +100,7 @@ def test_the_key_changes_with_the_mnist_runs_whose_models_are_measured(field):
 
 
 def test_the_key_covers_the_snippets_that_the_page_shows():
-    for framework in qb.FRAMEWORKS:
+    for framework in qb.COMPARED:
         assert f"snippets/quantization/dynamic_{framework}.py" in qb.sources(framework)
         assert f"snippets/quantization/full_integer_{framework}.py" in qb.sources(framework)
         assert f"snippets/mnist/model_{framework}.py" in qb.sources(framework)

@@ -47,17 +47,15 @@ from site_build.core.fashion_results import (
     Checkpoint,
     DataInfo,
     FashionResults,
-    Machine,
     ResultsFormatError,
     RunConfig,
     RunResult,
     TargetReached,
 )
+from site_build.core.frameworks import COMPARED, LIBRARIES, NAMES
 from site_build.core.mnist_data import DataError
 from site_build.core.paths import ROOT
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
-LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
 RUNNER_SOURCES = (
     "site_build/core/fashion_runs.py",
     "site_build/core/fashion_results.py",
@@ -94,7 +92,7 @@ class Run:
 
     @property
     def label(self) -> str:
-        return f"{FRAMEWORKS[self.framework]} seed {self.seed}"
+        return f"{NAMES[self.framework]} seed {self.seed}"
 
     @property
     def config(self) -> RunConfig:
@@ -108,7 +106,7 @@ class Run:
 
 
 def runs(mode: str) -> list[Run]:
-    return [Run(mode, fw, seed) for fw in FRAMEWORKS for seed in MODES[mode]["seeds"]]
+    return [Run(mode, fw, seed) for fw in COMPARED for seed in MODES[mode]["seeds"]]
 
 
 def results_path(run: Run) -> Path:
@@ -219,7 +217,7 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
             time_to_target=time_to_target(history),
             seconds=time.perf_counter() - started,
             versions=machine.versions(*LIBRARIES[framework]),
-            machine=Machine(**machine.describe()),
+            machine=machine.Machine.here(),
             created=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         output = results_path(run)
@@ -272,15 +270,13 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
         cached = dict.fromkeys(cached)
     pending = {
         fw: [run.seed for run, found in cached.items() if run.framework == fw and not found]
-        for fw in FRAMEWORKS
+        for fw in COMPARED
     }
     pending = {fw: seeds for fw, seeds in pending.items() if seeds}
     if pending:
         print(
             "[fashion] training "
-            + "; ".join(
-                f"{FRAMEWORKS[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()
-            )
+            + "; ".join(f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items())
             + f" ({mode} set): code, settings, data or versions changed",
             file=sys.stderr,
             flush=True,
@@ -294,7 +290,7 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
                 f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
             )
         results.setdefault(run.framework, []).append(found)
-    trained = [f"{FRAMEWORKS[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
+    trained = [f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
     return FashionResults(mode, results, trained, time.perf_counter() - started)
 
 
@@ -334,7 +330,7 @@ def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
             tail = tails[framework]
             messages = [line.removeprefix("error: ") for line in tail if line.startswith("error: ")]
             failures.append(
-                f"Training Fashion-MNIST with {FRAMEWORKS[framework]} failed: "
+                f"Training Fashion-MNIST with {NAMES[framework]} failed: "
                 + (messages[-1] if messages else "\n".join(tail))
             )
     for thread in pumps:
@@ -348,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Train the Fashion-MNIST runs that are out of date."
     )
     parser.add_argument("command", nargs="?", choices=["train"], help="train runs (internal)")
-    parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
+    parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--mode", choices=sorted(MODES), default="build")
     parser.add_argument("--seeds", type=int, nargs="+")
     parser.add_argument("--full", action="store_true", help="the long set (10 epochs, 5 seeds)")
@@ -369,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Fashion-MNIST ({found.mode} set, {state}, {found.seconds:.0f} s):")
             for framework, results in found.runs.items():
                 accuracies = ", ".join(f"{r.test_accuracy:.4f}" for r in results)
-                print(f"  {FRAMEWORKS[framework]}: test accuracy per seed {accuracies}")
+                print(f"  {NAMES[framework]}: test accuracy per seed {accuracies}")
     except (TrainingDiverged, RunFailed, DataError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

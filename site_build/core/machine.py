@@ -1,9 +1,11 @@
 """The machine and library versions a result was measured with, recorded beside the result.
 
 ``describe`` records the machine (its exact system release too, so a result measured under
-another kernel is not reused); ``provenance_fields`` writes the sentence that a page shows about a
-result, "Measured on <date> on <machine>, with <versions>", in the page's language, and
-names only what a reader needs: the OS family, the CPU model and its core count.
+another kernel is not reused); typed results keep it as a ``Machine``. ``provenance_fields``
+writes the sentence that a page shows about a result, "Measured on <date> on <machine>,
+with <versions>", in the page's language, and names only what a reader needs: the OS
+family, the CPU model and its core count; ``trained_on`` fills the training pages' "Trained
+on <date> on <machine>" sentence.
 
 ``installed_version`` also fills ``{{ version:NAME }}`` on pages: NAME is what you import
 (``torch``, ``tensorflow``, ``keras``), and the version comes from the environment that
@@ -16,6 +18,7 @@ import datetime as dt
 import os
 import platform
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -75,6 +78,21 @@ def describe() -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Machine:
+    """What ``describe`` recorded, as the typed results keep it."""
+
+    cpu: str
+    logical_cores: int | None
+    memory_gib: float | None
+    system: str
+    python: str
+
+    @classmethod
+    def here(cls) -> Machine:
+        return cls(**describe())
+
+
 def versions(*import_names: str) -> dict[str, str]:
     return {name: installed_version(name) for name in import_names}
 
@@ -108,3 +126,19 @@ def provenance_fields(
     }
     fields["provenance"] = texts("provenance")[language]["measured"].format(**fields)
     return fields
+
+
+def trained_on(
+    template: str, recorded: Machine, libraries: Mapping[str, str], created: str, language: str
+) -> str:
+    """A training page's sentence about its runs: ``template`` (the page's catalog text)
+    filled with the date of ``created`` (ISO 8601), the machine ``recorded`` and the
+    ``libraries``' versions, sorted by name."""
+    return template.format(
+        date=created[:10],
+        cpu=recorded.cpu,
+        cores=recorded.logical_cores,
+        memory=number(recorded.memory_gib or 0, language, 1),
+        python=recorded.python,
+        versions=", ".join(f"{name} {version}" for name, version in sorted(libraries.items())),
+    )

@@ -32,7 +32,6 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from site_build.core import mnist_figures
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.figure_data import (
-    COLOURS,
     DPI,
     FONT_PT,
     MAX_BYTES,
@@ -43,6 +42,7 @@ from site_build.core.figure_data import (
     text_colour_on,
     wrap_to_width,
 )
+from site_build.core.frameworks import COLOURS
 from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_figures import (
     FIGURES,
@@ -54,9 +54,15 @@ from site_build.core.mnist_figures import (
 )
 from site_build.core.mnist_results import RunResult
 
-# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES, COLOURS.
+# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
 STYLE = site_style(FONT_PT)
-CODE = ("mnist_plots.py", "mnist_figures.py", "figure_data.py", "i18n_format.py")
+CODE = (
+    "mnist_plots.py",
+    "mnist_figures.py",
+    "figure_data.py",
+    "frameworks.py",
+    "i18n_format.py",
+)
 
 
 FILES = FigureFiles("mnist", tuple(FIGURES))

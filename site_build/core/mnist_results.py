@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from site_build.core.cache import atomic_write_json, read_json
+from site_build.core.machine import Machine
 
 RESULTS_FORMAT = 3  # 3: the matched runs keep their trained weights (``Weights``)
 
@@ -136,15 +137,6 @@ class Weights:
 
     file: str  # a file name, in the folder of the results file
     sha256: str
-
-
-@dataclass(frozen=True)
-class Machine:
-    cpu: str
-    logical_cores: int | None
-    memory_gib: float | None
-    system: str
-    python: str
 
 
 @dataclass(frozen=True)

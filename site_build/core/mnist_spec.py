@@ -18,11 +18,10 @@ from pathlib import Path
 
 from site_build.core import machine, mnist_data
 from site_build.core.cache import cache_root, file_digest, fingerprint
+from site_build.core.frameworks import LIBRARIES, NAMES
 from site_build.core.mnist_results import RESULTS_FORMAT, RunResult, Settings
 from site_build.core.paths import ROOT
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
-LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
 RUNNER_SOURCES = (
     "site_build/core/mnist_spec.py",
     "site_build/core/mnist_runs.py",
@@ -54,7 +53,7 @@ class RunSpec:
 
     @property
     def label(self) -> str:
-        return f"{FRAMEWORKS[self.framework]} ({self.experiment})"
+        return f"{NAMES[self.framework]} ({self.experiment})"
 
     @property
     def libraries(self) -> tuple[str, ...]:

@@ -35,7 +35,6 @@ from site_build.core.mnist_data import MnistSplits, load_splits
 from site_build.core.mnist_results import (
     DataInfo,
     Epoch,
-    Machine,
     Misclassified,
     RunResult,
     Settings,
@@ -281,7 +280,7 @@ def train_run(
         ),
         seconds=time.perf_counter() - started,
         versions=machine.versions(*spec.libraries),
-        machine=Machine(**machine.describe()),
+        machine=machine.Machine.here(),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         weights=weights,
     )

@@ -55,10 +55,11 @@ from site_build.core.cache import (
 )
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
+from site_build.core.frameworks import COMPARED, NAMES
 from site_build.core.i18n_format import number, percent, seconds
+from site_build.core.markdown_table import markdown_table
 from site_build.core.paths import ROOT
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
 LIBRARIES = {
     "torch": ("torch", "torchao", "numpy"),
     "tf": ("tensorflow", "keras", "ai_edge_litert", "litert_quantizer", "numpy"),
@@ -161,13 +162,11 @@ def trained_models() -> dict[str, TrainedModel]:
 def cache_key(data_md5s: dict[str, str], models: dict[str, TrainedModel], root: Path = ROOT) -> str:
     return fingerprint(
         {
-            "sources": {
-                path: file_digest(root / path) for fw in FRAMEWORKS for path in sources(fw)
-            },
+            "sources": {path: file_digest(root / path) for fw in COMPARED for path in sources(fw)},
             "settings": SETTINGS,
             "models": {fw: {k: models[fw][k] for k in ("run", "key", "weights")} for fw in models},
             "data": data_md5s,
-            "versions": {fw: machine.versions(*LIBRARIES[fw]) for fw in FRAMEWORKS},
+            "versions": {fw: machine.versions(*LIBRARIES[fw]) for fw in COMPARED},
             "machine": machine.describe(),
         }
     )
@@ -329,7 +328,7 @@ def _measure_in_subprocess(framework: str, weights: Path, output: Path) -> None:
             sys.stderr.flush()
     if process.wait() != 0:
         raise QuantizationFailed(
-            f"measuring {FRAMEWORKS[framework]} failed; the end of its output:\n" + "\n".join(tail)
+            f"measuring {NAMES[framework]} failed; the end of its output:\n" + "\n".join(tail)
         )
 
 
@@ -337,7 +336,7 @@ def _check_accuracy(framework: str, model: TrainedModel, measured: float) -> Non
     """The float32 model measured here must score what its MNIST run recorded."""
     if abs(measured - model["accuracy"]) > ACCURACY_TOLERANCE:
         raise QuantizationFailed(
-            f"{FRAMEWORKS[framework]}: the float32 model loaded from {model['path']} scores "
+            f"{NAMES[framework]}: the float32 model loaded from {model['path']} scores "
             f"{measured:.4f} on the test images, but its run {model['run']} recorded "
             f"{model['accuracy']:.4f}, so the weights are not that run's. Retrain it with "
             f"'python -m site_build.core.mnist_runs --force {model['run']}' and build again."
@@ -348,17 +347,17 @@ def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
     started = time.perf_counter()
     frameworks, data = {}, {}
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
-        for framework in FRAMEWORKS:
+        for framework in COMPARED:
             t = time.perf_counter()
             model = models[framework]
-            _log(f"{FRAMEWORKS[framework]}: quantizing the trained CNN of run {model['run']}")
+            _log(f"{NAMES[framework]}: quantizing the trained CNN of run {model['run']}")
             output = Path(folder) / f"{framework}.json"
             _measure_in_subprocess(framework, Path(model["path"]), output)
             part = json.loads(output.read_text(encoding="utf-8"))
             data = part.pop("data")
             _check_accuracy(framework, model, part["float32"]["accuracy"])
             frameworks[framework] = part
-            _log(f"{FRAMEWORKS[framework]}: measured ({time.perf_counter() - t:.1f} s)")
+            _log(f"{NAMES[framework]}: measured ({time.perf_counter() - t:.1f} s)")
     return {
         "key": key,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -411,8 +410,8 @@ def _ms(value: float, language: str) -> str:
 def table(results: Results, language: str) -> str:
     t, s = TEXT[language], results["settings"]
     header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for framework in FRAMEWORKS:  # a cached file lists them sorted; the page keeps this order
+    rows = []
+    for framework in COMPARED:  # a cached file lists them sorted; the page keeps this order
         result = results["frameworks"][framework]
         base = result["float32"]["bytes"]
         for variant in VARIANTS:
@@ -423,22 +422,22 @@ def table(results: Results, language: str) -> str:
                 size += " " + t["smaller"].format(ratio=number(ratio, language, 1))
             latency = v["latency_ms"]
             row = [
-                FRAMEWORKS[framework],
+                NAMES[framework],
                 t[f"{framework}.{variant}"].format(images=s["calibration_images"]),
                 size,
                 percent(v["accuracy"], language, 2),
                 _ms(latency["median"], language),
                 f"{_ms(latency['min'], language)} \u2013 {_ms(latency['max'], language)}",
             ]
-            lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+            rows.append(row)
+    return markdown_table(header, rows)
 
 
 def run(results: Results, language: str) -> str:
     t, s = TEXT[language], results["settings"]
     versions = {
         name: version
-        for framework in FRAMEWORKS
+        for framework in COMPARED
         for name, version in results["frameworks"][framework]["versions"].items()
         if name != "numpy"
     }
@@ -460,7 +459,7 @@ GENERATED = {"results": table, "run": run}
 def main(argv: list[str] | None = None) -> int:
     parser = measurement_cli.parser("Measure the quantized MNIST models.")
     parser.add_argument("command", nargs="?", choices=["measure"], help="internal")
-    parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
+    parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
