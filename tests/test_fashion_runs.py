@@ -8,6 +8,8 @@ import dataclasses
 import json
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,36 @@ def test_a_result_reads_back_from_its_json_as_it_was_written(tmp_path):
     assert RunResult.read(tmp_path / "missing.json") is None
     never_reached = dataclasses.replace(result, time_to_target=None, limited_to=400)
     assert RunResult.from_json(never_reached.to_json()) == never_reached
+
+
+def test_two_builds_at_once_train_the_runs_once(tmp_path, monkeypatch):
+    """Before, the Fashion-MNIST runs took no cache lock: two builds that started together
+    both found nothing cached and both trained every run."""
+    trained = _stand_in_training(tmp_path, monkeypatch)
+    stand_in = fashion_runs._train_in_subprocesses
+
+    def slow_training(mode, pending):  # slow enough for the other build to arrive meanwhile
+        time.sleep(0.3)
+        stand_in(mode, pending)
+
+    monkeypatch.setattr(fashion_runs, "_train_in_subprocesses", slow_training)
+    found, errors = [], []
+
+    def build() -> None:  # an exception in a thread would otherwise pass unseen
+        try:
+            found.append(fashion_runs.ensure_results())
+        except Exception as error:
+            errors.append(error)
+
+    builds = [threading.Thread(target=build) for _ in range(2)]
+    for thread in builds:
+        thread.start()
+    for thread in builds:
+        thread.join()
+    assert errors == []
+    assert trained == [("build", {"torch": [2026, 2027, 2028], "tf": [2026, 2027, 2028]})]
+    assert sorted(len(result.trained) for result in found) == [0, 2]  # the second waited
+    assert found[0].runs == found[1].runs
 
 
 @pytest.mark.parametrize(

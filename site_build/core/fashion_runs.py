@@ -6,7 +6,8 @@ JSON file of typed results (``fashion_results.py``). Its cache key is made as fo
 runs (``mnist_runs.py``): the run's snippet files and the modules that run them, its
 settings, the md5 sums of the data, the data description, the library versions and the
 results format. A key that matches means nothing is trained; editing the PyTorch snippets
-retrains only the PyTorch runs. A results file that does not read as this code's format (an
+retrains only the PyTorch runs. The runs are looked up and trained under one cache lock, so
+two builds at once train them once. A results file that does not read as this code's format (an
 older one, a field missing or added) counts as missing, with one line saying so.
 
 Two sets of runs exist. The build trains the short set when no run of either is cached (two
@@ -40,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from site_build.core import fashion_data, machine
-from site_build.core.cache import cache_root, file_digest, fingerprint
+from site_build.core.cache import cache_root, entry_lock, file_digest, fingerprint
 from site_build.core.errors import BuildError
 from site_build.core.fashion_results import (
     FASHION_RESULTS_FORMAT,
@@ -109,8 +110,12 @@ def runs(mode: str) -> list[Run]:
     return [Run(mode, fw, seed) for fw in COMPARED for seed in MODES[mode]["seeds"]]
 
 
+def results_dir() -> Path:
+    return cache_root() / "fashion-runs"
+
+
 def results_path(run: Run) -> Path:
-    return cache_root() / "fashion-runs" / f"{run.name}.json"
+    return results_dir() / f"{run.name}.json"
 
 
 def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
@@ -260,38 +265,44 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
     set, training (in two processes, one per framework) whatever is out of date."""
     started = time.perf_counter()
     md5s = fashion_data.md5s(fashion_data.locate())
-    if mode is None:  # the long set if it is all there (nothing to say about it otherwise)
-        full = _cached("full", md5s, say=False)
-        mode = "full" if all(full.values()) and not force else "build"
-        cached = full if mode == "full" else _cached(mode, md5s)
-    else:
-        cached = _cached(mode, md5s)
-    if force:
-        cached = dict.fromkeys(cached)
-    pending = {
-        fw: [run.seed for run, found in cached.items() if run.framework == fw and not found]
-        for fw in COMPARED
-    }
-    pending = {fw: seeds for fw, seeds in pending.items() if seeds}
-    if pending:
-        print(
-            "[fashion] training "
-            + "; ".join(f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items())
-            + f" ({mode} set): code, settings, data or versions changed",
-            file=sys.stderr,
-            flush=True,
-        )
-        _train_in_subprocesses(mode, pending)
-    results: dict[str, list[RunResult]] = {}
-    for run in runs(mode):
-        found = cached[run] or _valid(run, md5s)
-        if not found:
-            raise RunFailed(
-                f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
+    # Two builds at once train each run once: the second waits here, then finds the
+    # runs the first wrote (cache.py). One lock for the set: a framework's seeds train
+    # in one process.
+    with entry_lock(results_dir()):
+        if mode is None:  # the long set if it is all there (nothing to say about it otherwise)
+            full = _cached("full", md5s, say=False)
+            mode = "full" if all(full.values()) and not force else "build"
+            cached = full if mode == "full" else _cached(mode, md5s)
+        else:
+            cached = _cached(mode, md5s)
+        if force:
+            cached = dict.fromkeys(cached)
+        pending = {
+            fw: [run.seed for run, found in cached.items() if run.framework == fw and not found]
+            for fw in COMPARED
+        }
+        pending = {fw: seeds for fw, seeds in pending.items() if seeds}
+        if pending:
+            print(
+                "[fashion] training "
+                + "; ".join(
+                    f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()
+                )
+                + f" ({mode} set): code, settings, data or versions changed",
+                file=sys.stderr,
+                flush=True,
             )
-        results.setdefault(run.framework, []).append(found)
-    trained = [f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
-    return FashionResults(mode, results, trained, time.perf_counter() - started)
+            _train_in_subprocesses(mode, pending)
+        results: dict[str, list[RunResult]] = {}
+        for run in runs(mode):
+            found = cached[run] or _valid(run, md5s)
+            if not found:
+                raise RunFailed(
+                    f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
+                )
+            results.setdefault(run.framework, []).append(found)
+        trained = [f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
+        return FashionResults(mode, results, trained, time.perf_counter() - started)
 
 
 def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
