@@ -26,7 +26,7 @@ def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResul
         settings=spec.settings,
         parameters=1,
         input_size=28,
-        data=DataInfo(full=False, sizes={}, md5={}, description={}, limited_to=None),
+        data=DataInfo(full=False, sizes={}, md5={}, limited_to=None),
         trained_images=1,
         history=[],
         test=TestResult(accuracy=0.5, confusion=[], misclassified=[]),

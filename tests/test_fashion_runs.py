@@ -63,7 +63,6 @@ def _result(run: Run, final: float, seconds: float, key: str = "k") -> RunResult
         data=DataInfo(
             sizes={"train": 60_000, "test": 10_000},
             md5=MD5S,
-            description={"en": "official Fashion-MNIST", "es": "Fashion-MNIST oficial"},
         ),
         limited_to=None,
         history=history,
@@ -294,7 +293,7 @@ def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_
     ("change", "reason"),
     [
         # The plain mappings written before the records: no "format".
-        (lambda value: value.pop("format"), "(an older format); this code reads 2"),
+        (lambda value: value.pop("format"), "(an older format); this code reads 3"),
         (lambda value: value.pop("time_to_target"), "missing ['time_to_target'], unexpected []"),
         (lambda value: value.update(final_accuracy=0.5), "unexpected ['final_accuracy']"),
     ],

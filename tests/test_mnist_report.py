@@ -53,7 +53,6 @@ def _run(
             full=False,
             sizes={"train": 6400, "validation": 1600, "test": 2000},
             md5={},
-            description={"en": "English data", "es": "datos en español"},
             limited_to=None,
         ),
         trained_images=trained,

@@ -68,7 +68,7 @@ def _fake(key: str = "k") -> dict:
         "machine": {"cpu": "Test CPU", "logical_cores": 2, "system": "Linux"},
         "data": {
             "sizes": {"train": 6400, "validation": 1600, "test": 2000},
-            "description": {"en": "a test split", "es": "una partición de prueba"},
+            "full": False,
         },
         "frameworks": frameworks,
         "seconds": 61.0,

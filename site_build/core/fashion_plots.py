@@ -71,7 +71,7 @@ def _wrap(text: str, points: float) -> str:
 
 def _titles(fig, title: str, results: FashionResults, language: str) -> None:
     """Title on top, the data used below, both wrapped; the panels fill the space between."""
-    description = results.first.data.description[language]
+    description = fashion_report.data_sentence(results, language)
     footer = LABELS[language]["figure_data"].format(description=description)
     fig.suptitle(_wrap(title, (FONT_PT + 2) * 1.15), fontweight="bold")  # bold is wider
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
@@ -178,6 +178,7 @@ def figure_key(name: str, results: FashionResults, language: str) -> str:
             },
             "data": fashion_report.figure_data(name, results, language).to_json(),
             "labels": LABELS[language],
+            "description": fashion_report.data_sentence(results, language),
             "code": {module: file_digest(here / module) for module in CODE},
             "matplotlib": matplotlib.__version__,
         }

@@ -17,7 +17,7 @@ import dataclasses
 import statistics
 from collections.abc import Callable
 
-from site_build.core import machine
+from site_build.core import fashion_data, machine
 from site_build.core.catalog import texts
 from site_build.core.fashion_results import FashionResults
 from site_build.core.fashion_runs import MODES, TARGET_ACCURACY
@@ -50,7 +50,7 @@ def _points(fraction: float, language: str) -> str:
 
 
 def data_sentence(results: FashionResults, language: str) -> str:
-    return results.first.data.description[language]
+    return fashion_data.describe(results.first.data.sizes, language)
 
 
 def mode_sentence(results: FashionResults, language: str) -> str:

@@ -24,8 +24,9 @@ from site_build.core.machine import Machine
 from site_build.core.mnist_results import ResultsFormatError, from_json, to_json
 
 # 2: typed records, with this number in every file; 1 was the plain mappings before it,
-# which had no "format" field.
-FASHION_RESULTS_FORMAT = 2
+# which had no "format" field. 3: no words in the results (the data's description is
+# written from ``DataInfo`` when a page is).
+FASHION_RESULTS_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,6 @@ class RunConfig:
 class DataInfo:
     sizes: dict[str, int]  # "train", "test" -> images used
     md5: dict[str, str]  # file name -> md5 sum
-    description: dict[str, str]  # language -> sentence
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 Each run trains the CNN of ``snippets/fashion/`` on all 60,000 training images with one seed,
 measures the 10,000 test images at every checkpoint (a quarter of an epoch) and writes one
 JSON file of typed results (``fashion_results.py``). Its cache key is made as for the MNIST
-runs (``mnist_runs.py``): the run's snippet files and the modules that run them, its
-settings, the md5 sums of the data, the data description, the library versions and the
-results format. A key that matches means nothing is trained; editing the PyTorch snippets
-retrains only the PyTorch runs. The runs are looked up and trained under one cache lock, so
-two builds at once train them once. A results file that does not read as this code's format (an
+runs (``mnist_spec.py``): the run's snippet files and the modules that run them, its
+settings, the md5 sums of the data, the library versions and the results format; the
+catalogs' words are not in it (results hold facts, the page adds the words). A key that
+matches means nothing is trained; editing the PyTorch snippets retrains only the PyTorch
+runs. The runs are looked up and trained under one cache lock, so two builds at once train
+them once. A results file that does not read as this code's format (an
 older one, a field missing or added) counts as missing, with one line saying so.
 
 Two sets of runs exist. The build trains the short set when no run of either is cached (two
@@ -124,7 +125,6 @@ def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
             "sources": {p: file_digest(root / p) for p in (*run.sources, *RUNNER_SOURCES)},
             "config": asdict(run.config),
             "data": data_md5s,
-            "descriptions": fashion_data.DESCRIPTIONS,
             "versions": machine.versions(*LIBRARIES[run.framework]),
             "format": FASHION_RESULTS_FORMAT,
         }
@@ -213,7 +213,7 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
             seed=seed,
             key=key,
             config=cfg,
-            data=DataInfo(sizes=data.sizes, md5=data.md5s, description=data.description),
+            data=DataInfo(sizes=data.sizes, md5=data.md5s),
             limited_to=limit,
             history=history,
             test_accuracy=history[-1].test_accuracy,

@@ -8,7 +8,7 @@ alt text, its values in a collapsed table and a link to them as CSV (``figure_da
 
 from __future__ import annotations
 
-from site_build.core import figure_data, machine, mnist_figures
+from site_build.core import figure_data, machine, mnist_data, mnist_figures
 from site_build.core.catalog import texts
 from site_build.core.frameworks import NAMES
 from site_build.core.i18n_format import number, percent, seconds
@@ -22,7 +22,8 @@ Results = dict[str, RunResult]
 
 
 def data_sentence(results: Results, language: str) -> str:
-    return results["matched-torch"].data.description[language]
+    data = results["matched-torch"].data
+    return mnist_data.describe(data.full, data.sizes, language)
 
 
 def settings_table(results: Results, language: str) -> str:

@@ -22,7 +22,9 @@ from typing import Any, TypeVar
 from site_build.core.cache import atomic_write_json, read_json
 from site_build.core.machine import Machine
 
-RESULTS_FORMAT = 3  # 3: the matched runs keep their trained weights (``Weights``)
+# 3: the matched runs keep their trained weights (``Weights``); 4: no words in the results
+# (the data's description is written from ``DataInfo`` when a page is).
+RESULTS_FORMAT = 4
 
 T = TypeVar("T")
 
@@ -109,7 +111,6 @@ class DataInfo:
     full: bool
     sizes: dict[str, int]
     md5: dict[str, str]
-    description: dict[str, str]  # language -> sentence
     limited_to: int | None
 
 

@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_build.core import machine, mnist_data
+from site_build.core import machine
 from site_build.core.cache import cache_root, file_digest, fingerprint
 from site_build.core.frameworks import LIBRARIES, NAMES
 from site_build.core.mnist_results import RESULTS_FORMAT, RunResult, Settings
@@ -111,7 +111,6 @@ def cache_key(
         "sources": {p: file_digest(root / p) for p in (*spec.sources, *RUNNER_SOURCES)},
         "settings": dataclasses.asdict(spec.settings),
         "data": data_md5s,
-        "descriptions": mnist_data.DESCRIPTIONS,
         "versions": machine.versions(*spec.libraries),
         "format": RESULTS_FORMAT,
     }

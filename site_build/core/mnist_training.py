@@ -265,7 +265,6 @@ def train_run(
             full=data.full,
             sizes=data.sizes,
             md5=data.md5s,
-            description=data.description,
             limited_to=limit,
         ),
         trained_images=trained,

@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from site_build.core import machine, measurement_cli, mnist_runs, mnist_spec
+from site_build.core import machine, measurement_cli, mnist_data, mnist_runs, mnist_spec
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -304,7 +304,7 @@ def measure(framework: str, weights: Path, output: Path) -> None:
     data = load_splits()
     result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights)
     result["versions"] = machine.versions(*LIBRARIES[framework])
-    result["data"] = {"sizes": data.sizes, "description": data.description}
+    result["data"] = {"sizes": data.sizes, "full": data.full}
     atomic_write_json(output, result)
 
 
@@ -445,7 +445,7 @@ def run(results: Results, language: str) -> str:
     return t["run"].format(
         **fields,
         epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
-        data=results["data"]["description"][language],
+        data=mnist_data.describe(results["data"]["full"], results["data"]["sizes"], language),
         test=number(results["data"]["sizes"]["test"], language),
         threads=s["threads"],
         calls=s["latency_calls"],
