@@ -1,11 +1,13 @@
-"""Stand-ins for what the tests must not use for real: a trained MNIST run's results, and the
-data sets' download mirrors (one that fails at once, one served from a local folder)."""
+"""Stand-ins for what the tests must not use for real: a trained MNIST run's results, the
+data sets' download mirrors (one that fails at once, one served from a local folder), and two
+builds started at once."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,26 @@ def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResul
         created="2026-12-01T00:00:00+00:00",
         weights=weights,
     )
+
+
+def at_once(build: Callable[[], object], builds: int = 2) -> list[object]:
+    """What ``build`` returned in each of ``builds`` threads started together, as builds in
+    two terminals; an exception in a thread (which would otherwise pass unseen) fails here."""
+    returned, errors = [], []
+
+    def one() -> None:
+        try:
+            returned.append(build())
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(builds)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return returned
 
 
 def _free_port() -> int:

@@ -8,7 +8,6 @@ import dataclasses
 import json
 import re
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from site_build.core.fashion_runs import Run
 from site_build.core.generated import Generated
 from site_build.core.machine import Machine
 from site_build.core.paths import ROOT
+from tests.stand_ins import at_once
 
 MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}
 
@@ -122,20 +122,7 @@ def test_two_builds_at_once_train_the_runs_once(tmp_path, monkeypatch):
         stand_in(mode, pending)
 
     monkeypatch.setattr(fashion_runs, "_train_in_subprocesses", slow_training)
-    found, errors = [], []
-
-    def build() -> None:  # an exception in a thread would otherwise pass unseen
-        try:
-            found.append(fashion_runs.ensure_results())
-        except Exception as error:
-            errors.append(error)
-
-    builds = [threading.Thread(target=build) for _ in range(2)]
-    for thread in builds:
-        thread.start()
-    for thread in builds:
-        thread.join()
-    assert errors == []
+    found = at_once(fashion_runs.ensure_results)
     assert trained == [("build", {"torch": [2026, 2027, 2028], "tf": [2026, 2027, 2028]})]
     assert sorted(len(result.trained) for result in found) == [0, 2]  # the second waited
     assert found[0].runs == found[1].runs

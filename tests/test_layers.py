@@ -200,12 +200,18 @@ def test_no_module_imports_itself_through_others():
     assert not problems, "\n".join(problems)
 
 
-def _copy_packages(tmp_path: Path) -> dict[str, Path]:
+def _planted(tmp_path: Path, check, file: str, planted: str) -> list[str]:
+    """What ``check`` reports on a copy of the packages with ``planted`` added to ``file``
+    (after checking that it reports nothing on the copy as it is)."""
     for package in PACKAGES:
         shutil.copytree(
             ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
         )
-    return {package: tmp_path / package for package in PACKAGES}
+    folders = {package: tmp_path / package for package in PACKAGES}
+    assert check(folders) == []
+    target = tmp_path / file
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{planted}\n", encoding="utf-8")
+    return check(folders)
 
 
 @pytest.mark.parametrize(
@@ -224,11 +230,7 @@ def _copy_packages(tmp_path: Path) -> dict[str, Path]:
     ],
 )
 def test_a_planted_import_cycle_is_named(tmp_path, file, planted, cycle):
-    folders = _copy_packages(tmp_path)
-    assert cycle_messages(folders) == []
-    target = tmp_path / file
-    target.write_text(target.read_text(encoding="utf-8") + f"\n{planted}\n", encoding="utf-8")
-    problems = cycle_messages(folders)
+    problems = _planted(tmp_path, cycle_messages, file, planted)
     assert len(problems) == 1 and f"import cycle: {cycle}." in problems[0], problems
 
 
@@ -246,11 +248,7 @@ def test_a_planted_import_cycle_is_named(tmp_path, file, planted, cycle):
     ],
 )
 def test_a_planted_upward_import_is_reported(tmp_path, file, planted, expected):
-    folders = _copy_packages(tmp_path)
-    assert upward_imports(folders) == []
-    target = tmp_path / file
-    target.write_text(target.read_text(encoding="utf-8") + f"\n{planted}\n", encoding="utf-8")
-    problems = upward_imports(folders)
+    problems = _planted(tmp_path, upward_imports, file, planted)
     assert len(problems) == 1 and expected in problems[0], problems
 
 
