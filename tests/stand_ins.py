@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from site_build.core.machine import Machine
 from site_build.core.mnist_data import IdxSource
 from site_build.core.mnist_results import DataInfo, RunResult, TestResult, Weights
+from site_build.core.records import Machine
 from tests.static_server import serve
 
 

@@ -26,8 +26,8 @@ from site_build.core.fashion_results import (
 )
 from site_build.core.fashion_runs import Run
 from site_build.core.generated import Generated
-from site_build.core.machine import Machine
 from site_build.core.paths import ROOT
+from site_build.core.records import Machine
 from tests.stand_ins import at_once
 
 MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}

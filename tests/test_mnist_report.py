@@ -13,7 +13,6 @@ from site_build.core import mnist_plots, mnist_report
 from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
-from site_build.core.machine import Machine
 from site_build.core.mnist_results import (
     DataInfo,
     Epoch,
@@ -21,6 +20,7 @@ from site_build.core.mnist_results import (
     Settings,
     TestResult,
 )
+from site_build.core.records import Machine
 
 
 def _run(

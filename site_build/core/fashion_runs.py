@@ -57,10 +57,12 @@ from site_build.core.fashion_results import (
 from site_build.core.frameworks import COMPARED, LIBRARIES, NAMES
 from site_build.core.mnist_data import DataError
 from site_build.core.paths import ROOT
+from site_build.core.records import Machine
 
 RUNNER_SOURCES = (
     "site_build/core/fashion_runs.py",
     "site_build/core/fashion_results.py",
+    "site_build/core/records.py",
     "site_build/core/fashion_data.py",
     "site_build/core/mnist_data.py",
 )
@@ -222,7 +224,7 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
             time_to_target=time_to_target(history),
             seconds=time.perf_counter() - started,
             versions=machine.versions(*LIBRARIES[framework]),
-            machine=machine.Machine.here(),
+            machine=Machine(**machine.describe()),
             created=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         output = results_path(run)

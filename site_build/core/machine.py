@@ -1,11 +1,11 @@
 """The machine and library versions a result was measured with, recorded beside the result.
 
 ``describe`` records the machine (its exact system release too, so a result measured under
-another kernel is not reused); typed results keep it as a ``Machine``. ``provenance_fields``
-writes the sentence that a page shows about a result, "Measured on <date> on <machine>,
-with <versions>", in the page's language, and names only what a reader needs: the OS
-family, the CPU model and its core count; ``trained_on`` fills the training pages' "Trained
-on <date> on <machine>" sentence.
+another kernel is not reused); typed results keep it as a ``records.Machine``.
+``provenance_fields`` writes the sentence that a page shows about a result, "Measured on
+<date> on <machine>, with <versions>", in the page's language, and names only what a reader
+needs: the OS family, the CPU model and its core count; ``trained_on`` fills the training
+pages' "Trained on <date> on <machine>" sentence.
 
 ``installed_version`` also fills ``{{ version:NAME }}`` on pages: NAME is what you import
 (``torch``, ``tensorflow``, ``keras``), and the version comes from the environment that
@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import platform
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +27,7 @@ from site_build.core.catalog import texts
 from site_build.core.claims import format_date
 from site_build.core.errors import PlaceholderError
 from site_build.core.i18n_format import number
+from site_build.core.records import Machine
 
 
 @cache
@@ -76,21 +76,6 @@ def describe() -> dict[str, object]:
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
     }
-
-
-@dataclass(frozen=True)
-class Machine:
-    """What ``describe`` recorded, as the typed results keep it."""
-
-    cpu: str
-    logical_cores: int | None
-    memory_gib: float | None
-    system: str
-    python: str
-
-    @classmethod
-    def here(cls) -> Machine:
-        return cls(**describe())
 
 
 def versions(*import_names: str) -> dict[str, str]:

@@ -27,6 +27,7 @@ RUNNER_SOURCES = (
     "site_build/core/mnist_runs.py",
     "site_build/core/mnist_training.py",
     "site_build/core/mnist_results.py",
+    "site_build/core/records.py",
     "site_build/core/mnist_data.py",
 )
 

@@ -42,6 +42,7 @@ from site_build.core.mnist_results import (
     Weights,
 )
 from site_build.core.mnist_spec import RunSpec
+from site_build.core.records import Machine
 
 
 class TrainingDiverged(BuildError):
@@ -279,7 +280,7 @@ def train_run(
         ),
         seconds=time.perf_counter() - started,
         versions=machine.versions(*spec.libraries),
-        machine=machine.Machine.here(),
+        machine=Machine(**machine.describe()),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         weights=weights,
     )
