@@ -1,17 +1,20 @@
-"""Stand-ins for what the tests must not use for real: a trained MNIST run's results, and the
-data sets' download mirrors (one that fails at once, one served from a local folder)."""
+"""Stand-ins for what the tests must not use for real: a trained MNIST run's results, the
+data sets' download mirrors (one that fails at once, one served from a local folder), and two
+builds started at once."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from site_build.core.mnist_data import IdxSource
-from site_build.core.mnist_results import DataInfo, Machine, RunResult, TestResult, Weights
+from site_build.core.mnist_results import DataInfo, RunResult, TestResult, Weights
+from site_build.core.records import Machine
 from tests.static_server import serve
 
 
@@ -25,7 +28,7 @@ def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResul
         settings=spec.settings,
         parameters=1,
         input_size=28,
-        data=DataInfo(full=False, sizes={}, md5={}, description={}, limited_to=None),
+        data=DataInfo(full=False, sizes={}, md5={}, limited_to=None),
         trained_images=1,
         history=[],
         test=TestResult(accuracy=0.5, confusion=[], misclassified=[]),
@@ -35,6 +38,26 @@ def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResul
         created="2026-12-01T00:00:00+00:00",
         weights=weights,
     )
+
+
+def at_once(build: Callable[[], object], builds: int = 2) -> list[object]:
+    """What ``build`` returned in each of ``builds`` threads started together, as builds in
+    two terminals; an exception in a thread (which would otherwise pass unseen) fails here."""
+    returned, errors = [], []
+
+    def one() -> None:
+        try:
+            returned.append(build())
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(builds)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return returned
 
 
 def _free_port() -> int:

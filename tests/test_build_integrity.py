@@ -29,11 +29,12 @@ from pathlib import Path
 
 import pytest
 
-from site_build.core import cache, doctest_record, generated, mnist_runs, notebook_cache
-from site_build.core.mnist_runs import RUNS
+from site_build.core import cache, doctest_record, generated, mnist_runs, mnist_spec, notebook_cache
+from site_build.core.mnist_spec import RUNS
 from site_build.core.paths import ROOT
 from site_build.core.site_swap import AtomicSite, remove_leftovers
 from tests.contributor_copy import build_problem, copy_empty_project, read_config, write_config
+from tests.stand_ins import at_once
 from tests.test_mnist_runs import _write_run as write_stand_in_run
 
 # --- caches: location, atomic writes, checked reads, pruning, locks ---------------------------
@@ -180,23 +181,10 @@ def test_two_builds_at_once_train_each_mnist_run_once(cache_dir, monkeypatch):
     def fake_training(spec):  # slow enough for the other build to arrive meanwhile
         trained.append(spec.name)
         time.sleep(0.3)
-        write_stand_in_run(spec, mnist_runs.cache_key(spec, md5s))
-
-    errors = []
-
-    def build() -> None:  # an exception in a thread would otherwise pass unseen
-        try:
-            mnist_runs.ensure_results()
-        except Exception as error:
-            errors.append(error)
+        write_stand_in_run(spec, mnist_spec.cache_key(spec, md5s))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
-    builds = [threading.Thread(target=build) for _ in range(2)]
-    for thread in builds:
-        thread.start()
-    for thread in builds:
-        thread.join()
-    assert errors == []
+    at_once(mnist_runs.ensure_results)
     assert sorted(trained) == sorted(RUNS)
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,6 @@ from site_build.core.fashion_results import (
     Checkpoint,
     DataInfo,
     FashionResults,
-    Machine,
     ResultsFormatError,
     RunResult,
     TargetReached,
@@ -27,6 +27,8 @@ from site_build.core.fashion_results import (
 from site_build.core.fashion_runs import Run
 from site_build.core.generated import Generated
 from site_build.core.paths import ROOT
+from site_build.core.records import Machine
+from tests.stand_ins import at_once
 
 MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}
 
@@ -61,7 +63,6 @@ def _result(run: Run, final: float, seconds: float, key: str = "k") -> RunResult
         data=DataInfo(
             sizes={"train": 60_000, "test": 10_000},
             md5=MD5S,
-            description={"en": "official Fashion-MNIST", "es": "Fashion-MNIST oficial"},
         ),
         limited_to=None,
         history=history,
@@ -108,6 +109,23 @@ def test_a_result_reads_back_from_its_json_as_it_was_written(tmp_path):
     assert RunResult.read(tmp_path / "missing.json") is None
     never_reached = dataclasses.replace(result, time_to_target=None, limited_to=400)
     assert RunResult.from_json(never_reached.to_json()) == never_reached
+
+
+def test_two_builds_at_once_train_the_runs_once(tmp_path, monkeypatch):
+    """Before, the Fashion-MNIST runs took no cache lock: two builds that started together
+    both found nothing cached and both trained every run."""
+    trained = _stand_in_training(tmp_path, monkeypatch)
+    stand_in = fashion_runs._train_in_subprocesses
+
+    def slow_training(mode, pending):  # slow enough for the other build to arrive meanwhile
+        time.sleep(0.3)
+        stand_in(mode, pending)
+
+    monkeypatch.setattr(fashion_runs, "_train_in_subprocesses", slow_training)
+    found = at_once(fashion_runs.ensure_results)
+    assert trained == [("build", {"torch": [2026, 2027, 2028], "tf": [2026, 2027, 2028]})]
+    assert sorted(len(result.trained) for result in found) == [0, 2]  # the second waited
+    assert found[0].runs == found[1].runs
 
 
 @pytest.mark.parametrize(
@@ -262,7 +280,7 @@ def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_
     ("change", "reason"),
     [
         # The plain mappings written before the records: no "format".
-        (lambda value: value.pop("format"), "(an older format); this code reads 2"),
+        (lambda value: value.pop("format"), "(an older format); this code reads 3"),
         (lambda value: value.pop("time_to_target"), "missing ['time_to_target'], unexpected []"),
         (lambda value: value.update(final_accuracy=0.5), "unexpected ['final_accuracy']"),
     ],

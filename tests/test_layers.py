@@ -5,6 +5,10 @@
   never ``site_build.mkdocs`` or ``mkdocs``.
 - ``site_build.mkdocs``: the MkDocs plugin; may import everything below it.
 
+Within ``site_build`` no module imports itself through others (``import_cycles``): a cycle
+means neither module can be read, tested or moved without the other; the shared part goes in
+a module of its own that both import.
+
 Imports are read with ``ast`` (every ``import`` anywhere in a module, functions included), so
 the check does not import torch or TensorFlow. A snippet's doctests are tests, not the
 snippet's code: they may load data with ``site_build.core``, as the files in tests/ do.
@@ -94,6 +98,79 @@ def upward_imports(folders: dict[str, Path]) -> list[str]:
     return problems
 
 
+def import_graph(folders: dict[str, Path], package: str = "site_build") -> dict[str, set[str]]:
+    """Module -> the modules of ``package`` it imports (anywhere in the file, type-checking
+    imports included: they tie the modules together as much as the others do)."""
+    found = {name: path for name, path in modules(folders).items() if _within(name, package)}
+    graph = {}
+    for module, path in found.items():
+        targets = set()
+        for _, name in imported_names(module, path):
+            # `from a import b`: the module a.b if there is one, else a (b is a name in a).
+            target = name if name in found else name.rpartition(".")[0]
+            if target in found and target != module:
+                targets.add(target)
+        graph[module] = targets
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each set of modules that import each other (Tarjan's strongly connected components),
+    as one path around it: ``[a, b, a]``."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                cycles.append(_path_around(graph, set(component)))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def _path_around(graph: dict[str, set[str]], component: set[str]) -> list[str]:
+    """A shortest path from the component's first module back to itself, within it."""
+    start = min(component)
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        module = queue.pop(0)
+        for target in sorted(graph[module] & component):
+            if target == start:
+                return [*paths[module], start]
+            if target not in paths:
+                paths[target] = [*paths[module], target]
+                queue.append(target)
+    raise AssertionError(f"no path around {component}")  # a component always has one
+
+
+def cycle_messages(folders: dict[str, Path]) -> list[str]:
+    return [
+        "import cycle: " + " -> ".join(cycle) + ". Put what they share in a module of its own "
+        "that each of them imports."
+        for cycle in import_cycles(import_graph(folders))
+    ]
+
+
 def installed_folders() -> dict[str, Path]:
     folders = {}
     for package in PACKAGES:
@@ -118,6 +195,45 @@ def test_imports_point_down_the_layers():
     assert not problems, "\n".join(problems)
 
 
+def test_no_module_imports_itself_through_others():
+    problems = cycle_messages(installed_folders())
+    assert not problems, "\n".join(problems)
+
+
+def _planted(tmp_path: Path, check, file: str, planted: str) -> list[str]:
+    """What ``check`` reports on a copy of the packages with ``planted`` added to ``file``
+    (after checking that it reports nothing on the copy as it is)."""
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    folders = {package: tmp_path / package for package in PACKAGES}
+    assert check(folders) == []
+    target = tmp_path / file
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{planted}\n", encoding="utf-8")
+    return check(folders)
+
+
+@pytest.mark.parametrize(
+    ("file", "planted", "cycle"),
+    [
+        (
+            "site_build/core/paths.py",
+            "from site_build.core import cache",
+            "site_build.core.cache -> site_build.core.paths -> site_build.core.cache",
+        ),
+        (  # an import only for type checking ties the modules together too
+            "site_build/core/errors.py",
+            "if TYPE_CHECKING:\n    from .catalog import LANGUAGES",
+            "site_build.core.catalog -> site_build.core.errors -> site_build.core.catalog",
+        ),
+    ],
+)
+def test_a_planted_import_cycle_is_named(tmp_path, file, planted, cycle):
+    problems = _planted(tmp_path, cycle_messages, file, planted)
+    assert len(problems) == 1 and f"import cycle: {cycle}." in problems[0], problems
+
+
 @pytest.mark.parametrize(
     ("file", "planted", "expected"),
     [
@@ -132,15 +248,7 @@ def test_imports_point_down_the_layers():
     ],
 )
 def test_a_planted_upward_import_is_reported(tmp_path, file, planted, expected):
-    for package in PACKAGES:
-        shutil.copytree(
-            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    folders = {package: tmp_path / package for package in PACKAGES}
-    assert upward_imports(folders) == []
-    target = tmp_path / file
-    target.write_text(target.read_text(encoding="utf-8") + f"\n{planted}\n", encoding="utf-8")
-    problems = upward_imports(folders)
+    problems = _planted(tmp_path, upward_imports, file, planted)
     assert len(problems) == 1 and expected in problems[0], problems
 
 

@@ -16,11 +16,11 @@ from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_results import (
     DataInfo,
     Epoch,
-    Machine,
     RunResult,
     Settings,
     TestResult,
 )
+from site_build.core.records import Machine
 
 
 def _run(
@@ -53,7 +53,6 @@ def _run(
             full=False,
             sizes={"train": 6400, "validation": 1600, "test": 2000},
             md5={},
-            description={"en": "English data", "es": "datos en español"},
             limited_to=None,
         ),
         trained_images=trained,

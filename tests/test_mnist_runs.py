@@ -11,10 +11,10 @@ import sys
 import numpy as np
 import pytest
 
-from site_build.core import mnist_runs, mnist_training
+from site_build.core import machine, mnist_runs, mnist_spec, mnist_training
 from site_build.core.cache import atomic_write_json
 from site_build.core.mnist_results import RunResult, Weights
-from site_build.core.mnist_runs import RUNS
+from site_build.core.mnist_spec import RUNS
 from site_build.core.paths import ROOT
 from tests.stand_ins import run_result
 
@@ -52,7 +52,7 @@ def project(tmp_path):
 
 
 def _keys(root, md5s=MD5S, runs=RUNS):
-    return {name: mnist_runs.cache_key(spec, md5s, root) for name, spec in runs.items()}
+    return {name: mnist_spec.cache_key(spec, md5s, root) for name, spec in runs.items()}
 
 
 def test_editing_the_pytorch_model_changes_only_the_pytorch_key(project):
@@ -84,7 +84,7 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
         for name, spec in RUNS.items()
     }
     assert all(_keys(project, runs=faster)[n] != base[n] for n in RUNS)
-    monkeypatch.setattr(mnist_runs.machine, "versions", lambda *names: {n: "0.0" for n in names})
+    monkeypatch.setattr(machine, "versions", lambda *names: {n: "0.0" for n in names})
     assert all(_keys(project)[n] != base[n] for n in RUNS)
     assert _keys(project) == _keys(project)  # and nothing else: the key is stable
 
@@ -93,25 +93,25 @@ def _write_run(spec, key: str) -> None:
     """Write a stand-in result in the cache, with a stand-in weights file for matched runs."""
     weights = None
     if spec.experiment == "matched":
-        path = mnist_runs.results_path(spec).with_name(f"{spec.name}.weights")
+        path = mnist_spec.results_path(spec).with_name(f"{spec.name}.weights")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"weights of " + spec.name.encode())
         weights = Weights(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    run_result(spec, key, weights).write(mnist_runs.results_path(spec))
+    run_result(spec, key, weights).write(mnist_spec.results_path(spec))
 
 
 def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     for spec in RUNS.values():
-        _write_run(spec, mnist_runs.cache_key(spec, md5s))
+        _write_run(spec, mnist_spec.cache_key(spec, md5s))
     stale = RUNS["matched-torch"]
     _write_run(stale, "from an older version of the code")
     trained = []
 
     def fake_training(spec):  # records which run would have been retrained
         trained.append(spec.name)
-        _write_run(spec, mnist_runs.cache_key(spec, md5s))
+        _write_run(spec, mnist_spec.cache_key(spec, md5s))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     statuses = mnist_runs.ensure_results()
@@ -127,9 +127,9 @@ def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     spec = RUNS["matched-tf"]
-    _write_run(spec, mnist_runs.cache_key(spec, md5s))
-    results = RunResult.read(mnist_runs.results_path(spec))
-    weights = mnist_runs.weights_path(spec, results)
+    _write_run(spec, mnist_spec.cache_key(spec, md5s))
+    results = RunResult.read(mnist_spec.results_path(spec))
+    weights = mnist_spec.weights_path(spec, results)
     if damage == "delete":
         weights.unlink()
     else:
@@ -138,12 +138,12 @@ def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
 
     def fake_training(spec):
         trained.append(spec.name)
-        _write_run(spec, mnist_runs.cache_key(spec, md5s))
+        _write_run(spec, mnist_spec.cache_key(spec, md5s))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     status = mnist_runs.ensure_results(["matched-tf"])["matched-tf"]
     assert trained == ["matched-tf"] and status.trained
-    assert mnist_runs.weights_path(spec, status.results).is_file()
+    assert mnist_spec.weights_path(spec, status.results).is_file()
 
 
 def _train(run: str, output, *options: str) -> subprocess.CompletedProcess[str]:
@@ -258,7 +258,7 @@ def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_pat
     """Before, `train NAME --limit N` (or --set) wrote over the good cached result."""
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     spec = RUNS["matched-torch"]
-    cached = mnist_runs.results_path(spec)
+    cached = mnist_spec.results_path(spec)
     run_result(spec, "the good, full run").write(cached)
     before = cached.read_bytes()
     for options in (["--limit", "96"], ["--set", "epochs=1"]):
@@ -278,8 +278,8 @@ def test_runs_are_named_the_same_way_with_and_without_train(tmp_path, monkeypatc
     a run's name."""
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     spec = RUNS["article-torch"]
-    key = mnist_runs.cache_key(spec, mnist_runs.locate().md5s())
-    run_result(spec, key).write(mnist_runs.results_path(spec))
+    key = mnist_spec.cache_key(spec, mnist_runs.locate().md5s())
+    run_result(spec, key).write(mnist_spec.results_path(spec))
     assert mnist_runs.main(["article-torch"]) == 0
     assert "PyTorch (article): cached, test accuracy 0.5000" in capsys.readouterr().out
     for argv in (["article-pytorch"], ["train", "article-pytorch"]):

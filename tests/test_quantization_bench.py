@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_build.core import mnist_runs
+from site_build.core import mnist_runs, mnist_spec
 from site_build.core import quantization_bench as qb
 from site_build.core.generated import Generated
 from site_build.core.mnist_results import Weights
@@ -68,7 +68,7 @@ def _fake(key: str = "k") -> dict:
         "machine": {"cpu": "Test CPU", "logical_cores": 2, "system": "Linux"},
         "data": {
             "sizes": {"train": 6400, "validation": 1600, "test": 2000},
-            "description": {"en": "a test split", "es": "una partición de prueba"},
+            "full": False,
         },
         "frameworks": frameworks,
         "seconds": 61.0,
@@ -100,13 +100,13 @@ def test_the_key_changes_with_the_mnist_runs_whose_models_are_measured(field):
 
 
 def test_the_key_covers_the_snippets_that_the_page_shows():
-    for framework in qb.FRAMEWORKS:
+    for framework in qb.COMPARED:
         assert f"snippets/quantization/dynamic_{framework}.py" in qb.sources(framework)
         assert f"snippets/quantization/full_integer_{framework}.py" in qb.sources(framework)
         assert f"snippets/mnist/model_{framework}.py" in qb.sources(framework)
         # No training here: the MNIST runs' keys cover their training code.
         assert f"snippets/mnist/training_{framework}.py" not in qb.sources(framework)
-        assert qb.RUNS[framework] in mnist_runs.RUNS
+        assert qb.RUNS[framework] in mnist_spec.RUNS
 
 
 def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
@@ -118,7 +118,7 @@ def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
         asked.append(names)
         statuses = {}
         for name in names:
-            spec = mnist_runs.RUNS[name]
+            spec = mnist_spec.RUNS[name]
             weights = Weights(file=f"{name}.weights", sha256=f"sha of {name}")
             result = run_result(spec, weights=weights)
             statuses[name] = mnist_runs.RunStatus(spec, result, trained=False, seconds=0.0)
@@ -130,7 +130,7 @@ def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
     assert asked == [["matched-torch", "matched-tf"]]
     assert models["tf"]["weights"] == "sha of matched-tf"
     assert models["tf"]["path"] == str(tmp_path / "mnist-runs" / "matched-tf.weights")
-    assert models["torch"]["epochs"] == mnist_runs.MATCHED.epochs
+    assert models["torch"]["epochs"] == mnist_spec.MATCHED.epochs
     assert models["torch"]["accuracy"] == 0.5
 
 

@@ -26,13 +26,12 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from site_build.core.bench_report import CONFIGS, NAMES, TEXT, figure_data, plain
+from site_build.core.bench_report import CONFIGS, TEXT, figure_data, plain
 from site_build.core.bench_results import BenchResults
 from site_build.core.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.figure_data import (
-    COLOURS,
     DPI,
     FONT_PT,
     MAX_BYTES,
@@ -43,9 +42,10 @@ from site_build.core.figure_data import (
     wrap_to_width,
     write_csv,
 )
+from site_build.core.frameworks import COLOURS, NAMES
 from site_build.core.i18n_format import number, percent
 
-# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES, COLOURS.
+# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
 ROW_INCHES = 0.5  # a bar and the label above it
 BAR_HEIGHT = 0.45  # in rows
 STYLE = site_style(FONT_PT)
@@ -71,7 +71,7 @@ def figure_key(results: BenchResults) -> str:
             "text": {s: texts(s) for s in ("bench", "bench_configs", "bench_figure_data")},
             "code": {
                 name: file_digest(Path(__file__).with_name(name))
-                for name in ("bench_figure.py", "figure_data.py", "i18n_format.py")
+                for name in ("bench_figure.py", "figure_data.py", "frameworks.py", "i18n_format.py")
             },
             "matplotlib": matplotlib.__version__,
         }

@@ -27,9 +27,8 @@ from pathlib import Path
 from site_build.core.bench_results import Rates, Settings, Setup, Timed, WorkerRecord
 from site_build.core.cache import cache_root
 from site_build.core.errors import BuildError
+from site_build.core.frameworks import NAMES
 from site_build.core.paths import ROOT
-
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
 
 
 class BenchmarkFailed(BuildError):
@@ -106,7 +105,7 @@ class WorkerProcess:
     def __init__(
         self, framework: str, kind: str, config: str, settings: Settings, env: dict[str, str]
     ):
-        self.label = f"{FRAMEWORKS[framework]} {kind} {config}"
+        self.label = f"{NAMES[framework]} {kind} {config}"
         command = [sys.executable, "-m", "site_build.core.bench_workers", framework, kind]
         command += [config, env["TMPDIR"], json.dumps(settings.to_json())]
         self.process = launch(command, env)

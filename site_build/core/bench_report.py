@@ -12,9 +12,9 @@ from site_build.core import machine
 from site_build.core.bench_results import BenchResults
 from site_build.core.catalog import texts
 from site_build.core.figure_data import Column, FigureData, figure_markdown
+from site_build.core.frameworks import NAMES
 from site_build.core.i18n_format import number, percent, seconds
-
-NAMES = {"torch": "PyTorch", "tf": "TensorFlow", "numpy": "NumPy"}
+from site_build.core.markdown_table import markdown_table
 
 # Table headers, notes and figure labels per language (the bench sections of the catalogs);
 # a configuration's name is looked up as "<framework>.<config>".
@@ -23,12 +23,6 @@ CONFIGS = {
     for language, names in texts("bench_configs").items()
 }
 TEXT = texts("bench")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _rate(value: float, language: str) -> str:
@@ -60,7 +54,7 @@ def training(results: BenchResults, language: str) -> str:
             ]
         )
     header = ["framework", "config", "ips", "spread", "peak_fraction", "first_call"]
-    return _table([t[h] for h in header], rows)
+    return markdown_table([t[h] for h in header], rows)
 
 
 def inference(results: BenchResults, language: str) -> str:
@@ -93,7 +87,7 @@ def inference(results: BenchResults, language: str) -> str:
         t["peak_fraction"],
         t["first_call"],
     ]
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
 def peak(results: BenchResults, language: str) -> str:
@@ -108,7 +102,7 @@ def peak(results: BenchResults, language: str) -> str:
                 f"{number(g.min, language, 1)} \u2013 {number(g.max, language, 1)}",
             ]
         )
-    return _table([t["library"], t["gflops"], t["spread"]], rows)
+    return markdown_table([t["library"], t["gflops"], t["spread"]], rows)
 
 
 def flops(results: BenchResults, language: str) -> str:
@@ -121,7 +115,7 @@ def flops(results: BenchResults, language: str) -> str:
         training=number(f.counted.training, language),
     )
     rows.append([t["counted"], counted])
-    return _table([t["layer"], t["forward"]], rows)
+    return markdown_table([t["layer"], t["forward"]], rows)
 
 
 def startup(results: BenchResults, language: str) -> str:
@@ -139,7 +133,7 @@ def startup(results: BenchResults, language: str) -> str:
                 f"{number(rss, language)}\u00a0MiB",
             ]
         )
-    return _table([t["library"], t["import"], t["spread"], t["rss"]], rows)
+    return markdown_table([t["library"], t["import"], t["spread"], t["rss"]], rows)
 
 
 def artifacts(results: BenchResults, language: str) -> str:
@@ -159,7 +153,7 @@ def artifacts(results: BenchResults, language: str) -> str:
                     seconds(setup.export_seconds, language),
                 ]
             )
-    return _table([t["framework"], t["artifact"], t["size"], t["export_time"]], rows)
+    return markdown_table([t["framework"], t["artifact"], t["size"], t["export_time"]], rows)
 
 
 def settings(results: BenchResults, language: str) -> str:
@@ -176,7 +170,7 @@ def settings(results: BenchResults, language: str) -> str:
         ],
         [t["matmul"], t["matmul_value"].format(n=s.matmul_size, calls=s.matmul_calls)],
     ]
-    return _table([t["setting"], t["value"]], rows)
+    return markdown_table([t["setting"], t["value"]], rows)
 
 
 def run(results: BenchResults, language: str) -> str:

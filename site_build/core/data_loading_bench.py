@@ -52,7 +52,9 @@ from site_build.core.cache import (
 )
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
+from site_build.core.frameworks import COMPARED, NAMES
 from site_build.core.i18n_format import NBSP, number, seconds
+from site_build.core.markdown_table import markdown_table
 from site_build.core.mnist_data import load_splits, locate
 from site_build.core.paths import ROOT
 
@@ -63,7 +65,6 @@ SOURCES = (
 )
 LIBRARIES = ("torch", "tensorflow", "numpy")
 SETTINGS = {"images": 6400, "batch_size": 64, "epochs": 4, "workers": 2}
-NAMES = {"torch": "PyTorch", "tf": "TensorFlow"}
 TEXT = texts("data_loading")
 
 
@@ -260,15 +261,15 @@ def _rate(value: float, language: str) -> str:
 def throughput(result: ThroughputResult, language: str) -> str:
     t = TEXT[language]
     header = [t["framework"], t["pipeline"], t["ips"], t["spread"], t["first_epoch"]]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    rows = []
     for m in result.measurements:
         label = t["configs"][f"{m.framework}.{m.config}"].format(**result.settings)
         rates = m.rates
         spread = f"{_rate(min(rates), language)} \u2013 {_rate(max(rates), language)}"
         cells = [NAMES[m.framework], label, _rate(m.images_per_second, language), spread]
         cells.append(seconds(m.first_epoch_seconds, language, 2))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return markdown_table(header, rows)
 
 
 def machine_sentence(result: ThroughputResult, language: str) -> str:
@@ -294,7 +295,7 @@ GENERATED = {"throughput": throughput, "machine": machine_sentence}
 
 def main(argv: list[str] | None = None) -> int:
     parser = measurement_cli.parser(__doc__.splitlines()[0])
-    parser.add_argument("--measure", choices=NAMES, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=COMPARED, help=argparse.SUPPRESS)
     parser.add_argument("settings", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:  # the measuring process: one JSON line on stdout

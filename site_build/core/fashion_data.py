@@ -21,12 +21,13 @@ the cache.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from site_build.core.catalog import texts
+from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.i18n_format import number
 from site_build.core.mnist_data import DataError, IdxSource, read_idx
 
@@ -79,10 +80,6 @@ CLASSES = (
     "Bag",
     "Ankle boot",
 )
-# What the models were trained on, per language (fashion.data_description in the catalogs).
-DESCRIPTIONS = {
-    language: section["data_description"] for language, section in texts("fashion").items()
-}
 
 
 class FashionDataError(DataError):
@@ -133,12 +130,15 @@ class FashionData:
     @property
     def description(self) -> dict[str, str]:
         """What the models were trained on, in each language of the site."""
-        return {
-            language: template.format(
-                **{part: number(n, language) for part, n in self.sizes.items()}
-            )
-            for language, template in DESCRIPTIONS.items()
-        }
+        return {language: describe(self.sizes, language) for language in LANGUAGES}
+
+
+def describe(sizes: Mapping[str, int], language: str) -> str:
+    """What the models were trained on, in ``language``: the catalogs' words
+    (``fashion.data_description``) around the sizes a result records. Read when a page is
+    written, never stored in a result nor part of a cache key."""
+    template = texts("fashion")[language]["data_description"]
+    return template.format(**{part: number(n, language) for part, n in sizes.items()})
 
 
 def locate(download: bool = True, debian_dir: Path | None = None) -> dict[str, Path]:

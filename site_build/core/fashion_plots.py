@@ -36,9 +36,7 @@ from site_build.core.cache import file_digest, fingerprint
 from site_build.core.catalog import texts
 from site_build.core.fashion_report import FIGURES
 from site_build.core.fashion_results import FashionResults
-from site_build.core.fashion_runs import FRAMEWORKS
 from site_build.core.figure_data import (
-    COLOURS,
     DPI,
     FONT_PT,
     MAX_BYTES,
@@ -48,6 +46,7 @@ from site_build.core.figure_data import (
     site_style,
     wrap_to_width,
 )
+from site_build.core.frameworks import COLOURS, NAMES
 from site_build.core.i18n_format import percent
 
 LABELS = texts("fashion")
@@ -56,6 +55,7 @@ CODE = (
     "fashion_plots.py",
     "fashion_report.py",
     "figure_data.py",  # the site's figure style
+    "frameworks.py",  # the frameworks' names and colours
     "i18n_format.py",
 )
 
@@ -71,7 +71,7 @@ def _wrap(text: str, points: float) -> str:
 
 def _titles(fig, title: str, results: FashionResults, language: str) -> None:
     """Title on top, the data used below, both wrapped; the panels fill the space between."""
-    description = results.first.data.description[language]
+    description = fashion_report.data_sentence(results, language)
     footer = LABELS[language]["figure_data"].format(description=description)
     fig.suptitle(_wrap(title, (FONT_PT + 2) * 1.15), fontweight="bold")  # bold is wider
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
@@ -91,7 +91,7 @@ def _curves(results: FashionResults, language: str):
                     color=COLOURS[framework],
                     alpha=0.45,
                     linewidth=1,
-                    label=text["one_seed"].format(framework=FRAMEWORKS[framework])
+                    label=text["one_seed"].format(framework=NAMES[framework])
                     if index == 0
                     else None,
                 )
@@ -105,7 +105,7 @@ def _curves(results: FashionResults, language: str):
                 linewidth=2.4,
                 marker="o",
                 markersize=4,
-                label=text["mean"].format(framework=FRAMEWORKS[framework], count=len(runs)),
+                label=text["mean"].format(framework=NAMES[framework], count=len(runs)),
             )
     axes[0].set_ylabel(text["test_accuracy_axis"])
     axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, language, 0)))
@@ -123,7 +123,7 @@ def _curves(results: FashionResults, language: str):
 def _seeds(results: FashionResults, language: str):
     text = LABELS[language]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 8.5), layout="constrained")
-    names = [FRAMEWORKS[f] for f in results.runs]
+    names = [NAMES[f] for f in results.runs]
     for position, (framework, runs) in enumerate(results.runs.items()):
         accuracies = [run.test_accuracy for run in runs]
         times = [statistics.mean(run.epoch_seconds) for run in runs]
@@ -178,6 +178,7 @@ def figure_key(name: str, results: FashionResults, language: str) -> str:
             },
             "data": fashion_report.figure_data(name, results, language).to_json(),
             "labels": LABELS[language],
+            "description": fashion_report.data_sentence(results, language),
             "code": {module: file_digest(here / module) for module in CODE},
             "matplotlib": matplotlib.__version__,
         }

@@ -17,22 +17,19 @@ import dataclasses
 import statistics
 from collections.abc import Callable
 
+from site_build.core import fashion_data, machine
 from site_build.core.catalog import texts
 from site_build.core.fashion_results import FashionResults
-from site_build.core.fashion_runs import FRAMEWORKS, MODES, TARGET_ACCURACY
+from site_build.core.fashion_runs import MODES, TARGET_ACCURACY
 from site_build.core.figure_data import Column, FigureData, figure_markdown
+from site_build.core.frameworks import COMPARED, NAMES
 from site_build.core.i18n_format import number, percent, seconds
+from site_build.core.markdown_table import markdown_table
 
 TEXT = texts("fashion")
 PARAMETERS = 105_914  # checked by the doctests of snippets/fashion/model_*.py
 DROPOUT = 0.3
 DASH = " \u2013 "  # between the lowest and highest value
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def accuracies(results: FashionResults, framework: str) -> list[float]:
@@ -53,7 +50,7 @@ def _points(fraction: float, language: str) -> str:
 
 
 def data_sentence(results: FashionResults, language: str) -> str:
-    return results.first.data.description[language]
+    return fashion_data.describe(results.first.data.sizes, language)
 
 
 def mode_sentence(results: FashionResults, language: str) -> str:
@@ -98,7 +95,7 @@ def settings_table(results: FashionResults, language: str) -> str:
         ],
         [text["threads"], text["threads_value"].format(threads=config.threads)],
     ]
-    return _table([text["setting"], text["value"]], rows)
+    return markdown_table([text["setting"], text["value"]], rows)
 
 
 def _target_cells(results: FashionResults, framework: str, language: str) -> tuple[str, str]:
@@ -118,7 +115,7 @@ def _target_cells(results: FashionResults, framework: str, language: str) -> tup
 
 def summary_table(results: FashionResults, language: str) -> str:
     text = TEXT[language]
-    frameworks = list(FRAMEWORKS)
+    frameworks = list(COMPARED)
     target = percent(TARGET_ACCURACY, language, 0)
     rows: dict[str, list[str]] = {
         text["accuracy_mean"]: [],
@@ -146,8 +143,8 @@ def summary_table(results: FashionResults, language: str) -> str:
         time_cell, epoch_cell = _target_cells(results, framework, language)
         cells[4].append(time_cell)
         cells[5].append(epoch_cell)
-    header = [text["measure"], *(FRAMEWORKS[f] for f in frameworks)]
-    body = _table(header, [[label, *values] for label, values in rows.items()])
+    header = [text["measure"], *(NAMES[f] for f in frameworks)]
+    body = markdown_table(header, [[label, *values] for label, values in rows.items()])
     return body + "\n\n" + provenance(results, language)
 
 
@@ -159,7 +156,7 @@ def seeds_table(results: FashionResults, language: str) -> str:
             target = run.time_to_target
             rows.append(
                 [
-                    FRAMEWORKS[framework],
+                    NAMES[framework],
                     str(run.seed),
                     percent(run.test_accuracy, language, 2),
                     seconds(statistics.mean(run.epoch_seconds), language),
@@ -173,13 +170,13 @@ def seeds_table(results: FashionResults, language: str) -> str:
         text["epoch_seconds"].split(",")[0],
         text["target_time"].format(target=percent(TARGET_ACCURACY, language, 0)).split(",")[0],
     ]
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
 def gap_and_spread(results: FashionResults) -> tuple[float, float]:
     """The gap between the frameworks' mean accuracies, and the widest range of one's seeds."""
-    means = [statistics.mean(accuracies(results, f)) for f in FRAMEWORKS]
-    spread = max(max(accuracies(results, f)) - min(accuracies(results, f)) for f in FRAMEWORKS)
+    means = [statistics.mean(accuracies(results, f)) for f in COMPARED]
+    spread = max(max(accuracies(results, f)) - min(accuracies(results, f)) for f in COMPARED)
     return abs(means[0] - means[1]), spread
 
 
@@ -194,20 +191,20 @@ def conclusion(results: FashionResults, language: str) -> str:
 
 
 def speed_sentence(results: FashionResults, language: str) -> str:
-    means = {f: statistics.mean(epoch_times(results, f)) for f in FRAMEWORKS}
-    spread = max(_sd(epoch_times(results, f)) for f in FRAMEWORKS)
+    means = {f: statistics.mean(epoch_times(results, f)) for f in COMPARED}
+    spread = max(_sd(epoch_times(results, f)) for f in COMPARED)
     if abs(means["torch"] - means["tf"]) <= spread:  # noise, not a ranking
         return TEXT[language]["speed_noisy"].format(
-            first=FRAMEWORKS["torch"],
-            second=FRAMEWORKS["tf"],
+            first=NAMES["torch"],
+            second=NAMES["tf"],
             first_seconds=seconds(means["torch"], language),
             second_seconds=seconds(means["tf"], language),
             spread=seconds(spread, language),
         )
     faster, slower = sorted(means, key=means.get)
     return TEXT[language]["speed"].format(
-        faster=FRAMEWORKS[faster],
-        slower=FRAMEWORKS[slower],
+        faster=NAMES[faster],
+        slower=NAMES[slower],
         faster_seconds=seconds(means[faster], language),
         slower_seconds=seconds(means[slower], language),
         ratio=number(means[slower] / means[faster], language, 2),
@@ -215,19 +212,11 @@ def speed_sentence(results: FashionResults, language: str) -> str:
 
 
 def provenance(results: FashionResults, language: str) -> str:
-    first = results.first
-    versions = {
-        k: v for runs in results.runs.values() for run in runs for k, v in run.versions.items()
-    }
-    machine = first.machine
-    created = min(run.created for runs in results.runs.values() for run in runs)
-    return TEXT[language]["provenance"].format(
-        date=created[:10],
-        cpu=machine.cpu,
-        cores=machine.logical_cores,
-        memory=number(machine.memory_gib or 0, language, 1),
-        python=machine.python,
-        versions=", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
+    runs = [run for runs in results.runs.values() for run in runs]
+    versions = {k: v for run in runs for k, v in run.versions.items()}
+    created = min(run.created for run in runs)
+    return machine.trained_on(
+        TEXT[language]["provenance"], results.first.machine, versions, created, language
     )
 
 
@@ -243,18 +232,18 @@ def curves_data(results: FashionResults, language: str) -> FigureData:
     text = TEXT[language]
     first = results.first
     highlights: list[tuple[str, float | str, str]] = []
-    for f in FRAMEWORKS:
+    for f in COMPARED:
         values = accuracies(results, f)
         highlights.append(
             (
-                text["mean_accuracy_of"].format(framework=FRAMEWORKS[f]),
+                text["mean_accuracy_of"].format(framework=NAMES[f]),
                 statistics.mean(values),
                 "percent:2",
             )
         )
         highlights.append(
             (
-                text["accuracy_range_of"].format(framework=FRAMEWORKS[f]),
+                text["accuracy_range_of"].format(framework=NAMES[f]),
                 text["from_to"].format(
                     low=percent(min(values), language, 2), high=percent(max(values), language, 2)
                 ),
@@ -276,7 +265,7 @@ def curves_data(results: FashionResults, language: str) -> FigureData:
             Column(text["loss_axis"], "decimal:4"),
         ),
         rows=tuple(
-            (FRAMEWORKS[f], run.seed, c.epoch, c.test_accuracy, c.loss)
+            (NAMES[f], run.seed, c.epoch, c.test_accuracy, c.loss)
             for f, runs in results.runs.items()
             for run in runs
             for c in run.history
@@ -292,14 +281,14 @@ def seeds_data(results: FashionResults, language: str) -> FigureData:
     for f, runs in results.runs.items():
         highlights.append(
             (
-                text["accuracies_of"].format(framework=FRAMEWORKS[f]),
+                text["accuracies_of"].format(framework=NAMES[f]),
                 ", ".join(percent(run.test_accuracy, language, 2) for run in runs),
                 "text",
             )
         )
         highlights.append(
             (
-                text["seconds_of"].format(framework=FRAMEWORKS[f]),
+                text["seconds_of"].format(framework=NAMES[f]),
                 ", ".join(seconds(statistics.mean(run.epoch_seconds), language) for run in runs),
                 "text",
             )
@@ -318,7 +307,7 @@ def seeds_data(results: FashionResults, language: str) -> FigureData:
         ),
         rows=tuple(
             (
-                FRAMEWORKS[f],
+                NAMES[f],
                 run.seed,
                 run.test_accuracy,
                 statistics.mean(run.epoch_seconds),

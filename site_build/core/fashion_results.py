@@ -6,8 +6,8 @@ it measured around them, and writes it to the cache. The page's tables
 (``fashion_report.py``) and figures (``fashion_plots.py``) read these classes only, gathered
 in ``FashionResults``: no module looks a result up by a string key.
 
-Reading is strict, as for the MNIST runs (``mnist_results.py``, whose JSON decoding and
-``Machine`` record this module uses): a missing or unexpected field raises
+Reading is strict, as for the MNIST runs: both use the decoder and the ``Machine`` record of
+``records.py``: a missing or unexpected field raises
 ``ResultsFormatError``. ``FASHION_RESULTS_FORMAT`` is part of every run's cache key: change
 it whenever a field changes, and results written in an older format are trained again
 instead of being misread.
@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from site_build.core.cache import atomic_write_json, read_json
-from site_build.core.mnist_results import Machine, ResultsFormatError, from_json, to_json
+from site_build.core.records import Machine, ResultsFormatError, from_json, to_json
 
 # 2: typed records, with this number in every file; 1 was the plain mappings before it,
-# which had no "format" field.
-FASHION_RESULTS_FORMAT = 2
+# which had no "format" field. 3: no words in the results (the data's description is
+# written from ``DataInfo`` when a page is).
+FASHION_RESULTS_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ class RunConfig:
 class DataInfo:
     sizes: dict[str, int]  # "train", "test" -> images used
     md5: dict[str, str]  # file name -> md5 sum
-    description: dict[str, str]  # language -> sentence
 
 
 @dataclass(frozen=True)

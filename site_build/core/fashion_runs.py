@@ -3,10 +3,12 @@
 Each run trains the CNN of ``snippets/fashion/`` on all 60,000 training images with one seed,
 measures the 10,000 test images at every checkpoint (a quarter of an epoch) and writes one
 JSON file of typed results (``fashion_results.py``). Its cache key is made as for the MNIST
-runs (``mnist_runs.py``): the run's snippet files and the modules that run them, its
-settings, the md5 sums of the data, the data description, the library versions and the
-results format. A key that matches means nothing is trained; editing the PyTorch snippets
-retrains only the PyTorch runs. A results file that does not read as this code's format (an
+runs (``mnist_spec.py``): the run's snippet files and the modules that run them, its
+settings, the md5 sums of the data, the library versions and the results format; the
+catalogs' words are not in it (results hold facts, the page adds the words). A key that
+matches means nothing is trained; editing the PyTorch snippets retrains only the PyTorch
+runs. The runs are looked up and trained under one cache lock, so two builds at once train
+them once. A results file that does not read as this code's format (an
 older one, a field missing or added) counts as missing, with one line saying so.
 
 Two sets of runs exist. The build trains the short set when no run of either is cached (two
@@ -40,27 +42,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from site_build.core import fashion_data, machine
-from site_build.core.cache import cache_root, file_digest, fingerprint
+from site_build.core.cache import cache_root, entry_lock, file_digest, fingerprint
 from site_build.core.errors import BuildError
 from site_build.core.fashion_results import (
     FASHION_RESULTS_FORMAT,
     Checkpoint,
     DataInfo,
     FashionResults,
-    Machine,
     ResultsFormatError,
     RunConfig,
     RunResult,
     TargetReached,
 )
+from site_build.core.frameworks import COMPARED, LIBRARIES, NAMES
 from site_build.core.mnist_data import DataError
 from site_build.core.paths import ROOT
+from site_build.core.records import Machine
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
-LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
 RUNNER_SOURCES = (
     "site_build/core/fashion_runs.py",
     "site_build/core/fashion_results.py",
+    "site_build/core/records.py",
     "site_build/core/fashion_data.py",
     "site_build/core/mnist_data.py",
 )
@@ -94,7 +96,7 @@ class Run:
 
     @property
     def label(self) -> str:
-        return f"{FRAMEWORKS[self.framework]} seed {self.seed}"
+        return f"{NAMES[self.framework]} seed {self.seed}"
 
     @property
     def config(self) -> RunConfig:
@@ -108,11 +110,15 @@ class Run:
 
 
 def runs(mode: str) -> list[Run]:
-    return [Run(mode, fw, seed) for fw in FRAMEWORKS for seed in MODES[mode]["seeds"]]
+    return [Run(mode, fw, seed) for fw in COMPARED for seed in MODES[mode]["seeds"]]
+
+
+def results_dir() -> Path:
+    return cache_root() / "fashion-runs"
 
 
 def results_path(run: Run) -> Path:
-    return cache_root() / "fashion-runs" / f"{run.name}.json"
+    return results_dir() / f"{run.name}.json"
 
 
 def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
@@ -121,7 +127,6 @@ def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
             "sources": {p: file_digest(root / p) for p in (*run.sources, *RUNNER_SOURCES)},
             "config": asdict(run.config),
             "data": data_md5s,
-            "descriptions": fashion_data.DESCRIPTIONS,
             "versions": machine.versions(*LIBRARIES[run.framework]),
             "format": FASHION_RESULTS_FORMAT,
         }
@@ -210,7 +215,7 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
             seed=seed,
             key=key,
             config=cfg,
-            data=DataInfo(sizes=data.sizes, md5=data.md5s, description=data.description),
+            data=DataInfo(sizes=data.sizes, md5=data.md5s),
             limited_to=limit,
             history=history,
             test_accuracy=history[-1].test_accuracy,
@@ -262,40 +267,44 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
     set, training (in two processes, one per framework) whatever is out of date."""
     started = time.perf_counter()
     md5s = fashion_data.md5s(fashion_data.locate())
-    if mode is None:  # the long set if it is all there (nothing to say about it otherwise)
-        full = _cached("full", md5s, say=False)
-        mode = "full" if all(full.values()) and not force else "build"
-        cached = full if mode == "full" else _cached(mode, md5s)
-    else:
-        cached = _cached(mode, md5s)
-    if force:
-        cached = dict.fromkeys(cached)
-    pending = {
-        fw: [run.seed for run, found in cached.items() if run.framework == fw and not found]
-        for fw in FRAMEWORKS
-    }
-    pending = {fw: seeds for fw, seeds in pending.items() if seeds}
-    if pending:
-        print(
-            "[fashion] training "
-            + "; ".join(
-                f"{FRAMEWORKS[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()
+    # Two builds at once train each run once: the second waits here, then finds the
+    # runs the first wrote (cache.py). One lock for the set: a framework's seeds train
+    # in one process.
+    with entry_lock(results_dir()):
+        if mode is None:  # the long set if it is all there (nothing to say about it otherwise)
+            full = _cached("full", md5s, say=False)
+            mode = "full" if all(full.values()) and not force else "build"
+            cached = full if mode == "full" else _cached(mode, md5s)
+        else:
+            cached = _cached(mode, md5s)
+        if force:
+            cached = dict.fromkeys(cached)
+        pending = {
+            fw: [run.seed for run, found in cached.items() if run.framework == fw and not found]
+            for fw in COMPARED
+        }
+        pending = {fw: seeds for fw, seeds in pending.items() if seeds}
+        if pending:
+            print(
+                "[fashion] training "
+                + "; ".join(
+                    f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()
+                )
+                + f" ({mode} set): code, settings, data or versions changed",
+                file=sys.stderr,
+                flush=True,
             )
-            + f" ({mode} set): code, settings, data or versions changed",
-            file=sys.stderr,
-            flush=True,
-        )
-        _train_in_subprocesses(mode, pending)
-    results: dict[str, list[RunResult]] = {}
-    for run in runs(mode):
-        found = cached[run] or _valid(run, md5s)
-        if not found:
-            raise RunFailed(
-                f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
-            )
-        results.setdefault(run.framework, []).append(found)
-    trained = [f"{FRAMEWORKS[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
-    return FashionResults(mode, results, trained, time.perf_counter() - started)
+            _train_in_subprocesses(mode, pending)
+        results: dict[str, list[RunResult]] = {}
+        for run in runs(mode):
+            found = cached[run] or _valid(run, md5s)
+            if not found:
+                raise RunFailed(
+                    f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
+                )
+            results.setdefault(run.framework, []).append(found)
+        trained = [f"{NAMES[fw]} seeds {', '.join(map(str, s))}" for fw, s in pending.items()]
+        return FashionResults(mode, results, trained, time.perf_counter() - started)
 
 
 def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
@@ -334,7 +343,7 @@ def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
             tail = tails[framework]
             messages = [line.removeprefix("error: ") for line in tail if line.startswith("error: ")]
             failures.append(
-                f"Training Fashion-MNIST with {FRAMEWORKS[framework]} failed: "
+                f"Training Fashion-MNIST with {NAMES[framework]} failed: "
                 + (messages[-1] if messages else "\n".join(tail))
             )
     for thread in pumps:
@@ -348,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Train the Fashion-MNIST runs that are out of date."
     )
     parser.add_argument("command", nargs="?", choices=["train"], help="train runs (internal)")
-    parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
+    parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--mode", choices=sorted(MODES), default="build")
     parser.add_argument("--seeds", type=int, nargs="+")
     parser.add_argument("--full", action="store_true", help="the long set (10 epochs, 5 seeds)")
@@ -369,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Fashion-MNIST ({found.mode} set, {state}, {found.seconds:.0f} s):")
             for framework, results in found.runs.items():
                 accuracies = ", ".join(f"{r.test_accuracy:.4f}" for r in results)
-                print(f"  {FRAMEWORKS[framework]}: test accuracy per seed {accuracies}")
+                print(f"  {NAMES[framework]}: test accuracy per seed {accuracies}")
     except (TrainingDiverged, RunFailed, DataError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -27,10 +27,10 @@ smallest text of a matplotlib figure is on such a screen, and ``check_legible`` 
 that every text contrasts at least 4.5:1 in the light and the dark scheme alike.
 
 The site's figures share one look: ``WIDTH`` inches wide at ``DPI``, no text under
-``FONT_PT`` points (``site_style``), the frameworks in ``COLOURS``, Spanish tick labels with
-a decimal comma (``decimal_comma_ticks``). ``FigureFiles`` says where one page's figures
-are kept, and ``FigureFiles.ensure`` draws each of them again only when what it shows has
-changed.
+``FONT_PT`` points (``site_style``), each framework in its colour (``frameworks.COLOURS``),
+Spanish tick labels with a decimal comma (``decimal_comma_ticks``). ``FigureFiles`` says
+where one page's figures are kept, and ``FigureFiles.ensure`` draws each of them again only
+when what it shows has changed.
 
 The words (caption, link) are in the ``figure_data`` section of site_build/catalogs/.
 """
@@ -52,6 +52,7 @@ from site_build.core.cache import atomic_write_bytes, cache_root
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number, percent, seconds
+from site_build.core.markdown_table import markdown_table
 
 TEXT = texts("figure_data")
 
@@ -66,8 +67,6 @@ WIDTH = 6.4  # inches
 DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
 FONT_PT = 12  # 12 pt in 6.4 in shown 358 px wide: 9.3 CSS px
 MAX_BYTES = 150_000
-# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
-COLOURS = {"torch": "#D55E00", "tf": "#0072B2", "numpy": "#009E73"}
 
 Value = float | int | str
 
@@ -153,19 +152,12 @@ def alt_text(data: FigureData) -> str:
     return re.sub(r"[ \t\n]+", " ", text)  # non-breaking spaces stay
 
 
-def _escape_cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def table_markdown(data: FigureData) -> str:
-    header = "| " + " | ".join(_escape_cell(c.label) for c in data.columns) + " |"
-    lines = [header, "|" + " --- |" * len(data.columns)]
-    for row in data.rows:
-        cells = (
-            write_value(v, c.format, data.language) for v, c in zip(row, data.columns, strict=True)
-        )
-        lines.append("| " + " | ".join(_escape_cell(cell) for cell in cells) + " |")
-    return "\n".join(lines)
+    rows = (
+        [write_value(v, c.format, data.language) for v, c in zip(row, data.columns, strict=True)]
+        for row in data.rows
+    )
+    return markdown_table([c.label for c in data.columns], rows)
 
 
 def csv_text(data: FigureData) -> str:

@@ -1,9 +1,11 @@
 """The machine and library versions a result was measured with, recorded beside the result.
 
 ``describe`` records the machine (its exact system release too, so a result measured under
-another kernel is not reused); ``provenance_fields`` writes the sentence that a page shows about a
-result, "Measured on <date> on <machine>, with <versions>", in the page's language, and
-names only what a reader needs: the OS family, the CPU model and its core count.
+another kernel is not reused); typed results keep it as a ``records.Machine``.
+``provenance_fields`` writes the sentence that a page shows about a result, "Measured on
+<date> on <machine>, with <versions>", in the page's language, and names only what a reader
+needs: the OS family, the CPU model and its core count; ``trained_on`` fills the training
+pages' "Trained on <date> on <machine>" sentence.
 
 ``installed_version`` also fills ``{{ version:NAME }}`` on pages: NAME is what you import
 (``torch``, ``tensorflow``, ``keras``), and the version comes from the environment that
@@ -25,6 +27,7 @@ from site_build.core.catalog import texts
 from site_build.core.claims import format_date
 from site_build.core.errors import PlaceholderError
 from site_build.core.i18n_format import number
+from site_build.core.records import Machine
 
 
 @cache
@@ -108,3 +111,19 @@ def provenance_fields(
     }
     fields["provenance"] = texts("provenance")[language]["measured"].format(**fields)
     return fields
+
+
+def trained_on(
+    template: str, recorded: Machine, libraries: Mapping[str, str], created: str, language: str
+) -> str:
+    """A training page's sentence about its runs: ``template`` (the page's catalog text)
+    filled with the date of ``created`` (ISO 8601), the machine ``recorded`` and the
+    ``libraries``' versions, sorted by name."""
+    return template.format(
+        date=created[:10],
+        cpu=recorded.cpu,
+        cores=recorded.logical_cores,
+        memory=number(recorded.memory_gib or 0, language, 1),
+        python=recorded.python,
+        versions=", ".join(f"{name} {version}" for name, version in sorted(libraries.items())),
+    )

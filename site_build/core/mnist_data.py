@@ -12,7 +12,7 @@ With all four files, the models train on the 60,000 training images and are test
 10,000 test images. With only the test split (the case on machines without internet, which
 ship the official test files alone), the 10,000 test images are split deterministically:
 2,000 held out for the final test and 8,000 for training and validation. Every result
-records which of the two it used (``MnistSplits.description``).
+records which of the two it used (``full``) and the sizes; ``describe`` says it in words.
 
 ``python -m site_build.core.mnist_data --download`` fetches all four files into the cache.
 
@@ -36,14 +36,14 @@ import os
 import shutil
 import sys
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from site_build.core.cache import cache_root, file_digest
-from site_build.core.catalog import texts
+from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number
 
@@ -68,10 +68,6 @@ TRAIN_PARTS = ("train_images", "train_labels")
 SPLIT_SEED = 2026
 HELD_OUT_TEST_IMAGES = 2_000
 VALIDATION_FRACTION = 0.2
-
-# What the models were trained on, per language (data_description in the catalogs); part of
-# each run's cache key (mnist_runs.py), since results record it.
-DESCRIPTIONS = texts("data_description")
 
 # IDX magic numbers: unsigned bytes, then the number of dimensions (3 images, 1 labels).
 IDX_UBYTE_MAGIC = {3: 0x00000803, 1: 0x00000801}
@@ -375,14 +371,17 @@ class MnistSplits:
     @property
     def description(self) -> dict[str, str]:
         """What the models were trained on, in each language of the site."""
-        sizes = self.sizes
-        template = "full" if self.full else "test_only"
-        return {
-            language: DESCRIPTIONS[language][template].format(
-                seed=SPLIT_SEED, **{part: number(n, language) for part, n in sizes.items()}
-            )
-            for language in DESCRIPTIONS
-        }
+        return {language: describe(self.full, self.sizes, language) for language in LANGUAGES}
+
+
+def describe(full: bool, sizes: Mapping[str, int], language: str) -> str:
+    """What the models were trained on, in ``language``: the words of the catalogs
+    (``data_description``) around the facts a result records. Read when a page is written,
+    never stored in a result nor part of a cache key, so editing them trains nothing."""
+    template = texts("data_description")[language]["full" if full else "test_only"]
+    return template.format(
+        seed=SPLIT_SEED, **{part: number(n, language) for part, n in sizes.items()}
+    )
 
 
 def data_cache_dir() -> Path:

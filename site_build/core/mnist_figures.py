@@ -15,10 +15,10 @@ import numpy as np
 
 from site_build.core.catalog import texts
 from site_build.core.figure_data import Column, FigureData
+from site_build.core.frameworks import NAMES
 from site_build.core.i18n_format import number
 from site_build.core.mnist_results import RunResult
 
-NAMES = {"torch": "PyTorch", "tf": "TensorFlow"}
 # Which runs each figure plots, in the order it shows them (top to bottom).
 FIGURE_RUNS = {
     "curves": ("matched-torch", "matched-tf"),

@@ -29,10 +29,9 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from site_build.core import mnist_figures
+from site_build.core import mnist_data, mnist_figures
 from site_build.core.cache import file_digest, fingerprint
 from site_build.core.figure_data import (
-    COLOURS,
     DPI,
     FONT_PT,
     MAX_BYTES,
@@ -43,6 +42,7 @@ from site_build.core.figure_data import (
     text_colour_on,
     wrap_to_width,
 )
+from site_build.core.frameworks import COLOURS
 from site_build.core.i18n_format import number, percent
 from site_build.core.mnist_figures import (
     FIGURES,
@@ -54,9 +54,15 @@ from site_build.core.mnist_figures import (
 )
 from site_build.core.mnist_results import RunResult
 
-# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES, COLOURS.
+# The site's figure style (``figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
 STYLE = site_style(FONT_PT)
-CODE = ("mnist_plots.py", "mnist_figures.py", "figure_data.py", "i18n_format.py")
+CODE = (
+    "mnist_plots.py",
+    "mnist_figures.py",
+    "figure_data.py",
+    "frameworks.py",
+    "i18n_format.py",
+)
 
 
 FILES = FigureFiles("mnist", tuple(FIGURES))
@@ -70,7 +76,8 @@ def _wrap(text: str, points: float) -> str:
 
 def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> None:
     """Title on top, the data used below, both wrapped; the panels fill the space between."""
-    description = next(iter(runs.values())).data.description[language]
+    data = next(iter(runs.values())).data
+    description = mnist_data.describe(data.full, data.sizes, language)
     footer = LABELS[language]["data"].format(description=description)
     fig.suptitle(_wrap(LABELS[language][title_key], FONT_PT + 2), fontweight="bold")
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
@@ -227,6 +234,10 @@ def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
             },
             "data": mnist_figures.figure_data(name, results, language).to_json(),
             "labels": LABELS[language],
+            "description": {
+                run: mnist_data.describe(results[run].data.full, results[run].data.sizes, language)
+                for run in mnist_figures.FIGURE_RUNS[name]
+            },
             "code": {module: file_digest(here / module) for module in CODE},
             "matplotlib": matplotlib.__version__,
         }

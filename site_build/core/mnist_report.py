@@ -8,10 +8,12 @@ alt text, its values in a collapsed table and a link to them as CSV (``figure_da
 
 from __future__ import annotations
 
-from site_build.core import figure_data, mnist_figures
+from site_build.core import figure_data, machine, mnist_data, mnist_figures
 from site_build.core.catalog import texts
+from site_build.core.frameworks import NAMES
 from site_build.core.i18n_format import number, percent, seconds
-from site_build.core.mnist_figures import NAMES, median_epoch_seconds, median_images_per_second
+from site_build.core.markdown_table import markdown_table
+from site_build.core.mnist_figures import median_epoch_seconds, median_images_per_second
 from site_build.core.mnist_results import RunResult
 
 # Table headers and sentences per language (the mnist_tables section of the catalogs).
@@ -19,14 +21,9 @@ TEXT = texts("mnist_tables")
 Results = dict[str, RunResult]
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def data_sentence(results: Results, language: str) -> str:
-    return results["matched-torch"].data.description[language]
+    data = results["matched-torch"].data
+    return mnist_data.describe(data.full, data.sizes, language)
 
 
 def settings_table(results: Results, language: str) -> str:
@@ -43,13 +40,13 @@ def settings_table(results: Results, language: str) -> str:
         [text["epochs"], str(settings.epochs)],
         [text["seed"], str(settings.seed)],
     ]
-    return _table([text["setting"], text["value"]], rows)
+    return markdown_table([text["setting"], text["value"]], rows)
 
 
 def _transposed(text: dict, frameworks: list[str], rows: dict[str, list[str]]) -> str:
     """One row per measure and one column per framework: narrow enough not to scroll."""
     header = [text["measure"], *(NAMES[f] for f in frameworks)]
-    return _table(header, [[text[key], *values] for key, values in rows.items()])
+    return markdown_table(header, [[text[key], *values] for key, values in rows.items()])
 
 
 def results_table(results: Results, language: str) -> str:
@@ -87,15 +84,12 @@ def article_table(results: Results, language: str) -> str:
 
 
 def provenance(first: RunResult, second: RunResult, language: str) -> str:
-    versions = {**first.versions, **second.versions}
-    machine = first.machine
-    return TEXT[language]["provenance"].format(
-        date=min(first.created, second.created)[:10],
-        cpu=machine.cpu,
-        cores=machine.logical_cores,
-        memory=number(machine.memory_gib or 0, language, 1),
-        python=machine.python,
-        versions=", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
+    return machine.trained_on(
+        TEXT[language]["provenance"],
+        first.machine,
+        {**first.versions, **second.versions},
+        min(first.created, second.created),
+        language,
     )
 
 

@@ -6,75 +6,23 @@ images it read) and from what it measured (losses, timings, predictions), and wr
 the cache. The tables (``mnist_report.py``) and figures (``mnist_plots.py``) read these
 classes only: no module looks a result up by a string key.
 
-``RESULTS_FORMAT`` is part of every run's cache key: change it whenever a field changes, and
-results written in an older format are trained again instead of being misread.
+Reading is strict (the decoder of ``records.py``). ``RESULTS_FORMAT`` is part of every run's
+cache key: change it whenever a field changes, and results written in an older format are
+trained again instead of being misread.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from site_build.core.cache import atomic_write_json, read_json
+from site_build.core.records import Machine, ResultsFormatError, from_json, to_json
 
-RESULTS_FORMAT = 3  # 3: the matched runs keep their trained weights (``Weights``)
-
-T = TypeVar("T")
-
-
-class ResultsFormatError(ValueError):
-    """A results file that does not have the fields of this version of the code."""
-
-
-def _decode(kind: Any, value: Any) -> Any:
-    """``value`` (parsed JSON) as an instance of the annotation ``kind``."""
-    origin = typing.get_origin(kind)
-    if dataclasses.is_dataclass(kind):
-        return from_json(kind, value)
-    if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(kind)
-        if value is None and type(None) in options:
-            return None
-        (single,) = (option for option in options if option is not type(None))
-        return _decode(single, value)
-    if origin is list:
-        (item,) = typing.get_args(kind)
-        if not isinstance(value, list):
-            raise ResultsFormatError(f"expected a list, found {value!r}")
-        return [_decode(item, element) for element in value]
-    if origin is dict:
-        _, item = typing.get_args(kind)
-        if not isinstance(value, dict):
-            raise ResultsFormatError(f"expected a mapping, found {value!r}")
-        return {key: _decode(item, element) for key, element in value.items()}
-    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if kind in (int, str, bool) and type(value) is kind:
-        return value
-    if kind is Any:
-        return value
-    raise ResultsFormatError(f"expected {getattr(kind, '__name__', kind)}, found {value!r}")
-
-
-def from_json(cls: type[T], value: Any) -> T:
-    """An instance of the dataclass ``cls`` from parsed JSON; every field must be present."""
-    if not isinstance(value, dict):
-        raise ResultsFormatError(f"{cls.__name__}: expected a mapping, found {value!r}")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    missing, extra = sorted(names - set(value)), sorted(set(value) - names)
-    if missing or extra:
-        raise ResultsFormatError(f"{cls.__name__}: missing {missing}, unexpected {extra}")
-    return cls(**{name: _decode(hints[name], value[name]) for name in names})
-
-
-def to_json(record: Any) -> Any:
-    """A dataclass (or lists and mappings of them) as plain JSON values."""
-    return dataclasses.asdict(record) if dataclasses.is_dataclass(record) else record
+# 3: the matched runs keep their trained weights (``Weights``); 4: no words in the results
+# (the data's description is written from ``DataInfo`` when a page is).
+RESULTS_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -108,7 +56,6 @@ class DataInfo:
     full: bool
     sizes: dict[str, int]
     md5: dict[str, str]
-    description: dict[str, str]  # language -> sentence
     limited_to: int | None
 
 
@@ -136,15 +83,6 @@ class Weights:
 
     file: str  # a file name, in the folder of the results file
     sha256: str
-
-
-@dataclass(frozen=True)
-class Machine:
-    cpu: str
-    logical_cores: int | None
-    memory_gib: float | None
-    system: str
-    python: str
 
 
 @dataclass(frozen=True)

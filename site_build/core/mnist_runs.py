@@ -1,12 +1,9 @@
 """The MNIST training runs behind the MNIST pages: run each one once, cache its results.
 
-Each run trains a model with the code of ``snippets/`` (the code the pages show), given the
-settings listed here, and writes one JSON file of typed results (``mnist_results.py``); the
-matched runs also keep their trained weights beside it (``weights_path``). Its
-cache key covers everything that could change the result: the run's snippet files and the
-modules that train it, its settings, the data's md5 sums and the library versions. A key
-that matches means nothing is trained; editing only the PyTorch snippets retrains only the
-PyTorch runs.
+Each run (``mnist_spec.py`` lists them, with their settings and cache keys) trains a model
+with the code of ``snippets/`` (the code the pages show) and writes one JSON file of typed
+results (``mnist_results.py``); the matched runs also keep their trained weights beside it
+(``weights_path``). A key that matches means nothing is trained.
 
 Each run trains in its own Python process (``mnist_training.py``) so that one framework's
 settings (threads, determinism) never leak into the other's, and the process that builds
@@ -30,34 +27,13 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_build.core import machine, mnist_data
-from site_build.core.cache import CacheNotWritable, cache_root, entry_lock, file_digest, fingerprint
+from site_build.core.cache import CacheNotWritable, entry_lock, file_digest
 from site_build.core.errors import BuildError
 from site_build.core.mnist_data import MnistDataError, locate
-from site_build.core.mnist_results import RESULTS_FORMAT, RunResult, Settings
+from site_build.core.mnist_results import RunResult, Settings
+from site_build.core.mnist_spec import RUNS, RunSpec, cache_key, results_path, weights_path
 from site_build.core.mnist_training import SettingsMismatch, TrainingDiverged, train_run
 from site_build.core.paths import ROOT
-
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
-LIBRARIES = {"torch": ("torch", "numpy"), "tf": ("tensorflow", "keras", "numpy")}
-RUNNER_SOURCES = (
-    "site_build/core/mnist_runs.py",
-    "site_build/core/mnist_training.py",
-    "site_build/core/mnist_results.py",
-    "site_build/core/mnist_data.py",
-)
-
-# The matched comparison: the same settings for both frameworks.
-MATCHED = Settings(batch_size=64, epochs=10, learning_rate=0.01, seed=2026)
-# The Analytics India Magazine tutorial's own settings (see docs/*/seed_replay.md): Keras'
-# default batch of 32 with validation_split=0.3, and PyTorch with batch 512 on 8x8 images;
-# 5 epochs each. Passed to snippets/seed_replay/article_setup_*.py, which report them back.
-ARTICLE = {
-    framework: Settings(
-        batch_size=batch_size, epochs=5, learning_rate=0.01, seed=2026, validation_split=0.3
-    )
-    for framework, batch_size in (("torch", 512), ("tf", 32))
-}
 
 
 class RunFailed(BuildError):
@@ -68,67 +44,6 @@ class UsageError(BuildError):
     """A command line that would do something other than what was meant."""
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    name: str
-    framework: str
-    experiment: str
-    sources: tuple[str, ...]
-    settings: Settings
-
-    @property
-    def label(self) -> str:
-        return f"{FRAMEWORKS[self.framework]} ({self.experiment})"
-
-    @property
-    def libraries(self) -> tuple[str, ...]:
-        return LIBRARIES[self.framework]
-
-
-def _matched(framework: str) -> RunSpec:
-    return RunSpec(
-        name=f"matched-{framework}",
-        framework=framework,
-        experiment="matched",
-        sources=tuple(
-            f"snippets/mnist/{part}_{framework}.py" for part in ("model", "pipeline", "training")
-        ),
-        settings=MATCHED,
-    )
-
-
-def _article(framework: str) -> RunSpec:
-    return RunSpec(
-        name=f"article-{framework}",
-        framework=framework,
-        experiment="article",
-        sources=(
-            f"snippets/seed_replay/article_setup_{framework}.py",
-            f"snippets/mnist/training_{framework}.py",
-        ),
-        settings=ARTICLE[framework],
-    )
-
-
-RUNS = {
-    spec.name: spec
-    for spec in (_matched("torch"), _matched("tf"), _article("torch"), _article("tf"))
-}
-
-
-def results_dir() -> Path:
-    return cache_root() / "mnist-runs"
-
-
-def results_path(spec: RunSpec) -> Path:
-    return results_dir() / f"{spec.name}.json"
-
-
-def weights_path(spec: RunSpec, results: RunResult) -> Path | None:
-    """The file of the weights that ``results`` recorded, beside the results file."""
-    return results_path(spec).with_name(results.weights.file) if results.weights else None
-
-
 def _complete(spec: RunSpec, results: RunResult) -> bool:
     """Whether a matched run's weights are there, as the run wrote them (article runs keep
     none). A deleted or changed weights file means the run is trained again."""
@@ -136,22 +51,6 @@ def _complete(spec: RunSpec, results: RunResult) -> bool:
         return True
     path = weights_path(spec, results)
     return bool(path and path.is_file() and file_digest(path) == results.weights.sha256)
-
-
-def cache_key(
-    spec: RunSpec, data_md5s: dict[str, str], root: Path = ROOT, limit: int | None = None
-) -> str:
-    parts = {
-        "sources": {p: file_digest(root / p) for p in (*spec.sources, *RUNNER_SOURCES)},
-        "settings": dataclasses.asdict(spec.settings),
-        "data": data_md5s,
-        "descriptions": mnist_data.DESCRIPTIONS,
-        "versions": machine.versions(*spec.libraries),
-        "format": RESULTS_FORMAT,
-    }
-    if limit:  # a shortened run must never pass for the full one
-        parts["limit"] = limit
-    return fingerprint(parts)
 
 
 # Orchestration, in the build's process -------------------------------------------------------

@@ -1,15 +1,15 @@
 """One MNIST run, trained inside its own process with the code of ``snippets/``.
 
 ``mnist_runs.py`` starts ``python -m site_build.core.mnist_runs train NAME``, which calls
-``train_run`` here. The run's settings (``RunSpec.settings``) are passed to the snippets
-that train; what they report back (the settings they ran with, the parameters of the model
-they built, the size of its input images) and what this module measures (losses, timings,
-predictions) become one ``RunResult``, written atomically. The matched runs also keep the
-model they trained: its weights go beside the results file (``weights_file``), written
-first, so that a results file never names weights that are not there; ``load_model``
-builds the snippet's model again and loads them (the quantization page measures it). A
-snippet that ran with other settings than it was given fails the run: the page would
-otherwise describe a run that did not happen.
+``train_run`` here with a ``RunSpec`` of ``mnist_spec.py``. The run's settings are passed to
+the snippets that train; what they report back (the settings they ran with, the parameters
+of the model they built, the size of its input images) and what this module measures
+(losses, timings, predictions) become one ``RunResult``, written atomically. The matched
+runs also keep the model they trained: its weights go beside the results file
+(``weights_file``), written first, so that a results file never names weights that are not
+there; ``load_model`` builds the snippet's model again and loads them (the quantization
+page measures it). A snippet that ran with other settings than it was given fails the run:
+the page would otherwise describe a run that did not happen.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -35,16 +35,14 @@ from site_build.core.mnist_data import MnistSplits, load_splits
 from site_build.core.mnist_results import (
     DataInfo,
     Epoch,
-    Machine,
     Misclassified,
     RunResult,
     Settings,
     TestResult,
     Weights,
 )
-
-if TYPE_CHECKING:
-    from site_build.core.mnist_runs import RunSpec
+from site_build.core.mnist_spec import RunSpec
+from site_build.core.records import Machine
 
 
 class TrainingDiverged(BuildError):
@@ -62,7 +60,7 @@ def _check_finite(spec: RunSpec, report: Callable[[dict], None]) -> Callable[[di
                 raise TrainingDiverged(
                     f"{spec.label}: the {metric.replace('_', ' ')} is {record[metric]} at epoch "
                     f"{record['epoch']}. Nothing was written and no plot was made. Lower the "
-                    f"learning rate in site_build/core/mnist_runs.py or look for the mistake in "
+                    f"learning rate in site_build/core/mnist_spec.py or look for the mistake in "
                     f"{', '.join(spec.sources)}."
                 )
         report(record)
@@ -268,7 +266,6 @@ def train_run(
             full=data.full,
             sizes=data.sizes,
             md5=data.md5s,
-            description=data.description,
             limited_to=limit,
         ),
         trained_images=trained,

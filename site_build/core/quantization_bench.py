@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from site_build.core import machine, measurement_cli, mnist_runs
+from site_build.core import machine, measurement_cli, mnist_data, mnist_runs, mnist_spec
 from site_build.core.cache import (
     atomic_write_json,
     cache_root,
@@ -55,10 +55,11 @@ from site_build.core.cache import (
 )
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
+from site_build.core.frameworks import COMPARED, NAMES
 from site_build.core.i18n_format import number, percent, seconds
+from site_build.core.markdown_table import markdown_table
 from site_build.core.paths import ROOT
 
-FRAMEWORKS = {"torch": "PyTorch", "tf": "TensorFlow"}
 LIBRARIES = {
     "torch": ("torch", "torchao", "numpy"),
     "tf": ("tensorflow", "keras", "ai_edge_litert", "litert_quantizer", "numpy"),
@@ -151,7 +152,7 @@ def trained_models() -> dict[str, TrainedModel]:
             "run": name,
             "key": results.key,
             "weights": results.weights.sha256,
-            "path": str(mnist_runs.weights_path(status.spec, results)),
+            "path": str(mnist_spec.weights_path(status.spec, results)),
             "epochs": results.settings.epochs,
             "accuracy": results.test.accuracy,
         }
@@ -161,13 +162,11 @@ def trained_models() -> dict[str, TrainedModel]:
 def cache_key(data_md5s: dict[str, str], models: dict[str, TrainedModel], root: Path = ROOT) -> str:
     return fingerprint(
         {
-            "sources": {
-                path: file_digest(root / path) for fw in FRAMEWORKS for path in sources(fw)
-            },
+            "sources": {path: file_digest(root / path) for fw in COMPARED for path in sources(fw)},
             "settings": SETTINGS,
             "models": {fw: {k: models[fw][k] for k in ("run", "key", "weights")} for fw in models},
             "data": data_md5s,
-            "versions": {fw: machine.versions(*LIBRARIES[fw]) for fw in FRAMEWORKS},
+            "versions": {fw: machine.versions(*LIBRARIES[fw]) for fw in COMPARED},
             "machine": machine.describe(),
         }
     )
@@ -305,7 +304,7 @@ def measure(framework: str, weights: Path, output: Path) -> None:
     data = load_splits()
     result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights)
     result["versions"] = machine.versions(*LIBRARIES[framework])
-    result["data"] = {"sizes": data.sizes, "description": data.description}
+    result["data"] = {"sizes": data.sizes, "full": data.full}
     atomic_write_json(output, result)
 
 
@@ -329,7 +328,7 @@ def _measure_in_subprocess(framework: str, weights: Path, output: Path) -> None:
             sys.stderr.flush()
     if process.wait() != 0:
         raise QuantizationFailed(
-            f"measuring {FRAMEWORKS[framework]} failed; the end of its output:\n" + "\n".join(tail)
+            f"measuring {NAMES[framework]} failed; the end of its output:\n" + "\n".join(tail)
         )
 
 
@@ -337,7 +336,7 @@ def _check_accuracy(framework: str, model: TrainedModel, measured: float) -> Non
     """The float32 model measured here must score what its MNIST run recorded."""
     if abs(measured - model["accuracy"]) > ACCURACY_TOLERANCE:
         raise QuantizationFailed(
-            f"{FRAMEWORKS[framework]}: the float32 model loaded from {model['path']} scores "
+            f"{NAMES[framework]}: the float32 model loaded from {model['path']} scores "
             f"{measured:.4f} on the test images, but its run {model['run']} recorded "
             f"{model['accuracy']:.4f}, so the weights are not that run's. Retrain it with "
             f"'python -m site_build.core.mnist_runs --force {model['run']}' and build again."
@@ -348,21 +347,21 @@ def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
     started = time.perf_counter()
     frameworks, data = {}, {}
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
-        for framework in FRAMEWORKS:
+        for framework in COMPARED:
             t = time.perf_counter()
             model = models[framework]
-            _log(f"{FRAMEWORKS[framework]}: quantizing the trained CNN of run {model['run']}")
+            _log(f"{NAMES[framework]}: quantizing the trained CNN of run {model['run']}")
             output = Path(folder) / f"{framework}.json"
             _measure_in_subprocess(framework, Path(model["path"]), output)
             part = json.loads(output.read_text(encoding="utf-8"))
             data = part.pop("data")
             _check_accuracy(framework, model, part["float32"]["accuracy"])
             frameworks[framework] = part
-            _log(f"{FRAMEWORKS[framework]}: measured ({time.perf_counter() - t:.1f} s)")
+            _log(f"{NAMES[framework]}: measured ({time.perf_counter() - t:.1f} s)")
     return {
         "key": key,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        # Both runs train with mnist_runs.MATCHED: the epochs are the same.
+        # Both runs train with mnist_spec.MATCHED: the epochs are the same.
         "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
         "models": models,
         "machine": machine.describe(),
@@ -411,8 +410,8 @@ def _ms(value: float, language: str) -> str:
 def table(results: Results, language: str) -> str:
     t, s = TEXT[language], results["settings"]
     header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    for framework in FRAMEWORKS:  # a cached file lists them sorted; the page keeps this order
+    rows = []
+    for framework in COMPARED:  # a cached file lists them sorted; the page keeps this order
         result = results["frameworks"][framework]
         base = result["float32"]["bytes"]
         for variant in VARIANTS:
@@ -423,22 +422,22 @@ def table(results: Results, language: str) -> str:
                 size += " " + t["smaller"].format(ratio=number(ratio, language, 1))
             latency = v["latency_ms"]
             row = [
-                FRAMEWORKS[framework],
+                NAMES[framework],
                 t[f"{framework}.{variant}"].format(images=s["calibration_images"]),
                 size,
                 percent(v["accuracy"], language, 2),
                 _ms(latency["median"], language),
                 f"{_ms(latency['min'], language)} \u2013 {_ms(latency['max'], language)}",
             ]
-            lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+            rows.append(row)
+    return markdown_table(header, rows)
 
 
 def run(results: Results, language: str) -> str:
     t, s = TEXT[language], results["settings"]
     versions = {
         name: version
-        for framework in FRAMEWORKS
+        for framework in COMPARED
         for name, version in results["frameworks"][framework]["versions"].items()
         if name != "numpy"
     }
@@ -446,7 +445,7 @@ def run(results: Results, language: str) -> str:
     return t["run"].format(
         **fields,
         epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
-        data=results["data"]["description"][language],
+        data=mnist_data.describe(results["data"]["full"], results["data"]["sizes"], language),
         test=number(results["data"]["sizes"]["test"], language),
         threads=s["threads"],
         calls=s["latency_calls"],
@@ -460,7 +459,7 @@ GENERATED = {"results": table, "run": run}
 def main(argv: list[str] | None = None) -> int:
     parser = measurement_cli.parser("Measure the quantized MNIST models.")
     parser.add_argument("command", nargs="?", choices=["measure"], help="internal")
-    parser.add_argument("framework", nargs="?", choices=sorted(FRAMEWORKS))
+    parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)

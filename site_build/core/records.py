@@ -1,0 +1,80 @@
+"""Typed result records: the one decoder of the results files, and the machine they record.
+
+A measured page's results are dataclasses that write themselves as JSON (``to_json``) and
+read back strictly (``from_json``): every field must be there, with its type, and no other,
+or ``ResultsFormatError`` says what differs, so that a file of another version of the code
+is measured again instead of being misread. ``Machine`` is what ``machine.describe()``
+recorded where a result was measured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ResultsFormatError(ValueError):
+    """A results file that does not have the fields of this version of the code."""
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    """``value`` (parsed JSON) as an instance of the annotation ``kind``."""
+    origin = typing.get_origin(kind)
+    if dataclasses.is_dataclass(kind):
+        return from_json(kind, value)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(kind)
+        if value is None and type(None) in options:
+            return None
+        (single,) = (option for option in options if option is not type(None))
+        return _decode(single, value)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        if not isinstance(value, list):
+            raise ResultsFormatError(f"expected a list, found {value!r}")
+        return [_decode(item, element) for element in value]
+    if origin is dict:
+        _, item = typing.get_args(kind)
+        if not isinstance(value, dict):
+            raise ResultsFormatError(f"expected a mapping, found {value!r}")
+        return {key: _decode(item, element) for key, element in value.items()}
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind in (int, str, bool) and type(value) is kind:
+        return value
+    if kind is Any:
+        return value
+    raise ResultsFormatError(f"expected {getattr(kind, '__name__', kind)}, found {value!r}")
+
+
+def from_json(cls: type[T], value: Any) -> T:
+    """An instance of the dataclass ``cls`` from parsed JSON; every field must be present."""
+    if not isinstance(value, dict):
+        raise ResultsFormatError(f"{cls.__name__}: expected a mapping, found {value!r}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    missing, extra = sorted(names - set(value)), sorted(set(value) - names)
+    if missing or extra:
+        raise ResultsFormatError(f"{cls.__name__}: missing {missing}, unexpected {extra}")
+    return cls(**{name: _decode(hints[name], value[name]) for name in names})
+
+
+def to_json(record: Any) -> Any:
+    """A dataclass (or lists and mappings of them) as plain JSON values."""
+    return dataclasses.asdict(record) if dataclasses.is_dataclass(record) else record
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What ``machine.describe()`` recorded where a result was measured."""
+
+    cpu: str
+    logical_cores: int | None
+    memory_gib: float | None
+    system: str
+    python: str
