@@ -9,9 +9,10 @@ module only says when:
 - ``on_config``: read the claims ledger (a bad entry fails at once).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
   into; stop, in the tests' words, on an include of a missing snippet file or section or of
-  a file that is not valid Python, and in a strict build on any rule a page breaks
-  (``core/checks.py``); check that the cache is writable and run the doctests of included
-  snippets that have no passing record (``core/doctest_record.py``). Under ``mkdocs serve``
+  a file that is not valid Python, on a broken placeholder, and in a strict build on any
+  rule a page breaks (``core/checks.py``); check that the cache is writable and run the
+  doctests of included snippets that have no passing record (``core/doctest_record.py``).
+  Under ``mkdocs serve``
   such a problem does not fail the rebuild (the browser would wait for it): every page
   shows it (``checks.problem_page``) until a save fixes it. Then, for each
   language, give mkdocs-jupyter a checked staging copy of its cache
@@ -22,7 +23,7 @@ module only says when:
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
-  ``core/generated.py``).
+  ``core/generated.py``; a broken one fails the build naming the page and the line).
 - ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
   executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``).
 - ``on_post_build``: after each language, its own search index; when every language is
@@ -139,8 +140,15 @@ class SiteBuildPlugin(BasePlugin):
         for problem in checks.page_problems(language, "/".join(rest)):
             log.warning(problem)
         with _as_plugin_error(page.file.src_path):
-            markdown = translation_status.with_notice(markdown, language, "/".join(rest))
-            return render(markdown, language, page.file.src_path, self.generated.kinds())
+            # Placeholders first, so that a broken one is named by its line in the file.
+            markdown = render(
+                markdown,
+                language,
+                page.file.src_path,
+                self.generated.kinds(),
+                _first_line(page, markdown),
+            )
+            return translation_status.with_notice(markdown, language, "/".join(rest))
 
     def on_page_content(self, html: str, page, files, **_) -> str:
         """Images get their size and lazy loading (images.py), comparison tables their row
@@ -264,10 +272,10 @@ class SiteBuildPlugin(BasePlugin):
             config.site_dir = str(self._site.start())
 
     def _check_before_anything_runs(self, config) -> None:
-        """Before any training: every include shows an existing section of valid Python, a
-        strict build breaks no page rule of the tests, the cache is writable, and doctests
-        pass for every snippet shown."""
-        if errors := checks.include_errors():
+        """Before any training: every include shows an existing section of valid Python, no
+        placeholder is broken, a strict build breaks no page rule of the tests, the cache is
+        writable, and doctests pass for every snippet shown."""
+        if errors := checks.include_errors() + checks.placeholder_errors():
             raise BuildError("\n".join(errors))
         if config.strict and (problems := checks.site_problems()):
             # The strict build would fail on these warnings after training; say so first.
@@ -323,6 +331,18 @@ class SiteBuildPlugin(BasePlugin):
         if self._warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
+
+
+def _first_line(page, markdown: str) -> int:
+    """The line of the page's file where ``markdown`` starts (MkDocs removed the front
+    matter), so that a message names the line a contributor sees; 1 when it is not known."""
+    try:
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError, AttributeError):
+        return 1
+    if not markdown or not source.endswith(markdown):
+        return 1
+    return source.count("\n", 0, len(source) - len(markdown)) + 1
 
 
 def _interrupted(error: BaseException) -> bool:
