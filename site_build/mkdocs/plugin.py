@@ -29,7 +29,7 @@ module only says when:
 - ``on_post_build``: after each language, its own search index; when every language is
   built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), then keep the
   notebooks' new cache entries, put the new site in place and print the ``Build timing``
-  summary.
+  summary (each step once, with what each language's pass did: ``core/generated.py``).
 - ``on_build_error`` / ``on_shutdown``: a failed or interrupted build leaves the previous
   site as it was, and says so.
 
@@ -117,7 +117,7 @@ class SiteBuildPlugin(BasePlugin):
             if self._problem is not None:
                 return  # nothing to train or measure for pages that show the problem
             self._key_notebook_cache(config)
-            self.generated.prepare()
+            self.generated.prepare(_language(config))
 
     def on_files(self, files, config, **_):
         if self._problem is not None:
@@ -211,6 +211,7 @@ class SiteBuildPlugin(BasePlugin):
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
+        self.generated.start_build()
         self._problem = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
@@ -295,10 +296,8 @@ class SiteBuildPlugin(BasePlugin):
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is None:
             return
-        i18n = config.plugins.get("i18n")
-        language = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
         key = notebook_key()
-        staging = notebook_cache.NotebookStaging(notebook_cache.real_folder(key, language))
+        staging = notebook_cache.NotebookStaging(notebook_cache.real_folder(key, _language(config)))
         jupyter.config["cache_dir"] = str(staging.open())
         self._notebooks.append(staging)
         notebook_cache.prune_keys(key)
@@ -331,6 +330,12 @@ class SiteBuildPlugin(BasePlugin):
         if self._warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
+
+
+def _language(config) -> str:
+    """The language the i18n plugin is building now (the default one first)."""
+    i18n = config.plugins.get("i18n")
+    return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
 
 
 def _first_line(page, markdown: str) -> int:
