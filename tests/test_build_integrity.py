@@ -86,6 +86,37 @@ def test_an_unwritable_user_cache_falls_back_to_the_checkout(monkeypatch, tmp_pa
     assert f"{blocker / 'cache'} is not writable" in capsys.readouterr().err
 
 
+def test_a_warm_user_cache_that_is_read_only_stops_the_build_instead_of_going_cold(
+    monkeypatch, tmp_path, capsys
+):
+    user = tmp_path / "user"
+    entry = user / "mnist-runs" / "run.json"
+    cache.atomic_write_json(entry, {"key": "k"})  # what earlier builds left
+    monkeypatch.setattr(cache, "_default_root", None)
+    monkeypatch.setattr(cache, "user_cache_dir", lambda: user)
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+
+    def read_only(*args, **kwargs):  # the folder's file system, mounted read-only
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(cache.tempfile, "mkstemp", read_only)
+    for _ in range(2):  # every caller, not only the first, gets the message
+        with pytest.raises(cache.CacheNotWritable) as error:
+            cache.cache_root()
+        message = str(error.value)
+        assert f"The cache folder {user} is not writable (Read-only file system)" in message
+        assert "SITE_CACHE_DIR is not set" in message and "set SITE_CACHE_DIR to" in message
+        assert "results of earlier builds" in message
+    assert cache._default_root is None and "caching in" not in capsys.readouterr().err
+    with pytest.raises(cache.CacheNotWritable, match="results of earlier builds"):
+        cache.check_writable()  # the build's first step: before doctests or training
+    assert cache.read_json(entry) == {"key": "k"}  # kept for when it is writable again
+    # An empty one holds nothing to lose: the checkout's folder is used, as before.
+    shutil.rmtree(user / "mnist-runs")
+    assert cache.cache_root() == ROOT / ".cache"
+    assert f"{user} is not writable; caching in" in capsys.readouterr().err
+
+
 def test_an_unwritable_cache_is_reported_with_the_folder_and_the_variable(monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

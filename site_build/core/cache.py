@@ -83,17 +83,35 @@ _default_root: Path | None = None
 def cache_root() -> Path:
     """Where content-keyed results live: ``$SITE_CACHE_DIR`` if set, else the user's cache.
 
-    When the user's cache folder cannot be created or written (a home folder that is
-    read-only, as on some CI machines), the checkout's ``.cache/`` is used instead, with one
-    line saying so; ``$SITE_CACHE_DIR`` is never replaced silently (``check_writable``).
+    When the user's cache folder cannot be created or written, what happens depends on
+    what it holds:
+
+    - Nothing (it is missing, or empty: a home folder that is read-only, as on some CI
+      machines): the checkout's ``.cache/`` is used instead, with one line saying so.
+      Nothing cached is lost.
+    - Results of earlier builds: the build stops at once with the message an unwritable
+      ``$SITE_CACHE_DIR`` gets (``not_writable``). Switching to ``.cache/`` would silently
+      turn a warm build cold (every doctest run again, every model trained again), and
+      reading the old folder while writing a new one would split every cache entry, its
+      lock and its pruning between two folders. Stopping costs seconds, and the message
+      names both fixes: make the folder writable, or choose one with ``$SITE_CACHE_DIR``.
+
+    ``$SITE_CACHE_DIR`` itself is never replaced (``check_writable``).
     """
     global _default_root
     if configured := os.environ.get(CACHE_ENV):
         return Path(configured).resolve()
     if _default_root is None:
         preferred = user_cache_dir()
-        if _writable_problem(preferred) is None:
+        if (problem := _writable_problem(preferred)) is None:
             _default_root = preferred
+        elif _holds_entries(preferred):
+            raise not_writable(
+                preferred,
+                problem,
+                "It holds the results of earlier builds, which a build elsewhere would "
+                "compute again.",
+            )
         else:
             _default_root = checkout_cache_root()
             print(
@@ -102,6 +120,14 @@ def cache_root() -> Path:
                 file=sys.stderr,
             )
     return _default_root
+
+
+def _holds_entries(folder: Path) -> bool:
+    """Whether ``folder`` holds anything (an unreadable folder counts: it may)."""
+    try:
+        return folder.is_dir() and any(folder.iterdir())
+    except OSError:
+        return True
 
 
 def _writable_problem(folder: Path) -> str | None:
@@ -131,7 +157,7 @@ def check_writable(folders: list[Path] | None = None) -> None:
             raise not_writable(folder, problem)
 
 
-def not_writable(folder: Path, problem: str) -> CacheNotWritable:
+def not_writable(folder: Path, problem: str, note: str = "") -> CacheNotWritable:
     """The error for an unwritable cache folder: where it comes from and what to do."""
     source = (
         f"{CACHE_ENV}={os.environ[CACHE_ENV]}"
@@ -140,7 +166,8 @@ def not_writable(folder: Path, problem: str) -> CacheNotWritable:
     )
     return CacheNotWritable(
         f"The cache folder {folder} is not writable ({problem}); it comes from {source}. "
-        f"Nothing was trained or measured. Make it writable, or set {CACHE_ENV} to a "
+        + (f"{note} " if note else "")
+        + f"Nothing was trained or measured. Make it writable, or set {CACHE_ENV} to a "
         f"writable folder (for example {CACHE_ENV}=/tmp/site-cache nox -s docs)."
     )
 
