@@ -140,6 +140,35 @@ def test_a_read_only_file_system_is_reported_before_training(monkeypatch, cache_
         cache.check_writable()
 
 
+def test_a_full_cache_disk_is_reported_before_anything_runs(monkeypatch, cache_dir):
+    usage = shutil.disk_usage(cache_dir.parent)
+    nearly_full = usage._replace(free=cache.MIN_FREE_BYTES - 1)
+    monkeypatch.setattr(cache.shutil, "disk_usage", lambda path: nearly_full)
+    with pytest.raises(cache.CacheNotWritable) as error:
+        cache.check_writable()  # the build's first step, before doctests and training
+    message = str(error.value)
+    assert f"The disk of the cache folder {cache_dir} is full" in message
+    assert "Nothing was trained" in message and "set SITE_CACHE_DIR to a folder" in message
+
+
+def test_a_disk_that_fills_up_during_the_build_is_named_with_the_fix(monkeypatch, cache_dir):
+    cache.check_writable()
+
+    def no_space(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "fsync", no_space)
+    # A probe of an empty file succeeds on a full disk; writing into it does not.
+    with pytest.raises(cache.CacheNotWritable, match=f"cache folder {cache_dir} is full"):
+        cache.check_writable()
+    entry = cache_dir / "runs" / "run.json"
+    with pytest.raises(cache.CacheNotWritable) as error:
+        cache.atomic_write_json(entry, {"key": "k"})
+    assert f"The disk of the cache folder {entry.parent} is full" in str(error.value)
+    assert "filled up during the build" in str(error.value) and "SITE_CACHE_DIR" in str(error.value)
+    assert not list(entry.parent.iterdir())  # no temporary file left behind
+
+
 def test_a_torn_cache_file_is_discarded_with_one_line(cache_dir, capsys):
     entry = cache_dir / "runs" / "run.json"
     cache.atomic_write_json(entry, {"key": "abc", "history": list(range(100))})

@@ -49,6 +49,10 @@ CACHE_ENV = "SITE_CACHE_DIR"
 APP_FOLDER = "pytorch-vs-tensorflow-site"
 # Temporary files of atomic writes start with "." and end with ".tmp" (see atomic_write_bytes).
 TEMPORARY_SUFFIX = ".tmp"
+# The free space a build needs in the cache folder: a cold build writes about 60 MiB there
+# (the MNIST and Fashion-MNIST files, runs, executed notebooks, figures); with less than
+# this it would fail after minutes of doctests, training and notebook execution.
+MIN_FREE_BYTES = 100 * 1024 * 1024
 
 
 class CacheNotWritable(BuildError):
@@ -131,19 +135,33 @@ def _holds_entries(folder: Path) -> bool:
 
 
 def _writable_problem(folder: Path) -> str | None:
-    """Why files cannot be created in ``folder`` (created if missing), or None."""
+    """Why files cannot be created in ``folder`` (created if missing), or None.
+
+    The probe writes a few bytes: on a full disk an empty file can still be created."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe.", suffix=TEMPORARY_SUFFIX)
-        os.close(handle)
-        os.unlink(probe)
+        try:
+            os.write(handle, b"\0" * 4096)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+            os.unlink(probe)
     except OSError as error:
         return error.strerror or str(error)
     return None
 
 
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None  # not measurable here: the probe above is the only check
+
+
 def check_writable(folders: list[Path] | None = None) -> None:
-    """Fail at once, naming the folder and ``$SITE_CACHE_DIR``, when the cache is not writable.
+    """Fail at once, naming the folder and ``$SITE_CACHE_DIR``, when the cache is not writable
+    or its disk has less than ``MIN_FREE_BYTES`` free.
 
     A build writes results, locks and records there; finding out after minutes of training
     wastes them. Checks the cache root and each folder of it that exists.
@@ -154,7 +172,29 @@ def check_writable(folders: list[Path] | None = None) -> None:
         candidates += sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())
     for folder in candidates:
         if problem := _writable_problem(folder):
+            if problem == os.strerror(errno.ENOSPC):
+                raise disk_full(folder, _free_bytes(folder))
             raise not_writable(folder, problem)
+    free = _free_bytes(root)
+    if free is not None and free < MIN_FREE_BYTES:
+        raise disk_full(root, free)
+
+
+def disk_full(folder: Path, free: int | None, before_build: bool = True) -> CacheNotWritable:
+    """The error for a cache folder on a (nearly) full disk: the folder and the fixes;
+    ``before_build`` False when the disk filled up while the build wrote ``folder``."""
+    left = "" if free is None else f" ({free / 2**20:.0f} MiB free)"
+    done = (
+        "Nothing was trained or measured."
+        if before_build
+        else "It filled up during the build; the results it had finished are kept."
+    )
+    return CacheNotWritable(
+        f"The disk of the cache folder {folder} is full{left}: a build needs about "
+        f"{MIN_FREE_BYTES // 2**20} MiB there. {done} Free space on that disk, or set "
+        f"{CACHE_ENV} to a folder on another disk (for example {CACHE_ENV}=/tmp/site-cache "
+        "nox -s docs)."
+    )
 
 
 def not_writable(folder: Path, problem: str, note: str = "") -> CacheNotWritable:
@@ -204,8 +244,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            raise disk_full(path.parent, _free_bytes(path.parent), before_build=False) from None
         raise
 
 
