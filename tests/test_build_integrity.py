@@ -16,6 +16,7 @@ cache of training results, so they train nothing.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import importlib.util
 import json
 import os
@@ -167,6 +168,55 @@ def test_a_disk_that_fills_up_during_the_build_is_named_with_the_fix(monkeypatch
     assert f"The disk of the cache folder {entry.parent} is full" in str(error.value)
     assert "filled up during the build" in str(error.value) and "SITE_CACHE_DIR" in str(error.value)
     assert not list(entry.parent.iterdir())  # no temporary file left behind
+
+
+def _corrupt_copy(source: Path, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for official in source.iterdir():
+        shutil.copyfile(official, folder / official.name)
+    (folder / name).write_bytes(b"\x1f\x8b not the official file")
+    return folder / name
+
+
+def test_the_advice_for_a_bad_data_file_never_deletes_a_system_packages_file(monkeypatch, tmp_path):
+    from site_build.core import fashion_data, mnist_data
+    from tests import stand_ins
+
+    debian = fashion_data.DEBIAN_DIR
+    name = fashion_data.OFFICIAL_FILES["test_labels"][0]
+    stand_ins.offline(monkeypatch, tmp_path, fashion_data.FASHION)
+    # A damaged file of the system package (its folder stands in for /usr/share/datasets).
+    system = tmp_path / "usr-share-datasets" / "fashion-mnist"
+    bad = _corrupt_copy(debian, system, name)
+    with pytest.raises(mnist_data.DataError) as error:
+        fashion_data.locate(download=False, debian_dir=system)
+    message = str(error.value)
+    assert message.startswith(f"{bad} has md5")
+    assert "do not delete it; reinstall the package" in message
+    assert "FASHION_MNIST_DIR" in message and "Delete it" not in message
+    # The same file in the project's cache is the build's own download: delete and fetch.
+    cached = _corrupt_copy(debian, fashion_data.FASHION.cache_dir(), name)
+    with pytest.raises(mnist_data.DataError) as error:
+        fashion_data.locate(download=False, debian_dir=tmp_path / "no-package")
+    message = str(error.value)
+    assert message.startswith(f"{cached} has md5") and "Delete it and run `python -m" in message
+    # A folder named by MNIST_DIR may be a package's too: replace, reinstall, or point away.
+    mine = tmp_path / "mnist"
+    mine.mkdir()
+    (mine / mnist_data.OFFICIAL_FILES["test_images"][0]).write_bytes(b"not MNIST")
+    (mine / mnist_data.OFFICIAL_FILES["test_labels"][0]).write_bytes(b"not MNIST")
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(mine))
+    with pytest.raises(mnist_data.MnistDataError) as error:
+        mnist_data.locate(download=False)
+    message = str(error.value)
+    assert "reinstall the package that installed it" in message
+    assert "set MNIST_DIR to another folder" in message and "delete" not in message.lower()
+    for broken in (b"not gzip", gzip.compress(b"\x00\x00\x08\x01\x00\x00\x00\x09abc")):
+        (mine / "bad.gz").write_bytes(broken)
+        with pytest.raises(mnist_data.MnistDataError) as error:
+            mnist_data.read_idx(mine / "bad.gz")
+        message = str(error.value)
+        assert "delete" not in message.lower() and "reinstall the package" in message
 
 
 def test_a_torn_cache_file_is_discarded_with_one_line(cache_dir, capsys):
