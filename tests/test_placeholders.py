@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import meta
 
 from site_build.core import checks, generated, placeholders
 from site_build.core.generated import Generated
@@ -91,8 +92,7 @@ def test_a_broken_placeholder_fails_naming_the_page_and_its_line_in_the_file(
 ):
     text = f"{FRONT_MATTER}A first paragraph.\n\nThe data: {broken} and more.\n"
     page = _page(tmp_path, src_path, text)
-    # As MkDocs hands a page over: without its front matter.
-    markdown = text.removeprefix(FRONT_MATTER.split("# Title")[0])
+    markdown, _ = meta.get_data(text)  # as MkDocs hands a page over: no front matter
     with pytest.raises(PluginError) as error:
         SiteBuildPlugin().on_page_markdown(markdown, page=page)
     message = str(error.value)
@@ -111,6 +111,10 @@ def test_braces_in_code_and_whole_placeholders_are_not_reported():
     assert placeholders.unclosed(markdown + "\nAfter the code: }}\n") == [
         (11, "After the code: }}")
     ]
+
+
+def test_no_page_of_the_site_has_a_broken_placeholder():
+    assert checks.placeholder_errors() == []
 
 
 def test_broken_placeholders_on_pages_are_found_before_anything_is_built(tmp_path, monkeypatch):
