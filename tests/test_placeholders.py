@@ -12,6 +12,7 @@ from mkdocs.utils import meta
 from site_build.core import checks, generated, placeholders
 from site_build.core.generated import Generated
 from site_build.mkdocs.plugin import SiteBuildPlugin
+from tests.contributor_copy import build_problem, build_site, copy_empty_project
 
 PAGE = SimpleNamespace(file=SimpleNamespace(src_path="es/mnist.md", src_uri="es/mnist.md"))
 
@@ -134,3 +135,20 @@ def test_broken_placeholders_on_pages_are_found_before_anything_is_built(tmp_pat
     assert len(errors) == 2
     assert errors[0].startswith("docs/en/index.md: ") and "line 3: {{ mnist:data }" in errors[0]
     assert errors[1].startswith("docs/es/index.md: ") and "line 7: { mnist:data }}" in errors[1]
+
+
+def test_a_build_with_broken_placeholders_stops_before_training_naming_each_page(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_empty_project(project)
+    planted = {"en": "The data: {{ mnist:data }.", "es": "Los datos: { mnist:data }}."}
+    for language, line in planted.items():
+        home = project / "docs" / language / "index.md"
+        home.write_text(f"{home.read_text(encoding='utf-8')}\n{line}\n", encoding="utf-8")
+    built = build_site(project, tmp_path / "site")
+    assert built.returncode == 1, build_problem(built)
+    for language, line in planted.items():
+        assert f"docs/{language}/index.md: a placeholder is not closed" in built.stderr
+        assert f"(line 7: {line})" in built.stderr, built.stderr[-3000:]
+    assert "Build timing" not in built.stdout and "training" not in built.stderr
+    assert "Traceback" not in built.stderr
