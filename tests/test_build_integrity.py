@@ -16,6 +16,7 @@ cache of training results, so they train nothing.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import importlib.util
 import json
 import os
@@ -87,6 +88,37 @@ def test_an_unwritable_user_cache_falls_back_to_the_checkout(monkeypatch, tmp_pa
     assert f"{blocker / 'cache'} is not writable" in capsys.readouterr().err
 
 
+def test_a_warm_user_cache_that_is_read_only_stops_the_build_instead_of_going_cold(
+    monkeypatch, tmp_path, capsys
+):
+    user = tmp_path / "user"
+    entry = user / "mnist-runs" / "run.json"
+    cache.atomic_write_json(entry, {"key": "k"})  # what earlier builds left
+    monkeypatch.setattr(cache, "_default_root", None)
+    monkeypatch.setattr(cache, "user_cache_dir", lambda: user)
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+
+    def read_only(*args, **kwargs):  # the folder's file system, mounted read-only
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(cache.tempfile, "mkstemp", read_only)
+    for _ in range(2):  # every caller, not only the first, gets the message
+        with pytest.raises(cache.CacheNotWritable) as error:
+            cache.cache_root()
+        message = str(error.value)
+        assert f"The cache folder {user} is not writable (Read-only file system)" in message
+        assert "SITE_CACHE_DIR is not set" in message and "set SITE_CACHE_DIR to" in message
+        assert "results of earlier builds" in message
+    assert cache._default_root is None and "caching in" not in capsys.readouterr().err
+    with pytest.raises(cache.CacheNotWritable, match="results of earlier builds"):
+        cache.check_writable()  # the build's first step: before doctests or training
+    assert cache.read_json(entry) == {"key": "k"}  # kept for when it is writable again
+    # An empty one holds nothing to lose: the checkout's folder is used, as before.
+    shutil.rmtree(user / "mnist-runs")
+    assert cache.cache_root() == ROOT / ".cache"
+    assert f"{user} is not writable; caching in" in capsys.readouterr().err
+
+
 def test_an_unwritable_cache_is_reported_with_the_folder_and_the_variable(monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -108,6 +140,84 @@ def test_a_read_only_file_system_is_reported_before_training(monkeypatch, cache_
     monkeypatch.setattr(cache.tempfile, "mkstemp", read_only)
     with pytest.raises(cache.CacheNotWritable, match="Read-only file system"):
         cache.check_writable()
+
+
+def test_a_full_cache_disk_is_reported_before_anything_runs(monkeypatch, cache_dir):
+    usage = shutil.disk_usage(cache_dir.parent)
+    nearly_full = usage._replace(free=cache.MIN_FREE_BYTES - 1)
+    monkeypatch.setattr(cache.shutil, "disk_usage", lambda path: nearly_full)
+    with pytest.raises(cache.CacheNotWritable) as error:
+        cache.check_writable()  # the build's first step, before doctests and training
+    message = str(error.value)
+    assert f"The disk of the cache folder {cache_dir} is full" in message
+    assert "Nothing was trained" in message and "set SITE_CACHE_DIR to a folder" in message
+
+
+def test_a_disk_that_fills_up_during_the_build_is_named_with_the_fix(monkeypatch, cache_dir):
+    cache.check_writable()
+
+    def no_space(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "fsync", no_space)
+    # A probe of an empty file succeeds on a full disk; writing into it does not.
+    with pytest.raises(cache.CacheNotWritable, match=f"cache folder {cache_dir} is full"):
+        cache.check_writable()
+    entry = cache_dir / "runs" / "run.json"
+    with pytest.raises(cache.CacheNotWritable) as error:
+        cache.atomic_write_json(entry, {"key": "k"})
+    assert f"The disk of the cache folder {entry.parent} is full" in str(error.value)
+    assert "filled up during the build" in str(error.value) and "SITE_CACHE_DIR" in str(error.value)
+    assert not list(entry.parent.iterdir())  # no temporary file left behind
+
+
+def _corrupt_copy(source: Path, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for official in source.iterdir():
+        shutil.copyfile(official, folder / official.name)
+    (folder / name).write_bytes(b"\x1f\x8b not the official file")
+    return folder / name
+
+
+def test_the_advice_for_a_bad_data_file_never_deletes_a_system_packages_file(monkeypatch, tmp_path):
+    from site_build.core import fashion_data, mnist_data
+    from tests import stand_ins
+
+    debian = fashion_data.DEBIAN_DIR
+    name = fashion_data.OFFICIAL_FILES["test_labels"][0]
+    stand_ins.offline(monkeypatch, tmp_path, fashion_data.FASHION)
+    # A damaged file of the system package (its folder stands in for /usr/share/datasets).
+    system = tmp_path / "usr-share-datasets" / "fashion-mnist"
+    bad = _corrupt_copy(debian, system, name)
+    with pytest.raises(mnist_data.DataError) as error:
+        fashion_data.locate(download=False, debian_dir=system)
+    message = str(error.value)
+    assert message.startswith(f"{bad} has md5")
+    assert "do not delete it; reinstall the package" in message
+    assert "FASHION_MNIST_DIR" in message and "Delete it" not in message
+    # The same file in the project's cache is the build's own download: delete and fetch.
+    cached = _corrupt_copy(debian, fashion_data.FASHION.cache_dir(), name)
+    with pytest.raises(mnist_data.DataError) as error:
+        fashion_data.locate(download=False, debian_dir=tmp_path / "no-package")
+    message = str(error.value)
+    assert message.startswith(f"{cached} has md5") and "Delete it and run `python -m" in message
+    # A folder named by MNIST_DIR may be a package's too: replace, reinstall, or point away.
+    mine = tmp_path / "mnist"
+    mine.mkdir()
+    (mine / mnist_data.OFFICIAL_FILES["test_images"][0]).write_bytes(b"not MNIST")
+    (mine / mnist_data.OFFICIAL_FILES["test_labels"][0]).write_bytes(b"not MNIST")
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(mine))
+    with pytest.raises(mnist_data.MnistDataError) as error:
+        mnist_data.locate(download=False)
+    message = str(error.value)
+    assert "reinstall the package that installed it" in message
+    assert "set MNIST_DIR to another folder" in message and "delete" not in message.lower()
+    for broken in (b"not gzip", gzip.compress(b"\x00\x00\x08\x01\x00\x00\x00\x09abc")):
+        (mine / "bad.gz").write_bytes(broken)
+        with pytest.raises(mnist_data.MnistDataError) as error:
+            mnist_data.read_idx(mine / "bad.gz")
+        message = str(error.value)
+        assert "delete" not in message.lower() and "reinstall the package" in message
 
 
 def test_a_torn_cache_file_is_discarded_with_one_line(cache_dir, capsys):
@@ -186,6 +296,89 @@ def test_two_builds_at_once_train_each_mnist_run_once(cache_dir, monkeypatch):
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     at_once(mnist_runs.ensure_results)
     assert sorted(trained) == sorted(RUNS)
+
+
+# --- the Build timing summary ---------------------------------------------------------------
+
+
+class _StandIns:
+    """Each step of ``Generated.prepare`` with stand-ins that behave like the real ones: the
+    first pass does the work (trains, measures, draws), a later one finds it done. ``todo``
+    names the steps that are out of date when the build starts."""
+
+    def __init__(self, monkeypatch, todo: set[str]) -> None:
+        self.todo = set(todo)
+        spec = types.SimpleNamespace(label="PyTorch, full set")
+        fashion = types.SimpleNamespace(mode="build", seconds=0.0, runs={"torch": [1, 2]})
+        g = generated
+        for module, name, step, result in [
+            (g, "ensure_results", "mnist", lambda work: {"torch": _status(spec, work)}),
+            (g.mnist_plots, "ensure_plots", "mnist figures", lambda work: work),
+            (g.benchmarks, "ensure_results", "bench", lambda work: (_bench(), work)),
+            (g.bench_figure, "ensure_figures", "bench figure", lambda work: work),
+            (g.data_loading_bench, "ensure_result", "loading", lambda work: (None, work)),
+            (g.quantization_bench, "ensure_results", "quantization", lambda work: ({}, work)),
+            (g.fashion_runs, "ensure_results", "fashion", lambda work: _fashion(fashion, work)),
+            (g.fashion_plots, "ensure_plots", "fashion figures", lambda work: work),
+        ]:
+            monkeypatch.setattr(module, name, self._step(step, result))
+
+    def _step(self, step, result):
+        def stand_in(*args, **kwargs):
+            work = step in self.todo
+            self.todo.discard(step)  # done: the next pass finds it in the cache
+            return result(work)
+
+        return stand_in
+
+
+def _status(spec, trained: bool):
+    return types.SimpleNamespace(spec=spec, trained=trained, results=None)
+
+
+def _bench():
+    return types.SimpleNamespace(mode="short")
+
+
+def _fashion(fashion, trained: bool):
+    return types.SimpleNamespace(**vars(fashion), trained=["torch seed 1"] if trained else [])
+
+
+def _two_passes(todo: set[str], monkeypatch, prepared=None) -> dict[str, str]:
+    """The timing lines of one build in two languages, by step."""
+    _StandIns(monkeypatch, todo)
+    prepared = prepared or generated.Generated()
+    prepared.start_build()
+    for language in ("en", "es"):
+        prepared.prepare(language)
+    return {line.split(":")[0]: line for line in prepared.timings}
+
+
+def test_build_timing_says_what_each_language_pass_did_when_figures_are_redrawn(monkeypatch):
+    lines = _two_passes({"mnist figures", "bench figure", "fashion figures"}, monkeypatch)
+    assert lines["MNIST figures"].endswith("(en: redrawn / es: cached)")
+    assert lines["Fashion-MNIST figures"].endswith("(en: redrawn / es: cached)")
+    assert lines["Benchmarks"].endswith(
+        "(en: short run cached, figure redrawn / es: short run cached, figure cached)"
+    )
+    assert lines["MNIST runs"].endswith("(en: all 1 cached / es: all 1 cached)")
+
+
+def test_build_timing_says_what_each_language_pass_did_when_results_are_measured(monkeypatch):
+    lines = _two_passes({"mnist", "bench", "loading", "quantization", "fashion"}, monkeypatch)
+    assert lines["Data loading throughput"].endswith("(en: measured / es: cached)")
+    assert lines["Quantization"].endswith("(en: measured / es: cached)")
+    assert lines["Benchmarks"].startswith("Benchmarks: ")
+    assert "(en: measured the short run, figure cached / es: short run" in lines["Benchmarks"]
+    assert lines["MNIST runs"].endswith("(en: trained: PyTorch, full set / es: all 1 cached)")
+    fashion = lines["Fashion-MNIST runs"]
+    assert "(en: build set; trained: torch seed 1 / es: build set; all 2 cached)" in fashion
+    assert len(lines) == 7
+    # The next build (``mkdocs serve`` rebuilds in one process) starts its own summary.
+    prepared = generated.Generated()
+    _two_passes({"loading"}, monkeypatch, prepared)
+    _two_passes(set(), monkeypatch, prepared)
+    assert "(en: cached / es: cached)" in prepared.timings[3]
 
 
 # --- doctest records ------------------------------------------------------------------------

@@ -7,10 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import meta
 
-from site_build.core import generated
+from site_build.core import checks, generated, placeholders
 from site_build.core.generated import Generated
 from site_build.mkdocs.plugin import SiteBuildPlugin
+from tests.contributor_copy import build_problem, build_site, copy_empty_project
 
 PAGE = SimpleNamespace(file=SimpleNamespace(src_path="es/mnist.md", src_uri="es/mnist.md"))
 
@@ -61,3 +63,92 @@ def test_a_placeholder_in_backticks_is_shown_as_written():
     assert _render("Write `{{ mnist:results }}` on a page.") == (
         "Write `{{ mnist:results }}` on a page."
     )
+
+
+BROKEN = [
+    "{{ mnist:data }",
+    "{ mnist:data }}",
+    "{{ mnist:data",
+    "mnist:data }}",
+    "{{ mnist: data }}",
+    "{{mnist:data} }",
+    "{{ MNIST:data }}",
+]
+FRONT_MATTER = "---\ndescription: A page.\n---\n\n# Title\n\n"
+
+
+def _page(tmp_path, src_path: str, text: str) -> SimpleNamespace:
+    path = tmp_path / src_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return SimpleNamespace(
+        file=SimpleNamespace(src_path=src_path, src_uri=src_path, abs_src_path=str(path))
+    )
+
+
+@pytest.mark.parametrize("broken", BROKEN)
+@pytest.mark.parametrize("src_path", ["en/mnist.md", "es/mnist.md", "es/guide/tensors.md"])
+def test_a_broken_placeholder_fails_naming_the_page_and_its_line_in_the_file(
+    tmp_path, broken, src_path
+):
+    text = f"{FRONT_MATTER}A first paragraph.\n\nThe data: {broken} and more.\n"
+    page = _page(tmp_path, src_path, text)
+    markdown, _ = meta.get_data(text)  # as MkDocs hands a page over: no front matter
+    with pytest.raises(PluginError) as error:
+        SiteBuildPlugin().on_page_markdown(markdown, page=page)
+    message = str(error.value)
+    assert message.startswith(f"{src_path}: ")
+    assert f"line 9: The data: {broken} and more." in message
+    assert "inside backticks" in message
+
+
+def test_braces_in_code_and_whole_placeholders_are_not_reported():
+    markdown = (
+        "Write `{{ mnist:data }` as `` {{ x }} ``, or {{ version:torch }}.\n\n"
+        "```python\nprint({{1: 2}})  # }}\n```\n\n"
+        "    ~~~~text\n    {{ unclosed\n    ~~~~\n"
+    )
+    assert placeholders.unclosed(markdown) == []
+    assert placeholders.unclosed(markdown + "\nAfter the code: }}\n") == [
+        (11, "After the code: }}")
+    ]
+
+
+def test_no_page_of_the_site_has_a_broken_placeholder():
+    assert checks.placeholder_errors() == []
+
+
+def test_broken_placeholders_on_pages_are_found_before_anything_is_built(tmp_path, monkeypatch):
+    pages = {
+        "en": {"index.md": "# Home\n\n{{ mnist:data }\n", "ok.md": "# Ok {{ version:torch }}\n"},
+        "es": {"index.md": "# Inicio\n\nBien.\n\n`{{ a }`\n\n{ mnist:data }}\n"},
+    }
+    for language, files in pages.items():
+        for name, text in files.items():
+            (tmp_path / language).mkdir(exist_ok=True)
+            (tmp_path / language / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(checks, "languages", lambda: ["en", "es"])
+    monkeypatch.setattr(
+        checks, "pages", lambda language: {p.name: p for p in (tmp_path / language).glob("*.md")}
+    )
+    errors = checks.placeholder_errors()
+    assert len(errors) == 2
+    assert errors[0].startswith("docs/en/index.md: ") and "line 3: {{ mnist:data }" in errors[0]
+    assert errors[1].startswith("docs/es/index.md: ") and "line 7: { mnist:data }}" in errors[1]
+
+
+def test_a_build_with_broken_placeholders_stops_before_training_naming_each_page(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_empty_project(project)
+    planted = {"en": "The data: {{ mnist:data }.", "es": "Los datos: { mnist:data }}."}
+    for language, line in planted.items():
+        home = project / "docs" / language / "index.md"
+        home.write_text(f"{home.read_text(encoding='utf-8')}\n{line}\n", encoding="utf-8")
+    built = build_site(project, tmp_path / "site")
+    assert built.returncode == 1, build_problem(built)
+    for language, line in planted.items():
+        assert f"docs/{language}/index.md: a placeholder is not closed" in built.stderr
+        assert f"(line 7: {line})" in built.stderr, built.stderr[-3000:]
+    assert "Build timing" not in built.stdout and "training" not in built.stderr
+    assert "Traceback" not in built.stderr

@@ -49,6 +49,11 @@ CACHE_ENV = "SITE_CACHE_DIR"
 APP_FOLDER = "pytorch-vs-tensorflow-site"
 # Temporary files of atomic writes start with "." and end with ".tmp" (see atomic_write_bytes).
 TEMPORARY_SUFFIX = ".tmp"
+# The free space a build needs in the cache folder, with a margin: a cold build writes tens
+# of MiB there (the downloaded MNIST and Fashion-MNIST files alone are about 40 MiB, then
+# runs, executed notebooks, figures); with less it would fail after minutes of doctests,
+# training and notebook execution.
+MIN_FREE_BYTES = 100 * 1024 * 1024
 
 
 class CacheNotWritable(BuildError):
@@ -83,17 +88,35 @@ _default_root: Path | None = None
 def cache_root() -> Path:
     """Where content-keyed results live: ``$SITE_CACHE_DIR`` if set, else the user's cache.
 
-    When the user's cache folder cannot be created or written (a home folder that is
-    read-only, as on some CI machines), the checkout's ``.cache/`` is used instead, with one
-    line saying so; ``$SITE_CACHE_DIR`` is never replaced silently (``check_writable``).
+    When the user's cache folder cannot be created or written, what happens depends on
+    what it holds:
+
+    - Nothing (it is missing, or empty: a home folder that is read-only, as on some CI
+      machines): the checkout's ``.cache/`` is used instead, with one line saying so.
+      Nothing cached is lost.
+    - Results of earlier builds: the build stops at once with the message an unwritable
+      ``$SITE_CACHE_DIR`` gets (``not_writable``). Switching to ``.cache/`` would silently
+      turn a warm build cold (every doctest run again, every model trained again), and
+      reading the old folder while writing a new one would split every cache entry, its
+      lock and its pruning between two folders. Stopping costs seconds, and the message
+      names both fixes: make the folder writable, or choose one with ``$SITE_CACHE_DIR``.
+
+    ``$SITE_CACHE_DIR`` itself is never replaced (``check_writable``).
     """
     global _default_root
     if configured := os.environ.get(CACHE_ENV):
         return Path(configured).resolve()
     if _default_root is None:
         preferred = user_cache_dir()
-        if _writable_problem(preferred) is None:
+        if (problem := _writable_problem(preferred)) is None:
             _default_root = preferred
+        elif _holds_entries(preferred):
+            raise not_writable(
+                preferred,
+                problem,
+                "It holds the results of earlier builds, which a build elsewhere would "
+                "compute again.",
+            )
         else:
             _default_root = checkout_cache_root()
             print(
@@ -104,20 +127,42 @@ def cache_root() -> Path:
     return _default_root
 
 
+def _holds_entries(folder: Path) -> bool:
+    """Whether ``folder`` holds anything (an unreadable folder counts: it may)."""
+    try:
+        return folder.is_dir() and any(folder.iterdir())
+    except OSError:
+        return True
+
+
 def _writable_problem(folder: Path) -> str | None:
-    """Why files cannot be created in ``folder`` (created if missing), or None."""
+    """Why files cannot be created in ``folder`` (created if missing), or None.
+
+    The probe writes a few bytes: on a full disk an empty file can still be created."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe.", suffix=TEMPORARY_SUFFIX)
-        os.close(handle)
-        os.unlink(probe)
+        try:
+            os.write(handle, b"\0" * 4096)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+            os.unlink(probe)
     except OSError as error:
         return error.strerror or str(error)
     return None
 
 
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None  # not measurable here: the probe above is the only check
+
+
 def check_writable(folders: list[Path] | None = None) -> None:
-    """Fail at once, naming the folder and ``$SITE_CACHE_DIR``, when the cache is not writable.
+    """Fail at once, naming the folder and ``$SITE_CACHE_DIR``, when the cache is not writable
+    or its disk has less than ``MIN_FREE_BYTES`` free.
 
     A build writes results, locks and records there; finding out after minutes of training
     wastes them. Checks the cache root and each folder of it that exists.
@@ -128,10 +173,32 @@ def check_writable(folders: list[Path] | None = None) -> None:
         candidates += sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())
     for folder in candidates:
         if problem := _writable_problem(folder):
+            if problem == os.strerror(errno.ENOSPC):
+                raise disk_full(folder, _free_bytes(folder))
             raise not_writable(folder, problem)
+    free = _free_bytes(root)
+    if free is not None and free < MIN_FREE_BYTES:
+        raise disk_full(root, free)
 
 
-def not_writable(folder: Path, problem: str) -> CacheNotWritable:
+def disk_full(folder: Path, free: int | None, before_build: bool = True) -> CacheNotWritable:
+    """The error for a cache folder on a (nearly) full disk: the folder and the fixes;
+    ``before_build`` False when the disk filled up while the build wrote ``folder``."""
+    left = "" if free is None else f" ({free / 2**20:.0f} MiB free)"
+    done = (
+        "Nothing was trained or measured."
+        if before_build
+        else "It filled up during the build; the results it had finished are kept."
+    )
+    return CacheNotWritable(
+        f"The disk of the cache folder {folder} is full{left}: a build needs about "
+        f"{MIN_FREE_BYTES // 2**20} MiB there. {done} Free space on that disk, or set "
+        f"{CACHE_ENV} to a folder on another disk (for example {CACHE_ENV}=/tmp/site-cache "
+        "nox -s docs)."
+    )
+
+
+def not_writable(folder: Path, problem: str, note: str = "") -> CacheNotWritable:
     """The error for an unwritable cache folder: where it comes from and what to do."""
     source = (
         f"{CACHE_ENV}={os.environ[CACHE_ENV]}"
@@ -140,7 +207,8 @@ def not_writable(folder: Path, problem: str) -> CacheNotWritable:
     )
     return CacheNotWritable(
         f"The cache folder {folder} is not writable ({problem}); it comes from {source}. "
-        f"Nothing was trained or measured. Make it writable, or set {CACHE_ENV} to a "
+        + (f"{note} " if note else "")
+        + f"Nothing was trained or measured. Make it writable, or set {CACHE_ENV} to a "
         f"writable folder (for example {CACHE_ENV}=/tmp/site-cache nox -s docs)."
     )
 
@@ -177,8 +245,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            raise disk_full(path.parent, _free_bytes(path.parent), before_build=False) from None
         raise
 
 

@@ -34,6 +34,7 @@ from site_build.core.layout import (
     too_wide_lines,
 )
 from site_build.core.page_source import escape_snippet_syntax
+from site_build.core.placeholders import unclosed, unclosed_message
 
 
 def page_problems(language: str, page: str) -> list[str]:
@@ -198,6 +199,18 @@ def include_errors() -> list[str]:
                 if problem is not None:
                     found[include.file] = problem
     return list(found.values())
+
+
+def placeholder_errors() -> list[str]:
+    """A ``{{`` or ``}}`` outside code that is not part of a whole placeholder, on any page of
+    any language: one message per page, with its lines, found before anything is trained
+    (rendered as it is, it would be published as written)."""
+    found = []
+    for language in languages():
+        for name, path in pages(language).items():
+            if problems := unclosed(page_text(path)):
+                found.append(unclosed_message(f"docs/{language}/{name}", problems))
+    return found
 
 
 PREVIEW_PROBLEM = texts("preview_problem")

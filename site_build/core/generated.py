@@ -25,6 +25,10 @@ Placeholder                            Produced by (in ``site_build/core/``)
 
 ``Generated`` holds what one build prepared (results, the ledger), so nothing here is
 module-level state: the MkDocs plugin makes one and asks it before each build.
+
+Each language's pass prepares again (the second finds everything done); ``timings`` sums
+the passes of one build and says what each did, so that a Spanish pass that found the
+results cached never hides that the English pass measured, trained or redrew them.
 """
 
 from __future__ import annotations
@@ -83,7 +87,9 @@ class Generated:
         self.data_loading: data_loading_bench.ThroughputResult | None = None
         self.quantization: dict = {}
         self.ledger: dict[str, claims.Claim] = {}
-        self.timings: list[str] = []
+        self.language: str | None = None  # the pass being prepared
+        # step -> (language, seconds, what it did) of each pass since start_build
+        self._passes: dict[str, list[tuple[str | None, float, str]]] = {}
         self.fashion: fashion_runs.FashionResults | None = None
 
     def kinds(self) -> dict[str, Kind]:
@@ -105,26 +111,50 @@ class Generated:
         self.ledger.clear()
         self.ledger.update(claims.load_ledger())
 
-    def prepare(self) -> None:
-        """Before each build: train, measure and draw what is out of date; read the rest."""
+    def start_build(self) -> None:
+        """A new build (``mkdocs serve`` rebuilds in one process): its timings start empty."""
+        self._passes.clear()
+        self.language = None
+
+    @property
+    def timings(self) -> list[str]:
+        """One line per step, summed over the passes of this build: the seconds of all of
+        them, and what each language's pass did (``en: measured / es: cached``)."""
+        lines = []
+        for step, passes in self._passes.items():
+            seconds = sum(spent for _, spent, _ in passes)
+            did = " / ".join(f"{lang}: {what}" if lang else what for lang, _, what in passes)
+            lines.append(f"{step}: {seconds:.1f} s ({did})")
+        return lines
+
+    def _timing(self, step: str, seconds: float, what: str) -> str:
+        """Note what this pass did for ``step``; returns this pass's own line."""
+        self._passes.setdefault(step, []).append((self.language, seconds, what))
+        return f"{step}: {seconds:.1f} s ({what})"
+
+    def prepare(self, language: str | None = None) -> None:
+        """Before each language's build: train, measure and draw what is out of date; read
+        the rest."""
+        self.language = language
         forget_history()
         started = time.perf_counter()
         statuses = ensure_results()
         self.mnist = {name: status.results for name, status in statuses.items()}
         trained = [s.spec.label for s in statuses.values() if s.trained]
-        runs_seconds = time.perf_counter() - started
+        self._timing(
+            "MNIST runs",
+            time.perf_counter() - started,
+            f"trained: {', '.join(trained)}" if trained else f"all {len(statuses)} cached",
+        )
         started = time.perf_counter()
         drawn = mnist_plots.ensure_plots(self.mnist)
-        self.timings = [
-            f"MNIST runs: {runs_seconds:.1f} s "
-            + (f"(trained: {', '.join(trained)})" if trained else f"(all {len(statuses)} cached)"),
-            f"MNIST figures: {time.perf_counter() - started:.1f} s "
-            + ("(redrawn)" if drawn else "(cached)"),
-        ]
-        self.timings.append(self.prepare_benchmarks())
-        self.timings.append(self.prepare_data_loading())
-        self.timings.append(self.prepare_quantization())
-        self.timings.extend(self.prepare_fashion())
+        self._timing(
+            "MNIST figures", time.perf_counter() - started, "redrawn" if drawn else "cached"
+        )
+        self.prepare_benchmarks()
+        self.prepare_data_loading()
+        self.prepare_quantization()
+        self.prepare_fashion()
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -136,8 +166,10 @@ class Generated:
         mode = self.bench.mode
         state = f"measured the {mode} run" if measured else f"{mode} run cached"
         drawn = bench_figure.ensure_figures(self.bench)
-        return f"Benchmarks: {time.perf_counter() - started:.1f} s ({state}; figure " + (
-            "redrawn)" if drawn else "cached)"
+        return self._timing(
+            "Benchmarks",
+            time.perf_counter() - started,
+            f"{state}, figure " + ("redrawn" if drawn else "cached"),
         )
 
     def prepare_data_loading(self) -> str:
@@ -145,14 +177,14 @@ class Generated:
         started = time.perf_counter()
         self.data_loading, measured = data_loading_bench.ensure_result()
         state = "measured" if measured else "cached"
-        return f"Data loading throughput: {time.perf_counter() - started:.1f} s ({state})"
+        return self._timing("Data loading throughput", time.perf_counter() - started, state)
 
     def prepare_quantization(self) -> str:
         """Reuse or measure the quantized MNIST models; returns the timing line."""
         started = time.perf_counter()
         self.quantization, measured = quantization_bench.ensure_results()
         state = "measured" if measured else "cached"
-        return f"Quantization: {time.perf_counter() - started:.1f} s ({state})"
+        return self._timing("Quantization", time.perf_counter() - started, state)
 
     def prepare_fashion(self) -> list[str]:
         """Reuse or train the Fashion-MNIST runs and draw their figures; the timing lines."""
@@ -161,14 +193,21 @@ class Generated:
         started = time.perf_counter()
         drawn = fashion_plots.ensure_plots(self.fashion)
         return [
-            f"Fashion-MNIST runs: {self.fashion.seconds:.1f} s ({self.fashion.mode} set; "
-            + (
-                f"trained: {'; '.join(trained)})"
-                if trained
-                else f"all {sum(map(len, self.fashion.runs.values()))} cached)"
+            self._timing(
+                "Fashion-MNIST runs",
+                self.fashion.seconds,
+                f"{self.fashion.mode} set; "
+                + (
+                    f"trained: {'; '.join(trained)}"
+                    if trained
+                    else f"all {sum(map(len, self.fashion.runs.values()))} cached"
+                ),
             ),
-            f"Fashion-MNIST figures: {time.perf_counter() - started:.1f} s "
-            + ("(redrawn)" if drawn else "(cached)"),
+            self._timing(
+                "Fashion-MNIST figures",
+                time.perf_counter() - started,
+                "redrawn" if drawn else "cached",
+            ),
         ]
 
     @staticmethod

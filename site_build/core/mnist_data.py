@@ -160,11 +160,22 @@ class IdxSource:
             official = f"md5 {expected} (decompressed: {raw_expected})"
         else:
             found, official = f"md5 {actual}", f"md5 {expected}"
+        # Deleting is the fix only in the project's cache: elsewhere the file may belong to
+        # a system package (under /usr/share/datasets), which its package manager repairs.
+        owner = next((label for label, folder in self.system_dirs if path.parent == folder), "")
+        fix = (
+            f"Delete it and run `{self.download_command}` with internet access, or set "
+            f"{self.env_var} to a folder that holds the official files"
+            if path.parent == self.cache_dir()
+            else f"It comes from {owner}: do not delete it; reinstall the package, or set "
+            f"{self.env_var} to a folder that holds the official files"
+            if owner
+            else "Replace it with the official file (reinstall the package that installed it, "
+            f"if one did), or set {self.env_var} to another folder that holds the official files"
+        )
         raise self.error(
             f"{path} has {found}, but the official {name} has {official}: the file is "
-            "corrupt, truncated or not the official one. Replace it with the official file "
-            f"(or delete it and run `{self.download_command}` with internet access)"
-            f"{self.hint}. Nothing was trained."
+            f"corrupt, truncated or not the official one. {fix}{self.hint}. Nothing was trained."
         )
 
     def md5s(self, paths: dict[str, Path]) -> dict[str, str]:
@@ -292,15 +303,22 @@ def _decompressed_md5(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+# What to do with a file read_idx refuses: it may lie in any folder, a system package's too,
+# so the advice never says to delete it.
+REPLACE_ADVICE = (
+    "replace it with the official file: download it again if it is in the project's cache, "
+    "reinstall the package that installed it if one did, or set MNIST_DIR or "
+    "FASHION_MNIST_DIR to a folder that holds the official files."
+)
+
+
 def read_idx(path: Path, error: type[DataError] = MnistDataError) -> np.ndarray:
     """Decode one gzip IDX file of unsigned bytes, refusing anything truncated or foreign."""
     try:
         with gzip.open(path, "rb") as stream:
             raw = stream.read()
     except (OSError, EOFError) as exc:
-        raise error(
-            f"{path} is not a readable gzip file ({exc}); delete it and download it again."
-        ) from exc
+        raise error(f"{path} is not a readable gzip file ({exc}); {REPLACE_ADVICE}") from exc
     if len(raw) < 8:
         raise error(f"{path} is truncated: {len(raw)} bytes after decompression.")
     magic = int.from_bytes(raw[:4], "big")
@@ -313,7 +331,7 @@ def read_idx(path: Path, error: type[DataError] = MnistDataError) -> np.ndarray:
     if len(raw) != expected:
         raise error(
             f"{path} holds {len(raw)} bytes but its header announces {expected} "
-            f"(shape {shape}): the file is truncated or corrupt; delete it and download it again."
+            f"(shape {shape}): the file is truncated or corrupt; {REPLACE_ADVICE}"
         )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 

@@ -4,6 +4,11 @@
 the page's language; ``site_build/core/generated.py`` holds the registry, so the code that
 produces a placeholder is one lookup away. Written inside backticks (`` `{{ version:torch }}` ``)
 a placeholder is shown as it is: that is how the contributor guide documents them.
+
+A ``{{`` or ``}}`` that is not part of a whole placeholder (``{{ mnist:data }`` with a brace
+missing, ``{{ mnist: data }}`` with a space) would be published as written, so outside code
+(fenced blocks and inline code) it stops the build, naming the page and the line
+(``unclosed``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from dataclasses import dataclass
 from site_build.core.errors import PlaceholderError
 
 PLACEHOLDER = re.compile(r"(?<!`)\{\{\s*(?P<kind>[a-z]+):(?P<arg>[^\s{}`]+)\s*\}\}(?!`)")
+FENCE = re.compile(r"^\s*(?P<run>`{3,}|~{3,})")
+INLINE_CODE = re.compile(r"(?P<ticks>`+).+?(?P=ticks)")
 
 
 @dataclass(frozen=True)
@@ -30,11 +37,17 @@ class Kind:
     appendix: Callable[[list[str], str, str], str] | None = None
 
 
-def render(markdown: str, language: str, page: str, kinds: Mapping[str, Kind]) -> str:
+def render(
+    markdown: str, language: str, page: str, kinds: Mapping[str, Kind], first_line: int = 1
+) -> str:
     """Fill every placeholder of ``markdown`` (the page ``page``, in ``language``).
 
-    A ``PlaceholderError`` names the page, the placeholder and the fix.
+    A ``PlaceholderError`` names the page, the placeholder and the fix; a brace left over
+    from a broken placeholder names the page and its line, counting ``markdown``'s first line
+    as ``first_line`` (MkDocs hands over a page without its front matter).
     """
+    if problems := unclosed(markdown):
+        raise PlaceholderError(unclosed_message(page, problems, first_line))
     used: dict[str, list[str]] = {}
 
     def fill(match: re.Match) -> str:
@@ -70,3 +83,35 @@ def references(markdown: str, kind: str) -> list[str]:
     """The arguments of every ``{{ kind:... }}`` in ``markdown``, once each, in order."""
     found = (m["arg"] for m in PLACEHOLDER.finditer(markdown) if m["kind"] == kind)
     return list(dict.fromkeys(found))
+
+
+def unclosed(markdown: str) -> list[tuple[int, str]]:
+    """(line number, line) of every line with a ``{{`` or ``}}`` that is not part of a whole
+    placeholder, outside fenced code blocks and inline code (where braces are shown as
+    written)."""
+    found = []
+    fence = ""  # the backticks or tildes that opened the code block we are in
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if opening := FENCE.match(line):
+            run = opening["run"]
+            if not fence:
+                fence = run
+            elif run[0] == fence[0] and len(run) >= len(fence) and not line.strip()[len(run) :]:
+                fence = ""
+            continue
+        if fence:
+            continue
+        prose = PLACEHOLDER.sub("", INLINE_CODE.sub("", line))
+        if "{{" in prose or "}}" in prose:
+            found.append((number, line.strip()))
+    return found
+
+
+def unclosed_message(page: str, problems: list[tuple[int, str]], first_line: int = 1) -> str:
+    """One message for the broken placeholders of ``page``: each line, and the fix."""
+    lines = "; ".join(f"line {first_line - 1 + number}: {text}" for number, text in problems)
+    return (
+        f"{page}: a placeholder is not closed or not written as {{{{ kind:arg }}}} ({lines}). "
+        "Write it whole, with two braces on each side and no space after the colon, or show "
+        "it as written inside backticks."
+    )

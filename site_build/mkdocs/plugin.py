@@ -9,9 +9,10 @@ module only says when:
 - ``on_config``: read the claims ledger (a bad entry fails at once).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
   into; stop, in the tests' words, on an include of a missing snippet file or section or of
-  a file that is not valid Python, and in a strict build on any rule a page breaks
-  (``core/checks.py``); check that the cache is writable and run the doctests of included
-  snippets that have no passing record (``core/doctest_record.py``). Under ``mkdocs serve``
+  a file that is not valid Python, on a broken placeholder, and in a strict build on any
+  rule a page breaks (``core/checks.py``); check that the cache is writable and run the
+  doctests of included snippets that have no passing record (``core/doctest_record.py``).
+  Under ``mkdocs serve``
   such a problem does not fail the rebuild (the browser would wait for it): every page
   shows it (``checks.problem_page``) until a save fixes it. Then, for each
   language, give mkdocs-jupyter a checked staging copy of its cache
@@ -22,13 +23,13 @@ module only says when:
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
-  ``core/generated.py``).
+  ``core/generated.py``; a broken one fails the build naming the page and the line).
 - ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
   executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``).
 - ``on_post_build``: after each language, its own search index; when every language is
   built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), then keep the
   notebooks' new cache entries, put the new site in place and print the ``Build timing``
-  summary.
+  summary (each step once, with what each language's pass did: ``core/generated.py``).
 - ``on_build_error`` / ``on_shutdown``: a failed or interrupted build leaves the previous
   site as it was, and says so.
 
@@ -116,7 +117,7 @@ class SiteBuildPlugin(BasePlugin):
             if self._problem is not None:
                 return  # nothing to train or measure for pages that show the problem
             self._key_notebook_cache(config)
-            self.generated.prepare()
+            self.generated.prepare(_language(config))
 
     def on_files(self, files, config, **_):
         if self._problem is not None:
@@ -139,8 +140,15 @@ class SiteBuildPlugin(BasePlugin):
         for problem in checks.page_problems(language, "/".join(rest)):
             log.warning(problem)
         with _as_plugin_error(page.file.src_path):
-            markdown = translation_status.with_notice(markdown, language, "/".join(rest))
-            return render(markdown, language, page.file.src_path, self.generated.kinds())
+            # Placeholders first, so that a broken one is named by its line in the file.
+            markdown = render(
+                markdown,
+                language,
+                page.file.src_path,
+                self.generated.kinds(),
+                _first_line(page, markdown),
+            )
+            return translation_status.with_notice(markdown, language, "/".join(rest))
 
     def on_page_content(self, html: str, page, files, **_) -> str:
         """Images get their size and lazy loading (images.py), comparison tables their row
@@ -203,6 +211,7 @@ class SiteBuildPlugin(BasePlugin):
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
+        self.generated.start_build()
         self._problem = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
@@ -264,10 +273,10 @@ class SiteBuildPlugin(BasePlugin):
             config.site_dir = str(self._site.start())
 
     def _check_before_anything_runs(self, config) -> None:
-        """Before any training: every include shows an existing section of valid Python, a
-        strict build breaks no page rule of the tests, the cache is writable, and doctests
-        pass for every snippet shown."""
-        if errors := checks.include_errors():
+        """Before any training: every include shows an existing section of valid Python, no
+        placeholder is broken, a strict build breaks no page rule of the tests, the cache is
+        writable, and doctests pass for every snippet shown."""
+        if errors := checks.include_errors() + checks.placeholder_errors():
             raise BuildError("\n".join(errors))
         if config.strict and (problems := checks.site_problems()):
             # The strict build would fail on these warnings after training; say so first.
@@ -287,10 +296,8 @@ class SiteBuildPlugin(BasePlugin):
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is None:
             return
-        i18n = config.plugins.get("i18n")
-        language = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
         key = notebook_key()
-        staging = notebook_cache.NotebookStaging(notebook_cache.real_folder(key, language))
+        staging = notebook_cache.NotebookStaging(notebook_cache.real_folder(key, _language(config)))
         jupyter.config["cache_dir"] = str(staging.open())
         self._notebooks.append(staging)
         notebook_cache.prune_keys(key)
@@ -323,6 +330,24 @@ class SiteBuildPlugin(BasePlugin):
         if self._warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
+
+
+def _language(config) -> str:
+    """The language the i18n plugin is building now (the default one first)."""
+    i18n = config.plugins.get("i18n")
+    return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+
+
+def _first_line(page, markdown: str) -> int:
+    """The line of the page's file where ``markdown`` starts (MkDocs removed the front
+    matter), so that a message names the line a contributor sees; 1 when it is not known."""
+    try:
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError, AttributeError):
+        return 1
+    if not markdown or not source.endswith(markdown):
+        return 1
+    return source.count("\n", 0, len(source) - len(markdown)) + 1
 
 
 def _interrupted(error: BaseException) -> bool:
