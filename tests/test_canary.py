@@ -3,7 +3,11 @@ of three snippet files' doctests (tests/data/canary_run.json), not a canary run.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+import tomllib
+import types
 from pathlib import Path
 
 import pytest
@@ -109,3 +113,71 @@ def test_pins_come_from_the_frameworks_group(tmp_path):
         'docs = [{ include-group = "frameworks" }]\n'
     )
     assert canary.pinned_versions(pyproject) == {"torch": "9.1.0", "keras": "4.0.2"}
+
+
+def _canary_session(monkeypatch, posargs: list[str]) -> list[tuple]:
+    """noxfile.canary called with a stand-in for nox (not installed in the shared
+    environment) over the real `test` group; returns the session's install and run calls."""
+    root = Path(__file__).resolve().parent.parent
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+
+    def dependency_groups(_project, group):
+        out = []
+        for requirement in pyproject["dependency-groups"][group]:
+            if isinstance(requirement, dict):
+                out += dependency_groups(_project, requirement["include-group"])
+            else:
+                out.append(requirement)
+        return out
+
+    fake = types.ModuleType("nox")
+    fake.session = lambda *args, **kwargs: args[0] if args and callable(args[0]) else (lambda f: f)
+    fake.Session = object
+    fake.options = types.SimpleNamespace()
+    fake.project = types.SimpleNamespace(
+        load_toml=lambda path: pyproject, dependency_groups=dependency_groups
+    )
+    monkeypatch.setitem(sys.modules, "nox", fake)
+    spec = importlib.util.spec_from_file_location("noxfile_canary_test", root / "noxfile.py")
+    noxfile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(noxfile)
+
+    calls: list[tuple] = []
+
+    def error(message):
+        raise SystemExit(message)
+
+    session = types.SimpleNamespace(
+        posargs=posargs,
+        install=lambda *args: calls.append(("install", args)),
+        run=lambda *args, **kwargs: calls.append(("run", args, kwargs)),
+        error=error,
+    )
+    noxfile.canary(session)
+    return calls
+
+
+def test_the_canary_follows_tensorflow_and_keras_and_keeps_torch(monkeypatch):
+    (_, frameworks), (_, project), (_, command, options) = _canary_session(monkeypatch, [])
+    assert frameworks[:2] == ("--pre", "--upgrade")
+    assert {"tensorflow-cpu", "keras", "tensorboard"} <= set(frameworks)
+    assert not any(
+        r.startswith(("tensorflow-cpu==", "keras==", "tensorboard==")) for r in frameworks
+    )
+    assert any(r.startswith("torch==") for r in frameworks)
+    assert any(r.startswith("torchvision==") for r in frameworks)
+    assert project[-2:] == ("-e", ".")
+    assert command[command.index("-p") : command.index("-p") + 2] == ("-p", "tests.canary")
+    assert "snippets" in command and "--canary-report" in command
+    assert Path(options["env"]["SITE_CACHE_DIR"]).parts[-3:] == (".cache", "canary", "site-cache")
+
+
+def test_newest_torch_unpins_torch_and_torchvision_together(monkeypatch):
+    (_, frameworks), *_ = _canary_session(monkeypatch, ["--newest-torch"])
+    assert {"torch", "torchvision"} <= set(frameworks)
+    assert not any(r.startswith(("torch==", "torchvision==")) for r in frameworks)
+
+
+def test_an_unknown_canary_option_is_refused(monkeypatch):
+    with pytest.raises(SystemExit, match=r"unknown option --torch.*--newest-torch"):
+        _canary_session(monkeypatch, ["--torch"])
