@@ -202,6 +202,54 @@ def claims(session: nox.Session) -> None:
     _run_shared(session, "python", "-m", "site_build.core.claims_review", *session.posargs)
 
 
+# The release canary (README.md, "Release canary"): these follow their newest releases,
+# release candidates included; everything else keeps its pin from the `test` group.
+CANARY_PACKAGES = ("tensorflow-cpu", "keras", "tensorboard")
+# torch and torchvision join them with `-- --newest-torch`: the weekly workflow does, where
+# PyTorch's CPU index serves their newest CPU builds. On the build machines the newest torch
+# that installs is a CUDA build of several GB, so they stay at their pins there.
+CANARY_TORCH = ("torch", "torchvision")
+CANARY_DIR = ROOT / ".cache" / "canary"
+
+
+@nox.session(python="3.11")
+def canary(session: nox.Session) -> None:
+    """Run every snippet's doctests on the newest framework releases (-- --newest-torch:
+    torch too); the report goes to .cache/canary/report.md and report.json."""
+    unknown = [arg for arg in session.posargs if arg != "--newest-torch"]
+    if unknown:
+        session.error(f"unknown option {unknown[0]}: nox -s canary [-- --newest-torch]")
+    follow = CANARY_PACKAGES + (CANARY_TORCH if "--newest-torch" in session.posargs else ())
+    requirements = []
+    for requirement in nox.project.dependency_groups(PYPROJECT, SHARED_GROUP):
+        name = requirement.split("==", 1)[0].strip()
+        requirements.append(name if name.lower() in follow else requirement)
+    # --pre: a release candidate counts; --upgrade: a reused environment moves on too.
+    session.install("--pre", "--upgrade", *requirements)
+    session.install("--no-deps", "--no-build-isolation", "-e", ".")
+    env = {
+        # Doctest records and data of the canary's own: never the build's content cache,
+        # whose records hold for the pinned versions only.
+        "SITE_CACHE_DIR": str(CANARY_DIR / "site-cache"),
+        "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+    }
+    if "MNIST_DIR" not in os.environ and DEFAULT_MNIST_DIR.is_dir():
+        env["MNIST_DIR"] = str(DEFAULT_MNIST_DIR)
+    # Fails when an example changed its output or failed; the report is written either way.
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "snippets",
+        "-p",
+        "tests.canary",
+        "--canary-report",
+        str(CANARY_DIR),
+        "-q",
+        env=env,
+    )
+
+
 @nox.session(python="3.11")
 def e2e(session: nox.Session) -> None:
     """Check the built site (run docs first) in headless Chromium: pages, links, search, a11y."""
