@@ -21,7 +21,12 @@ SITE_URL = "http://site.test/"
 @pytest.fixture(scope="module")
 def _build(tmp_path_factory) -> SiteBuild:
     # One build for the module: when it fails, the first test says why, the others skip.
-    return SiteBuild(ROOT, tmp_path_factory.mktemp("site"))
+    # Built without SITE_URL, as a contributor's preview is.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SITE_URL", raising=False)
+        build = SiteBuild(ROOT, tmp_path_factory.mktemp("site"))
+        build.folder()  # built now, while SITE_URL is unset; a failure is reported by `site`
+    return build
 
 
 @pytest.fixture
@@ -49,6 +54,22 @@ def test_home_page_shows_the_installed_versions(site, language):
     for import_name in ("torch", "tensorflow", "keras", "numpy"):
         version = installed_version(import_name)
         assert f"<td>{version}</td>" in html, f"{import_name} {version} missing on home page"
+
+
+NOINDEX = '<meta name="robots" content="noindex">'
+
+
+@pytest.mark.parametrize("language", languages())
+def test_a_build_without_site_url_is_a_preview_no_search_engine_indexes(site, language):
+    for page in pages(language):
+        assert NOINDEX in _built(site, language, page), f"{language}/{page} is not noindex"
+
+
+def test_a_build_without_site_url_says_it_is_a_preview(_build, site):
+    summary = [line for line in _build.result.stdout.splitlines() if "preview build" in line]
+    assert summary, "the build's summary does not say that it is a preview build"
+    assert summary[0].startswith("Build timing | preview build: SITE_URL is not set")
+    assert "noindex" in summary[0] and "SITE_URL=" in summary[0]
 
 
 def _url(language: str, path: str) -> str:

@@ -275,6 +275,19 @@ def _front_matter(path: Path) -> dict:
     return yaml.safe_load(match[1]) if match else {}
 
 
+@pytest.mark.parametrize("language", languages())
+def test_a_build_with_site_url_is_publishable(_build, site, language):
+    for page in pages(language):
+        html = _built(site, language, page)
+        assert 'name="robots"' not in html, f"{language}/{page} tells search engines to skip it"
+    assert "preview build" not in _build.result.stdout
+
+
+def test_only_a_build_without_site_url_is_a_preview():
+    assert publish.is_preview({}) and publish.is_preview({"SITE_URL": " "})
+    assert not publish.is_preview({"SITE_URL": SITE_URL})
+
+
 def test_no_page_links_to_a_local_address(site):
     local = re.compile(r'<a [^>]*href="https?://(?:localhost|127\.0\.0\.1)[:/"]')
     for language in languages():

@@ -6,7 +6,9 @@ module only says when:
 - ``on_startup``: note whether this is a build (written beside the previous site, put in
   place only on success: ``core/site_swap.py``) or ``mkdocs serve`` / a dirty build (which
   write where MkDocs says: serve renders into its own temporary folder).
-- ``on_config``: read the claims ledger (a bad entry fails at once).
+- ``on_config``: read the claims ledger (a bad entry fails at once); a build without
+  ``SITE_URL`` is a preview: its pages are marked ``noindex`` and its summary says so
+  (``mkdocs/publish.py``).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
   into; stop, in the tests' words, on an include of a missing snippet file or section or of
   a file that is not valid Python, and in a strict build on any rule a page breaks
@@ -91,6 +93,8 @@ class SiteBuildPlugin(BasePlugin):
     def on_config(self, config, **_):
         if self._build_depth == 0:
             self._start_build(config)
+        # Read by overrides/main.html: a preview's pages tell search engines not to index them.
+        config.extra["preview_build"] = publish.is_preview()
         try:
             self.generated.load_ledger()
         except BuildError as error:
@@ -208,6 +212,8 @@ class SiteBuildPlugin(BasePlugin):
         self._warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self._warnings)
         self._note_ctrl_c()
+        if publish.is_preview():
+            self._timings.append(publish.preview_notice(config.site_url))
 
     def _note_ctrl_c(self) -> None:
         """Remember a Ctrl-C, then let it raise as before: the error MkDocs reports afterwards

@@ -23,6 +23,7 @@ Both also run under ``mkdocs serve``, which rebuilds the whole site on every cha
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -37,6 +38,22 @@ SITEMAP_NAMESPACES = (
 
 # The default language's error page, kept while the other languages' builds overwrite it.
 _default_404: dict[str, bytes] = {}
+
+
+def is_preview(environ=os.environ) -> bool:
+    """A build without SITE_URL is a preview: its absolute URLs name the local preview's
+    address, so no public host should serve it and search engines must not index it."""
+    return not environ.get("SITE_URL", "").strip()
+
+
+def preview_notice(site_url: str) -> str:
+    """The line of the build's summary that says a preview build is not for publishing."""
+    return (
+        "preview build: SITE_URL is not set, so canonical URLs, hreflang alternates and "
+        f"sitemaps name {site_url} and every page is marked noindex; to publish, "
+        "build with SITE_URL=https://your-host.example/ nox -s docs (README.md, "
+        '"Publishing the site")'
+    )
 
 
 def build_languages(config) -> tuple[str, list[str], str | None]:
