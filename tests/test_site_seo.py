@@ -14,14 +14,15 @@ import re
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
 
-from site_build.core.layout import DOCS_DIR, ROOT, languages, pages
+from site_build.core import claims
+from site_build.core.layout import DOCS_DIR, ROOT, includes, languages, pages
 from site_build.core.page_source import pointed_file
-from site_build.mkdocs import publish
+from site_build.mkdocs import publish, reader_files
 from tests.contributor_copy import SiteBuild
 from tests.test_site import _built
 
@@ -298,3 +299,94 @@ def test_no_page_links_to_a_local_address(site):
         re.search(r"<https?://(?:localhost|127\.0\.0\.1)", p.read_text(encoding="utf-8"))
         for p in DOCS_DIR.rglob("*.md")
     ), "write local addresses as code (`http://localhost:6006`), not as <autolinks>"
+
+
+# For readers' tools: llms.txt, the pages as Markdown, the claims as JSON
+
+
+def _llms_entries(site: Path, language: str) -> dict[str, str]:
+    """Markdown copy's path (from the language's root) -> the summary llms.txt gives it."""
+    text = (site / _prefix(language) / "llms.txt").read_text(encoding="utf-8")
+    assert text.startswith("# PyTorch vs TensorFlow\n\n> "), text[:80]
+    return dict(re.findall(r"^- \[[^\]]+\]\((\S+?index\.html\.md)\)(?:: (.*))?$", text, re.M))
+
+
+@pytest.mark.parametrize("language", languages())
+def test_llms_txt_lists_every_page_with_its_summary_and_markdown_copy(site, language):
+    entries = _llms_entries(site, language)
+    expected = {}
+    for page in pages(language):
+        directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        expected[directory + "index.html.md"] = _description(_built(site, language, page))
+    assert sorted(entries) == sorted(expected), sorted(set(entries) ^ set(expected))
+    for copy, summary in entries.items():
+        assert summary == expected[copy], f"{language}/llms.txt: {copy}: {summary!r}"
+        path = site / _prefix(language) / copy
+        assert path.is_file() and path.stat().st_size > 200, f"no Markdown copy at {path}"
+    claims_link = re.search(r"\]\((\S*claims\.json)\)", _llms_text(site, language))[1]
+    assert (site / _prefix(language) / claims_link).resolve() == (site / "claims.json").resolve()
+
+
+def _llms_text(site: Path, language: str) -> str:
+    return (site / _prefix(language) / "llms.txt").read_text(encoding="utf-8")
+
+
+def _shown_lines(include) -> list[str]:
+    """The non-blank lines of an included snippet section, stripped, without markers."""
+    text = (ROOT / "snippets" / include.file).read_text(encoding="utf-8")
+    if include.section:
+        text = text.split(f"[start:{include.section}]", 1)[1].split(f"[end:{include.section}]")[0]
+        text = text.split("\n", 1)[1].rsplit("\n", 1)[0]
+    return [line.strip() for line in text.splitlines() if line.strip() and "--8<--" not in line]
+
+
+@pytest.mark.parametrize("language", languages())
+def test_markdown_copies_show_the_code_numbers_and_tables_the_pages_show(site, language):
+    for page, path in pages(language).items():
+        directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        copy = (site / _prefix(language) / directory / "index.html.md").read_text("utf-8")
+        for include in includes(path.read_text(encoding="utf-8")):
+            assert f'--8<-- "{include}"' not in copy, f"{language}/{page}: {include} not expanded"
+            missing = [line for line in _shown_lines(include) if line not in copy]
+            assert not missing, f"{language}/{page}: {include} is not in the copy: {missing[:3]}"
+        if page == "contributing.md":
+            continue  # the guide shows placeholders and includes as examples, in code
+        assert not re.search(r"\{\{ *\w+:", copy), f"{language}/{page}: a placeholder is left"
+        if "<table>" in _built(site, language, page):
+            table = re.search(r"^\|?\s*:?-{3,}", copy, re.M) or "<table" in copy
+            assert table, f"{language}/{page}: the page has a table, its copy none"
+    # A generated number: the installed torch version the home page shows.
+    home = (site / _prefix(language) / "index.html.md").read_text("utf-8")
+    assert re.search(r"<td>(\d+\.\d+\.\d+)", _built(site, language, "index.md"))[1] in home
+
+
+def test_claims_json_is_the_ledger(site):
+    data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
+    assert {entry["id"] for entry in data["claims"]} == set(claims.load_ledger())
+    for entry in data["claims"]:
+        for page in entry["pages"]:
+            assert (site / page / "index.html").is_file(), (entry["id"], page)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_every_page_links_llms_txt_and_claims_json_in_its_footer(site, language):
+    words = reader_files.TEXT[language]
+    for page in [*pages(language), "404.html"]:
+        html = (
+            (site / _prefix(language) / "404.html").read_text(encoding="utf-8")
+            if page == "404.html"
+            else _built(site, language, page)
+        )
+        footer = html.split('<div class="md-copyright">', 1)[1]
+        links = dict(
+            (unescape(text), href)
+            for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer)
+        )
+        for name, key in (("llms.txt", "footer_markdown"), ("claims.json", "footer_claims")):
+            href = links.get(words[key])
+            assert href and href.endswith(name), f"{language}/{page}: footer {links}"
+            if page == "404.html":
+                url = urlsplit(SITE_URL)._replace(path=href).geturl()
+            else:
+                url = urljoin(_page_url(language, page), href)
+            assert _file_for(site, url).is_file(), f"{language}/{page}: {href} → {url}"

@@ -24,11 +24,14 @@ module only says when:
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
-  ``core/generated.py``).
+  ``core/generated.py``); the result, includes expanded, is kept for the page's Markdown
+  copy (``mkdocs/reader_files.py``).
 - ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
-  executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``).
+  executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``); every page gets its Markdown
+  copy beside it.
 - ``on_post_build``: after each language, its own search index; when every language is
-  built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), then keep the
+  built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), each language's
+  ``llms.txt`` and the claims as JSON (``mkdocs/reader_files.py``), then keep the
   notebooks' new cache entries, put the new site in place and print the ``Build timing``
   summary.
 - ``on_build_error`` / ``on_shutdown``: a failed or interrupted build leaves the previous
@@ -62,7 +65,7 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
-from site_build.mkdocs import images, notebook_pages, publish, tables
+from site_build.mkdocs import images, notebook_pages, publish, reader_files, tables
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -72,6 +75,7 @@ class SiteBuildPlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self.generated = Generated()
+        self.reader = reader_files.ReaderFiles()  # llms.txt and the pages' Markdown copies
         self.atomic = True  # `mkdocs build` and gh-deploy; not serve, not --dirty
         self.serving = False  # `mkdocs serve`: a problem is shown on every page
         self._problem: str | None = None  # what the preview shows instead of the pages
@@ -129,12 +133,21 @@ class SiteBuildPlugin(BasePlugin):
             files = add_figures(files, config, folder, paths)
         return files
 
+    def on_env(self, env, config, files, **_):
+        """The footer's links to llms.txt and claims.json, in each language's words."""
+        env.globals["reader_files_text"] = reader_files.TEXT
+        return env
+
+    def on_nav(self, nav, config, **_):
+        self.reader.keep_nav(_language(config), nav)
+        return nav
+
     def on_page_read_source(self, page, **_) -> str | None:
         """A pointer page's source; None lets MkDocs read ordinary pages itself."""
         with _as_plugin_error(page.file.src_path):
             return shown_markdown(Path(page.file.abs_src_path))
 
-    def on_page_markdown(self, markdown: str, page, **_) -> str:
+    def on_page_markdown(self, markdown: str, page, config, **_) -> str:
         language, *rest = PurePosixPath(page.file.src_uri).parts
         if self._problem is not None:
             return checks.problem_page(self._problem, language)
@@ -144,7 +157,10 @@ class SiteBuildPlugin(BasePlugin):
             log.warning(problem)
         with _as_plugin_error(page.file.src_path):
             markdown = translation_status.with_notice(markdown, language, "/".join(rest))
-            return render(markdown, language, page.file.src_path, self.generated.kinds())
+            markdown = render(markdown, language, page.file.src_path, self.generated.kinds())
+        if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
+            self.reader.keep_page(page, markdown, config)
+        return markdown
 
     def on_page_content(self, html: str, page, files, **_) -> str:
         """Images get their size and lazy loading (images.py), comparison tables their row
@@ -153,9 +169,17 @@ class SiteBuildPlugin(BasePlugin):
         return tables.with_row_headers(images.sized_images(html, page.url, by_dest))
 
     def on_post_page(self, output: str, page, config, **_) -> str:
-        """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them."""
+        """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them;
+        every page: its Markdown copy beside it (reader_files.py)."""
         with _as_plugin_error(page.file.src_path):
-            return notebook_pages.finish_page(output, page, config)
+            output = notebook_pages.finish_page(output, page, config)
+            if self._problem is None:
+                if _is_notebook(page, config):
+                    source = Path(page.file.abs_src_path)
+                    self.reader.keep_notebook(page, notebook_pages.executed_notebook(source))
+                language = PurePosixPath(page.file.src_uri).parts[0]
+                self.reader.page_written(page, language, config)
+        return output
 
     # After the i18n plugin (-100), which builds the other languages in its on_post_build.
     @event_priority(-200)
@@ -184,11 +208,17 @@ class SiteBuildPlugin(BasePlugin):
     @event_priority(-50)
     def _publish_language(self, config, **_) -> None:
         publish.after_language(config)
+        if self._problem is None:
+            default, _, current = publish.build_languages(config)
+            language = current or default
+            root = publish.language_root(Path(config.site_dir), language, default)
+            self.reader.write_language(root, language, config)
 
     @event_priority(-110)
     def _publish_site(self, config, **_) -> None:
         with _as_plugin_error():
-            publish.after_site(config)
+            if publish.after_site(config) and self._problem is None:
+                reader_files.write_claims(Path(config.site_dir), self.generated.ledger)
 
     on_post_build = CombinedEvent(on_post_build, _publish_language, _publish_site)
 
@@ -207,6 +237,7 @@ class SiteBuildPlugin(BasePlugin):
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
+        self.reader.start()
         self._problem = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
@@ -329,6 +360,18 @@ class SiteBuildPlugin(BasePlugin):
         if self._warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
+
+
+def _language(config) -> str:
+    """The language being built now (mkdocs-static-i18n builds one language at a time)."""
+    i18n = config.plugins.get("i18n")
+    return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+
+
+def _is_notebook(page, config) -> bool:
+    """A page mkdocs-jupyter renders from a notebook (its Markdown never reaches the page)."""
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    return jupyter is not None and bool(jupyter.should_include(page.file))
 
 
 def _interrupted(error: BaseException) -> bool:

@@ -86,11 +86,12 @@ def after_language(config) -> None:
         page.write_bytes(_default_404[str(site)])
 
 
-def after_site(config) -> None:
-    """One search index and one sitemap per language, and robots.txt (module docstring)."""
+def after_site(config) -> bool:
+    """One search index and one sitemap per language, and robots.txt (module docstring).
+    True when this was the last step of the build (every language built), False otherwise."""
     i18n = config.plugins.get("i18n")
     if i18n is not None and i18n.building:
-        return  # a language built from mkdocs-static-i18n's on_post_build: not the last step
+        return False  # a language built from mkdocs-static-i18n's on_post_build
     default, languages, _ = build_languages(config)
     site = Path(config.site_dir)
     split_search_index(site, languages, default)
@@ -102,6 +103,7 @@ def after_site(config) -> None:
     # MkDocs gzips the sitemap it wrote (both languages in one file); that copy is stale now.
     (site / "sitemap.xml.gz").unlink(missing_ok=True)
     (site / "robots.txt").write_text(robots_txt(site_url, languages, default), encoding="utf-8")
+    return True
 
 
 def split_search_index(site: Path, languages: list[str], default: str) -> None:
