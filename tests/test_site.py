@@ -87,6 +87,23 @@ def test_language_switcher_links_to_the_same_page(site, language):
         assert urljoin(_url(language, "tensors/"), href) == _url(target, "tensors/"), (target, href)
 
 
+def _heading_levels(html: str) -> list[str]:
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return re.findall(r'<h([2-6]) id="[^"]+"', article)
+
+
+def test_the_language_menu_can_keep_the_section(site):
+    # language-section.js opens the other language at the heading in the same position.
+    for page in pages(DEFAULT_LANGUAGE):
+        levels = {lang: _heading_levels(_built(site, lang, page)) for lang in languages()}
+        assert len({tuple(found) for found in levels.values()}) == 1, (
+            f"{page}: the languages' headings differ ({ {k: len(v) for k, v in levels.items()} }): "
+            "give the translation the same headings, in the same order, as the original"
+        )
+        for lang in languages():
+            assert "assets/javascripts/language-section.js" in _built(site, lang, page), page
+
+
 @pytest.mark.parametrize("language", languages())
 def test_tab_labels_are_the_framework_names_in_every_language(site, language):
     html = _built(site, language, "tensors.md")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
@@ -223,6 +225,54 @@ def test_each_language_has_its_own_404_page(site, language):
     home = SITE_URL + _prefix(language)
     assert f'href="{urlsplit(home).path}"' in html, f"no absolute link to {home}"
     assert not re.search(r'(?:href|src)="\.\.?/', html)
+
+
+def _run_404_script(html: str, pathname: str, search: str = "") -> dict:
+    """What the error page's language script does at an address: {"replace", "state"}."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (it runs the 404 page's script; see README.md)")
+    script = re.search(r'<script id="__language-404">(.*?)</script>', html, re.S)[1]
+    harness = (
+        "const calls = {replace: null, state: null};\n"
+        f"const location = {{pathname: {json.dumps(pathname)}, search: {json.dumps(search)}, "
+        "hash: '', replace(url) { calls.replace = url; }};\n"
+        "const history = {replaceState(_s, _t, url) { calls.state = url; }};\n"
+        f"{script}\nconsole.log(JSON.stringify(calls));\n"
+    )
+    result = subprocess.run([node, "-e", harness], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_the_root_404_page_serves_each_language_by_the_address(site):
+    # GitHub Pages serves only the root 404.html, at any missing address.
+    root_404 = (site / "404.html").read_text(encoding="utf-8")
+    base = urlsplit(SITE_URL).path
+    assert _run_404_script(root_404, f"{base}no-such-page/") == {"replace": None, "state": None}
+    for language in OTHER_LANGUAGES:
+        asked = f"{base}{language}/no-such-page/"
+        sent = _run_404_script(root_404, asked)["replace"]
+        assert sent and sent.startswith(f"{base}{language}/404.html?"), sent
+        assert (site / language / "404.html").is_file()
+        # That page puts the address the visitor asked for back in the address bar.
+        page = (site / language / "404.html").read_text(encoding="utf-8")
+        back = _run_404_script(page, f"{base}{language}/404.html", "?" + sent.split("?", 1)[1])
+        assert back == {"replace": None, "state": asked}, back
+        elsewhere = _run_404_script(page, f"{base}{language}/404.html", "?from=%2Fother%2F")
+        assert elsewhere == {"replace": None, "state": None}, "only addresses of its language"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_404_language_menu_leads_to_each_language_home(site, language):
+    html = (site / _prefix(language) / "404.html").read_text(encoding="utf-8")
+    menu = dict(
+        (lang, href)
+        for href, lang in re.findall(
+            r'<a href="([^"]+)" hreflang="([\w-]+)" class="md-select', html
+        )
+    )
+    base = urlsplit(SITE_URL).path
+    assert menu == {lang: base + _prefix(lang) for lang in languages()}, menu
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
