@@ -145,6 +145,30 @@ def test_split_search_index_gives_each_language_its_pages_and_stemmer(tmp_path):
     assert [d["location"] for d in spanish["docs"]] == ["", "tensors/#gradientes"]
 
 
+def test_search_result_titles_have_no_permalink_sign(tmp_path, site):
+    merged = {
+        "config": {"lang": ["en", "es"]},
+        "docs": [
+            {"location": "notebooks/mnist_torch/#training", "title": "Training¶", "text": "x"},
+            {"location": "es/notebooks/mnist_torch/", "title": "Cuaderno ¶", "text": "y"},
+        ],
+    }
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(merged), encoding="utf-8")
+    publish.split_search_index(tmp_path, ["en", "es"], "en")
+    english = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    spanish = json.loads(
+        (tmp_path / "es" / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
+    assert [d["title"] for d in english["docs"] + spanish["docs"]] == ["Training", "Cuaderno"]
+    for language in languages():
+        index = json.loads(
+            (site / _prefix(language) / "search" / "search_index.json").read_text("utf-8")
+        )
+        marked = [d["location"] for d in index["docs"] if "¶" in d["title"]]
+        assert not marked, f"{language}: search titles with ¶: {marked[:5]}"
+
+
 # Canonical URLs, hreflang alternates, sitemaps, robots.txt
 
 

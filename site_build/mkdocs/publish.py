@@ -12,7 +12,8 @@ results. Two steps run after the builds (``site_build/mkdocs/plugin.py`` calls t
 - ``after_site``, once every language is built (mkdocs-static-i18n builds the others from its
   own ``on_post_build``, at priority -100): the merged search index is split into one index
   per language (``search/search_index.json`` and ``<language>/search/search_index.json``),
-  each with its language's stemmer (Material's ``lang``); the theme (``overrides/main.html``)
+  each with its language's stemmer (Material's ``lang``) and section titles without the
+  permalink sign "¶"; the theme (``overrides/main.html``)
   makes a page of another language load its own. Then a sitemap per language
   (``sitemap.xml``, ``<language>/sitemap.xml``), built from the canonical URL and the
   ``hreflang`` alternates in the head of each page written, and ``robots.txt`` naming them.
@@ -32,6 +33,7 @@ from site_build.core.errors import BuildError
 from site_build.core.layout import languages as project_languages
 
 SEARCH_INDEX = Path("search") / "search_index.json"
+PILCROW = "\u00b6"  # the permalink sign that heading anchors show
 SITEMAP_NAMESPACES = (
     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"'
 )
@@ -115,6 +117,9 @@ def split_search_index(site: Path, languages: list[str], default: str) -> None:
     others = [language for language in languages if language != default]
     docs: dict[str, list[dict]] = {language: [] for language in languages}
     for entry in merged["docs"]:
+        # A notebook's headings end in nbconvert's "¶" anchor link, which the search plugin
+        # keeps in the section's title; a result shows the heading without it.
+        entry = {**entry, "title": entry["title"].replace(PILCROW, "").strip()}
         first = entry["location"].split("/", 1)[0]
         if first in others:
             docs[first].append({**entry, "location": entry["location"][len(first) + 1 :]})
