@@ -382,7 +382,7 @@ def _llms_entries(site: Path, language: str) -> dict[str, str]:
     """Markdown copy's path (from the language's root) -> the summary llms.txt gives it."""
     text = (site / _prefix(language) / "llms.txt").read_text(encoding="utf-8")
     assert text.startswith("# PyTorch vs TensorFlow\n\n> "), text[:80]
-    return dict(re.findall(r"^- \[[^\]]+\]\((\S+?index\.html\.md)\)(?:: (.*))?$", text, re.M))
+    return dict(re.findall(r"^- \[[^\]]+\]\((\S*?index\.html\.md)\)(?:: (.*))?$", text, re.M))
 
 
 @pytest.mark.parametrize("language", languages())
