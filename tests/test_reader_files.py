@@ -77,3 +77,18 @@ def test_tabs_and_admonitions_become_plain_markdown():
         "> Hidden.\n\n"
         '```text\n=== "not a tab"\n```\n'
     )
+
+
+def test_links_to_other_pages_lead_to_their_markdown_copies():
+    markdown = (
+        "[a](sources.md#la-comparativa) [b](index.md) [c](notebooks/mnist_tf.md) "
+        "[d](https://x.test/a.md) [e](#here) [g](generated/mnist/curves.png)"
+    )
+    assert reader_files.copy_links(markdown, "es/tensors.md") == (
+        "[a](../sources/index.html.md#la-comparativa) [b](../index.html.md) "
+        "[c](../notebooks/mnist_tf/index.html.md) "
+        "[d](https://x.test/a.md) [e](#here) [g](../generated/mnist/curves.png)"
+    )
+    assert reader_files.copy_links("[t](tensors.md)", "en/index.md") == (
+        "[t](tensors/index.html.md)"
+    )

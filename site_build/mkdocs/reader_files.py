@@ -9,7 +9,8 @@ each language the build writes, beside the pages:
   (numbers, tables, claims' footnotes) and with each pymdownx.snippets include replaced by
   the code it includes, expanded by pymdownx.snippets itself with the settings of
   mkdocs.yml, so it is the same code as on the page. Tabs and admonitions, which plain
-  Markdown would read as indented code, become a bold label and a quotation. A notebook
+  Markdown would read as indented code, become a bold label and a quotation; links to
+  other pages lead to their Markdown copies. A notebook
   page's copy is its executed notebook: its Markdown cells, code cells and text outputs.
 - ``llms.txt`` at each language's root (``llms.txt``, ``es/llms.txt``): the site's name and
   description, then every page of the navigation with its one-line summary (the page's
@@ -26,6 +27,7 @@ catalogs (``reader_files``). ``site_build/mkdocs/plugin.py`` calls ``keep_page``
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -55,6 +57,9 @@ ADMONITION = re.compile(
     r'(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$'
 )
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
+# A relative link or image, which pages write from their source file (`](sources.md#x)`,
+# `](generated/mnist/curves.png)`).
+RELATIVE_LINK = re.compile(r"\]\((?![a-z]+:|/|#)(?P<path>[^)\s#]+)(?P<anchor>#[^)\s]*)?\)")
 
 
 @dataclass
@@ -72,6 +77,29 @@ def expand_includes(markdown: str, config) -> str:
         extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings}
     )
     return "\n".join(md.preprocessors["snippet"].run(markdown.split("\n")))
+
+
+def copy_links(markdown: str, src_uri: str) -> str:
+    """Relative links as they work from the copy of the page ``src_uri`` (``es/tensors.md``,
+    whose copy is in ``es/tensors/``): another page's source (``other.md``) becomes its
+    Markdown copy, any other file (a figure) the same file from the copy's folder."""
+    here = _page_dir(src_uri)
+
+    def from_copy(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), match["path"]))
+        if target.endswith(".md"):
+            link = posixpath.join(posixpath.relpath(_page_dir(target), here), MARKDOWN_COPY)
+        else:
+            link = posixpath.relpath(target, here)
+        return f"]({link.removeprefix('./')}{match['anchor'] or ''})"
+
+    return RELATIVE_LINK.sub(from_copy, markdown)
+
+
+def _page_dir(src_uri: str) -> str:
+    """The folder a page is served from: es/tensors.md -> es/tensors, es/index.md -> es."""
+    stem = src_uri.removesuffix(".md")
+    return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
 
 
 def plain_markdown(markdown: str) -> str:
@@ -157,7 +185,8 @@ class ReaderFiles:
         self.nav[language] = list(nav.items)
 
     def keep_page(self, page, markdown: str, config) -> None:
-        self.markdown[page.file.src_uri] = plain_markdown(expand_includes(markdown, config))
+        markdown = plain_markdown(expand_includes(markdown, config))
+        self.markdown[page.file.src_uri] = copy_links(markdown, page.file.src_uri)
 
     def keep_notebook(self, page, notebook: bytes) -> None:
         self.markdown[page.file.src_uri] = notebook_markdown(notebook)
