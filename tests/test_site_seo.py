@@ -464,3 +464,14 @@ def test_every_page_links_llms_txt_and_claims_json_in_its_footer(site, language)
             else:
                 url = urljoin(_page_url(language, page), href)
             assert _file_for(site, url).is_file(), f"{language}/{page}: {href} → {url}"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_relative_links_of_the_markdown_copies_resolve(site, language):
+    link = re.compile(r"\]\((?![a-z]+:|/|#)([^)\s#]+)(?:#[^)\s]*)?\)")
+    for page in pages(language):
+        directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        copy = site / _prefix(language) / directory / "index.html.md"
+        text = re.sub(r"```.*?```", "", copy.read_text(encoding="utf-8"), flags=re.S)
+        broken = [href for href in link.findall(text) if not (copy.parent / href).exists()]
+        assert not broken, f"{copy.relative_to(site)}: links to nothing: {broken[:5]}"
