@@ -105,3 +105,17 @@ def test_a_misspelt_page_is_refused_not_silently_skipped(tmp_path, monkeypatch, 
     _fake_site(tmp_path, monkeypatch, 1.0)
     assert run.main(["--pages", "tensor.md"]) == 2
     assert "no docs/<language>/ page named tensor.md" in capsys.readouterr().err
+
+
+def test_a_preview_build_is_judged_without_the_noindex_audit(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(run, "SITE_DIR", site)
+    published = "<html><head><title>Home</title></head><body></body></html>"
+    (site / "index.html").write_text(published)
+    command = run.lighthouse_command("http://127.0.0.1:1/", "mobile", tmp_path / "r.json")
+    assert not any(part.startswith("--skip-audits") for part in command)
+    preview = published.replace("</head>", f"{run.PREVIEW_MARK}</head>")
+    (site / "index.html").write_text(preview)
+    command = run.lighthouse_command("http://127.0.0.1:1/", "desktop", tmp_path / "r.json")
+    assert "--skip-audits=is-crawlable" in command and "--preset=desktop" in command

@@ -21,7 +21,12 @@ SITE_URL = "http://site.test/"
 @pytest.fixture(scope="module")
 def _build(tmp_path_factory) -> SiteBuild:
     # One build for the module: when it fails, the first test says why, the others skip.
-    return SiteBuild(ROOT, tmp_path_factory.mktemp("site"))
+    # Built without SITE_URL, as a contributor's preview is.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SITE_URL", raising=False)
+        build = SiteBuild(ROOT, tmp_path_factory.mktemp("site"))
+        build.folder()  # built now, while SITE_URL is unset; a failure is reported by `site`
+    return build
 
 
 @pytest.fixture
@@ -51,6 +56,22 @@ def test_home_page_shows_the_installed_versions(site, language):
         assert f"<td>{version}</td>" in html, f"{import_name} {version} missing on home page"
 
 
+NOINDEX = '<meta name="robots" content="noindex">'
+
+
+@pytest.mark.parametrize("language", languages())
+def test_a_build_without_site_url_is_a_preview_no_search_engine_indexes(site, language):
+    for page in pages(language):
+        assert NOINDEX in _built(site, language, page), f"{language}/{page} is not noindex"
+
+
+def test_a_build_without_site_url_says_it_is_a_preview(_build, site):
+    summary = [line for line in _build.result.stdout.splitlines() if "preview build" in line]
+    assert summary, "the build's summary does not say that it is a preview build"
+    assert summary[0].startswith("Build timing | preview build: SITE_URL is not set")
+    assert "noindex" in summary[0] and "SITE_URL=" in summary[0]
+
+
 def _url(language: str, path: str) -> str:
     return SITE_URL + ("" if language == DEFAULT_LANGUAGE else f"{language}/") + path
 
@@ -64,6 +85,23 @@ def test_language_switcher_links_to_the_same_page(site, language):
     assert set(switcher) == set(languages()), switcher
     for target, href in switcher.items():
         assert urljoin(_url(language, "tensors/"), href) == _url(target, "tensors/"), (target, href)
+
+
+def _heading_levels(html: str) -> list[str]:
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return re.findall(r'<h([2-6]) id="[^"]+"', article)
+
+
+def test_the_language_menu_can_keep_the_section(site):
+    # language-section.js opens the other language at the heading in the same position.
+    for page in pages(DEFAULT_LANGUAGE):
+        levels = {lang: _heading_levels(_built(site, lang, page)) for lang in languages()}
+        assert len({tuple(found) for found in levels.values()}) == 1, (
+            f"{page}: the languages' headings differ ({ {k: len(v) for k, v in levels.items()} }): "
+            "give the translation the same headings, in the same order, as the original"
+        )
+        for lang in languages():
+            assert "assets/javascripts/language-section.js" in _built(site, lang, page), page
 
 
 @pytest.mark.parametrize("language", languages())

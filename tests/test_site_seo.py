@@ -11,17 +11,20 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
 
-from site_build.core.layout import DOCS_DIR, ROOT, languages, pages
+from site_build.core import claims
+from site_build.core.layout import DOCS_DIR, ROOT, includes, languages, pages
 from site_build.core.page_source import pointed_file
-from site_build.mkdocs import publish
+from site_build.mkdocs import publish, reader_files
 from tests.contributor_copy import SiteBuild
 from tests.test_site import _built
 
@@ -142,6 +145,30 @@ def test_split_search_index_gives_each_language_its_pages_and_stemmer(tmp_path):
     assert [d["location"] for d in spanish["docs"]] == ["", "tensors/#gradientes"]
 
 
+def test_search_result_titles_have_no_permalink_sign(tmp_path, site):
+    merged = {
+        "config": {"lang": ["en", "es"]},
+        "docs": [
+            {"location": "notebooks/mnist_torch/#training", "title": "Training¶", "text": "x"},
+            {"location": "es/notebooks/mnist_torch/", "title": "Cuaderno ¶", "text": "y"},
+        ],
+    }
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(merged), encoding="utf-8")
+    publish.split_search_index(tmp_path, ["en", "es"], "en")
+    english = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    spanish = json.loads(
+        (tmp_path / "es" / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
+    assert [d["title"] for d in english["docs"] + spanish["docs"]] == ["Training", "Cuaderno"]
+    for language in languages():
+        index = json.loads(
+            (site / _prefix(language) / "search" / "search_index.json").read_text("utf-8")
+        )
+        marked = [d["location"] for d in index["docs"] if "¶" in d["title"]]
+        assert not marked, f"{language}: search titles with ¶: {marked[:5]}"
+
+
 # Canonical URLs, hreflang alternates, sitemaps, robots.txt
 
 
@@ -224,6 +251,54 @@ def test_each_language_has_its_own_404_page(site, language):
     assert not re.search(r'(?:href|src)="\.\.?/', html)
 
 
+def _run_404_script(html: str, pathname: str, search: str = "") -> dict:
+    """What the error page's language script does at an address: {"replace", "state"}."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (it runs the 404 page's script; see README.md)")
+    script = re.search(r'<script id="__language-404">(.*?)</script>', html, re.S)[1]
+    harness = (
+        "const calls = {replace: null, state: null};\n"
+        f"const location = {{pathname: {json.dumps(pathname)}, search: {json.dumps(search)}, "
+        "hash: '', replace(url) { calls.replace = url; }};\n"
+        "const history = {replaceState(_s, _t, url) { calls.state = url; }};\n"
+        f"{script}\nconsole.log(JSON.stringify(calls));\n"
+    )
+    result = subprocess.run([node, "-e", harness], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_the_root_404_page_serves_each_language_by_the_address(site):
+    # GitHub Pages serves only the root 404.html, at any missing address.
+    root_404 = (site / "404.html").read_text(encoding="utf-8")
+    base = urlsplit(SITE_URL).path
+    assert _run_404_script(root_404, f"{base}no-such-page/") == {"replace": None, "state": None}
+    for language in OTHER_LANGUAGES:
+        asked = f"{base}{language}/no-such-page/"
+        sent = _run_404_script(root_404, asked)["replace"]
+        assert sent and sent.startswith(f"{base}{language}/404.html?"), sent
+        assert (site / language / "404.html").is_file()
+        # That page puts the address the visitor asked for back in the address bar.
+        page = (site / language / "404.html").read_text(encoding="utf-8")
+        back = _run_404_script(page, f"{base}{language}/404.html", "?" + sent.split("?", 1)[1])
+        assert back == {"replace": None, "state": asked}, back
+        elsewhere = _run_404_script(page, f"{base}{language}/404.html", "?from=%2Fother%2F")
+        assert elsewhere == {"replace": None, "state": None}, "only addresses of its language"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_404_language_menu_leads_to_each_language_home(site, language):
+    html = (site / _prefix(language) / "404.html").read_text(encoding="utf-8")
+    menu = dict(
+        (lang, href)
+        for href, lang in re.findall(
+            r'<a href="([^"]+)" hreflang="([\w-]+)" class="md-select', html
+        )
+    )
+    base = urlsplit(SITE_URL).path
+    assert menu == {lang: base + _prefix(lang) for lang in languages()}, menu
+
+
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_interface_strings_are_in_the_page_language(site, language):
     built = [_built(site, language, page) for page in pages(language)]
@@ -275,6 +350,19 @@ def _front_matter(path: Path) -> dict:
     return yaml.safe_load(match[1]) if match else {}
 
 
+@pytest.mark.parametrize("language", languages())
+def test_a_build_with_site_url_is_publishable(_build, site, language):
+    for page in pages(language):
+        html = _built(site, language, page)
+        assert 'name="robots"' not in html, f"{language}/{page} tells search engines to skip it"
+    assert "preview build" not in _build.result.stdout
+
+
+def test_only_a_build_without_site_url_is_a_preview():
+    assert publish.is_preview({}) and publish.is_preview({"SITE_URL": " "})
+    assert not publish.is_preview({"SITE_URL": SITE_URL})
+
+
 def test_no_page_links_to_a_local_address(site):
     local = re.compile(r'<a [^>]*href="https?://(?:localhost|127\.0\.0\.1)[:/"]')
     for language in languages():
@@ -285,3 +373,105 @@ def test_no_page_links_to_a_local_address(site):
         re.search(r"<https?://(?:localhost|127\.0\.0\.1)", p.read_text(encoding="utf-8"))
         for p in DOCS_DIR.rglob("*.md")
     ), "write local addresses as code (`http://localhost:6006`), not as <autolinks>"
+
+
+# For readers' tools: llms.txt, the pages as Markdown, the claims as JSON
+
+
+def _llms_entries(site: Path, language: str) -> dict[str, str]:
+    """Markdown copy's path (from the language's root) -> the summary llms.txt gives it."""
+    text = (site / _prefix(language) / "llms.txt").read_text(encoding="utf-8")
+    assert text.startswith("# PyTorch vs TensorFlow\n\n> "), text[:80]
+    return dict(re.findall(r"^- \[[^\]]+\]\((\S*?index\.html\.md)\)(?:: (.*))?$", text, re.M))
+
+
+@pytest.mark.parametrize("language", languages())
+def test_llms_txt_lists_every_page_with_its_summary_and_markdown_copy(site, language):
+    entries = _llms_entries(site, language)
+    expected = {}
+    for page in pages(language):
+        directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        expected[directory + "index.html.md"] = _description(_built(site, language, page))
+    assert sorted(entries) == sorted(expected), sorted(set(entries) ^ set(expected))
+    for copy, summary in entries.items():
+        assert summary == expected[copy], f"{language}/llms.txt: {copy}: {summary!r}"
+        path = site / _prefix(language) / copy
+        assert path.is_file() and path.stat().st_size > 200, f"no Markdown copy at {path}"
+    claims_link = re.search(r"\]\((\S*claims\.json)\)", _llms_text(site, language))[1]
+    assert (site / _prefix(language) / claims_link).resolve() == (site / "claims.json").resolve()
+
+
+def _llms_text(site: Path, language: str) -> str:
+    return (site / _prefix(language) / "llms.txt").read_text(encoding="utf-8")
+
+
+def _shown_lines(include) -> list[str]:
+    """The non-blank lines of an included snippet section, stripped, without markers."""
+    text = (ROOT / "snippets" / include.file).read_text(encoding="utf-8")
+    if include.section:
+        text = text.split(f"[start:{include.section}]", 1)[1].split(f"[end:{include.section}]")[0]
+        text = text.split("\n", 1)[1].rsplit("\n", 1)[0]
+    return [line.strip() for line in text.splitlines() if line.strip() and "--8<--" not in line]
+
+
+@pytest.mark.parametrize("language", languages())
+def test_markdown_copies_show_the_code_numbers_and_tables_the_pages_show(site, language):
+    for page, path in pages(language).items():
+        directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        copy = (site / _prefix(language) / directory / "index.html.md").read_text("utf-8")
+        for include in includes(path.read_text(encoding="utf-8")):
+            assert f'--8<-- "{include}"' not in copy, f"{language}/{page}: {include} not expanded"
+            missing = [line for line in _shown_lines(include) if line not in copy]
+            assert not missing, f"{language}/{page}: {include} is not in the copy: {missing[:3]}"
+        if page == "contributing.md":
+            continue  # the guide shows placeholders and includes as examples, in code
+        assert not re.search(r"\{\{ *\w+:", copy), f"{language}/{page}: a placeholder is left"
+        if "<table>" in _built(site, language, page):
+            table = re.search(r"^\|?\s*:?-{3,}", copy, re.M) or "<table" in copy
+            assert table, f"{language}/{page}: the page has a table, its copy none"
+    # A generated number: the installed torch version the home page shows.
+    home = (site / _prefix(language) / "index.html.md").read_text("utf-8")
+    assert re.search(r"<td>(\d+\.\d+\.\d+)", _built(site, language, "index.md"))[1] in home
+
+
+def test_claims_json_is_the_ledger(site):
+    data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
+    assert {entry["id"] for entry in data["claims"]} == set(claims.load_ledger())
+    for entry in data["claims"]:
+        for page in entry["pages"]:
+            assert (site / page / "index.html").is_file(), (entry["id"], page)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_every_page_links_llms_txt_and_claims_json_in_its_footer(site, language):
+    words = reader_files.TEXT[language]
+    for page in [*pages(language), "404.html"]:
+        html = (
+            (site / _prefix(language) / "404.html").read_text(encoding="utf-8")
+            if page == "404.html"
+            else _built(site, language, page)
+        )
+        footer = html.split('<div class="md-copyright">', 1)[1]
+        links = dict(
+            (unescape(text), href)
+            for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer)
+        )
+        for name, key in (("llms.txt", "footer_markdown"), ("claims.json", "footer_claims")):
+            href = links.get(words[key])
+            assert href and href.endswith(name), f"{language}/{page}: footer {links}"
+            if page == "404.html":
+                url = urlsplit(SITE_URL)._replace(path=href).geturl()
+            else:
+                url = urljoin(_page_url(language, page), href)
+            assert _file_for(site, url).is_file(), f"{language}/{page}: {href} → {url}"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_relative_links_of_the_markdown_copies_resolve(site, language):
+    link = re.compile(r"\]\((?![a-z]+:|/|#)([^)\s#]+)(?:#[^)\s]*)?\)")
+    for page in pages(language):
+        directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        copy = site / _prefix(language) / directory / "index.html.md"
+        text = re.sub(r"```.*?```", "", copy.read_text(encoding="utf-8"), flags=re.S)
+        broken = [href for href in link.findall(text) if not (copy.parent / href).exists()]
+        assert not broken, f"{copy.relative_to(site)}: links to nothing: {broken[:5]}"

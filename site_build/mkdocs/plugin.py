@@ -6,7 +6,9 @@ module only says when:
 - ``on_startup``: note whether this is a build (written beside the previous site, put in
   place only on success: ``core/site_swap.py``) or ``mkdocs serve`` / a dirty build (which
   write where MkDocs says: serve renders into its own temporary folder).
-- ``on_config``: read the claims ledger (a bad entry fails at once).
+- ``on_config``: read the claims ledger (a bad entry fails at once); a build without
+  ``SITE_URL`` is a preview: its pages are marked ``noindex`` and its summary says so
+  (``mkdocs/publish.py``).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
   into; stop, in the tests' words, on an include of a missing snippet file or section or of
   a file that is not valid Python, on a broken placeholder, and in a strict build on any
@@ -23,11 +25,15 @@ module only says when:
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
-  ``core/generated.py``; a broken one fails the build naming the page and the line).
+  ``core/generated.py``; a broken one fails the build naming the page and the line); the
+  result, includes expanded, is kept for the page's Markdown copy
+  (``mkdocs/reader_files.py``).
 - ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
-  executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``).
+  executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``); every page gets its Markdown
+  copy beside it.
 - ``on_post_build``: after each language, its own search index; when every language is
-  built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), then keep the
+  built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), each language's
+  ``llms.txt`` and the claims as JSON (``mkdocs/reader_files.py``), then keep the
   notebooks' new cache entries, put the new site in place and print the ``Build timing``
   summary (each step once, with what each language's pass did: ``core/generated.py``).
 - ``on_build_error`` / ``on_shutdown``: a failed or interrupted build leaves the previous
@@ -61,7 +67,7 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
-from site_build.mkdocs import images, notebook_pages, publish, tables
+from site_build.mkdocs import images, notebook_pages, publish, reader_files, tables
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -71,6 +77,7 @@ class SiteBuildPlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self.generated = Generated()
+        self.reader = reader_files.ReaderFiles()  # llms.txt and the pages' Markdown copies
         self.atomic = True  # `mkdocs build` and gh-deploy; not serve, not --dirty
         self.serving = False  # `mkdocs serve`: a problem is shown on every page
         self._problem: str | None = None  # what the preview shows instead of the pages
@@ -92,6 +99,8 @@ class SiteBuildPlugin(BasePlugin):
     def on_config(self, config, **_):
         if self._build_depth == 0:
             self._start_build(config)
+        # Read by overrides/main.html: a preview's pages tell search engines not to index them.
+        config.extra["preview_build"] = publish.is_preview()
         try:
             self.generated.load_ledger()
         except BuildError as error:
@@ -126,12 +135,21 @@ class SiteBuildPlugin(BasePlugin):
             files = add_figures(files, config, folder, paths)
         return files
 
+    def on_env(self, env, config, files, **_):
+        """The footer's links to llms.txt and claims.json, in each language's words."""
+        env.globals["reader_files_text"] = reader_files.TEXT
+        return env
+
+    def on_nav(self, nav, config, **_):
+        self.reader.keep_nav(_language(config), nav)
+        return nav
+
     def on_page_read_source(self, page, **_) -> str | None:
         """A pointer page's source; None lets MkDocs read ordinary pages itself."""
         with _as_plugin_error(page.file.src_path):
             return shown_markdown(Path(page.file.abs_src_path))
 
-    def on_page_markdown(self, markdown: str, page, **_) -> str:
+    def on_page_markdown(self, markdown: str, page, config, **_) -> str:
         language, *rest = PurePosixPath(page.file.src_uri).parts
         if self._problem is not None:
             return checks.problem_page(self._problem, language)
@@ -148,7 +166,10 @@ class SiteBuildPlugin(BasePlugin):
                 self.generated.kinds(),
                 _first_line(page, markdown),
             )
-            return translation_status.with_notice(markdown, language, "/".join(rest))
+            markdown = translation_status.with_notice(markdown, language, "/".join(rest))
+        if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
+            self.reader.keep_page(page, markdown, config)
+        return markdown
 
     def on_page_content(self, html: str, page, files, **_) -> str:
         """Images get their size and lazy loading (images.py), comparison tables their row
@@ -157,9 +178,17 @@ class SiteBuildPlugin(BasePlugin):
         return tables.with_row_headers(images.sized_images(html, page.url, by_dest))
 
     def on_post_page(self, output: str, page, config, **_) -> str:
-        """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them."""
+        """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them;
+        every page: its Markdown copy beside it (reader_files.py)."""
         with _as_plugin_error(page.file.src_path):
-            return notebook_pages.finish_page(output, page, config)
+            output = notebook_pages.finish_page(output, page, config)
+            if self._problem is None:
+                if _is_notebook(page, config):
+                    source = Path(page.file.abs_src_path)
+                    self.reader.keep_notebook(page, notebook_pages.executed_notebook(source))
+                language = PurePosixPath(page.file.src_uri).parts[0]
+                self.reader.page_written(page, language, config)
+        return output
 
     # After the i18n plugin (-100), which builds the other languages in its on_post_build.
     @event_priority(-200)
@@ -188,11 +217,17 @@ class SiteBuildPlugin(BasePlugin):
     @event_priority(-50)
     def _publish_language(self, config, **_) -> None:
         publish.after_language(config)
+        if self._problem is None:
+            default, _, current = publish.build_languages(config)
+            language = current or default
+            root = publish.language_root(Path(config.site_dir), language, default)
+            self.reader.write_language(root, language, config)
 
     @event_priority(-110)
     def _publish_site(self, config, **_) -> None:
         with _as_plugin_error():
-            publish.after_site(config)
+            if publish.after_site(config) and self._problem is None:
+                reader_files.write_claims(Path(config.site_dir), self.generated.ledger)
 
     on_post_build = CombinedEvent(on_post_build, _publish_language, _publish_site)
 
@@ -212,11 +247,14 @@ class SiteBuildPlugin(BasePlugin):
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
         self.generated.start_build()
+        self.reader.start()
         self._problem = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self._warnings)
         self._note_ctrl_c()
+        if publish.is_preview():
+            self._timings.append(publish.preview_notice(config.site_url))
 
     def _note_ctrl_c(self) -> None:
         """Remember a Ctrl-C, then let it raise as before: the error MkDocs reports afterwards
@@ -348,6 +386,12 @@ def _first_line(page, markdown: str) -> int:
     if not markdown or not source.endswith(markdown):
         return 1
     return source.count("\n", 0, len(source) - len(markdown)) + 1
+
+
+def _is_notebook(page, config) -> bool:
+    """A page mkdocs-jupyter renders from a notebook (its Markdown never reaches the page)."""
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    return jupyter is not None and bool(jupyter.should_include(page.file))
 
 
 def _interrupted(error: BaseException) -> bool:

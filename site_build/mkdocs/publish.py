@@ -12,7 +12,8 @@ results. Two steps run after the builds (``site_build/mkdocs/plugin.py`` calls t
 - ``after_site``, once every language is built (mkdocs-static-i18n builds the others from its
   own ``on_post_build``, at priority -100): the merged search index is split into one index
   per language (``search/search_index.json`` and ``<language>/search/search_index.json``),
-  each with its language's stemmer (Material's ``lang``); the theme (``overrides/main.html``)
+  each with its language's stemmer (Material's ``lang``) and section titles without the
+  permalink sign "¶"; the theme (``overrides/main.html``)
   makes a page of another language load its own. Then a sitemap per language
   (``sitemap.xml``, ``<language>/sitemap.xml``), built from the canonical URL and the
   ``hreflang`` alternates in the head of each page written, and ``robots.txt`` naming them.
@@ -23,6 +24,7 @@ Both also run under ``mkdocs serve``, which rebuilds the whole site on every cha
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -31,12 +33,29 @@ from site_build.core.errors import BuildError
 from site_build.core.layout import languages as project_languages
 
 SEARCH_INDEX = Path("search") / "search_index.json"
+PILCROW = "\u00b6"  # the permalink sign that heading anchors show
 SITEMAP_NAMESPACES = (
     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"'
 )
 
 # The default language's error page, kept while the other languages' builds overwrite it.
 _default_404: dict[str, bytes] = {}
+
+
+def is_preview(environ=os.environ) -> bool:
+    """A build without SITE_URL is a preview: its absolute URLs name the local preview's
+    address, so no public host should serve it and search engines must not index it."""
+    return not environ.get("SITE_URL", "").strip()
+
+
+def preview_notice(site_url: str) -> str:
+    """The line of the build's summary that says a preview build is not for publishing."""
+    return (
+        "preview build: SITE_URL is not set, so canonical URLs, hreflang alternates and "
+        f"sitemaps name {site_url} and every page is marked noindex; to publish, "
+        "build with SITE_URL=https://your-host.example/ nox -s docs (README.md, "
+        '"Publishing the site")'
+    )
 
 
 def build_languages(config) -> tuple[str, list[str], str | None]:
@@ -69,11 +88,12 @@ def after_language(config) -> None:
         page.write_bytes(_default_404[str(site)])
 
 
-def after_site(config) -> None:
-    """One search index and one sitemap per language, and robots.txt (module docstring)."""
+def after_site(config) -> bool:
+    """One search index and one sitemap per language, and robots.txt (module docstring).
+    True when this was the last step of the build (every language built), False otherwise."""
     i18n = config.plugins.get("i18n")
     if i18n is not None and i18n.building:
-        return  # a language built from mkdocs-static-i18n's on_post_build: not the last step
+        return False  # a language built from mkdocs-static-i18n's on_post_build
     default, languages, _ = build_languages(config)
     site = Path(config.site_dir)
     split_search_index(site, languages, default)
@@ -85,6 +105,7 @@ def after_site(config) -> None:
     # MkDocs gzips the sitemap it wrote (both languages in one file); that copy is stale now.
     (site / "sitemap.xml.gz").unlink(missing_ok=True)
     (site / "robots.txt").write_text(robots_txt(site_url, languages, default), encoding="utf-8")
+    return True
 
 
 def split_search_index(site: Path, languages: list[str], default: str) -> None:
@@ -96,6 +117,9 @@ def split_search_index(site: Path, languages: list[str], default: str) -> None:
     others = [language for language in languages if language != default]
     docs: dict[str, list[dict]] = {language: [] for language in languages}
     for entry in merged["docs"]:
+        # A notebook's headings end in nbconvert's "¶" anchor link, which the search plugin
+        # keeps in the section's title; a result shows the heading without it.
+        entry = {**entry, "title": entry["title"].replace(PILCROW, "").strip()}
         first = entry["location"].split("/", 1)[0]
         if first in others:
             docs[first].append({**entry, "location": entry["location"][len(first) + 1 :]})
