@@ -82,3 +82,14 @@ def mirror(folder: Path) -> Iterator[tuple[Path, str]]:
     folder.mkdir()
     with serve(folder) as url:
         yield folder, url
+
+
+class PageConfig(dict):
+    """What a page event needs of MkDocs' config, for the tests that call the plugin's page
+    hooks directly: no Markdown extension settings and no other plugin."""
+
+    plugins: dict = {}  # noqa: RUF012 - read only
+
+
+def page_config() -> PageConfig:
+    return PageConfig(mdx_configs={})

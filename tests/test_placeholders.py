@@ -13,12 +13,13 @@ from site_build.core import checks, generated, placeholders
 from site_build.core.generated import Generated
 from site_build.mkdocs.plugin import SiteBuildPlugin
 from tests.contributor_copy import build_problem, build_site, copy_empty_project
+from tests.stand_ins import page_config
 
 PAGE = SimpleNamespace(file=SimpleNamespace(src_path="es/mnist.md", src_uri="es/mnist.md"))
 
 
 def _render(markdown: str) -> str:
-    return SiteBuildPlugin().on_page_markdown(markdown, page=PAGE)
+    return SiteBuildPlugin().on_page_markdown(markdown, page=PAGE, config=page_config())
 
 
 def test_the_registry_lists_every_kind_that_its_docstring_documents():
@@ -95,7 +96,7 @@ def test_a_broken_placeholder_fails_naming_the_page_and_its_line_in_the_file(
     page = _page(tmp_path, src_path, text)
     markdown, _ = meta.get_data(text)  # as MkDocs hands a page over: no front matter
     with pytest.raises(PluginError) as error:
-        SiteBuildPlugin().on_page_markdown(markdown, page=page)
+        SiteBuildPlugin().on_page_markdown(markdown, page=page, config=page_config())
     message = str(error.value)
     assert message.startswith(f"{src_path}: ")
     assert f"line 9: The data: {broken} and more." in message

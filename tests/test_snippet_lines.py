@@ -11,6 +11,7 @@ from mkdocs.exceptions import PluginError
 from site_build.core.errors import PlaceholderError
 from site_build.core.snippet_lines import replace_placeholders, snippet_lines
 from site_build.mkdocs.plugin import SiteBuildPlugin
+from tests.stand_ins import page_config
 
 EXAMPLE = '''"""A docstring.
 
@@ -75,7 +76,9 @@ def test_build_error_names_the_page():
         file=SimpleNamespace(src_path="en/learning_curve.md", src_uri="en/learning_curve.md")
     )
     with pytest.raises(PluginError, match=r"^en/learning_curve\.md: .*no_such_topic"):
-        SiteBuildPlugin().on_page_markdown("{{ lines:no_such_topic/x_torch.py:train }}", page=page)
+        SiteBuildPlugin().on_page_markdown(
+            "{{ lines:no_such_topic/x_torch.py:train }}", page=page, config=page_config()
+        )
 
 
 def test_counts_the_real_learning_curve_snippets():
