@@ -124,6 +124,8 @@ def _cite_in_english_only(project: Path) -> None:
         "  title: A source about shapes\n"
         "  source: https://example.org/shapes\n"
         '  evidence: "Paraphrase: shapes came first."\n'
+        '  supports: "Shapes came first."\n'
+        "  volatility: history\n"
         "  verified: 2026-12-06\n",
         encoding="utf-8",
     )
@@ -234,7 +236,8 @@ MISTAKES = {
     ),
     "a claim without its source": (
         lambda p: (p / "claims" / "shapes.yaml").write_text(
-            "shapes-origin:\n  title: A source\n  evidence: It says so.\n  verified: 2026-12-06\n",
+            "shapes-origin:\n  title: A source\n  evidence: It says so.\n"
+            '  supports: "It is so."\n  volatility: history\n  verified: 2026-12-06\n',
             encoding="utf-8",
         ),
         "claims/shapes.yaml: 'shapes-origin' has no source: every claim needs title, source, "
