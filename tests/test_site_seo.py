@@ -119,6 +119,18 @@ def test_pages_load_their_language_search_index(site, language):
         assert resolved == expected, f"{language}/{page}: search base {config['base']} → {resolved}"
 
 
+def _split_search_index(tmp_path, merged: dict) -> tuple[dict, dict]:
+    """Split ``merged`` as the build does; the English and the Spanish index it writes."""
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(merged), encoding="utf-8")
+    publish.split_search_index(tmp_path, ["en", "es"], "en")
+    english = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    spanish = json.loads(
+        (tmp_path / "es" / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
+    return english, spanish
+
+
 def test_split_search_index_gives_each_language_its_pages_and_stemmer(tmp_path):
     # What mkdocs-static-i18n writes: both languages in one index, both stemmers.
     merged = {
@@ -131,13 +143,7 @@ def test_split_search_index_gives_each_language_its_pages_and_stemmer(tmp_path):
             {"location": "estimators/", "title": "Estimators", "text": "not Spanish"},
         ],
     }
-    (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "search_index.json").write_text(json.dumps(merged), encoding="utf-8")
-    publish.split_search_index(tmp_path, ["en", "es"], "en")
-    english = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
-    spanish = json.loads(
-        (tmp_path / "es" / "search" / "search_index.json").read_text(encoding="utf-8")
-    )
+    english, spanish = _split_search_index(tmp_path, merged)
     assert english["config"]["lang"] == ["en"] and spanish["config"]["lang"] == ["es"]
     assert english["config"]["separator"] == merged["config"]["separator"]
     assert [d["location"] for d in english["docs"]] == ["", "tensors/#gradients", "estimators/"]
@@ -153,13 +159,7 @@ def test_search_result_titles_have_no_permalink_sign(tmp_path, site):
             {"location": "es/notebooks/mnist_torch/", "title": "Cuaderno ¶", "text": "y"},
         ],
     }
-    (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "search_index.json").write_text(json.dumps(merged), encoding="utf-8")
-    publish.split_search_index(tmp_path, ["en", "es"], "en")
-    english = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
-    spanish = json.loads(
-        (tmp_path / "es" / "search" / "search_index.json").read_text(encoding="utf-8")
-    )
+    english, spanish = _split_search_index(tmp_path, merged)
     assert [d["title"] for d in english["docs"] + spanish["docs"]] == ["Training", "Cuaderno"]
     for language in languages():
         index = json.loads(
