@@ -67,7 +67,14 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
-from site_build.mkdocs import images, notebook_pages, publish, reader_files, tables
+from site_build.mkdocs import (
+    code_spans,
+    images,
+    notebook_pages,
+    publish,
+    reader_files,
+    tables,
+)
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -171,11 +178,12 @@ class SiteBuildPlugin(BasePlugin):
             self.reader.keep_page(page, markdown, config)
         return markdown
 
-    def on_page_content(self, html: str, page, files, **_) -> str:
+    def on_page_content(self, html: str, page, config, files, **_) -> str:
         """Images get their size and lazy loading (images.py), comparison tables their row
-        headers (tables.py)."""
+        headers (tables.py), code blocks fewer elements (code_spans.py)."""
         by_dest = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path}
-        return tables.with_row_headers(images.sized_images(html, page.url, by_dest))
+        html = tables.with_row_headers(images.sized_images(html, page.url, by_dest))
+        return html if _is_notebook(page, config) else code_spans.lighter_code(html)
 
     def on_post_page(self, output: str, page, config, **_) -> str:
         """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them;
