@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
@@ -170,3 +172,21 @@ def test_every_page_keeps_to_the_element_budget(site):
         f"{over}; split the page or move detail most readers skip to a page of its own"
     )
 
+
+@pytest.mark.parametrize("language", languages())
+def test_a_notebook_page_shows_the_run_its_download_holds(site, language):
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    for folder in sorted((site / prefix / "notebooks").glob("*/")):
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        [download] = folder.glob("*.ipynb")
+        streams = [
+            "".join(output["text"])
+            for cell in json.loads(download.read_text(encoding="utf-8"))["cells"]
+            for output in cell.get("outputs", [])
+            if output["output_type"] == "stream"
+        ]
+        assert streams, f"{download}: no printed output"
+        shown = unescape(re.sub(r"<[^>]+>", "", page))
+        for text in streams:
+            assert text.strip() in shown, f"{folder}: the page does not show {text!r}"
+        assert "oneDNN" not in shown and "absl::" not in shown, f"{folder}: start-up logs"
