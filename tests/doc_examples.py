@@ -96,7 +96,8 @@ PAGE_EXAMPLES = Sybil(
     parsers=[PageCodeBlockParser()],
     path=str(DOCS_DIR),
     patterns=["*.md"],
-    # Notebooks run when the site is built (mkdocs-jupyter, allow_errors: false).
+    # Notebooks run when the site is built (site_build/mkdocs/notebook_pages.py: a cell
+    # that fails fails the build).
     excludes=[NOTEBOOKS],
     name="pages",
 )

@@ -128,3 +128,54 @@ def test_the_css_keeps_what_the_page_can_use():
     assert "@media print{.jp-Cell{color: black}}" in pruned
     for gone in ("jp-Toolbar", ":root", "--unused", "jp-Icon"):
         assert gone not in pruned
+
+
+def test_one_execution_serves_the_page_and_the_download(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "en" / "notebooks" / "nb.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(NOTEBOOK)
+    executed, ran = notebook_pages.executed_notebook(source)
+    assert ran and executed.name == "nb.ipynb" and executed.parent.name == "notebooks"
+    # The page renders every cell, the download link included; the download has no link.
+    page_cells = json.loads(executed.read_text())["cells"]
+    assert any("download" in "".join(cell["source"]) for cell in page_cells)
+    downloaded = json.loads(notebook_pages.download(executed))
+    assert [c for c in downloaded["cells"] if "download" in "".join(c["source"])] == []
+    assert [c for c in page_cells if c["cell_type"] == "code"] == [
+        c for c in downloaded["cells"] if c["cell_type"] == "code"
+    ]
+    # Asked again (the download, the other pass), it is the same file, not a new execution.
+    monkeypatch.setattr(notebook_pages, "_execute", lambda source: pytest.fail("executed"))
+    assert notebook_pages.executed_notebook(source) == (executed, False)
+
+
+def test_a_damaged_cached_notebook_is_executed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "en" / "notebooks" / "nb.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(NOTEBOOK)
+    executed, _ = notebook_pages.executed_notebook(source)
+    executed.write_text('{"cells": [')
+    again, ran = notebook_pages.executed_notebook(source)
+    assert ran and again == executed
+    assert json.loads(again.read_text())["cells"]
+
+
+def test_tensorflow_start_up_logs_leave_the_outputs_and_other_stderr_stays():
+    import nbformat
+
+    chatter = (
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+        "I0000 00:00:1796554821.956856   17470 port.cc:153] oneDNN custom operations are on.\n"
+    )
+    outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text=chatter),
+        nbformat.v4.new_output("stream", name="stderr", text=chatter + "UserWarning: real\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="I0000 printed by the cell\n"),
+    ]
+    kept = notebook_pages._without_startup_logs(outputs)
+    assert [output["text"] for output in kept] == [
+        "UserWarning: real\n",
+        "I0000 printed by the cell\n",
+    ]

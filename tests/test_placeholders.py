@@ -153,3 +153,13 @@ def test_a_build_with_broken_placeholders_stops_before_training_naming_each_page
         assert f"(line 7: {line})" in built.stderr, built.stderr[-3000:]
     assert "Build timing" not in built.stdout and "training" not in built.stderr
     assert "Traceback" not in built.stderr
+
+
+def test_a_placeholder_right_after_inline_code_is_filled_and_one_in_a_code_block_is_not():
+    kinds = {"v": placeholders.Kind(fill=lambda arg, language, page: f"<{arg}>")}
+    markdown = (
+        "The call `torch.load`{{ v:one }} and `x`, {{ v:two }}.\n\n```text\n{{ v:three }}\n```\n"
+    )
+    rendered = placeholders.render(markdown, "en", "en/page.md", kinds)
+    assert rendered == "The call `torch.load`<one> and `x`, <two>.\n\n```text\n{{ v:three }}\n```\n"
+    assert placeholders.references(markdown, "v") == ["one", "two"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
+from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urljoin
@@ -139,3 +142,51 @@ def test_mnist_pages_show_generated_tables_and_their_language_figures(site, lang
 def test_placeholders_in_backticks_are_shown_as_written(site):
     guide = _built(site, DEFAULT_LANGUAGE, "contributing.md")
     assert "{{ version:torch }}" in guide and "{{ mnist:results }}" in guide
+
+
+# Elements per page, at most: Material's script styles and lays out every element, which on a
+# phone took seconds on the long pages when they held 3,700-3,900 (most of them code spans,
+# now removed by site_build/mkdocs/code_spans.py). Room for some growth, not for a page twice
+# as long: split such a page, or move detail most readers skip to a page of its own.
+DOM_BUDGET = 2_000
+
+
+class _ElementCount(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.count += 1
+
+
+def test_every_page_keeps_to_the_element_budget(site):
+    over = {}
+    for page in sorted(site.rglob("*.html")):
+        counter = _ElementCount()
+        counter.feed(page.read_text(encoding="utf-8"))
+        if counter.count > DOM_BUDGET:
+            over[page.relative_to(site).as_posix()] = counter.count
+    assert not over, (
+        f"pages over the budget of {DOM_BUDGET:,} elements (tests/test_site.py, DOM_BUDGET): "
+        f"{over}; split the page or move detail most readers skip to a page of its own"
+    )
+
+
+@pytest.mark.parametrize("language", languages())
+def test_a_notebook_page_shows_the_run_its_download_holds(site, language):
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    for folder in sorted((site / prefix / "notebooks").glob("*/")):
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        [download] = folder.glob("*.ipynb")
+        streams = [
+            "".join(output["text"])
+            for cell in json.loads(download.read_text(encoding="utf-8"))["cells"]
+            for output in cell.get("outputs", [])
+            if output["output_type"] == "stream"
+        ]
+        assert streams, f"{download}: no printed output"
+        shown = unescape(re.sub(r"<[^>]+>", "", page))
+        for text in streams:
+            assert text.strip() in shown, f"{folder}: the page does not show {text!r}"
+        assert "oneDNN" not in shown and "absl::" not in shown, f"{folder}: start-up logs"

@@ -107,6 +107,7 @@ def test_the_builds_doctest_stage_passes_in_either_order(order, tmp_path, monkey
     the build's order and in the reverse order: the output a page shows is the same whichever
     files ran before. A file that fails in one order names the state that leaks."""
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))  # no records: all run
+    monkeypatch.setenv(doctest_record.PROCESSES_ENV, "1")  # all files in one process
     files = doctest_record.included_snippets()
     if order == "reverse order":
         files.reverse()

@@ -56,6 +56,9 @@ from site_build.core.paths import ROOT, SNIPPETS_DIR
 
 # The pytest hooks in conftest.py write each failure here (JSON) when this variable is set.
 FAILURES_ENV = "SITE_DOCTEST_FAILURES"
+# How many pytest processes run the build's doctest stage (default: one per core).
+PROCESSES_ENV = "SITE_DOCTEST_PROCESSES"
+FILES_PER_PROCESS = 8
 PROJECT_PACKAGES = ("snippets", "site_build")
 # Records nobody used for this long are removed (the cache may be shared by several clones).
 RECORD_MAX_AGE_DAYS = 30
@@ -258,35 +261,94 @@ def check_included(files: list[Path] | None = None) -> DoctestCheck:
     return check
 
 
+def processes(files: int) -> int:
+    """How many pytest processes share the doctest stage: one per core this process may use,
+    or ``$SITE_DOCTEST_PROCESSES``, and never fewer than ``FILES_PER_PROCESS`` files each,
+    since every process pays the import of both frameworks (several seconds) first."""
+    wanted = os.environ.get(PROCESSES_ENV, "").strip()
+    if wanted:
+        if not wanted.isdigit() or int(wanted) < 1:
+            raise BuildError(
+                f"${PROCESSES_ENV} is {wanted!r}: set it to a whole number of processes (1 or "
+                "more) for the snippet doctests, or unset it to use one per core."
+            )
+        cores = int(wanted)
+    else:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return max(1, min(cores, files // FILES_PER_PROCESS))
+
+
+def shares(files: list[Path], count: int) -> list[list[Path]]:
+    """`files` dealt to `count` processes, largest first, so that each gets a similar load;
+    each share keeps the given order (pytest sorts a share into build order itself)."""
+    dealt: list[list[Path]] = [[] for _ in range(count)]
+    for index, path in enumerate(sorted(files, key=lambda p: -p.stat().st_size)):
+        dealt[index % count].append(path)
+    order = {path: position for position, path in enumerate(files)}
+    return [sorted(share, key=order.__getitem__) for share in dealt if share]
+
+
+@dataclass
+class _Run:
+    """What the pytest processes of one stage returned, together."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def _run_pytest(files: list[Path]) -> None:
     names = [_relative(path) for path in files]
+    groups = shares(files, processes(len(files)))
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     print(
         f"[doctests] running the doctests of {len(names)} snippet file(s) that have no passing "
-        f"record for their current content ({shown})",
+        f"record for their current content ({shown}), in {len(groups)} process(es)",
         file=sys.stderr,
         flush=True,
     )
-    handle, report = tempfile.mkstemp(prefix="site-doctests-", suffix=".json")
-    os.close(handle)
+    reports, running = [], []
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", *names],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            # The records go to the same cache as this build's, wherever that is.
-            env={**os.environ, FAILURES_ENV: report, "SITE_CACHE_DIR": str(cache_root())},
-            check=False,
-        )
-        outcome = _read_outcome(Path(report))
+        for group in groups:
+            handle, report = tempfile.mkstemp(prefix="site-doctests-", suffix=".json")
+            os.close(handle)
+            reports.append(Path(report))
+            # Each file's doctests start from a fresh process's state wherever they run
+            # (tests/framework_state.py), so the files can be shared out.
+            running.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider"]
+                    + [_relative(path) for path in group],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    # The records go to the same cache as this build's, wherever that is.
+                    env={**os.environ, FAILURES_ENV: report, "SITE_CACHE_DIR": str(cache_root())},
+                )
+            )
+        outputs = [process.communicate() for process in running]
+        outcomes = [_read_outcome(report) for report in reports]
     finally:
-        Path(report).unlink(missing_ok=True)
+        for process in running:
+            if process.poll() is None:  # interrupted: no pytest outlives the build
+                process.kill()
+                process.wait()
+        for report in reports:
+            report.unlink(missing_ok=True)
+    codes = [process.returncode for process in running]
+    result = _Run(
+        returncode=next((code for code in codes if code != 0), 0),
+        stdout="".join(out for out, _ in outputs),
+        stderr="".join(err for _, err in outputs),
+    )
+    passed = {name for outcome in outcomes for name in outcome["passed"]}
+    failures = [failure for outcome in outcomes for failure in outcome["failures"]]
     # pytest's own word for this build: the files all of whose examples it saw pass.
-    unchecked = [name for name in names if name not in outcome["passed"]]
+    unchecked = [name for name in names if name not in passed]
     if result.returncode == 0 and not unchecked:
         return
-    raise DoctestsFailed(_failure_message(names, unchecked, outcome["failures"], result))
+    raise DoctestsFailed(_failure_message(names, unchecked, failures, result))
 
 
 def _read_outcome(report: Path) -> dict:

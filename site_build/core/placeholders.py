@@ -3,7 +3,8 @@
 ``render`` replaces each placeholder by what the registered ``kind`` returns for ``arg`` in
 the page's language; ``site_build/core/generated.py`` holds the registry, so the code that
 produces a placeholder is one lookup away. Written inside backticks (`` `{{ version:torch }}` ``)
-a placeholder is shown as it is: that is how the contributor guide documents them.
+or in a code block, a placeholder is shown as it is: that is how the contributor guide
+documents them (``outside_code``).
 
 A ``{{`` or ``}}`` that is not part of a whole placeholder (``{{ mnist:data }`` with a brace
 missing, ``{{ mnist: data }}`` with a space) would be published as written, so outside code
@@ -68,7 +69,7 @@ def render(
 
     if "{{" not in markdown:
         return markdown
-    body = PLACEHOLDER.sub(fill, markdown)
+    body = outside_code(markdown, lambda prose: PLACEHOLDER.sub(fill, prose))
     notes = [
         kinds[kind].appendix(args, language, page)
         for kind, args in used.items()
@@ -80,9 +81,42 @@ def render(
 
 
 def references(markdown: str, kind: str) -> list[str]:
-    """The arguments of every ``{{ kind:... }}`` in ``markdown``, once each, in order."""
-    found = (m["arg"] for m in PLACEHOLDER.finditer(markdown) if m["kind"] == kind)
+    """The arguments of every ``{{ kind:... }}`` in ``markdown`` (outside code, where one is
+    shown as written), once each, in order."""
+    found: list[str] = []
+
+    def collect(prose: str) -> str:
+        found.extend(m["arg"] for m in PLACEHOLDER.finditer(prose) if m["kind"] == kind)
+        return prose
+
+    outside_code(markdown, collect)
     return list(dict.fromkeys(found))
+
+
+def outside_code(markdown: str, change: Callable[[str], str]) -> str:
+    """``markdown`` with ``change`` applied to its prose only: fenced code blocks and inline
+    code pass unchanged. So a placeholder right after inline code (`` `x`{{ claim:y }} ``)
+    is filled like any other, and one inside backticks or a code block is shown as written."""
+    parts = []
+    fence = ""  # the backticks or tildes that opened the code block we are in
+    for line in markdown.splitlines(keepends=True):
+        if opening := FENCE.match(line):
+            run = opening["run"]
+            if not fence:
+                fence = run
+            elif run[0] == fence[0] and len(run) >= len(fence) and not line.strip()[len(run) :]:
+                fence = ""
+            parts.append(line)
+            continue
+        if fence:
+            parts.append(line)
+            continue
+        start = 0
+        for code in INLINE_CODE.finditer(line):
+            parts.extend([change(line[start : code.start()]), code[0]])
+            start = code.end()
+        parts.append(change(line[start:]))
+    return "".join(parts)
 
 
 def unclosed(markdown: str) -> list[tuple[int, str]]:

@@ -13,11 +13,14 @@ styles its whole interface), so that a phone does not parse it all before the fi
 
 mkdocs-jupyter can copy a notebook's source next to its page (``include_source``), but the
 source here is jupytext Markdown without outputs: the only notebooks executed under
-mkdocs-static-i18n. So ``finish_page`` also writes ``<name>.ipynb`` beside the page: the
-same source in the page's language, executed from the project root (as mkdocs-jupyter
-does), cached like mkdocs-jupyter's rendering on the code the notebooks import
-(``notebook_key``) and on the source. Cells tagged ``page-only`` (the download link itself)
-are left out of the file. An error in a cell fails the build.
+mkdocs-static-i18n. So the site executes each notebook once per build itself
+(``executed_notebook``: from the project root, as mkdocs-jupyter would, cached on the code
+the notebooks import, ``notebook_key``, and on the source; an error in a cell fails the
+build) and uses that one execution twice: mkdocs-jupyter renders the page from it, with its
+own execution switched off in ``mkdocs.yml`` (the plugin points the page at the executed
+file while it renders, ``rendered_from``), and ``finish_page`` writes it beside the page as
+``<name>.ipynb`` for download, without the cells tagged ``page-only`` (the download link
+itself). The page a reader sees and the file a reader downloads hold the same outputs.
 
 The plugin calls ``finish_page`` from ``on_post_page``: it writes into the site folder, so
 the file and the download link also work under ``mkdocs serve``.
@@ -30,13 +33,15 @@ page, in one pass.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path, PurePosixPath
 
-from site_build.core.cache import atomic_write_bytes, cache_root
+from site_build.core.cache import atomic_write_bytes
 from site_build.core.errors import BuildError
 from site_build.core.generated import notebook_key
+from site_build.core.notebook_cache import KEY_LENGTH, real_folder
 from site_build.core.paths import ROOT
 
 WRAPPER = '<div class="jupyter-wrapper">'
@@ -126,18 +131,47 @@ def download_name(source: Path) -> str:
     return source.with_suffix(".ipynb").name
 
 
-def executed_notebook(source: Path) -> bytes:
-    """The jupytext notebook `source`, executed from the project root, as .ipynb bytes.
+def executed_notebook(source: Path) -> tuple[Path, bool]:
+    """The jupytext notebook `source`, executed from the project root, as an .ipynb file, and
+    whether this call executed it (False: it came from the cache).
 
+    Every cell is kept (the page renders ``page-only`` cells; ``download`` drops them).
     Cached on the notebook's text and on what its outputs depend on (``notebook_key``).
     """
-    text = source.read_bytes()
-    key = hashlib.sha256(notebook_key().encode() + b"\0" + text).hexdigest()[:24]
-    cached = cache_root() / "notebooks" / "executed" / f"{source.stem}-{key}.ipynb"
-    if cached.is_file():
-        return cached.read_bytes()
+    key = notebook_key()
+    # This module's code too: it decides how a notebook is executed and what is kept.
+    text = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    text = text[:KEY_LENGTH]
+    # In the key's folder of the rendered pages' cache (pruned with it), named as the page's
+    # source, so mkdocs-jupyter gives the page the same title wherever the file is.
+    language = source.parent.parent.name
+    folder = real_folder(key, language).parent / "executed" / text / language / "notebooks"
+    cached = folder / download_name(source)
+    if cached.is_file() and _readable(cached):
+        return cached, False
     atomic_write_bytes(cached, _execute(source))
-    return cached.read_bytes()
+    return cached, True
+
+
+def _readable(executed: Path) -> bool:
+    """A cached notebook that no longer parses (a damaged disk, a hand edit) is executed
+    again rather than published broken."""
+    try:
+        json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def download(executed: Path) -> bytes:
+    """The executed notebook as a reader downloads it: without the ``page-only`` cells."""
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    notebook["cells"] = [
+        cell
+        for cell in notebook["cells"]
+        if PAGE_ONLY_TAG not in cell.get("metadata", {}).get("tags", [])
+    ]
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _execute(source: Path) -> bytes:
@@ -147,9 +181,6 @@ def _execute(source: Path) -> bytes:
     from nbclient.exceptions import CellExecutionError
 
     notebook = jupytext.read(source)
-    notebook.cells = [
-        cell for cell in notebook.cells if PAGE_ONLY_TAG not in cell.metadata.get("tags", [])
-    ]
     notebook.metadata.pop("jupytext", None)
     client = NotebookClient(
         notebook,
@@ -161,15 +192,46 @@ def _execute(source: Path) -> bytes:
         client.execute(cwd=str(ROOT), env=dict(os.environ))
     except CellExecutionError as error:
         raise BuildError(
-            f"{source}: a cell failed while executing the notebook for its download: "
+            f"{source}: a cell failed while executing the notebook: "
             f"{str(error).strip().splitlines()[-1]}"
         ) from None
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _without_startup_logs(cell.outputs)
     return nbformat.writes(notebook).encode("utf-8") + b"\n"
+
+
+# TensorFlow's C++ start-up lines (absl's "I0000 00:00:1796... port.cc:153] oneDNN custom
+# operations are on ...") reach the kernel's stderr before TF_CPP_MIN_LOG_LEVEL applies.
+# They carry a timestamp and a process id and say nothing about the notebook, so they are
+# taken out of its outputs; any other stderr text stays.
+STARTUP_LOG_LINE = re.compile(
+    r"^(?:WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
+    r"STDERR|[IWE]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*)$"
+)
+
+
+def _without_startup_logs(outputs: list) -> list:
+    kept = []
+    for output in outputs:
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            lines = output["text"].splitlines(keepends=True)
+            output["text"] = "".join(line for line in lines if not STARTUP_LOG_LINE.match(line))
+            if not output["text"]:
+                continue
+        kept.append(output)
+    return kept
+
+
+def downloaded(source: Path) -> bytes:
+    """What a reader downloads for the notebook page of `source`."""
+    executed, _ = executed_notebook(source)
+    return download(executed)
 
 
 def write_download(source: Path, dest_dir: Path) -> Path:
     target = dest_dir / download_name(source)
-    atomic_write_bytes(target, executed_notebook(source))
+    atomic_write_bytes(target, downloaded(source))
     return target
 
 

@@ -52,6 +52,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -67,7 +68,14 @@ from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
-from site_build.mkdocs import images, notebook_pages, publish, reader_files, tables
+from site_build.mkdocs import (
+    code_spans,
+    images,
+    notebook_pages,
+    publish,
+    reader_files,
+    tables,
+)
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -87,6 +95,10 @@ class SiteBuildPlugin(BasePlugin):
         self._warnings: CountHandler | None = None
         self._notebooks: list[notebook_cache.NotebookStaging] = []
         self._timings: list[str] = []
+        # Notebook pages rendered from their executed copy: page -> source, and each
+        # execution (page, executed now, seconds) for the Build timing line.
+        self._notebook_sources: dict[str, Path] = {}
+        self._notebook_runs: list[tuple[str, bool, float]] = []
         self._sigint_seen = False
         self._previous_sigint = None
 
@@ -144,9 +156,20 @@ class SiteBuildPlugin(BasePlugin):
         self.reader.keep_nav(_language(config), nav)
         return nav
 
+    # Before mkdocs-jupyter's (priority 0), which keys its cache on the file it renders.
+    @event_priority(10)
+    def on_pre_page(self, page, config, **_):
+        if self._problem is None and _is_notebook(page, config):
+            self._render_from_executed(page)
+        return page
+
     def on_page_read_source(self, page, **_) -> str | None:
-        """A pointer page's source; None lets MkDocs read ordinary pages itself."""
+        """A pointer page's source, a notebook page's own (not the executed copy it renders
+        from); None lets MkDocs read ordinary pages itself."""
         with _as_plugin_error(page.file.src_path):
+            source = self._notebook_sources.get(page.file.src_uri)
+            if source is not None:
+                return source.read_text(encoding="utf-8")
             return shown_markdown(Path(page.file.abs_src_path))
 
     def on_page_markdown(self, markdown: str, page, config, **_) -> str:
@@ -171,11 +194,29 @@ class SiteBuildPlugin(BasePlugin):
             self.reader.keep_page(page, markdown, config)
         return markdown
 
-    def on_page_content(self, html: str, page, files, **_) -> str:
+    def _render_from_executed(self, page) -> None:
+        """Execute the notebook once (or take it from the cache) and point the page at the
+        executed file while mkdocs-jupyter renders it, with its own execution switched off
+        (mkdocs.yml): the page and the download show the same run, and mkdocs-jupyter's
+        cache follows the run. ``on_page_content`` points the page back at its source."""
+        source = Path(page.file.abs_src_path)
+        started = time.perf_counter()
+        with _as_plugin_error(page.file.src_path):
+            executed, ran = notebook_pages.executed_notebook(source)
+        seconds = time.perf_counter() - started
+        self._notebook_runs.append((page.file.src_uri, ran, seconds))
+        self._notebook_sources[page.file.src_uri] = source
+        page.file.abs_src_path = str(executed)
+
+    def on_page_content(self, html: str, page, config, files, **_) -> str:
         """Images get their size and lazy loading (images.py), comparison tables their row
-        headers (tables.py)."""
+        headers (tables.py), code blocks fewer elements (code_spans.py)."""
+        source = self._notebook_sources.pop(page.file.src_uri, None)
+        if source is not None:  # rendered from its executed copy (_render_from_executed)
+            page.file.abs_src_path = str(source)
         by_dest = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path}
-        return tables.with_row_headers(images.sized_images(html, page.url, by_dest))
+        html = tables.with_row_headers(images.sized_images(html, page.url, by_dest))
+        return html if _is_notebook(page, config) else code_spans.lighter_code(html)
 
     def on_post_page(self, output: str, page, config, **_) -> str:
         """Notebook pages: shared CSS instead of inlined, and the executed .ipynb beside them;
@@ -185,7 +226,7 @@ class SiteBuildPlugin(BasePlugin):
             if self._problem is None:
                 if _is_notebook(page, config):
                     source = Path(page.file.abs_src_path)
-                    self.reader.keep_notebook(page, notebook_pages.executed_notebook(source))
+                    self.reader.keep_notebook(page, notebook_pages.downloaded(source))
                 language = PurePosixPath(page.file.src_uri).parts[0]
                 self.reader.page_written(page, language, config)
         return output
@@ -208,7 +249,7 @@ class SiteBuildPlugin(BasePlugin):
         self._end_build()
         if self._problem is not None:
             return  # nothing was checked, trained or drawn: no timings to show
-        for line in [*self._timings, *self.generated.timings]:
+        for line in [*self._timings, *self.generated.timings, *self._notebook_timing()]:
             print(f"Build timing | {line}")
 
     # Per-language search indexes, sitemaps, 404 pages and robots.txt
@@ -242,10 +283,24 @@ class SiteBuildPlugin(BasePlugin):
         # and after every successful build, when nothing is left to abandon.
         self._abandon_build("The build was interrupted", keep_notebooks=False)
 
+    def _notebook_timing(self) -> list[str]:
+        """One Build timing line: which notebooks this build executed, which it found cached."""
+        if not self._notebook_runs:
+            return []
+        total = sum(seconds for _, _, seconds in self._notebook_runs)
+        ran = [page for page, executed, _ in self._notebook_runs if executed]
+        cached = len(self._notebook_runs) - len(ran)
+        # Once each: the page and its download show the same execution.
+        what = [f"executed once each: {', '.join(ran)}"] if ran else []
+        if cached:
+            what.append(f"{cached} cached" if ran else f"all {cached} cached")
+        return [f"Notebooks: {total:.1f} s ({'; '.join(what)})"]
+
     # --- the steps ------------------------------------------------------------------------
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
+        self._notebook_sources, self._notebook_runs = {}, []
         self.generated.start_build()
         self.reader.start()
         self._problem = None
