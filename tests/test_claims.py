@@ -334,9 +334,13 @@ def test_ids_that_differ_only_by_a_prefix_or_hyphens_are_reported(first, second)
 @pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "docs/es/contributing.md"])
 def test_the_contributor_guides_show_an_entry_the_ledger_accepts(tmp_path, guide):
     text = (ROOT / guide).read_text(encoding="utf-8")
-    [example] = [
+    [example, unreachable] = [
         block for block in re.findall(r"```yaml\n(.*?)```", text, re.S) if "verified:" in block
     ]
     ledger = _load(tmp_path, example)
     [claim] = ledger.values()
     assert claim.volatility in claims.SHELF_LIFE and claim.supports_text
+    # The guide's unreachable fields, put in place of the entry's verified line, load too.
+    entry = re.sub(r"^  verified:.*\n", unreachable, example, flags=re.M)
+    [gone] = _load(tmp_path / "gone", entry).values()
+    assert gone.unreachable is not None and set(gone.unreachable.reason) == {"en", "es"}
