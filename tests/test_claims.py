@@ -211,6 +211,24 @@ def _load(tmp_path, *entries: str, today: dt.date = dt.date(2026, 12, 6)):
         ({"package": "{npm: x, latest: 2.20}"}, "quote the version"),
         ({"package": "{npm: x, latest: 1.0.0, released: 2024-02-30}"}, "released '2024-02-30'"),
         ({"reviewed": "2026-12-01"}, r"unknown keys \['reviewed'\]"),
+        ({"unreachable": "offline"}, "unreachable 'offline' is not understood"),
+        ({"unreachable": "{tried: 2026-12-06}"}, "unreachable .* is not understood"),
+        (
+            {"unreachable": "{tried: 2026-12-09, reason: {en: site is down, es: web caída}}"},
+            r"unreachable tried 2026-12-09 is after today \(2026-12-06\)",
+        ),
+        (
+            {"unreachable": "{tried: 2026-12-01, reason: {en: site is down, es: web caída}}"},
+            "unreachable tried 2026-12-01 is not after verified 2026-12-01",
+        ),
+        (
+            {"unreachable": "{tried: 2026-12-06, reason: {en: the site is down}}"},
+            "unreachable reason needs en and es",
+        ),
+        (
+            {"unreachable": "{tried: 2026-12-06, reason: {en: down, es: la web no responde}}"},
+            r"unreachable reason\.en 'down' must say in a few words why",
+        ),
     ],
 )
 def test_a_bad_ledger_entry_is_refused_naming_the_file_the_claim_and_the_fix(
@@ -233,6 +251,32 @@ def test_a_complete_entry_loads_with_its_review_date_from_its_volatility(tmp_pat
     assert claim.package == claims.Package("npm", "@tensorflow/tfjs", "4.22.0", released)
     assert claim.secondary == "the project has no notes"
     assert _load(tmp_path / "h", _entry(volatility="history"))["a"].review_by is None
+
+
+def test_an_unreachable_source_keeps_its_last_verified_day_and_says_so_in_both_languages(
+    tmp_path,
+):
+    unreachable = (
+        "{tried: 2026-12-06, reason: {en: the page no longer answers, "
+        "es: la página ya no responde}}"
+    )
+    claim = _load(tmp_path, _entry(volatility="history", unreachable=unreachable))["a"]
+    assert claim.verified == dt.date(2026, 12, 1)
+    assert claim.unreachable == claims.Unreachable(
+        dt.date(2026, 12, 6), {"en": "the page no longer answers", "es": "la página ya no responde"}
+    )
+    english = claims.footnote(claim, "en", dt.date(2026, 12, 6))
+    spanish = claims.footnote(claim, "es", dt.date(2026, 12, 6))
+    assert english.endswith(
+        "Verified on 1 December 2026. "
+        "Could not be re-checked on 6 December 2026: the page no longer answers."
+    )
+    assert spanish.endswith(
+        "Comprobado el 1 de diciembre de 2026. "
+        "No se pudo volver a comprobar el 6 de diciembre de 2026: la página ya no responde."
+    )
+    readable = _load(tmp_path / "r", _entry(volatility="history"))["a"]
+    assert "re-checked" not in claims.footnote(readable, "en", dt.date(2026, 12, 6))
 
 
 def test_an_entry_verified_today_is_accepted(tmp_path):
@@ -290,9 +334,13 @@ def test_ids_that_differ_only_by_a_prefix_or_hyphens_are_reported(first, second)
 @pytest.mark.parametrize("guide", ["CONTRIBUTING.md", "docs/es/contributing.md"])
 def test_the_contributor_guides_show_an_entry_the_ledger_accepts(tmp_path, guide):
     text = (ROOT / guide).read_text(encoding="utf-8")
-    [example] = [
+    [example, unreachable] = [
         block for block in re.findall(r"```yaml\n(.*?)```", text, re.S) if "verified:" in block
     ]
     ledger = _load(tmp_path, example)
     [claim] = ledger.values()
     assert claim.volatility in claims.SHELF_LIFE and claim.supports_text
+    # The guide's unreachable fields, put in place of the entry's verified line, load too.
+    entry = re.sub(r"^  verified:.*\n", unreachable, example, flags=re.M)
+    [gone] = _load(tmp_path / "gone", entry).values()
+    assert gone.unreachable is not None and set(gone.unreachable.reason) == {"en", "es"}

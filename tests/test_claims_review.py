@@ -7,6 +7,7 @@ tests replay it, so they run offline and their expectations come from that recor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -58,6 +59,22 @@ def test_entries_past_review_come_first_and_fail_the_session():
     assert "1 past their review date" in text
     lines = [line.split()[1] for line in text.splitlines() if line.startswith(("20",))]
     assert lines == ["stale", "old-history", "fresh"]
+
+
+def test_entries_that_could_not_be_re_checked_are_listed_in_a_group_of_their_own():
+    gone = dataclasses.replace(
+        _claim("gone", dt.date(2026, 12, 1), "history"),
+        unreachable=claims.Unreachable(
+            dt.date(2026, 12, 6), {"en": "the page no longer answers", "es": "no responde"}
+        ),
+    )
+    ledger = {"gone": gone, "old": _claim("old", dt.date(2020, 1, 1), "history")}
+    text, status = claims_review.report(ledger, TODAY, 20, None, {}, {})
+    assert status == 0
+    group, oldest = text.split("verified longest ago:")
+    assert "Could not be re-checked" in group and "gone" in group
+    assert "tried 2026-12-06: the page no longer answers" in group
+    assert "gone" not in oldest and "old" in oldest
 
 
 def test_nothing_past_review_exits_zero():

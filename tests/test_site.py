@@ -12,6 +12,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+from site_build.core import verified_line
+from site_build.core.catalog import texts
 from site_build.core.errors import PlaceholderError
 from site_build.core.layout import ROOT, languages, pages
 from site_build.core.machine import installed_version
@@ -57,6 +59,20 @@ def test_home_page_shows_the_installed_versions(site, language):
     for import_name in ("torch", "tensorflow", "keras", "numpy"):
         version = installed_version(import_name)
         assert f"<td>{version}</td>" in html, f"{import_name} {version} missing on home page"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_content_pages_say_what_they_were_built_with_under_their_title(site, language):
+    versions = verified_line.framework_versions()
+    frameworks = texts("verified_line")[language]["and"].join(f"{n} {v}" for n, v in versions)
+    for page in pages(language):
+        html = _built(site, language, page)
+        if verified_line.shown_on(page):
+            title_end = html.index("</h1>")
+            line = html.index(frameworks, title_end)
+            assert html.rfind("<p><em>", title_end, line) != -1, page
+        else:
+            assert frameworks not in html, f"{page} should not have the verified line"
 
 
 NOINDEX = '<meta name="robots" content="noindex">'

@@ -18,7 +18,9 @@ fact can go stale (``volatility``: ``history`` never does; ``status``, ``version
 ``count`` are read again by their ``review_by`` date, ``SHELF_LIFE`` below), where needed why
 a non-primary source is cited (``secondary``) and, for a fact about a package's newest
 release, that package on its registry (``package``), which ``nox -s claims -- --online``
-compares with the registry.
+compares with the registry. A source that could not be opened when someone tried to read it
+again keeps its last ``verified`` day and says so (``unreachable: {tried: DAY, reason: {en:
+..., es: ...}}``); its footnote tells the reader, in the page's language.
 
 The build turns each reference into a footnote that shows the source, the evidence and the
 verification date in the page's language, and marks an entry past its review date as possibly
@@ -47,7 +49,8 @@ from site_build.core.placeholders import references as _references
 from site_build.core.placeholders import render as _render
 
 FIELDS = ("title", "source", "evidence", "verified", "supports", "volatility")
-OPTIONAL = ("secondary", "package")
+OPTIONAL = ("secondary", "package", "unreachable")
+LANGUAGES = ("en", "es")
 
 # How long a fact of each volatility class stays trusted after the day it was verified:
 # the one place that sets the shelf life. A `history` entry (a release that happened, a
@@ -68,6 +71,7 @@ YEAR = re.compile(r"(?<![\w.,])(199\d|20[0-3]\d)(?![\w]|[.,]\d)")
 # What the footnote says, per language: the claim_footnote, date and months of the catalogs.
 FOOTNOTE = texts("claim_footnote")
 PAST_REVIEW = texts("claim_past_review")
+UNREACHABLE = texts("claim_unreachable")
 MONTHS = texts("months")
 DATES = texts("date")
 
@@ -87,6 +91,14 @@ class Package:
 
 
 @dataclass(frozen=True)
+class Unreachable:
+    """A source that could not be opened when someone tried to read it again."""
+
+    tried: dt.date
+    reason: dict[str, str]  # language -> why, in that language's prose
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     title: str
@@ -98,6 +110,7 @@ class Claim:
     volatility: str = "history"
     secondary: str | None = None
     package: Package | None = None
+    unreachable: Unreachable | None = None
 
     def supports(self, year: str) -> bool:
         return year in self.evidence or year in self.title
@@ -165,6 +178,42 @@ def _package(raw: object, claim_id: str, where: str, today: dt.date) -> Package:
     )
 
 
+def _unreachable(
+    raw: object, claim_id: str, where: str, today: dt.date, verified: dt.date
+) -> Unreachable:
+    fix = (
+        "write it as 'unreachable: {tried: YYYY-MM-DD, reason: {en: ..., es: ...}}': the day "
+        "you tried to open the source and why it could not be read, in both languages; keep "
+        "verified at the day the source was last actually read"
+    )
+    if not isinstance(raw, dict) or set(raw) != {"tried", "reason"}:
+        raise LedgerError(f"{where}: '{claim_id}': unreachable {raw!r} is not understood: {fix}.")
+    tried = _date(raw["tried"], "unreachable tried", claim_id, where, today)
+    if tried > today:
+        raise LedgerError(
+            f"{where}: '{claim_id}': unreachable tried {tried} is after today ({today}): write "
+            "the day you actually tried to open the source."
+        )
+    if tried <= verified:
+        raise LedgerError(
+            f"{where}: '{claim_id}': unreachable tried {tried} is not after verified {verified}: "
+            "a source read on the day it was tried is not unreachable; remove 'unreachable' "
+            "and set verified to that day."
+        )
+    reason = raw["reason"]
+    if not isinstance(reason, dict) or set(reason) != set(LANGUAGES):
+        raise LedgerError(f"{where}: '{claim_id}': unreachable reason needs en and es: {fix}.")
+    texts_ = {lang: " ".join(str(reason[lang] or "").split()) for lang in LANGUAGES}
+    for lang, text in texts_.items():
+        if len(text.split()) < 3 or text.endswith("."):
+            raise LedgerError(
+                f"{where}: '{claim_id}': unreachable reason.{lang} '{text}' must say in a few "
+                "words why the source could not be read, without a final full stop (the page "
+                "adds it)."
+            )
+    return Unreachable(tried, texts_)
+
+
 def _entry(claim_id: str, raw: object, where: str, today: dt.date) -> Claim:
     if not isinstance(raw, dict):
         raise LedgerError(f"{where}: '{claim_id}' must be a mapping with the keys {FIELDS}")
@@ -207,6 +256,7 @@ def _entry(claim_id: str, raw: object, where: str, today: dt.date) -> Claim:
             "(the project's docs, release notes, repository or maintainers) is cited."
         )
     package = raw.get("package")
+    unreachable = raw.get("unreachable")
     text = {key: " ".join(str(raw[key]).split()) for key in ("title", "source", "evidence")}
     return Claim(
         claim_id,
@@ -217,6 +267,9 @@ def _entry(claim_id: str, raw: object, where: str, today: dt.date) -> Claim:
         volatility=volatility,
         secondary=None if secondary is None else " ".join(str(secondary).split()),
         package=None if package is None else _package(package, claim_id, where, today),
+        unreachable=None
+        if unreachable is None
+        else _unreachable(unreachable, claim_id, where, today, verified),
     )
 
 
@@ -300,6 +353,11 @@ def footnote(claim: Claim, language: str, today: dt.date | None = None) -> str:
         evidence=evidence,
         date=format_date(claim.verified, language),
     )
+    if claim.unreachable is not None:
+        note += " " + UNREACHABLE[language].format(
+            date=format_date(claim.unreachable.tried, language),
+            reason=claim.unreachable.reason[language],
+        )
     if claim.past_review(today or dt.date.today()):
         assert claim.review_by is not None
         note += " " + PAST_REVIEW[language].format(date=format_date(claim.review_by, language))

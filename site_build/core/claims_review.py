@@ -211,6 +211,19 @@ def report(
     if past:
         out.append("Past review (read the source again, then update verified and evidence):")
         out += [_line(claim, used) for claim in past]
+    # An entry whose source could not be opened has a group of its own (after those past
+    # review, which it joins when its shelf life runs out), not among the oldest.
+    unreachable = [claim for claim in rest if claim.unreachable is not None]
+    rest = [claim for claim in rest if claim.unreachable is None]
+    if unreachable:
+        out.append(
+            "Could not be re-checked (find a copy of the source you can read, or a primary "
+            "source for the same fact, then update verified and remove unreachable):"
+        )
+        for claim in unreachable:
+            assert claim.unreachable is not None
+            tried, why = claim.unreachable.tried, claim.unreachable.reason["en"]
+            out.append(f"{_line(claim, used)}\n            tried {tried}: {why}")
     out.append(f"The {min(limit, len(rest))} verified longest ago:")
     out += [_line(claim, used) for claim in rest[:limit]]
     status = 1 if past else 0

@@ -25,8 +25,10 @@ module only says when:
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
   (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
   every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
-  ``core/generated.py``; a broken one fails the build naming the page and the line); the
-  result, includes expanded, is kept for the page's Markdown copy
+  ``core/generated.py``; a broken one fails the build naming the page and the line), and
+  the line under the title with the framework versions, the build's day and the oldest
+  cited fact's verified day (``core/verified_line.py``); the result, includes expanded, is
+  kept for the page's Markdown copy
   (``mkdocs/reader_files.py``).
 - ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
   executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``); every page gets its Markdown
@@ -48,6 +50,7 @@ so MkDocs' events arrive nested: ``_build_depth`` tells the outer build from tho
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import sys
@@ -60,8 +63,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import CountHandler
 
-from site_build.core import checks, doctest_record, notebook_cache, translation_status
+from site_build.core import (
+    checks,
+    doctest_record,
+    notebook_cache,
+    translation_status,
+    verified_line,
+)
 from site_build.core.cache import cache_root, check_writable, prune_temporaries
+from site_build.core.claims import references
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
 from site_build.core.layout import languages
@@ -91,6 +101,7 @@ class SiteBuildPlugin(BasePlugin):
         self._problem: str | None = None  # what the preview shows instead of the pages
         self._jupyter_settings: dict | None = None  # mkdocs-jupyter's, while a problem shows
         self._build_depth = 0
+        self._built = dt.date.today()  # the build's day, for every page's verified line
         self._site: AtomicSite | None = None
         self._warnings: CountHandler | None = None
         self._notebooks: list[notebook_cache.NotebookStaging] = []
@@ -181,6 +192,7 @@ class SiteBuildPlugin(BasePlugin):
         for problem in checks.page_problems(language, "/".join(rest)):
             log.warning(problem)
         with _as_plugin_error(page.file.src_path):
+            cited = references(markdown)  # before the claims become footnotes
             # Placeholders first, so that a broken one is named by its line in the file.
             markdown = render(
                 markdown,
@@ -190,6 +202,9 @@ class SiteBuildPlugin(BasePlugin):
                 _first_line(page, markdown),
             )
             markdown = translation_status.with_notice(markdown, language, "/".join(rest))
+            markdown = verified_line.with_line(
+                markdown, language, "/".join(rest), cited, self.generated.ledger, self._built
+            )
         if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
             self.reader.keep_page(page, markdown, config)
         return markdown
@@ -301,6 +316,7 @@ class SiteBuildPlugin(BasePlugin):
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
         self._notebook_sources, self._notebook_runs = {}, []
+        self._built = dt.date.today()
         self.generated.start_build()
         self.reader.start()
         self._problem = None
