@@ -1,10 +1,11 @@
 """A contributor follows CONTRIBUTING.md: a new topic with the scaffold, then each common
 mistake once, each caught by `nox -s check -- <topic>`.
 
-Every mistake must make the check fail in seconds with one message that names the file and
-the fix. The journey runs in a copy of the project with none of its content (a home page in
-each language), so that these self-tests say whether each check fired, and are not made to
-fail by an unfinished page or pair of the checkout they run in.
+Every mistake must make the check fail with one message that names the file and the fix
+(how long the check takes is measured and noted in CONTRIBUTING.md, not asserted here: the
+tests check behaviour, not speed). The journey runs in a copy of the project with none of
+its content (a home page in each language), so that these self-tests say whether each check
+fired, and are not made to fail by an unfinished page or pair of the checkout they run in.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ from tests.contributor_copy import (
 )
 from tests.contributor_copy import run_module as run
 
-# The inner loop's promise (CONTRIBUTING.md, "Check and preview"), on the 2-core machine.
-CHECK_SECONDS = 30
 TORCH = "snippets/shapes/broadcasting_torch.py"
 TF = "snippets/shapes/broadcasting_tf.py"
 EN, ES = "docs/en/shapes.md", "docs/es/shapes.md"
@@ -71,9 +70,8 @@ def scaffolded(tmp_path_factory) -> Path:
 
 def test_the_new_pair_passes_every_check_and_appears_in_both_languages(scaffolded, tmp_path):
     check = run_check(scaffolded, "shapes")
-    code, message, seconds = check.returncode, check.message, check.seconds
+    code, message = check.returncode, check.message
     assert code == 0, f"the scaffolded pair fails `check shapes`:\n{message}"
-    assert seconds < CHECK_SECONDS, f"`check shapes` took {seconds:.0f} s"
     assert re.search(r"all \d+ checks passed", check.stdout), "`check shapes` passed silently"
     built = build_site(scaffolded, tmp_path / "site")
     assert built.returncode == 0, f"the scaffolded site does not build:\n{build_problem(built)}"
@@ -258,14 +256,13 @@ def test_each_mistake_is_reported_by_the_check_once(scaffolded, tmp_path, mistak
     make_mistake(project)
     check = run_check(project, "shapes")
     # Say whether the check fired as it should; the copy's own output is not the point.
-    code, message, failed, seconds = check.returncode, check.message, check.failed, check.seconds
+    code, message, failed = check.returncode, check.message, check.failed
     assert code == 1, f"`check shapes` did not catch '{mistake}' (exit {code})"
     assert expected in message, (
         f"`check shapes` reported '{mistake}' with another message than the one expected "
         f"({expected!r}); its first line: {message.splitlines()[:1]}"
     )
     assert failed == 1, f"'{mistake}' made {failed} checks fail instead of one"
-    assert seconds < CHECK_SECONDS, f"`check shapes` took {seconds:.0f} s for '{mistake}'"
 
 
 # mistake -> what `nox -s docs` and `nox -s serve` say, before they train or render anything:
