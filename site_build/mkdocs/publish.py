@@ -27,6 +27,7 @@ import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from site_build.core.errors import BuildError
@@ -48,12 +49,40 @@ def is_preview(environ=os.environ) -> bool:
     return not environ.get("SITE_URL", "").strip()
 
 
+# Set by `nox -s docs -- --publish`: this build is the one a public host will serve.
+PUBLISH_VARIABLE = "SITE_PUBLISH"
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+def check_publishable(environ=os.environ) -> None:
+    """A build to publish (``SITE_PUBLISH`` set) needs ``SITE_URL``, the public address of
+    the site, so that its canonical URLs, hreflang alternates and sitemaps name it; without
+    it the build stops before anything runs."""
+    if not environ.get(PUBLISH_VARIABLE, "").strip():
+        return
+    site_url = environ.get("SITE_URL", "").strip()
+    address = urlsplit(site_url)
+    if address.scheme in ("http", "https") and address.hostname not in (None, *_LOCAL_HOSTS):
+        return
+    if not site_url:
+        found = "SITE_URL is not set"
+    elif address.hostname in _LOCAL_HOSTS:
+        found = f"SITE_URL is {site_url!r}, an address of this machine"
+    else:
+        found = f"SITE_URL is {site_url!r}, not an http(s) address"
+    raise BuildError(
+        f"a build to publish needs the public address of the site, and {found}: run "
+        "SITE_URL=https://your-host.example/ nox -s docs -- --publish (README.md, "
+        '"Publishing the site"), or nox -s docs without --publish for a preview'
+    )
+
+
 def preview_notice(site_url: str) -> str:
     """The line of the build's summary that says a preview build is not for publishing."""
     return (
         "preview build: SITE_URL is not set, so canonical URLs, hreflang alternates and "
         f"sitemaps name {site_url} and every page is marked noindex; to publish, "
-        "build with SITE_URL=https://your-host.example/ nox -s docs (README.md, "
+        "build with SITE_URL=https://your-host.example/ nox -s docs -- --publish (README.md, "
         '"Publishing the site")'
     )
 
