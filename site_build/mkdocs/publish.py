@@ -12,8 +12,10 @@ results. Two steps run after the builds (``site_build/mkdocs/plugin.py`` calls t
 - ``after_site``, once every language is built (mkdocs-static-i18n builds the others from its
   own ``on_post_build``, at priority -100): the merged search index is split into one index
   per language (``search/search_index.json`` and ``<language>/search/search_index.json``),
-  each with its language's stemmer (Material's ``lang``) and section titles without the
-  permalink sign "¶"; the theme (``overrides/main.html``)
+  each with its language's stemmer (Material's ``lang``), section titles without the
+  permalink sign "¶", and prose, headings, tables and inline code but no code blocks
+  (``CODE_BLOCK``: the listings and checked output, a third of the text, which every reader
+  downloads with the index on the first page they open); the theme (``overrides/main.html``)
   makes a page of another language load its own. Then a sitemap per language
   (``sitemap.xml``, ``<language>/sitemap.xml``), built from the canonical URL and the
   ``hreflang`` alternates in the head of each page written, and ``robots.txt`` naming them.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +38,9 @@ from site_build.core.layout import languages as project_languages
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 PILCROW = "\u00b6"  # the permalink sign that heading anchors show
+# What the search indexes leave out: code blocks (listings and checked output). The prose
+# around each block names what it shows, with the API names as inline <code>, which stays.
+CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SITEMAP_NAMESPACES = (
     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"'
 )
@@ -148,7 +154,11 @@ def split_search_index(site: Path, languages: list[str], default: str) -> None:
     for entry in merged["docs"]:
         # A notebook's headings end in nbconvert's "¶" anchor link, which the search plugin
         # keeps in the section's title; a result shows the heading without it.
-        entry = {**entry, "title": entry["title"].replace(PILCROW, "").strip()}
+        entry = {
+            **entry,
+            "title": entry["title"].replace(PILCROW, "").strip(),
+            "text": " ".join(CODE_BLOCK.sub(" ", entry["text"]).split()),
+        }
         first = entry["location"].split("/", 1)[0]
         if first in others:
             docs[first].append({**entry, "location": entry["location"][len(first) + 1 :]})
