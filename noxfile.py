@@ -131,10 +131,17 @@ def docs(session: nox.Session) -> None:
 
     `-- --fresh` builds with an empty cache (trains, measures and runs every doctest again)
     instead of the results cached in the user's cache folder or $SITE_CACHE_DIR.
+    `-- --publish` builds the site a public host serves: it stops at once unless $SITE_URL
+    names the public address (README.md, "Publishing the site").
     """
-    args = [arg for arg in session.posargs if arg != "--fresh"]
-    if len(args) == len(session.posargs):
-        _run_shared(session, "mkdocs", "build", "--strict", "--site-dir", "site", *args)
+    publish = {"SITE_PUBLISH": "1"} if "--publish" in session.posargs else {}
+    args = [arg for arg in session.posargs if arg != "--publish"]
+    empty_cache = "--fresh" in args
+    args = [arg for arg in args if arg != "--fresh"]
+    if not empty_cache:
+        _run_shared(
+            session, "mkdocs", "build", "--strict", "--site-dir", "site", *args, extra_env=publish
+        )
         return
     # A new, empty folder for this build only; the shared cache is neither read nor written.
     fresh = tempfile.mkdtemp(prefix="site-fresh-cache-")
@@ -148,7 +155,7 @@ def docs(session: nox.Session) -> None:
             "--site-dir",
             "site",
             *args,
-            extra_env={"SITE_CACHE_DIR": fresh},
+            extra_env={"SITE_CACHE_DIR": fresh, **publish},
         )
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

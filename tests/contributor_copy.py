@@ -120,6 +120,36 @@ def copy_empty_project(destination: Path) -> Path:
     return destination
 
 
+# The topic and pair a contributor adds in ``scaffold_project``, and its pages.
+SCAFFOLDED_PAIR = "shapes/broadcasting"
+SCAFFOLDED_NAV = ("Shapes", "shapes.md", "Formas")  # title, page, Spanish title
+
+
+def add_to_nav(project: Path, title: str, page: str, spanish_title: str | None) -> None:
+    """What the scaffold asks of a new topic: a nav entry and its Spanish title."""
+    config = project / "mkdocs.yml"
+    settings = read_config(config)
+    settings["nav"].append({title: page})
+    for plugin in settings["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin and spanish_title:
+            for language in plugin["i18n"]["languages"]:
+                if language["locale"] == "es":
+                    language["nav_translations"][title] = spanish_title
+    write_config(config, settings)
+
+
+def scaffold_project(destination: Path) -> subprocess.CompletedProcess[str]:
+    """An empty project copy in ``destination`` where a contributor added the topic shapes
+    with its first pair, correctly, as CONTRIBUTING.md says: the scaffold, then the nav
+    entry it asks for. Returns what the scaffold printed (the nav is added only if it
+    succeeded)."""
+    copy_empty_project(destination)
+    created = run_module(destination, "site_build.core.new_snippet", SCAFFOLDED_PAIR)
+    if created.returncode == 0:
+        add_to_nav(destination, *SCAFFOLDED_NAV)
+    return created
+
+
 def run_module(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `python -m module` inside `project` with the current interpreter, as nox would."""
     return subprocess.run(
@@ -218,3 +248,11 @@ class SiteBuild:
             pytest.skip("the site did not build; the first test that needed it says why")
         self.reported = True
         pytest.fail(f"mkdocs build --strict failed:\n{build_problem(self.result)}", pytrace=False)
+
+
+if __name__ == "__main__":
+    # `python -m tests.contributor_copy FOLDER`: a scaffolded project copy in the new, empty
+    # FOLDER, for the browser check of the preview, which runs without this environment.
+    scaffolded = scaffold_project(Path(sys.argv[1]))
+    print(scaffolded.stdout, scaffolded.stderr, sep="", end="")
+    sys.exit(scaffolded.returncode)

@@ -13,14 +13,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -28,43 +22,30 @@ import pytest
 from tests.contributor_copy import (
     build_problem,
     build_site,
-    copy_empty_project,
     read_config,
     run_check,
+    scaffold_project,
     write_config,
 )
 from tests.contributor_copy import run_module as run
+from tests.preview import page_showing, preview, replace
 
 TORCH = "snippets/shapes/broadcasting_torch.py"
 TF = "snippets/shapes/broadcasting_tf.py"
 EN, ES = "docs/en/shapes.md", "docs/es/shapes.md"
 
 
-def _add_to_nav(project: Path, title: str, page: str, spanish_title: str | None) -> None:
-    """What the scaffold asks of a new topic: a nav entry and its Spanish title."""
-    config = project / "mkdocs.yml"
-    settings = read_config(config)
-    settings["nav"].append({title: page})
-    for plugin in settings["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin and spanish_title:
-            for language in plugin["i18n"]["languages"]:
-                if language["locale"] == "es":
-                    language["nav_translations"][title] = spanish_title
-    write_config(config, settings)
-
-
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory) -> Path:
     """A project where a contributor added the topic shapes with its first pair, correctly."""
-    project = copy_empty_project(tmp_path_factory.mktemp("project"))
-    created = run(project, "site_build.core.new_snippet", "shapes/broadcasting")
+    project = tmp_path_factory.mktemp("project")
+    created = scaffold_project(project)
     assert created.returncode == 0, created.stderr
     # A new topic: the scaffold wrote both pages, showing the pair, and says where nav goes.
     assert f"{EN}, {ES}" in created.stdout, created.stdout
     assert "      - Shapes: shapes.md" in created.stdout, created.stdout
     assert "            Shapes: Shapes" in created.stdout, created.stdout
     assert "nox -s check -- shapes/broadcasting" in created.stdout, created.stdout
-    _add_to_nav(project, "Shapes", "shapes.md", "Formas")
     return project
 
 
@@ -89,12 +70,6 @@ def test_the_scaffold_reprints_the_tab_blocks_of_an_existing_pair(scaffolded):
         after = printed.stdout.split(f"{page}, section 'example':\n\n")[1]
         block = re.split(r"^(?:docs/|Keep text)", after, flags=re.M)[0].strip()
         assert block in shown, f"the tab block printed for {page} is not the one it shows"
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _drop_tab_blocks(page: Path) -> None:
@@ -127,7 +102,7 @@ def _cite_in_english_only(project: Path) -> None:
         "  verified: 2026-12-06\n",
         encoding="utf-8",
     )
-    _replace(
+    replace(
         project / EN, "in a sentence or two.\n", "in a sentence or two.{{ claim:shapes-origin }}\n"
     )
 
@@ -147,11 +122,11 @@ MISTAKES = {
         f"{TORCH} is not shown on any page in docs/en/",
     ),
     "wrong doctest output": (
-        lambda p: _replace(p / TORCH, "[2.0, 4.0, 6.0]", "[2.0, 4.0, 8.0]"),
+        lambda p: replace(p / TORCH, "[2.0, 4.0, 6.0]", "[2.0, 4.0, 8.0]"),
         f"Example at {TORCH}, line 7, column 1 did not evaluate as expected",
     ),
     "section name typo on the page": (
-        lambda p: _replace(
+        lambda p: replace(
             p / EN, "broadcasting_torch.py:example-checks", "broadcasting_torch.py:example-check"
         ),
         "docs/en/shapes.md includes section 'example-check' of shapes/broadcasting_torch.py, "
@@ -159,15 +134,15 @@ MISTAKES = {
     ),
     "section name typo in the file": (
         lambda p: (
-            _replace(p / TORCH, "[start:example]", "[start:sample]")
-            or _replace(p / TORCH, "[end:example]", "[end:sample]")
+            replace(p / TORCH, "[start:example]", "[start:sample]")
+            or replace(p / TORCH, "[end:example]", "[end:sample]")
         ),
         f"{TF} and {TORCH} must mark the same sections so pages can show them side by side; "
         "only in broadcasting_tf.py: ['example'], only in broadcasting_torch.py: ['sample']",
     ),
     "file marks a section no page shows": (
         lambda p: [
-            _replace(
+            replace(
                 p / f,
                 "# --8<-- [end:example]\n",
                 "# --8<-- [end:example]\n# --8<-- [start:extra]\nextra = 1\n# --8<-- [end:extra]\n",
@@ -177,15 +152,15 @@ MISTAKES = {
         f"{TF} marks sections ['extra'] that no page in docs/en/ shows",
     ),
     "no doctest": (
-        lambda p: _replace(p / TORCH, ">>> result.tolist()\n", "result.tolist()\n"),
+        lambda p: replace(p / TORCH, ">>> result.tolist()\n", "result.tolist()\n"),
         f"{TORCH} has no doctest",
     ),
     "syntax error": (
-        lambda p: _replace(p / TORCH, "result = torch", "result = = torch"),
+        lambda p: replace(p / TORCH, "result = torch", "result = = torch"),
         f"{TORCH}:16: invalid syntax",
     ),
     "shown line too wide": (
-        lambda p: _replace(
+        lambda p: replace(
             p / TORCH,
             "result = torch.tensor([1.0, 2.0, 3.0]) * 2\n",
             "result = torch.tensor([1.0, 2.0, 3.0]) * 2  # every element doubled, as float32 "
@@ -194,7 +169,7 @@ MISTAKES = {
         f"{TORCH}: lines [16] of shown sections exceed 80 characters",
     ),
     "lint error": (
-        lambda p: _replace(p / TORCH, "import torch\n", "import os\nimport torch\n"),
+        lambda p: replace(p / TORCH, "import torch\n", "import os\nimport torch\n"),
         f"{TORCH}:14:8: F401",
     ),
     "page missing in a language": (
@@ -210,26 +185,24 @@ MISTAKES = {
         "mkdocs.yml: the i18n language 'es' needs nav_translations for ['Shapes']",
     ),
     "Spanish headings differ": (
-        lambda p: _replace(p / ES, "\n## ", "\n## Una sección de más\n\n## "),
+        lambda p: replace(p / ES, "\n## ", "\n## Una sección de más\n\n## "),
         "docs/es/shapes.md has 3 headings where docs/en/shapes.md has 2",
     ),
     "the other framework in the TensorFlow tab": (
         lambda p: (
-            _replace(p / TF, "import tensorflow as tf\n", "import tensorflow as tf\nimport torch\n")
-            or _replace(
-                p / TF, "tf.constant([1.0, 2.0, 3.0])", "tf.constant(torch.ones(3).numpy())"
-            )
+            replace(p / TF, "import tensorflow as tf\n", "import tensorflow as tf\nimport torch\n")
+            or replace(p / TF, "tf.constant([1.0, 2.0, 3.0])", "tf.constant(torch.ones(3).numpy())")
         ),
         f"{TF}:15: section 'example' of the TensorFlow file shows ['torch'] of the other "
         "framework (lines [15, 17]); a twin shows its own framework only. Move that code into "
         "broadcasting_torch.py",
     ),
     "a year without its claim": (
-        lambda p: _replace(p / EN, "Start with what", "Shapes arrived in 2019. Start with what"),
+        lambda p: replace(p / EN, "Start with what", "Shapes arrived in 2019. Start with what"),
         f"{EN}:9: '2019' is stated without a source: reference a claim",
     ),
     "no description": (
-        lambda p: _replace(p / ES, (p / ES).read_text(encoding="utf-8").split("# ")[0], ""),
+        lambda p: replace(p / ES, (p / ES).read_text(encoding="utf-8").split("# ")[0], ""),
         f"{ES} has no description: add `description: ...`",
     ),
     "a claim without its source": (
@@ -312,58 +285,14 @@ def test_each_mistake_stops_the_build_with_one_message(scaffolded, tmp_path, mis
     assert "Build timing" not in built.stdout, f"'{mistake}': the build trained first"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _page_showing(url: str, expected: str, absent: str = "", seconds: float = 90) -> str:
-    """The page at ``url`` once it shows ``expected`` (and not ``absent``); fails after
-    ``seconds``."""
-    deadline, html = time.monotonic() + seconds, ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                html = unescape(response.read().decode("utf-8"))
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            html = ""
-        if expected in html and not (absent and absent in html):
-            return html
-        time.sleep(0.5)
-    pytest.fail(f"{url} did not show {expected!r} within {seconds:.0f} s:\n{html[-1500:]}")
-
-
-@contextmanager
-def _preview(project: Path, log: Path):
-    """`mkdocs serve` of ``project`` on a free port: its address, while the block runs. What
-    it printed is in ``log`` afterwards, and must hold no traceback."""
-    port = _free_port()
-    with log.open("w", encoding="utf-8") as output:
-        serve = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
-        try:
-            yield f"http://127.0.0.1:{port}/"
-        finally:
-            serve.terminate()
-            serve.wait(timeout=30)
-    printed = log.read_text(encoding="utf-8")
-    assert "Traceback" not in printed, printed[-3000:]
-
-
 @pytest.mark.parametrize("mistake", BUILD_MESSAGES)
-def test_each_mistake_is_shown_on_every_page_of_the_preview(scaffolded, tmp_path, mistake):
+def test_each_mistake_is_shown_on_every_page_of_thepreview(scaffolded, tmp_path, mistake):
     project = tmp_path / "project"
     shutil.copytree(scaffolded, project)
     MISTAKES[mistake][0](project)
-    with _preview(project, tmp_path / "serve.log") as site:
+    with preview(project, tmp_path / "serve.log") as site:
         for page, title in (("", "The preview stopped on a problem"), ("es/shapes/", "La vista")):
-            html = _page_showing(site + page, title)
+            html = page_showing(site + page, title)
             assert re.search(BUILD_MESSAGES[mistake], html), f"'{mistake}' is not shown on {page}"
     printed = (tmp_path / "serve.log").read_text(encoding="utf-8")
     errors = [line for line in printed.splitlines() if line.startswith("ERROR")]
@@ -375,17 +304,17 @@ def test_the_preview_follows_each_save(scaffolded, tmp_path):
     shutil.copytree(scaffolded, project)
     MISTAKES["section name typo on the page"][0](project)
     typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
-    with _preview(project, tmp_path / "serve.log") as site:
+    with preview(project, tmp_path / "serve.log") as site:
         for page in ("", "shapes/", "es/", "es/shapes/"):
-            html = _page_showing(site + page, typo)
+            html = page_showing(site + page, typo)
             assert "add '# --8<-- [start:example-check]' and" in html, page
         # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
         # (Never a site without a problem here: that build would train.)
         MISTAKES["syntax error"][0](project)
-        _replace(
+        replace(
             project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example"
         )
-        _page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
+        page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
 
 
 def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(scaffolded, tmp_path):

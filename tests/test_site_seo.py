@@ -169,6 +169,48 @@ def test_search_result_titles_have_no_permalink_sign(tmp_path, site):
         assert not marked, f"{language}: search titles with ¶: {marked[:5]}"
 
 
+def test_search_indexes_prose_and_inline_code_but_no_code_block(tmp_path):
+    text = (
+        "<p>Compute the gradient with <code>tape.gradient</code>.</p> "
+        '<div class="highlight"><pre><span></span><code>&gt;&gt;&gt; y = x ** 2\n'
+        "&lt;tf.Tensor: numpy=4.0&gt;\n</code></pre></div>\n<p>Then   take a step.</p>"
+    )
+    merged = {
+        "config": {"lang": ["en", "es"]},
+        "docs": [{"location": "tensors/#gradients", "title": "Gradients", "text": text}],
+    }
+    english, _ = _split_search_index(tmp_path, merged)
+    indexed = english["docs"][0]["text"]
+    assert "<p>Compute the gradient with <code>tape.gradient</code>.</p>" in indexed
+    assert "<p>Then take a step.</p>" in indexed
+    assert "y = x" not in indexed and "tf.Tensor" not in indexed and "<pre" not in indexed
+
+
+def _first_paragraph_and_code_line(html: str) -> tuple[str, str]:
+    """The first paragraph of a page's article and the longest line of its code blocks."""
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1]
+    paragraph = re.search(r"<p>(.*?)</p>", article, re.S)[1]
+    lines = [
+        unescape(re.sub(r"<[^>]+>", "", line)).strip()
+        for block in re.findall(r"<pre\b.*?</pre>", article, re.S)
+        for line in block.splitlines()
+    ]
+    return paragraph, max(lines, key=len)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_built_search_index_holds_the_prose_of_a_page_and_none_of_its_code(site, language):
+    index_path = site / _prefix(language) / "search" / "search_index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if "<pre" in d["text"]], index_path
+    texts = " ".join(unescape(re.sub(r"<[^>]+>", "", d["text"])) for d in index["docs"])
+    for page in ("tensors.md", "mnist.md"):
+        paragraph, code_line = _first_paragraph_and_code_line(_built(site, language, page))
+        prose = " ".join(unescape(re.sub(r"<[^>]+>", "", paragraph)).split())
+        assert prose in texts, f"{index_path}: {language}/{page}'s prose is not indexed: {prose!r}"
+        assert code_line not in texts, f"{index_path}: {language}/{page} code: {code_line!r}"
+
+
 # Canonical URLs, hreflang alternates, sitemaps, robots.txt
 
 

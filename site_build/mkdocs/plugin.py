@@ -7,8 +7,8 @@ module only says when:
   place only on success: ``core/site_swap.py``) or ``mkdocs serve`` / a dirty build (which
   write where MkDocs says: serve renders into its own temporary folder).
 - ``on_config``: read the claims ledger (a bad entry fails at once); a build without
-  ``SITE_URL`` is a preview: its pages are marked ``noindex`` and its summary says so
-  (``mkdocs/publish.py``).
+  ``SITE_URL`` is a preview: its pages are marked ``noindex`` and its summary says so, and a
+  build to publish (``SITE_PUBLISH``) stops without it (``mkdocs/publish.py``).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
   into; stop, in the tests' words, on an include of a missing snippet file or section or of
   a file that is not valid Python, on a broken placeholder, and in a strict build on any
@@ -121,6 +121,8 @@ class SiteBuildPlugin(BasePlugin):
 
     def on_config(self, config, **_):
         if self._build_depth == 0:
+            with _as_plugin_error():
+                publish.check_publishable()  # `nox -s docs -- --publish` needs SITE_URL
             self._start_build(config)
         # Read by overrides/main.html: a preview's pages tell search engines not to index them.
         config.extra["preview_build"] = publish.is_preview()

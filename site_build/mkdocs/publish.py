@@ -12,8 +12,10 @@ results. Two steps run after the builds (``site_build/mkdocs/plugin.py`` calls t
 - ``after_site``, once every language is built (mkdocs-static-i18n builds the others from its
   own ``on_post_build``, at priority -100): the merged search index is split into one index
   per language (``search/search_index.json`` and ``<language>/search/search_index.json``),
-  each with its language's stemmer (Material's ``lang``) and section titles without the
-  permalink sign "¶"; the theme (``overrides/main.html``)
+  each with its language's stemmer (Material's ``lang``), section titles without the
+  permalink sign "¶", and prose, headings, tables and inline code but no code blocks
+  (``CODE_BLOCK``: the listings and checked output, a third of the text, which every reader
+  downloads with the index on the first page they open); the theme (``overrides/main.html``)
   makes a page of another language load its own. Then a sitemap per language
   (``sitemap.xml``, ``<language>/sitemap.xml``), built from the canonical URL and the
   ``hreflang`` alternates in the head of each page written, and ``robots.txt`` naming them.
@@ -25,8 +27,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from site_build.core.errors import BuildError
@@ -34,6 +38,9 @@ from site_build.core.layout import languages as project_languages
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 PILCROW = "\u00b6"  # the permalink sign that heading anchors show
+# What the search indexes leave out: code blocks (listings and checked output). The prose
+# around each block names what it shows, with the API names as inline <code>, which stays.
+CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
 SITEMAP_NAMESPACES = (
     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"'
 )
@@ -48,12 +55,40 @@ def is_preview(environ=os.environ) -> bool:
     return not environ.get("SITE_URL", "").strip()
 
 
+# Set by `nox -s docs -- --publish`: this build is the one a public host will serve.
+PUBLISH_VARIABLE = "SITE_PUBLISH"
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+def check_publishable(environ=os.environ) -> None:
+    """A build to publish (``SITE_PUBLISH`` set) needs ``SITE_URL``, the public address of
+    the site, so that its canonical URLs, hreflang alternates and sitemaps name it; without
+    it the build stops before anything runs."""
+    if not environ.get(PUBLISH_VARIABLE, "").strip():
+        return
+    site_url = environ.get("SITE_URL", "").strip()
+    address = urlsplit(site_url)
+    if address.scheme in ("http", "https") and address.hostname not in (None, *_LOCAL_HOSTS):
+        return
+    if not site_url:
+        found = "SITE_URL is not set"
+    elif address.hostname in _LOCAL_HOSTS:
+        found = f"SITE_URL is {site_url!r}, an address of this machine"
+    else:
+        found = f"SITE_URL is {site_url!r}, not an http(s) address"
+    raise BuildError(
+        f"a build to publish needs the public address of the site, and {found}: run "
+        "SITE_URL=https://your-host.example/ nox -s docs -- --publish (README.md, "
+        '"Publishing the site"), or nox -s docs without --publish for a preview'
+    )
+
+
 def preview_notice(site_url: str) -> str:
     """The line of the build's summary that says a preview build is not for publishing."""
     return (
         "preview build: SITE_URL is not set, so canonical URLs, hreflang alternates and "
         f"sitemaps name {site_url} and every page is marked noindex; to publish, "
-        "build with SITE_URL=https://your-host.example/ nox -s docs (README.md, "
+        "build with SITE_URL=https://your-host.example/ nox -s docs -- --publish (README.md, "
         '"Publishing the site")'
     )
 
@@ -119,7 +154,11 @@ def split_search_index(site: Path, languages: list[str], default: str) -> None:
     for entry in merged["docs"]:
         # A notebook's headings end in nbconvert's "¶" anchor link, which the search plugin
         # keeps in the section's title; a result shows the heading without it.
-        entry = {**entry, "title": entry["title"].replace(PILCROW, "").strip()}
+        entry = {
+            **entry,
+            "title": entry["title"].replace(PILCROW, "").strip(),
+            "text": " ".join(CODE_BLOCK.sub(" ", entry["text"]).split()),
+        }
         first = entry["location"].split("/", 1)[0]
         if first in others:
             docs[first].append({**entry, "location": entry["location"][len(first) + 1 :]})

@@ -674,10 +674,14 @@ def linked_tabs_problems(
 
 
 def _search(
-    context: BrowserContext, base_url: str, home: SitePage, term: str
+    context: BrowserContext,
+    base_url: str,
+    home: SitePage,
+    term: str,
+    titles: list[str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Type `term` into the search box of `home`: (the result URLs without ?h= and #, and
-    the problem when there are none)."""
+    the problem when there are none). `titles`, when given, receives the results' titles."""
     visit = PageVisit(home, base_url + home.path)
     page = open_page(context, base_url, visit)
     try:
@@ -700,6 +704,11 @@ def _search(
         hrefs = page.eval_on_selector_all(
             ".md-search-result__item a", "(links) => links.map((a) => a.href)"
         )
+        if titles is not None:
+            titles += page.eval_on_selector_all(
+                ".md-search-result__item :is(h1, h2)",
+                "(heads) => heads.map((h) => h.textContent.trim())",
+            )
         # Results carry ?h=<term> (search.highlight) and may point at a section.
         found = list(dict.fromkeys(urldefrag(h)[0].split("?")[0] for h in hrefs))
         if not found:
