@@ -34,9 +34,9 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from site_build.core.cache import atomic_write_bytes, cache_root
 from site_build.core.errors import BuildError
 from site_build.core.generated import notebook_key
+from site_build.core.kit.cache import atomic_write_bytes, cache_root
 from site_build.core.paths import ROOT
 
 WRAPPER = '<div class="jupyter-wrapper">'

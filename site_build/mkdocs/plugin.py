@@ -60,9 +60,9 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.utils import CountHandler
 
 from site_build.core import checks, doctest_record, notebook_cache, translation_status
-from site_build.core.cache import cache_root, check_writable, prune_temporaries
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
+from site_build.core.kit.cache import cache_root, check_writable, prune_temporaries
 from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
