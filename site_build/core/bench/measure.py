@@ -265,7 +265,9 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResul
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = measurement_cli.parser("Run the benchmarks that are out of date.")
+    parser = measurement_cli.parser(
+        "Run the benchmarks that are out of date.", "python -m site_build.core.bench.measure"
+    )
     parser.add_argument("--full", action="store_true", help="the full run (default: short)")
     args = parser.parse_args(argv)
     return measurement_cli.report(

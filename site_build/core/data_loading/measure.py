@@ -287,7 +287,9 @@ GENERATED = {"throughput": throughput, "machine": machine_sentence}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = measurement_cli.parser(__doc__.splitlines()[0])
+    parser = measurement_cli.parser(
+        __doc__.splitlines()[0], "python -m site_build.core.data_loading.measure"
+    )
     parser.add_argument("--measure", choices=COMPARED, help=argparse.SUPPRESS)
     parser.add_argument("settings", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -315,7 +315,8 @@ def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Train the Fashion-MNIST runs that are out of date."
+        prog="python -m site_build.core.fashion.runs",
+        description="Train the Fashion-MNIST runs that are out of date.",
     )
     parser.add_argument("command", nargs="?", choices=["train"], help="train runs (internal)")
     parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))

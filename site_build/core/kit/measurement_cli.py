@@ -1,8 +1,8 @@
-"""The command line of the measurement modules (``benchmarks``, ``data_loading_bench``,
-``quantization_bench``): the same ``--force``, the same error line and exit status, and one
-line that says whether the result was measured now (and in how long) or read from the cache.
+"""The command line of the measuring pages (``bench/measure.py``, ``data_loading/measure.py``,
+``quantization/``): the same ``--force``, the same error line and exit status, and one line
+that says whether the result was measured now (and in how long) or read from the cache.
 
-    python -m site_build.core.<module> [--force]
+    python -m site_build.core.<folder>[.measure] [--force]
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from site_build.core.errors import BuildError
 Result = TypeVar("Result")
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    """A parser with ``--force``; each module adds its own options."""
-    found = argparse.ArgumentParser(description=description)
+def parser(description: str, command: str) -> argparse.ArgumentParser:
+    """A parser with ``--force`` for ``command`` (``python -m ...``, as its usage line shows
+    it); each module adds its own options."""
+    found = argparse.ArgumentParser(prog=command, description=description)
     found.add_argument("--force", action="store_true", help="measure even when cached")
     return found
 

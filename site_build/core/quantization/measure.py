@@ -439,7 +439,9 @@ def main(
 ) -> int:
     """The command line; ``trained_models`` gives the MNIST models to measure (``__main__.py``
     passes the MNIST page's), not needed by the internal ``measure`` command."""
-    parser = measurement_cli.parser("Measure the quantized MNIST models.")
+    parser = measurement_cli.parser(
+        "Measure the quantized MNIST models.", "python -m site_build.core.quantization"
+    )
     parser.add_argument("command", nargs="?", choices=["measure"], help="internal")
     parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
