@@ -138,7 +138,9 @@ def family_imports(folders: dict[str, Path]) -> list[str]:
     found = modules(folders)
     names = families(folders)
     problems = []
+    base = folders["site_build"].parent
     for module, path in found.items():
+        where = path.relative_to(base).as_posix()
         own = next((f for f in names if _within(module, f)), None)
         if own is None and not (_within(module, KIT) or module in DATA):
             continue
@@ -151,7 +153,7 @@ def family_imports(folders: dict[str, Path]) -> list[str]:
             if own is None:  # the kit or a data module
                 if crossed:
                     problems.append(
-                        f"{module} ({path.name}:{line}) imports {target}: the kit and the data "
+                        f"{module} ({where}:{line}) imports {target}: the kit and the data "
                         f"modules import no measured page. Move what both need into the kit."
                     )
                 continue
@@ -159,7 +161,7 @@ def family_imports(folders: dict[str, Path]) -> list[str]:
             if target in (CORE, "site_build") or any(_within(target, a) for a in allowed):
                 continue
             problems.append(
-                f"{module} ({path.name}:{line}) imports {target}: a measured page imports only "
+                f"{module} ({where}:{line}) imports {target}: a measured page imports only "
                 f"its own folder, {KIT}, the data modules and {', '.join(BASE)}. "
                 + (
                     "Let the caller (generated.py) pass the other page's results in."
@@ -343,7 +345,7 @@ def test_a_planted_upward_import_is_reported(tmp_path, file, planted, expected):
         (  # one family reaching into another
             "site_build/core/fashion/report.py",
             "from site_build.core.mnist import results",
-            "site_build.core.fashion.report (report.py:",
+            "site_build.core.fashion.report (site_build/core/fashion/report.py:",
         ),
         (  # a family reaching up to the page-rendering modules
             "site_build/core/bench/results.py",
@@ -358,7 +360,7 @@ def test_a_planted_upward_import_is_reported(tmp_path, file, planted, expected):
         (  # the kit depends on no measured page
             "site_build/core/kit/machine.py",
             "from site_build.core.bench.results import BenchResults",
-            "site_build.core.kit.machine (machine.py:",
+            "site_build.core.kit.machine (site_build/core/kit/machine.py:",
         ),
         (  # nor does a data module
             "site_build/core/mnist_data.py",
