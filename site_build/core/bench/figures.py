@@ -5,10 +5,10 @@ describes what it plots (``kit/figure_data.py``): the page's ``{{ bench:figure }
 image with an alt text that gives the fastest configurations, then a collapsed table of
 every bar, and ``throughput.csv`` is written beside the PNG.
 
-Drawn for a phone in the site's figure style (``figure_data.site_style``), as the MNIST
+Drawn for a phone in the site's figure style (``kit.figure_data.site_style``), as the MNIST
 figures are: ``WIDTH`` inches wide, the two tasks stacked, each bar labelled above it so that
 the bars span the whole width, no text under ``FONT_PT`` points, on opaque white, saved with
-256 colours; ``figure_data.check_legible`` fails the build if any text would be under 9 CSS
+256 colours; ``kit.figure_data.check_legible`` fails the build if any text would be under 9 CSS
 px on a 390-pixel screen. Its cache key is made of everything the figure shows: the results
 themselves (not only the inputs of the run that made them), the words of the catalogs, this
 module and matplotlib's version; so a new measurement, even of the same code, always redraws

@@ -11,7 +11,7 @@ ready, one per ``run`` line on stdin (a timed repeat), and its peak memory on ``
 Apart from threads and seeds, nothing here depends on the framework: the worker calls the
 snippet module of its framework by the same names and times the callables they return.
 Files (exports, compiler caches) go to a folder of its own under SCRATCH, which the
-orchestrator removes, also after a run that was killed (``bench_processes.scratch_folder``).
+orchestrator removes, also after a run that was killed (``bench.processes.scratch_folder``).
 """
 
 from __future__ import annotations

@@ -2,14 +2,14 @@
 
 Each figure is written once per language (labels and titles translated) to
 ``<cache>/site-assets/<language>/generated/fashion/<name>.png``, with the values it plots
-beside it as ``<name>.csv`` (``fashion_report.FIGURE_DATA`` says what each figure plots); the
+beside it as ``<name>.csv`` (``fashion.report.FIGURE_DATA`` says what each figure plots); the
 MkDocs plugin puts both on the site at ``generated/fashion/`` beside the pages of that
 language, and a page shows them with ``{{ fashion:figure_NAME }}``.
 
 Drawn for a phone in the site's figure style, as the MNIST figures are
-(``figure_data.site_style``): panels are stacked, the figure is ``WIDTH`` inches wide and no
+(``kit.figure_data.site_style``): panels are stacked, the figure is ``WIDTH`` inches wide and no
 text is smaller than ``FONT_PT`` points, so that on a 390-pixel-wide screen every text is at
-least 9 CSS pixels high (``figure_data.check_legible`` fails the build otherwise); opaque
+least 9 CSS pixels high (``kit.figure_data.check_legible`` fails the build otherwise); opaque
 white, saved as a 256-colour PNG.
 
 Each figure in each language has its own cache key: every number of every run it plots, the

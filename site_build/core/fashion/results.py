@@ -1,6 +1,6 @@
 """What one Fashion-MNIST run measured, as typed records that read and write their own JSON.
 
-The training process (``fashion_runs.train_framework``) fills a ``RunResult`` from what the
+The training process (``fashion.runs.train_framework``) fills a ``RunResult`` from what the
 snippets of ``snippets/fashion/`` report at every checkpoint (``Checkpoint``) and from what
 it measured around them, and writes it to the cache. The page's tables
 (``fashion/report.py``) and figures (``fashion/figures.py``) read these classes only, gathered
@@ -78,7 +78,7 @@ class RunResult(Record):
     """Everything one run measured and the settings it ran with."""
 
     run: str
-    mode: str  # "build" or "full" (fashion_runs.MODES)
+    mode: str  # "build" or "full" (fashion.runs.MODES)
     framework: str
     seed: int
     key: str

@@ -27,7 +27,7 @@ smallest text of a matplotlib figure is on such a screen, and ``check_legible`` 
 that every text contrasts at least 4.5:1 in the light and the dark scheme alike.
 
 The site's figures share one look: ``WIDTH`` inches wide at ``DPI``, no text under
-``FONT_PT`` points (``site_style``), each framework in its colour (``frameworks.COLOURS``),
+``FONT_PT`` points (``site_style``), each framework in its colour (``kit.frameworks.COLOURS``),
 Spanish tick labels with a decimal comma (``decimal_comma_ticks``). ``FigureFiles`` says
 where one page's figures are kept, and ``FigureFiles.ensure`` draws each of them again only
 when what it shows has changed.

@@ -1,7 +1,7 @@
 """The machine and library versions a result was measured with, recorded beside the result.
 
 ``describe`` records the machine (its exact system release too, so a result measured under
-another kernel is not reused); typed results keep it as a ``records.Machine``.
+another kernel is not reused); typed results keep it as a ``kit.records.Machine``.
 ``provenance_fields`` writes the sentence that a page shows about a result, "Measured on
 <date> on <machine>, with <versions>", in the page's language, and names only what a reader
 needs: the OS family, the CPU model and its core count; ``trained_on`` fills the training

@@ -7,7 +7,7 @@ is measured again instead of being misread. ``Record`` gives a results
 dataclass its format number, its JSON, and the one way a results file is read back
 (``Record.read``): missing or corrupt (``read_json`` removes it, saying so) or of another
 format (one line naming the file) all mean the same thing, "not cached": it is made again.
-``Machine`` is what ``machine.describe()`` recorded where a result was measured.
+``Machine`` is what ``kit.machine.describe()`` recorded where a result was measured.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class Record:
 
 @dataclass(frozen=True)
 class Machine:
-    """What ``machine.describe()`` recorded where a result was measured."""
+    """What ``kit.machine.describe()`` recorded where a result was measured."""
 
     cpu: str
     logical_cores: int | None

@@ -3,7 +3,7 @@
 ``mnist/figures.py`` draws the figures from the same results, and keys each figure on the
 results it plots and on the ``FigureData`` below, so the image, its alt text, its table and
 its CSV file always show the same numbers. A page shows a figure with ``{{ mnist:figure_NAME }}``
-(``mnist_report.GENERATED``), which writes the image and its data together.
+(``mnist.report.GENERATED``), which writes the image and its data together.
 """
 
 from __future__ import annotations

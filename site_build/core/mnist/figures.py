@@ -7,7 +7,7 @@ plugin puts both on the site at ``generated/mnist/`` beside the pages of that la
 
 Drawn for a phone: panels are stacked, the figure is ``WIDTH`` inches wide and no text is
 smaller than ``FONT_PT`` points, so that on a 390-pixel-wide screen every text is at least
-9 CSS pixels high (``figure_data.check_legible`` fails the build otherwise). Drawn on opaque
+9 CSS pixels high (``kit.figure_data.check_legible`` fails the build otherwise). Drawn on opaque
 white, so that the figures read the same in the light and the dark scheme.
 
 Each figure in each language has its own cache key: the results of the runs it plots (not

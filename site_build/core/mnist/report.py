@@ -2,7 +2,7 @@
 
 A page asks for one with ``{{ mnist:NAME }}`` (see site_build/core/generated.py); nothing in
 these tables is typed by hand: settings, parameter counts and input sizes are what each run
-reported (``mnist_results.RunResult``). ``{{ mnist:figure_NAME }}`` writes a figure with its
+reported (``mnist.results.RunResult``). ``{{ mnist:figure_NAME }}`` writes a figure with its
 alt text, its values in a collapsed table and a link to them as CSV (``kit/figure_data.py``).
 """
 
