@@ -182,15 +182,15 @@ def train(session: nox.Session) -> None:
     """
     if session.posargs[:1] == ["fashion"]:
         args = session.posargs[1:]
-        _run_shared(session, "python", "-m", "site_build.core.fashion_runs", *args)
+        _run_shared(session, "python", "-m", "site_build.core.fashion.runs", *args)
         return
-    _run_shared(session, "python", "-m", "site_build.core.mnist_runs", *session.posargs)
+    _run_shared(session, "python", "-m", "site_build.core.mnist.runs", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Rerun the full benchmarks of PyTorch and TensorFlow on this machine (several minutes)."""
-    _run_shared(session, "python", "-m", "site_build.core.benchmarks", "--full", "--force")
+    _run_shared(session, "python", "-m", "site_build.core.bench.measure", "--full", "--force")
 
 
 @nox.session(venv_backend="none")

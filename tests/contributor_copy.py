@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_build.core.cache import cache_root
+from site_build.core.kit.cache import cache_root
 from site_build.core.layout import ROOT
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")

@@ -1,20 +1,33 @@
-"""Stand-ins for what the tests must not use for real: a trained MNIST run's results, the
-data sets' download mirrors (one that fails at once, one served from a local folder), and two
-builds started at once."""
+"""Stand-ins for what the tests must not use for real: an empty cache folder, a trained MNIST
+run's results (in memory or written in the cache), a benchmark run's results, Fashion-MNIST
+runs' results, the data sets' download mirrors (one that fails at once, one served from a
+local folder), a built page's HTML, and two builds started at once."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from site_build.core.bench import flops as bench_flops
+from site_build.core.bench import measure as benchmarks
+from site_build.core.bench.results import BenchResults, Rates, Setup, Timed, WorkerRecord
+from site_build.core.fashion import runs as fashion_runs
+from site_build.core.fashion.results import Checkpoint, FashionResults
+from site_build.core.fashion.results import DataInfo as FashionDataInfo
+from site_build.core.fashion.results import RunResult as FashionRunResult
+from site_build.core.kit import cache
+from site_build.core.kit.records import Machine
+from site_build.core.layout import languages
+from site_build.core.mnist import spec as mnist_spec
+from site_build.core.mnist.results import DataInfo, RunResult, TestResult, Weights
 from site_build.core.mnist_data import IdxSource
-from site_build.core.mnist_results import DataInfo, RunResult, TestResult, Weights
-from site_build.core.records import Machine
 from tests.static_server import serve
 
 
@@ -38,6 +51,145 @@ def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResul
         created="2026-12-01T00:00:00+00:00",
         weights=weights,
     )
+
+
+def write_run(spec, key: str) -> None:
+    """Write a stand-in result in the cache, with a stand-in weights file for matched runs."""
+    weights = None
+    if spec.experiment == "matched":
+        path = mnist_spec.results_path(spec).with_name(f"{spec.name}.weights")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"weights of " + spec.name.encode())
+        weights = Weights(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    run_result(spec, key, weights).write(mnist_spec.results_path(spec))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """An empty cache folder of the test's own (``SITE_CACHE_DIR``)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    return folder
+
+
+# Benchmarks: the configurations whose workers export a model first.
+EXPORTED = ("export", "saved_model", "onnx")
+
+
+def _record(framework, kind, config, repeats=3, images=192, seconds=0.5) -> WorkerRecord:
+    tasks = ("train",) if kind == "train" else ("latency", "throughput")
+    setup = Setup(1.0, first_call_seconds=0.5)
+    if config in EXPORTED:
+        setup = replace(setup, artifact_bytes=38_000_000, export_seconds=1.5)
+    return WorkerRecord(
+        framework,
+        kind,
+        config,
+        setup,
+        500.0,
+        tuple({t: Timed(images, seconds * (1 + i / 10)) for t in tasks} for i in range(repeats)),
+    )
+
+
+def fake_results(mode: str = "short") -> BenchResults:
+    """Benchmark results assembled by the harness from made-up worker repeats (nothing is
+    run)."""
+    peak = [
+        WorkerRecord(
+            fw,
+            "peak",
+            "matmul",
+            Setup(1.0),
+            100.0,
+            tuple({"matmul": Timed(2e10, s)} for s in (0.2, 0.1, 0.4)),
+        )
+        for fw in benchmarks.PEAK_FRAMEWORKS
+    ]
+    counted = bench_flops.CountedFlops(forward=4.0e7, training=1.2e8)
+    peak[0] = replace(peak[0], setup=Setup(1.0, counted_flops=counted))
+    pairs = [
+        _record(fw, kind, config)
+        for kind, torch_config, tf_config in benchmarks.PAIRS
+        for fw, config in (("torch", torch_config), ("tf", tf_config))
+    ]
+    imports = {fw: Rates.of([1.0, 2.0]) for fw in ("torch", "tf")}
+    results = benchmarks.assemble(benchmarks.settings_for(mode), imports, peak, pairs)
+    return replace(results, seconds=90.0, timings={"imports": 3.0})
+
+
+FASHION_MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}
+
+
+def fashion_history(final: float, seconds: float, epochs: int = 2) -> list[Checkpoint]:
+    """Made-up Fashion-MNIST checkpoints: four an epoch, accuracy rising to ``final``."""
+    history, total = [], 0.0
+    for step in range(1, 4 * epochs + 1):
+        total += seconds / 4
+        accuracy = final - 0.02 * (4 * epochs - step)
+        history.append(
+            Checkpoint(
+                epoch=step / 4,
+                loss=1 / step,
+                accuracy=accuracy,
+                test_loss=1 / step,
+                test_accuracy=accuracy,
+                train_seconds=total,
+            )
+        )
+    return history
+
+
+def fashion_result(
+    run: fashion_runs.Run, final: float, seconds: float, key: str = "k"
+) -> FashionRunResult:
+    """A stand-in result of the Fashion-MNIST run ``run`` (nothing trained)."""
+    history = fashion_history(final, seconds, run.config.epochs)
+    return FashionRunResult(
+        run=run.name,
+        mode=run.mode,
+        framework=run.framework,
+        seed=run.seed,
+        key=key,
+        config=run.config,
+        data=FashionDataInfo(
+            sizes={"train": 60_000, "test": 10_000},
+            md5=FASHION_MD5S,
+        ),
+        limited_to=None,
+        history=history,
+        test_accuracy=history[-1].test_accuracy,
+        epoch_seconds=fashion_runs.epoch_seconds(history),
+        target=fashion_runs.TARGET_ACCURACY,
+        time_to_target=fashion_runs.time_to_target(history),
+        seconds=seconds * 2,
+        versions={"torch": "2.13.0"},
+        machine=Machine(
+            cpu="CPU", logical_cores=2, memory_gib=8.0, system="Linux 6.1", python="3.11"
+        ),
+        created="2026-12-01T18:00:00+00:00",
+    )
+
+
+def fashion_results(torch_accuracies, tf_accuracies) -> FashionResults:
+    """Three seeds a framework, with these final test accuracies."""
+    runs = {}
+    for framework, accuracies in (("torch", torch_accuracies), ("tf", tf_accuracies)):
+        runs[framework] = [
+            fashion_result(
+                fashion_runs.Run("build", framework, seed),
+                accuracy,
+                20.0 if framework == "torch" else 25.0,
+            )
+            for seed, accuracy in zip((2026, 2027, 2028), accuracies, strict=True)
+        ]
+    return FashionResults("build", runs, [], 0.0)
+
+
+def built_page(site: Path, language: str, page: str) -> str:
+    """The HTML of ``page`` (``tensors.md``) in ``language`` in the built ``site``."""
+    prefix = "" if language == languages()[0] else f"{language}/"
+    directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
+    return (site / prefix / directory / "index.html").read_text(encoding="utf-8")
 
 
 def at_once(build: Callable[[], object], builds: int = 2) -> list[object]:

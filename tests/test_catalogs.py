@@ -9,9 +9,11 @@ import pytest
 import yaml
 
 from site_build.core import catalog as catalogs
-from site_build.core import fashion_data, fashion_runs, mnist_data, mnist_spec
+from site_build.core import fashion_data, mnist_data
 from site_build.core.catalog import CATALOG_DIR, LANGUAGES, catalog
+from site_build.core.fashion import runs as fashion_runs
 from site_build.core.layout import languages
+from site_build.core.mnist import spec as mnist_spec
 
 DEFAULT, *TRANSLATIONS = LANGUAGES
 

@@ -1,6 +1,6 @@
-"""The Fashion-MNIST figures as the site shows every figure (site_build/core/figure_data.py):
+"""The Fashion-MNIST figures as the site shows every figure (site_build/core/kit/figure_data.py):
 legible on a phone, opaque, each with its alt text, its values as a table and a CSV file
-(site_build/core/fashion_plots.py, fashion_report.py)."""
+(site_build/core/fashion/figures.py, fashion/report.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import struct
 import matplotlib.pyplot as plt
 import pytest
 
-from site_build.core import fashion_plots, fashion_report
 from site_build.core.catalog import texts
-from site_build.core.figure_data import FigureNotLegible
+from site_build.core.fashion import figures as fashion_plots
+from site_build.core.fashion import report as fashion_report
 from site_build.core.generated import Generated
+from site_build.core.kit.figure_data import FigureNotLegible
 from site_build.core.paths import ROOT
-from tests.test_fashion_runs import _results
+from tests.stand_ins import fashion_results as _results
 
 FIGURE_TEXT = texts("figure_data")
 
@@ -51,7 +52,7 @@ def test_a_text_too_small_for_a_phone_fails_the_build_naming_the_figure(results,
     with pytest.raises(FigureNotLegible) as error:
         fashion_plots.render("curves", results, "es")
     message = str(error.value)
-    assert "site_build/core/fashion_plots.py, es/curves.png" in message
+    assert "site_build/core/fashion/figures.py, es/curves.png" in message
     assert "use fonts of at least" in message
 
 

@@ -1,6 +1,6 @@
 """The Fashion-MNIST runs, their typed results, their cache keys and what the page writes
-from them (site_build/core/fashion_runs.py, fashion_results.py, fashion_report.py,
-fashion_plots.py)."""
+from them (site_build/core/fashion/runs.py, fashion/results.py, fashion/report.py,
+fashion/figures.py)."""
 
 from __future__ import annotations
 
@@ -13,80 +13,26 @@ from pathlib import Path
 
 import pytest
 
-from site_build.core import fashion_plots, fashion_report, fashion_runs, figure_data
 from site_build.core.errors import PlaceholderError
-from site_build.core.fashion_results import (
+from site_build.core.fashion import figures as fashion_plots
+from site_build.core.fashion import report as fashion_report
+from site_build.core.fashion import runs as fashion_runs
+from site_build.core.fashion.results import (
     FASHION_RESULTS_FORMAT,
     Checkpoint,
-    DataInfo,
-    FashionResults,
-    ResultsFormatError,
     RunResult,
     TargetReached,
 )
-from site_build.core.fashion_runs import Run
+from site_build.core.fashion.runs import Run
 from site_build.core.generated import Generated
+from site_build.core.kit import figure_data
+from site_build.core.kit.records import ResultsFormatError
 from site_build.core.paths import ROOT
-from site_build.core.records import Machine
+from tests.stand_ins import FASHION_MD5S as MD5S
 from tests.stand_ins import at_once
-
-MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}
-
-
-def _history(final: float, seconds: float, epochs: int = 2) -> list[Checkpoint]:
-    history, total = [], 0.0
-    for step in range(1, 4 * epochs + 1):
-        total += seconds / 4
-        accuracy = final - 0.02 * (4 * epochs - step)
-        history.append(
-            Checkpoint(
-                epoch=step / 4,
-                loss=1 / step,
-                accuracy=accuracy,
-                test_loss=1 / step,
-                test_accuracy=accuracy,
-                train_seconds=total,
-            )
-        )
-    return history
-
-
-def _result(run: Run, final: float, seconds: float, key: str = "k") -> RunResult:
-    history = _history(final, seconds, run.config.epochs)
-    return RunResult(
-        run=run.name,
-        mode=run.mode,
-        framework=run.framework,
-        seed=run.seed,
-        key=key,
-        config=run.config,
-        data=DataInfo(
-            sizes={"train": 60_000, "test": 10_000},
-            md5=MD5S,
-        ),
-        limited_to=None,
-        history=history,
-        test_accuracy=history[-1].test_accuracy,
-        epoch_seconds=fashion_runs.epoch_seconds(history),
-        target=fashion_runs.TARGET_ACCURACY,
-        time_to_target=fashion_runs.time_to_target(history),
-        seconds=seconds * 2,
-        versions={"torch": "2.13.0"},
-        machine=Machine(
-            cpu="CPU", logical_cores=2, memory_gib=8.0, system="Linux 6.1", python="3.11"
-        ),
-        created="2026-12-01T18:00:00+00:00",
-    )
-
-
-def _results(torch_accuracies, tf_accuracies) -> FashionResults:
-    runs = {}
-    for framework, accuracies in (("torch", torch_accuracies), ("tf", tf_accuracies)):
-        runs[framework] = [
-            _result(Run("build", framework, seed), accuracy, 20.0 if framework == "torch" else 25.0)
-            for seed, accuracy in zip((2026, 2027, 2028), accuracies, strict=True)
-        ]
-    return FashionResults("build", runs, [], 0.0)
+from tests.stand_ins import fashion_history as _history
+from tests.stand_ins import fashion_result as _result
+from tests.stand_ins import fashion_results as _results
 
 
 def test_epoch_times_and_time_to_target_come_from_the_checkpoints():
@@ -207,7 +153,9 @@ def test_the_page_kind_is_registered_and_names_its_module():
     generated.fashion = _results([0.88, 0.89, 0.9], [0.88, 0.89, 0.9])
     fill = generated.kinds()["fashion"].fill
     assert fill("target", "es", "fashion_mnist.md") == "85\u00a0%"
-    with pytest.raises(PlaceholderError, match=r"add nope to GENERATED in .*fashion_report\.py"):
+    with pytest.raises(
+        PlaceholderError, match=r"add nope to GENERATED in site_build/core/fashion/report\.py"
+    ):
         fill("nope", "en", "fashion_mnist.md")
     assert "fashion" in Generated.figures(["en", "es"])
 
@@ -224,10 +172,11 @@ def test_figures_are_keyed_on_the_results(tmp_path, monkeypatch):
     assert fashion_plots.ensure_plots(results) is True
 
 
-def test_editing_one_frameworks_snippet_changes_only_its_keys(tmp_path):
-    for path in {p for run in fashion_runs.runs("build") for p in run.sources} | set(
-        fashion_runs.RUNNER_SOURCES
-    ):
+def test_editing_one_frameworks_snippet_changes_only_its_keys(tmp_path, monkeypatch):
+    # Only the snippet files are copied: the key reads no file of the build package, so
+    # moving or tidying site_build/ trains nothing again (its METHOD number says when the
+    # measuring code changed).
+    for path in {p for run in fashion_runs.runs("build") for p in run.sources}:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / path, tmp_path / path)
     torch_run, tf_run = Run("build", "torch", 2026), Run("build", "tf", 2026)
@@ -239,6 +188,8 @@ def test_editing_one_frameworks_snippet_changes_only_its_keys(tmp_path):
     assert fashion_runs.cache_key(tf_run, {**MD5S, "x": "y"}, tmp_path) != before[tf_run]
     other_seed = Run("build", "tf", 2027)
     assert fashion_runs.cache_key(other_seed, MD5S, tmp_path) != before[tf_run]
+    monkeypatch.setattr(fashion_runs, "METHOD", fashion_runs.METHOD + 1)
+    assert fashion_runs.cache_key(tf_run, MD5S, tmp_path) != before[tf_run]
 
 
 def _stand_in_training(tmp_path, monkeypatch) -> list[tuple[str, dict[str, list[int]]]]:

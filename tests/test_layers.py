@@ -5,6 +5,18 @@
   never ``site_build.mkdocs`` or ``mkdocs``.
 - ``site_build.mkdocs``: the MkDocs plugin; may import everything below it.
 
+Inside ``site_build.core``, the measured pages are folders, one per family (``mnist/``,
+``fashion/``, ``bench/``, ``quantization/``, ``data_loading/``: every sub-package but
+``kit``), over the shared kit (``kit/``) and the data modules (``mnist_data``,
+``fashion_data``, which pages' code blocks import too). ``family_imports`` checks that:
+
+- the kit and the data modules import no family;
+- a family imports only its own folder, the kit, the data modules and the base modules
+  (``BASE``: errors, paths, the catalogs, number formatting); so never another family, the
+  page-rendering modules (``generated``, ``placeholders``, ``page_source``, ``claims``...)
+  or ``site_build.mkdocs``. One family's results reach another through the caller
+  (``generated.py`` for the build, a family's ``__main__`` command line: ``ENTRY_POINTS``).
+
 Within ``site_build`` no module imports itself through others (``import_cycles``): a cycle
 means neither module can be read, tested or moved without the other; the shared part goes in
 a module of its own that both import.
@@ -39,6 +51,19 @@ FORBIDDEN = {
     "site_build.mkdocs": {},
 }
 PACKAGES = ("snippets", "site_build")
+
+CORE = "site_build.core"
+KIT = "site_build.core.kit"
+DATA = ("site_build.core.mnist_data", "site_build.core.fashion_data")
+# What every family may use besides its own folder, the kit and the data.
+BASE = (
+    "site_build.core.errors",
+    "site_build.core.paths",
+    "site_build.core.catalog",
+    "site_build.core.i18n_format",
+)
+# A family's command line that drives another family, and which (the reason is above).
+ENTRY_POINTS = {"site_build.core.quantization.__main__": ("site_build.core.mnist",)}
 
 
 def _within(name: str, prefix: str) -> bool:
@@ -95,6 +120,55 @@ def upward_imports(folders: dict[str, Path]) -> list[str]:
                         "shared code down a layer, or the importing code up."
                     )
                     break
+    return problems
+
+
+def families(folders: dict[str, Path]) -> list[str]:
+    """The measured pages' folders: every sub-package of site_build.core but the kit."""
+    core = folders["site_build"] / "core"
+    return sorted(
+        f"{CORE}.{path.parent.name}"
+        for path in core.glob("*/__init__.py")
+        if f"{CORE}.{path.parent.name}" != KIT
+    )
+
+
+def family_imports(folders: dict[str, Path]) -> list[str]:
+    """One message per import that crosses the families' lines, naming module, line, import."""
+    found = modules(folders)
+    names = families(folders)
+    problems = []
+    base = folders["site_build"].parent
+    for module, path in found.items():
+        where = path.relative_to(base).as_posix()
+        own = next((f for f in names if _within(module, f)), None)
+        if own is None and not (_within(module, KIT) or module in DATA):
+            continue
+        for line, name in imported_names(module, path):
+            # `from a import b`: the module a.b if there is one, else a (b is a name in a).
+            target = name if name in found else name.rpartition(".")[0]
+            if not _within(target, "site_build"):
+                continue
+            crossed = next((f for f in names if _within(target, f) and f != own), None)
+            if own is None:  # the kit or a data module
+                if crossed:
+                    problems.append(
+                        f"{module} ({where}:{line}) imports {target}: the kit and the data "
+                        f"modules import no measured page. Move what both need into the kit."
+                    )
+                continue
+            allowed = (own, KIT, *DATA, *BASE, *ENTRY_POINTS.get(module, ()))
+            if target in (CORE, "site_build") or any(_within(target, a) for a in allowed):
+                continue
+            problems.append(
+                f"{module} ({where}:{line}) imports {target}: a measured page imports only "
+                f"its own folder, {KIT}, the data modules and {', '.join(BASE)}. "
+                + (
+                    "Let the caller (generated.py) pass the other page's results in."
+                    if crossed
+                    else "Move what it needs into the kit, or the importing code up."
+                )
+            )
     return problems
 
 
@@ -200,6 +274,19 @@ def test_no_module_imports_itself_through_others():
     assert not problems, "\n".join(problems)
 
 
+def test_families_import_only_their_folder_and_the_kit():
+    folders = installed_folders()
+    assert {f.rpartition(".")[2] for f in families(folders)} >= {
+        "mnist",
+        "fashion",
+        "bench",
+        "quantization",
+        "data_loading",
+    }
+    problems = family_imports(folders)
+    assert not problems, "\n".join(problems)
+
+
 def _planted(tmp_path: Path, check, file: str, planted: str) -> list[str]:
     """What ``check`` reports on a copy of the packages with ``planted`` added to ``file``
     (after checking that it reports nothing on the copy as it is)."""
@@ -219,8 +306,8 @@ def _planted(tmp_path: Path, check, file: str, planted: str) -> list[str]:
     [
         (
             "site_build/core/paths.py",
-            "from site_build.core import cache",
-            "site_build.core.cache -> site_build.core.paths -> site_build.core.cache",
+            "from site_build.core.kit import cache",
+            "site_build.core.kit.cache -> site_build.core.paths -> site_build.core.kit.cache",
         ),
         (  # an import only for type checking ties the modules together too
             "site_build/core/errors.py",
@@ -238,9 +325,9 @@ def test_a_planted_import_cycle_is_named(tmp_path, file, planted, cycle):
     ("file", "planted", "expected"),
     [
         (
-            "site_build/core/cache.py",
+            "site_build/core/kit/cache.py",
             "from site_build.mkdocs import plugin",
-            "site_build.core.cache (cache.py:",
+            "site_build.core.kit.cache (cache.py:",
         ),
         ("site_build/core/claims.py", "import mkdocs.exceptions", "imports mkdocs.exceptions"),
         ("snippets/tensors/creation_torch.py", "from site_build.core import cache", "snippets."),
@@ -249,6 +336,41 @@ def test_a_planted_import_cycle_is_named(tmp_path, file, planted, cycle):
 )
 def test_a_planted_upward_import_is_reported(tmp_path, file, planted, expected):
     problems = _planted(tmp_path, upward_imports, file, planted)
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    ("file", "planted", "expected"),
+    [
+        (  # one family reaching into another
+            "site_build/core/fashion/report.py",
+            "from site_build.core.mnist import results",
+            "site_build.core.fashion.report (site_build/core/fashion/report.py:",
+        ),
+        (  # a family reaching up to the page-rendering modules
+            "site_build/core/bench/results.py",
+            "from site_build.core.placeholders import Kind",
+            "imports site_build.core.placeholders: a measured page imports only",
+        ),
+        (
+            "site_build/core/data_loading/measure.py",
+            "import site_build.mkdocs.plugin",
+            "imports site_build.mkdocs.plugin",
+        ),
+        (  # the kit depends on no measured page
+            "site_build/core/kit/machine.py",
+            "from site_build.core.bench.results import BenchResults",
+            "site_build.core.kit.machine (site_build/core/kit/machine.py:",
+        ),
+        (  # nor does a data module
+            "site_build/core/mnist_data.py",
+            "from site_build.core.mnist import spec",
+            "imports site_build.core.mnist.spec: the kit and the data modules",
+        ),
+    ],
+)
+def test_a_planted_import_across_families_is_named(tmp_path, file, planted, expected):
+    problems = _planted(tmp_path, family_imports, file, planted)
     assert len(problems) == 1 and expected in problems[0], problems
 
 

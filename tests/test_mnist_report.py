@@ -9,18 +9,19 @@ import struct
 import matplotlib.pyplot as plt
 import pytest
 
-from site_build.core import mnist_plots, mnist_report
 from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
-from site_build.core.mnist_results import (
+from site_build.core.kit.records import Machine
+from site_build.core.mnist import figures as mnist_plots
+from site_build.core.mnist import report as mnist_report
+from site_build.core.mnist.results import (
     DataInfo,
     Epoch,
     RunResult,
     Settings,
     TestResult,
 )
-from site_build.core.records import Machine
 
 
 def _run(

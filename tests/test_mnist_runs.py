@@ -11,12 +11,16 @@ import sys
 import numpy as np
 import pytest
 
-from site_build.core import machine, mnist_runs, mnist_spec, mnist_training
-from site_build.core.cache import atomic_write_json
-from site_build.core.mnist_results import RunResult, Weights
-from site_build.core.mnist_spec import RUNS
+from site_build.core.kit import machine
+from site_build.core.kit.cache import atomic_write_json
+from site_build.core.mnist import runs as mnist_runs
+from site_build.core.mnist import spec as mnist_spec
+from site_build.core.mnist import worker as mnist_training
+from site_build.core.mnist.results import RunResult
+from site_build.core.mnist.spec import RUNS
 from site_build.core.paths import ROOT
-from tests.stand_ins import run_result
+from site_build.core.quantization.measure import load_model
+from tests.stand_ins import run_result, write_run
 
 MD5S = {"t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3"}
 
@@ -89,29 +93,18 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
     assert _keys(project) == _keys(project)  # and nothing else: the key is stable
 
 
-def _write_run(spec, key: str) -> None:
-    """Write a stand-in result in the cache, with a stand-in weights file for matched runs."""
-    weights = None
-    if spec.experiment == "matched":
-        path = mnist_spec.results_path(spec).with_name(f"{spec.name}.weights")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"weights of " + spec.name.encode())
-        weights = Weights(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    run_result(spec, key, weights).write(mnist_spec.results_path(spec))
-
-
 def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     for spec in RUNS.values():
-        _write_run(spec, mnist_spec.cache_key(spec, md5s))
+        write_run(spec, mnist_spec.cache_key(spec, md5s))
     stale = RUNS["matched-torch"]
-    _write_run(stale, "from an older version of the code")
+    write_run(stale, "from an older version of the code")
     trained = []
 
     def fake_training(spec):  # records which run would have been retrained
         trained.append(spec.name)
-        _write_run(spec, mnist_spec.cache_key(spec, md5s))
+        write_run(spec, mnist_spec.cache_key(spec, md5s))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     statuses = mnist_runs.ensure_results()
@@ -127,7 +120,7 @@ def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     spec = RUNS["matched-tf"]
-    _write_run(spec, mnist_spec.cache_key(spec, md5s))
+    write_run(spec, mnist_spec.cache_key(spec, md5s))
     results = RunResult.read(mnist_spec.results_path(spec))
     weights = mnist_spec.weights_path(spec, results)
     if damage == "delete":
@@ -138,7 +131,7 @@ def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
 
     def fake_training(spec):
         trained.append(spec.name)
-        _write_run(spec, mnist_spec.cache_key(spec, md5s))
+        write_run(spec, mnist_spec.cache_key(spec, md5s))
 
     monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
     status = mnist_runs.ensure_results(["matched-tf"])["matched-tf"]
@@ -148,7 +141,7 @@ def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
 
 def _train(run: str, output, *options: str) -> subprocess.CompletedProcess[str]:
     """One run in its own process, as the build starts it, on few images and epochs."""
-    command = [sys.executable, "-m", "site_build.core.mnist_runs", "train", run, *options]
+    command = [sys.executable, "-m", "site_build.core.mnist.runs", "train", run, *options]
     return subprocess.run(
         [*command, "--output", str(output)], cwd=ROOT, capture_output=True, text=True, check=False
     )
@@ -194,7 +187,7 @@ def test_a_matched_run_keeps_weights_that_load_back_into_the_trained_model(run, 
     assert hashlib.sha256(weights.read_bytes()).hexdigest() == results.weights.sha256
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries
     # The snippet's model, given the weights, predicts what the run recorded on its images.
-    model = mnist_training.load_model(spec.framework, weights)
+    model = load_model(spec.framework, weights)  # as the quantization page loads it
     from site_build.core.mnist_data import load_splits
 
     data = load_splits()
@@ -220,7 +213,7 @@ def test_the_article_runs_train_with_the_article_settings(tmp_path):
 
 def test_the_article_snippets_train_with_the_settings_they_are_passed(tmp_path):
     """Before, the article snippets hard-coded their epochs and batch size: a setting
-    changed in mnist_runs.py reached the page's table but not the training."""
+    changed in mnist/runs.py reached the page's table but not the training."""
     output = tmp_path / "results.json"
     process = _train(
         "article-torch", output, "--limit", "200", "--set", "epochs=2", "--set", "batch_size=64"
@@ -251,7 +244,7 @@ def test_a_snippet_that_ignores_its_settings_fails_the_run(tmp_path, monkeypatch
     assert not output.exists()
 
 
-# The command line (python -m site_build.core.mnist_runs, and nox -s train -- ...) ----------
+# The command line (python -m site_build.core.mnist.runs, and nox -s train -- ...) ----------
 
 
 def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_path, monkeypatch):
@@ -262,7 +255,7 @@ def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_pat
     run_result(spec, "the good, full run").write(cached)
     before = cached.read_bytes()
     for options in (["--limit", "96"], ["--set", "epochs=1"]):
-        command = [sys.executable, "-m", "site_build.core.mnist_runs", "train", spec.name]
+        command = [sys.executable, "-m", "site_build.core.mnist.runs", "train", spec.name]
         process = subprocess.run(
             [*command, *options], cwd=ROOT, capture_output=True, text=True, check=False
         )

@@ -44,8 +44,8 @@ def test_the_registry_lists_every_kind_that_its_docstring_documents():
     ("placeholder", "fix"),
     [
         ("{{ nope:x }}", "site_build/core/generated.py"),
-        ("{{ mnist:nope }}", "site_build/core/mnist_report.py"),
-        ("{{ bench:nope }}", "site_build/core/bench_report.py"),
+        ("{{ mnist:nope }}", "site_build/core/mnist/report.py"),
+        ("{{ bench:nope }}", "site_build/core/bench/report.py"),
         ("{{ version:not_a_library }}", "pyproject.toml"),
         ("{{ claim:not-in-the-ledger }}", "claims/*.yaml"),
         ("{{ lines:tensors/creation_torch.py }}", "TOPIC/FILE.py:SECTION"),

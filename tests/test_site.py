@@ -15,9 +15,10 @@ import pytest
 from site_build.core import verified_line
 from site_build.core.catalog import texts
 from site_build.core.errors import PlaceholderError
+from site_build.core.kit.machine import installed_version
 from site_build.core.layout import ROOT, languages, pages
-from site_build.core.machine import installed_version
 from tests.contributor_copy import SiteBuild
+from tests.stand_ins import built_page as _built
 
 DEFAULT_LANGUAGE = languages()[0]
 SITE_URL = "http://site.test/"
@@ -37,12 +38,6 @@ def _build(tmp_path_factory) -> SiteBuild:
 @pytest.fixture
 def site(_build) -> Path:
     return _build.folder()
-
-
-def _built(site: Path, language: str, page: str) -> str:
-    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
-    directory = "" if page == "index.md" else page.removesuffix(".md") + "/"
-    return (site / prefix / directory / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("language", languages())

@@ -26,7 +26,7 @@ from site_build.core.layout import DOCS_DIR, ROOT, includes, languages, pages
 from site_build.core.page_source import pointed_file
 from site_build.mkdocs import publish, reader_files
 from tests.contributor_copy import SiteBuild
-from tests.test_site import _built
+from tests.stand_ins import built_page as _built
 
 DEFAULT_LANGUAGE = languages()[0]
 OTHER_LANGUAGES = languages()[1:]

@@ -40,7 +40,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from site_build.core.cache import (
+from site_build.core.errors import BuildError
+from site_build.core.kit.cache import (
     atomic_write_json,
     cache_root,
     entry_lock,
@@ -50,7 +51,6 @@ from site_build.core.cache import (
     read_json,
     touch,
 )
-from site_build.core.errors import BuildError
 from site_build.core.layout import includes, languages, page_text, pages
 from site_build.core.paths import ROOT, SNIPPETS_DIR
 

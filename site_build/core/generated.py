@@ -1,26 +1,32 @@
 """Everything a page can ask the build to generate, and where the code that produces it is.
 
 A page writes ``{{ kind:arg }}`` (``placeholders.py``); ``Generated.kinds`` below is the one
-registry of kinds. To find what makes a placeholder, look up its kind here:
+registry of kinds, and ``MEASURED_PAGES`` the line of each measured page in it. To find what
+makes a placeholder, look up its kind here (paths in ``site_build/core/``):
 
 =====================================  ====================================================
-Placeholder                            Produced by (in ``site_build/core/``)
+Placeholder                            Produced by
 =====================================  ====================================================
-``{{ version:NAME }}``                 ``machine.installed_version``: the installed release
-``{{ lines:TOPIC/FILE.py:SECTION }}``  ``snippet_lines.snippet_lines``: code lines counted
-``{{ mnist:NAME }}``                   ``mnist_report.GENERATED[NAME]``, from the runs of
-                                       ``mnist_runs.py``; ``figure_NAME``: the figure of
-                                       ``mnist_plots.py`` with its data (``mnist_figures.py``)
-``{{ bench:NAME }}``                   ``bench_report.GENERATED[NAME]``, from the results of
-                                       ``benchmarks.py`` (figure: ``bench_figure.py``)
-``{{ loading:NAME }}``                 ``data_loading_bench.GENERATED[NAME]``: the input
-                                       pipelines' throughput, measured by the build
-``{{ quantization:NAME }}``            ``quantization_bench.GENERATED[NAME]``, from the
-                                       measurements of ``quantization_bench.py``
-``{{ claim:ID }}``                     ``claims.claim_kind``: a footnote from ``claims/*.yaml``
-``{{ fashion:NAME }}``                 ``fashion_report.GENERATED[NAME]``, from the runs of
-                                       ``fashion_runs.py``; ``figure_NAME``: the figure of
-                                       ``fashion_plots.py`` with its data
+``{{ version:NAME }}``                 ``kit/machine.py``, ``installed_version``: the
+                                       installed release
+``{{ lines:TOPIC/FILE.py:SECTION }}``  ``snippet_lines.py``, ``snippet_lines``: code lines
+                                       counted
+``{{ mnist:NAME }}``                   ``mnist/report.py``, ``GENERATED[NAME]``, from the
+                                       runs of ``mnist/runs.py``; ``figure_NAME``: the
+                                       figure of ``mnist/figures.py`` with its data
+                                       (``mnist/figure_data.py``)
+``{{ bench:NAME }}``                   ``bench/report.py``, ``GENERATED[NAME]``, from the
+                                       results of ``bench/measure.py`` (figure:
+                                       ``bench/figures.py``)
+``{{ loading:NAME }}``                 ``data_loading/measure.py``, ``GENERATED[NAME]``: the
+                                       input pipelines' throughput, measured by the build
+``{{ quantization:NAME }}``            ``quantization/measure.py``, ``GENERATED[NAME]``,
+                                       from its measurements of the MNIST runs' models
+``{{ claim:ID }}``                     ``claims.py``, ``claim_kind``: a footnote from
+                                       ``claims/*.yaml``
+``{{ fashion:NAME }}``                 ``fashion/report.py``, ``GENERATED[NAME]``, from the
+                                       runs of ``fashion/runs.py``; ``figure_NAME``: the
+                                       figure of ``fashion/figures.py`` with its data
 =====================================  ====================================================
 
 ``Generated`` holds what one build prepared (results, the ledger), so nothing here is
@@ -37,28 +43,25 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from site_build.core import (
-    bench_figure,
-    bench_report,
-    benchmarks,
-    claims,
-    data_loading_bench,
-    fashion_plots,
-    fashion_report,
-    fashion_runs,
-    mnist_data,
-    mnist_plots,
-    mnist_report,
-    quantization_bench,
-)
-from site_build.core.bench_results import BenchResults
-from site_build.core.cache import file_digest, fingerprint
+from site_build.core import claims, mnist_data
+from site_build.core.bench import figures as bench_figure
+from site_build.core.bench import measure as benchmarks
+from site_build.core.bench import report as bench_report
+from site_build.core.bench.results import BenchResults
+from site_build.core.data_loading import measure as data_loading_bench
 from site_build.core.errors import PlaceholderError
-from site_build.core.machine import installed_version, versions
-from site_build.core.mnist_results import RunResult
-from site_build.core.mnist_runs import ensure_results
+from site_build.core.fashion import figures as fashion_plots
+from site_build.core.fashion import report as fashion_report
+from site_build.core.fashion import runs as fashion_runs
+from site_build.core.kit.cache import file_digest, fingerprint
+from site_build.core.kit.machine import installed_version, versions
+from site_build.core.mnist import figures as mnist_plots
+from site_build.core.mnist import report as mnist_report
+from site_build.core.mnist.results import RunResult
+from site_build.core.mnist.runs import ensure_results, trained_models
 from site_build.core.paths import ROOT
 from site_build.core.placeholders import Kind
+from site_build.core.quantization import measure as quantization_bench
 from site_build.core.snippet_lines import lines_kind
 from site_build.core.translation_status import forget_history
 
@@ -71,11 +74,23 @@ def _report_kind(kind: str, module, results: Callable[[], dict]) -> Kind:
             raise PlaceholderError(
                 f"{{{{ {kind}:{name} }}}} is not a generated value: use one of "
                 f"{', '.join(sorted(module.GENERATED))}, or add {name} to GENERATED in "
-                f"site_build/core/{Path(module.__file__).name}."
+                f"{Path(module.__file__).relative_to(ROOT).as_posix()}."
             )
         return module.GENERATED[name](results(), language)
 
     return Kind(fill)
+
+
+# The measured pages, one line each: placeholder kind -> (the module of the page's folder
+# whose GENERATED fills it, the attribute of ``Generated`` that holds its results, which
+# ``Generated.prepare`` reads or measures).
+MEASURED_PAGES = {
+    "mnist": (mnist_report, "mnist"),
+    "bench": (bench_report, "bench"),
+    "loading": (data_loading_bench, "data_loading"),
+    "quantization": (quantization_bench, "quantization"),
+    "fashion": (fashion_report, "fashion"),
+}
 
 
 class Generated:
@@ -93,17 +108,15 @@ class Generated:
         self.fashion: fashion_runs.FashionResults | None = None
 
     def kinds(self) -> dict[str, Kind]:
+        measured = {
+            kind: _report_kind(kind, module, lambda attribute=attribute: getattr(self, attribute))
+            for kind, (module, attribute) in MEASURED_PAGES.items()
+        }
         return {
             "version": Kind(lambda name, language, page: installed_version(name)),
             "lines": lines_kind(),
-            "mnist": _report_kind("mnist", mnist_report, lambda: self.mnist),
-            "bench": _report_kind("bench", bench_report, lambda: self.bench),
-            "loading": _report_kind("loading", data_loading_bench, lambda: self.data_loading),
-            "quantization": _report_kind(
-                "quantization", quantization_bench, lambda: self.quantization
-            ),
+            **measured,
             "claim": claims.claim_kind(self.ledger),
-            "fashion": _report_kind("fashion", fashion_report, lambda: self.fashion),
         }
 
     def load_ledger(self) -> None:
@@ -182,7 +195,8 @@ class Generated:
     def prepare_quantization(self) -> str:
         """Reuse or measure the quantized MNIST models; returns the timing line."""
         started = time.perf_counter()
-        self.quantization, measured = quantization_bench.ensure_results()
+        models = trained_models(quantization_bench.RUNS)
+        self.quantization, measured = quantization_bench.ensure_results(models)
         state = "measured" if measured else "cached"
         return self._timing("Quantization", time.perf_counter() - started, state)
 
@@ -222,20 +236,18 @@ class Generated:
 
 
 def notebook_key(data_md5s: dict[str, str] | None = None) -> str:
-    """What the notebooks' outputs depend on besides their own text: the MNIST snippets, the
-    code of this package, the md5 sums of the MNIST files they train on (the full set or the
-    test split alone give other outputs) and the library versions (mkdocs-jupyter keys its
-    cache on a notebook's source alone)."""
+    """What the notebooks' outputs depend on besides their own text: the code they import
+    (the MNIST snippets and ``mnist_data.py``), the md5 sums of the MNIST files they train on
+    (the full set or the test split alone give other outputs) and the library versions
+    (mkdocs-jupyter keys its cache on a notebook's source alone). The rest of the build
+    package is not part of it: moving or tidying it executes no notebook again."""
     if data_md5s is None:
         try:
             data_md5s = mnist_data.locate(download=False).md5s()
         except mnist_data.MnistDataError:
             data_md5s = {}  # no data: the build stops at the MNIST runs and says why
-    inputs = sorted(
-        path
-        for folder in ("snippets/mnist", "site_build/core")
-        for path in (ROOT / folder).glob("*.py")
-    )
+    inputs = sorted((ROOT / "snippets/mnist").glob("*.py"))
+    inputs.append(Path(mnist_data.__file__))
     return fingerprint(
         {
             "code": {path.name: file_digest(path) for path in inputs},

@@ -42,10 +42,10 @@ from pathlib import Path
 
 import numpy as np
 
-from site_build.core.cache import cache_root, file_digest
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number
+from site_build.core.kit.cache import cache_root, file_digest
 
 ENV_VAR = "MNIST_DIR"
 # The mirror torchvision downloads from; the original site (yann.lecun.com) now often

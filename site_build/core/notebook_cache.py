@@ -27,7 +27,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from site_build.core.cache import cache_root, discard, prune, touch
+from site_build.core.kit.cache import cache_root, discard, prune, touch
 from site_build.core.site_swap import process_alive
 
 STAGING = ".staging"

@@ -29,8 +29,8 @@ from collections.abc import Iterable
 
 from site_build.core.catalog import texts
 from site_build.core.claims import Claim, format_date
-from site_build.core.frameworks import COMPARED, MODULES, NAMES
-from site_build.core.machine import installed_version
+from site_build.core.kit.frameworks import COMPARED, MODULES, NAMES
+from site_build.core.kit.machine import installed_version
 
 TEXT = texts("verified_line")
 WITHOUT = ("contributing.md", "sources.md")

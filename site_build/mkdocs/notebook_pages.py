@@ -38,9 +38,9 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from site_build.core.cache import atomic_write_bytes
 from site_build.core.errors import BuildError
 from site_build.core.generated import notebook_key
+from site_build.core.kit.cache import atomic_write_bytes
 from site_build.core.notebook_cache import KEY_LENGTH, real_folder
 from site_build.core.paths import ROOT
 

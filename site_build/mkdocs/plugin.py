@@ -70,10 +70,10 @@ from site_build.core import (
     translation_status,
     verified_line,
 )
-from site_build.core.cache import cache_root, check_writable, prune_temporaries
 from site_build.core.claims import references
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
+from site_build.core.kit.cache import cache_root, check_writable, prune_temporaries
 from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render

@@ -3,7 +3,7 @@
 The images are the MNIST page's (loaded in the doctest only: snippets import nothing from
 the code that builds the site). The build times ``make_dataset`` itself, with and without
 parallel calls and prefetching, for the page's throughput table
-(site_build/core/data_loading_bench.py).
+(site_build/core/data_loading/measure.py).
 
 >>> import numpy as np
 >>> from site_build.core.mnist_data import load_splits

@@ -2,7 +2,7 @@
 
 The images are the MNIST page's (loaded in the doctest only: snippets import nothing from
 the code that builds the site). The build times ``make_loader`` itself, with 0 and 2
-workers, for the page's throughput table (site_build/core/data_loading_bench.py).
+workers, for the page's throughput table (site_build/core/data_loading/measure.py).
 
 >>> from site_build.core.mnist_data import load_splits
 >>> data = load_splits()  # the MNIST page's split (MNIST_DIR names the files)

@@ -1,7 +1,7 @@
 """Training the Fashion-MNIST CNN in PyTorch. Shown on docs/*/fashion_mnist.md next to training_tf.py.
 
 The site's build calls these functions to train the runs whose results the page shows
-(site_build/core/fashion_runs.py); the checks below train on 400 real images.
+(site_build/core/fashion/runs.py); the checks below train on 400 real images.
 
 >>> from site_build.core.fashion_data import sample
 >>> from snippets.fashion.model_torch import build_model

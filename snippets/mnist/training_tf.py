@@ -1,7 +1,7 @@
 """Training and evaluating the matched CNN in Keras 3. Shown on docs/*/mnist.md next to training_torch.py.
 
 The site's build calls these functions to train the model whose curves the page plots
-(see site_build/core/mnist_runs.py); the checks below run a few real steps on 256 images.
+(see site_build/core/mnist/runs.py); the checks below run a few real steps on 256 images.
 
 >>> from site_build.core.mnist_data import load_splits
 >>> from snippets.mnist.model_tf import build_model

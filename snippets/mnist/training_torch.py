@@ -1,7 +1,7 @@
 """Training and evaluating the matched CNN in PyTorch. Shown on docs/*/mnist.md next to training_tf.py.
 
 The site's build calls these functions to train the model whose curves the page plots
-(see site_build/core/mnist_runs.py); the checks below run a few real steps on 256 images.
+(see site_build/core/mnist/runs.py); the checks below run a few real steps on 256 images.
 
 >>> from site_build.core.mnist_data import load_splits
 >>> from snippets.mnist.model_torch import build_model

@@ -3,7 +3,7 @@
 The blocks between ``--8<--`` markers are shown on the page "Quantization"; the examples
 below run in the tests and appear on the page as checked output. The site's build also
 calls ``export_float``, ``quantize`` and ``load`` on the trained MNIST model
-(``site_build/core/quantization_bench.py``).
+(``site_build/core/quantization/measure.py``).
 
 # --8<-- [start:use-checks]
 >>> from ai_edge_litert.interpreter import Interpreter

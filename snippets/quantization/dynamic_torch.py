@@ -3,7 +3,7 @@
 The blocks between ``--8<--`` markers are shown on the page "Quantization"; the examples
 below run in the tests and appear on the page as checked output. The site's build also
 calls ``quantize`` and ``saved_bytes`` on the trained MNIST model
-(``site_build/core/quantization_bench.py``).
+(``site_build/core/quantization/measure.py``).
 
 # --8<-- [start:use-checks]
 >>> [type(model[i].weight).__name__ for i in (0, 2)]  # int8 values + scales

@@ -4,7 +4,7 @@ The blocks between ``--8<--`` markers are shown on the page "Quantization"; the 
 below run in the tests and appear on the page as checked output. They quantize the MNIST
 page's CNN after a short training on 640 images, calibrated on 100 other training
 images. The site's build also calls ``quantize_full_integer``, ``save`` and
-``compile_int8`` on the trained MNIST model (``site_build/core/quantization_bench.py``).
+``compile_int8`` on the trained MNIST model (``site_build/core/quantization/measure.py``).
 
 >>> import os
 >>> import tempfile

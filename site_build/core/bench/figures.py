@@ -1,0 +1,173 @@
+"""The benchmarks page's figure: images per second of every configuration, in each language.
+
+Drawn from the same ``BenchResults`` as the tables (``bench/report.py``). ``figure_data``
+describes what it plots (``kit/figure_data.py``): the page's ``{{ bench:figure }}`` becomes the
+image with an alt text that gives the fastest configurations, then a collapsed table of
+every bar, and ``throughput.csv`` is written beside the PNG.
+
+Drawn for a phone in the site's figure style (``kit.figure_data.site_style``), as the MNIST
+figures are: ``WIDTH`` inches wide, the two tasks stacked, each bar labelled above it so that
+the bars span the whole width, no text under ``FONT_PT`` points, on opaque white, saved with
+256 colours; ``kit.figure_data.check_legible`` fails the build if any text would be under 9 CSS
+px on a 390-pixel screen. Its cache key is made of everything the figure shows: the results
+themselves (not only the inputs of the run that made them), the words of the catalogs, this
+module and matplotlib's version; so a new measurement, even of the same code, always redraws
+it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on build machines
+
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from site_build.core.bench.report import CONFIGS, TEXT, figure_data, plain
+from site_build.core.bench.results import BenchResults
+from site_build.core.catalog import LANGUAGES, texts
+from site_build.core.errors import BuildError
+from site_build.core.i18n_format import number, percent
+from site_build.core.kit.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from site_build.core.kit.figure_data import (
+    DPI,
+    FONT_PT,
+    MAX_BYTES,
+    WIDTH,
+    FigureFiles,
+    render_png,
+    site_style,
+    wrap_to_width,
+    write_csv,
+)
+from site_build.core.kit.frameworks import COLOURS, NAMES
+
+# The site's figure style (``kit/figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
+ROW_INCHES = 0.5  # a bar and the label above it
+BAR_HEIGHT = 0.45  # in rows
+STYLE = site_style(FONT_PT)
+
+
+FILES = FigureFiles("bench", ("throughput",))
+generated_files = FILES.generated_files
+
+
+def figure_path(language: str) -> Path:
+    return FILES.figure_paths(language)["throughput"]
+
+
+def stamp_path() -> Path:
+    return cache_root() / "site-assets" / "bench-figures.key"
+
+
+def figure_key(results: BenchResults) -> str:
+    """What the figure shows and how it is drawn: a change to any of them redraws it."""
+    return fingerprint(
+        {
+            "results": results.to_json(),
+            "text": {s: texts(s) for s in ("bench", "bench_configs", "bench_figure_data")},
+            "code": {
+                name: file_digest(Path(__file__).parents[1] / name)
+                for name in (
+                    "bench/figures.py",
+                    "kit/figure_data.py",
+                    "kit/frameworks.py",
+                    "i18n_format.py",
+                )
+            },
+            "matplotlib": matplotlib.__version__,
+        }
+    )
+
+
+def _wrap(text: str, points: float) -> str:
+    return wrap_to_width(text, points, WIDTH)
+
+
+def _draw_panel(axis, title: str, entries, language: str) -> None:
+    """One task's bars, each labelled above by its framework and configuration, so that the
+    bars take the figure's whole width; its share of the peak written after its range."""
+    rates = [e.images_per_second for e in entries]
+    positions = list(range(len(entries)))
+    axis.barh(
+        positions,
+        [r.median for r in rates],
+        height=BAR_HEIGHT,
+        xerr=[[r.median - r.min for r in rates], [r.max - r.median for r in rates]],
+        color=[COLOURS[e.framework] for e in entries],
+        capsize=4,
+    )
+    for y, (entry, rate) in enumerate(zip(entries, rates, strict=True)):
+        label = (
+            f"{NAMES[entry.framework]} · {plain(CONFIGS[language][entry.framework, entry.config])}"
+        )
+        axis.text(0, y - BAR_HEIGHT / 2 - 0.05, label, va="bottom", ha="left")
+        share = percent(entry.fraction_of_peak, language)
+        axis.text(rate.max, y, "  " + share, va="center", ha="left")
+    axis.set_yticks([])
+    axis.set_ylim(len(entries) - 0.5, -1.05)  # first bar on top, room for its label
+    axis.set_title(title, loc="left", fontweight="bold")
+    axis.set_xlim(0, 1.3 * max(r.max for r in rates))
+    axis.xaxis.set_major_locator(MaxNLocator(5))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value, language)))
+    for side in ("top", "right", "left"):
+        axis.spines[side].set_visible(False)
+
+
+def _figure(results: BenchResults, language: str):
+    t = TEXT[language]
+    panels = [
+        (t["figure_train"], results.tasks("train")),
+        (
+            t["figure_infer"].format(batch=results.settings.throughput_batch),
+            results.tasks("throughput"),
+        ),
+    ]
+    rows = [len(entries) + 1 for _, entries in panels]  # a bar a row, and the title's row
+    figure, axes = plt.subplots(
+        2,
+        1,
+        figsize=(WIDTH, 2.4 + ROW_INCHES * sum(rows)),
+        gridspec_kw={"height_ratios": rows},
+        layout="constrained",
+    )
+    for axis, (title, entries) in zip(axes, panels, strict=True):
+        _draw_panel(axis, title, entries, language)
+        axis.set_xlabel(_wrap(t["figure_x"], FONT_PT))
+    figure.suptitle(_wrap(t["figure_title"], FONT_PT + 2))
+    figure.supxlabel(_wrap(t["figure_note"], FONT_PT), ha="center")
+    return figure
+
+
+def draw(results: BenchResults, language: str) -> bytes:
+    """The figure in ``language`` as a 256-colour PNG on opaque white; FigureNotLegible when
+    any of its texts would be under 9 CSS px on a phone."""
+    where = f"site_build/core/bench/figures.py, {language}/throughput.png"
+    return render_png(lambda: _figure(results, language), STYLE, where, language, dpi=DPI)[0]
+
+
+def ensure_figures(results: BenchResults) -> bool:
+    """Draw the figure in every language unless what it shows is unchanged; True if drawn."""
+    key = figure_key(results)
+    stamp = stamp_path()
+    if (
+        stamp.exists()
+        and stamp.read_text() == key
+        and all(path.exists() for lang in LANGUAGES for path in generated_files(lang))
+    ):
+        return False
+    stamp.unlink(missing_ok=True)  # an interrupted redraw must not pass for a finished one
+    for language in LANGUAGES:
+        data = draw(results, language)
+        if len(data) > MAX_BYTES:
+            raise BuildError(
+                f"the benchmark figure is {len(data)} bytes; keep it under 150 KB "
+                "(site_build/core/bench/figures.py: fewer bars, a smaller size or dpi)"
+            )
+        atomic_write_bytes(figure_path(language), data)
+        write_csv(figure_data(results, language), figure_path(language).parent)
+    atomic_write_bytes(stamp, key.encode())
+    return True

@@ -1,0 +1,247 @@
+"""The benchmarks' results, typed: what the workers report and what the results file holds.
+
+The workers (``bench/worker.py``) send ``Setup`` and ``Timed`` values as JSON lines; the
+orchestrator (``bench/measure.py``) gathers them into ``WorkerRecord``s and computes
+``BenchResults``, which it writes to ``<cache>/benchmarks/<mode>.json`` with ``to_json`` and
+reads back with ``from_json``; the page's tables and figure (``bench/report.py``,
+``bench/figures.py``) read nothing else. A file that ``from_json`` cannot read (an older
+format) counts as missing, so the build measures again.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# The order in which the page lists frameworks and libraries (a JSON file sorts its keys).
+FRAMEWORK_ORDER = ("torch", "tf", "numpy")
+
+
+def _ordered(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    rank = {name: index for index, name in enumerate(order)}
+    return {name: mapping[name] for name in sorted(mapping, key=lambda n: rank.get(n, len(rank)))}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much one run measures; ``threads`` is the count given to every framework."""
+
+    mode: str
+    repeats: int
+    warmup: int
+    train_batch: int
+    train_batches: int
+    latency_calls: int
+    throughput_batch: int
+    throughput_batches: int
+    matmul_size: int
+    matmul_calls: int
+    threads: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Settings:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Median, extremes and quartiles (inclusive method: the data's own range) of repeats."""
+
+    n: int
+    median: float
+    min: float
+    max: float
+    q1: float
+    q3: float
+
+    @classmethod
+    def of(cls, values: list[float] | tuple[float, ...]) -> Summary:
+        ordered = sorted(values)
+        if len(ordered) > 1:
+            q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+        else:
+            q1 = q3 = ordered[0]
+        return cls(len(ordered), statistics.median(ordered), ordered[0], ordered[-1], q1, q3)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Summary:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One timed repeat of one task: ``count`` images (or FLOPs for ``matmul``) in seconds."""
+
+    count: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CountedFlops:
+    """FLOPs per image that ``torch.utils.flop_counter.FlopCounterMode`` counts."""
+
+    forward: float
+    training: float
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a worker measured while it prepared its configuration, before any repeat."""
+
+    setup_seconds: float
+    first_call_seconds: float | None = None  # the first step or prediction, compiling
+    export_seconds: float | None = None  # exported configurations: writing the artefact
+    artifact_bytes: int | None = None
+    jit_compile: bool | None = None  # Keras training: what jit_compile became
+    counted_flops: CountedFlops | None = None  # the PyTorch matrix-product worker
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Setup:
+        counted = data.get("counted_flops")
+        return cls(**{**data, "counted_flops": CountedFlops(**counted) if counted else None})
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    """Everything one worker process reported: its setup, its repeats and its peak memory."""
+
+    framework: str
+    kind: str  # "train", "infer" or "peak"
+    config: str
+    setup: Setup
+    max_rss_mib: float
+    repeats: tuple[dict[str, Timed], ...]
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    """A worker's setup and memory, as the results file keeps them."""
+
+    framework: str
+    kind: str
+    config: str
+    setup: Setup
+    max_rss_mib: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WorkerInfo:
+        return cls(**{**data, "setup": Setup.from_json(data["setup"])})
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One task of one configuration: images per second over the repeats, share of peak."""
+
+    framework: str
+    config: str
+    task: str  # "train", "latency" or "throughput"
+    images: tuple[int, ...]  # per repeat
+    images_per_second: Summary
+    repeats_seconds: tuple[float, ...]
+    gflops: float  # median images/s x FLOPs per image
+    fraction_of_peak: float
+    latency_seconds: Summary | None = None  # latency: seconds per image
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Measurement:
+        latency = data.get("latency_seconds")
+        return cls(
+            **{
+                **data,
+                "images": tuple(data["images"]),
+                "images_per_second": Summary.from_json(data["images_per_second"]),
+                "repeats_seconds": tuple(data["repeats_seconds"]),
+                "latency_seconds": Summary.from_json(latency) if latency else None,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Rates:
+    """GFLOP/s of the matrix product (``peak``) or seconds of an import, per repeat."""
+
+    repeats: tuple[float, ...]
+    summary: Summary
+
+    @classmethod
+    def of(cls, values: list[float]) -> Rates:
+        return cls(tuple(values), Summary.of(values))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rates:
+        return cls(tuple(data["repeats"]), Summary.from_json(data["summary"]))
+
+
+@dataclass(frozen=True)
+class Flops:
+    """The CNN's FLOPs per image: per layer and in total, by hand and by PyTorch's counter."""
+
+    layers: dict[str, int]
+    forward: int
+    training: int
+    counted: CountedFlops
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Flops:
+        return cls(**{**data, "counted": CountedFlops(**data["counted"])})
+
+
+@dataclass(frozen=True)
+class BenchResults:
+    """One run of the benchmarks, as written by the code that measured it."""
+
+    key: str
+    mode: str
+    settings: Settings
+    machine: dict[str, Any]
+    versions: dict[str, str]
+    created: str  # ISO 8601, UTC
+    imports: dict[str, Rates]  # framework -> seconds of `import` in a fresh interpreter
+    peak: dict[str, Rates]  # library -> GFLOP/s of the matrix product
+    peak_gflops: float
+    flops: Flops
+    measurements: tuple[Measurement, ...]
+    workers: tuple[WorkerInfo, ...]
+    seconds: float = 0.0  # the whole run
+    timings: dict[str, float] = field(default_factory=dict)  # seconds of each step
+
+    def tasks(self, task: str) -> list[Measurement]:
+        return [m for m in self.measurements if m.task == task]
+
+    def worker(self, framework: str, kind: str, config: str) -> WorkerInfo:
+        for info in self.workers:
+            if (info.framework, info.kind, info.config) == (framework, kind, config):
+                return info
+        raise KeyError((framework, kind, config))
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["workers"] = [{**asdict(info), "setup": info.setup.to_json()} for info in self.workers]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], libraries: tuple[str, ...] = ()) -> BenchResults:
+        """Raises KeyError, TypeError or ValueError on a file of another format."""
+        return cls(
+            **{
+                **data,
+                "settings": Settings.from_json(data["settings"]),
+                "versions": _ordered(data["versions"], libraries),
+                "imports": _ordered(
+                    {k: Rates.from_json(v) for k, v in data["imports"].items()}, FRAMEWORK_ORDER
+                ),
+                "peak": _ordered(
+                    {k: Rates.from_json(v) for k, v in data["peak"].items()}, FRAMEWORK_ORDER
+                ),
+                "flops": Flops.from_json(data["flops"]),
+                "measurements": tuple(Measurement.from_json(m) for m in data["measurements"]),
+                "workers": tuple(WorkerInfo.from_json(w) for w in data["workers"]),
+            }
+        )

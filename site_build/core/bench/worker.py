@@ -1,0 +1,201 @@
+"""The benchmark workers: one configuration of one framework, in its own process.
+
+``bench/measure.py`` starts each worker as ``python -m site_build.core.bench.worker FRAMEWORK
+KIND CONFIG SCRATCH SETTINGS``. The worker sets its thread count and seed, imports its
+framework, builds the matched CNN of ``snippets/mnist/model_{torch,tf}.py`` and prepares its
+configuration with the functions the benchmarks page shows,
+``snippets/benchmarks/configs_{torch,tf}.py`` (a training step, or a predictor: eager,
+compiled, exported or ONNX Runtime); it warms up, answers a JSON line (``Setup``) when
+ready, one per ``run`` line on stdin (a timed repeat), and its peak memory on ``done``.
+
+Apart from threads and seeds, nothing here depends on the framework: the worker calls the
+snippet module of its framework by the same names and times the callables they return.
+Files (exports, compiler caches) go to a folder of its own under SCRATCH, which the
+orchestrator removes, also after a run that was killed (``bench.processes.scratch_folder``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from site_build.core.bench.flops import counted_flops
+from site_build.core.bench.results import Settings, Setup, Timed
+
+SEED = 2026
+
+# Each configuration as the page's tables name it -> what it runs from the snippet module.
+ROLES = {
+    "eager": "eager",
+    "graph": "eager",  # Keras' default compile(): a graph without XLA on a CPU
+    "compile": "compiled",
+    "xla": "compiled",
+    "export": "exported",
+    "saved_model": "exported",
+    "onnx": "onnx",
+}
+# The exported artefact's name in the worker's folder.
+ARTIFACTS = {"export": "model.pt2", "saved_model": "saved_model", "onnx": "model.onnx"}
+
+
+def inputs(batch: int) -> tuple[Any, Any]:
+    """Random images (N, 28, 28, 1) and labels with a fixed seed, the same for every worker."""
+    import numpy as np
+
+    rng = np.random.default_rng(SEED)
+    images = rng.random((batch, 28, 28, 1), dtype=np.float32)
+    return images, rng.integers(0, 10, batch).astype(np.int64)
+
+
+def directory_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def prepare_framework(framework: str, threads: int) -> None:
+    """The same thread counts for both frameworks, and their seeds."""
+    if framework == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        torch.set_num_interop_threads(threads)
+        torch.manual_seed(SEED)
+    elif framework == "tf":
+        import keras
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        keras.utils.set_random_seed(SEED)
+
+
+class MatmulWorker:
+    """The machine's limit: a large float32 matrix product in one library."""
+
+    def __init__(self, framework: str, s: Settings) -> None:
+        import numpy as np
+
+        self.s = s
+        n = s.matmul_size
+        rng = np.random.default_rng(SEED)
+        a, b = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+        if framework == "torch":
+            import torch
+
+            a, b = torch.from_numpy(a), torch.from_numpy(b)
+            self.product = lambda: torch.mm(a, b)
+        elif framework == "tf":
+            import tensorflow as tf
+
+            a, b = tf.constant(a), tf.constant(b)
+            # Reading one element back waits for the product, without copying all of it.
+            self.product = lambda: tf.linalg.matmul(a, b)[0, 0].numpy()
+        else:
+            self.product = lambda: a @ b
+        self.product()
+        for _ in range(s.warmup):
+            self.repeat()
+        # The count is made here, never in the process that builds the site.
+        self.setup = Setup(0.0, counted_flops=counted_flops() if framework == "torch" else None)
+
+    def repeat(self) -> dict[str, Timed]:
+        calls, n = self.s.matmul_calls, self.s.matmul_size
+        seconds = timed(lambda: [self.product() for _ in range(calls)])
+        return {"matmul": Timed(2 * n**3 * calls, seconds)}
+
+
+class ModelWorker:
+    """The matched CNN in one configuration, prepared by the framework's snippet module."""
+
+    def __init__(self, framework: str, kind: str, config: str, s: Settings, folder: Path):
+        self.s, self.kind = s, kind
+        configs = importlib.import_module(f"snippets.benchmarks.configs_{framework}")
+        model = importlib.import_module(f"snippets.mnist.model_{framework}").build_model()
+        role = ROLES[config]
+        info: dict[str, Any] = {}
+        if kind == "train":
+            images, labels = inputs(s.train_batch)
+            x, y = configs.as_images(images), configs.as_labels(labels)
+            self.step = configs.train_step(model, x, y, compiled=role == "compiled")
+            info["first_call_seconds"] = timed(self.step)
+            if hasattr(model, "jit_compile"):  # Keras: what "auto" became
+                info["jit_compile"] = bool(model.jit_compile)
+        else:
+            one = configs.as_images(inputs(1)[0])
+            many = configs.as_images(inputs(s.throughput_batch)[0])
+            self.inputs = (one, many)
+            if role in ("exported", "onnx"):
+                path = str(folder / ARTIFACTS[config])
+                write = configs.export if role == "exported" else configs.export_onnx
+                info["export_seconds"] = timed(lambda: write(model, many, path))
+                info["artifact_bytes"] = directory_bytes(folder)
+                if role == "exported":
+                    self.predict = configs.exported(path)
+                else:
+                    self.predict = configs.onnx_runtime(path, s.threads)
+            else:
+                self.predict = getattr(configs, role)(model)
+            info["first_call_seconds"] = timed(lambda: (self.predict(one), self.predict(many)))
+        self.setup = Setup(0.0, **info)
+        for _ in range(s.warmup):
+            self.repeat()
+
+    def repeat(self) -> dict[str, Timed]:
+        if self.kind == "train":
+            batches = self.s.train_batches
+            seconds = timed(lambda: [self.step() for _ in range(batches)])
+            return {"train": Timed(batches * self.s.train_batch, seconds)}
+        (one, many), calls, batches = self.inputs, self.s.latency_calls, self.s.throughput_batches
+        latency = timed(lambda: [self.predict(one) for _ in range(calls)])
+        throughput = timed(lambda: [self.predict(many) for _ in range(batches)])
+        return {
+            "latency": Timed(calls, latency),
+            "throughput": Timed(batches * self.s.throughput_batch, throughput),
+        }
+
+
+def worker_main(framework: str, kind: str, config: str, scratch: Path, s: Settings) -> None:
+    """Serve one configuration: a JSON line when ready, then one per ``run`` on stdin."""
+    import resource
+
+    # Libraries print progress on stdout; the protocol keeps its own copy of it.
+    channel = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+
+    def send(message: dict) -> None:
+        channel.write(json.dumps(message) + "\n")
+        channel.flush()
+
+    prepare_framework(framework, s.threads)
+    folder = Path(tempfile.mkdtemp(prefix=f"{framework}-{kind}-{config}-", dir=scratch))
+    started = time.perf_counter()
+    if kind == "peak":
+        worker: MatmulWorker | ModelWorker = MatmulWorker(framework, s)
+    else:
+        worker = ModelWorker(framework, kind, config, s, folder)
+    send(replace(worker.setup, setup_seconds=time.perf_counter() - started).to_json())
+    for line in sys.stdin:
+        if line.strip() != "run":
+            break
+        send({task: asdict(value) for task, value in worker.repeat().items()})
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    send({"max_rss_mib": peak_kib / 1024})
+
+
+if __name__ == "__main__":
+    framework, kind, config, scratch, settings = sys.argv[1:6]
+    worker_main(framework, kind, config, Path(scratch), Settings.from_json(json.loads(settings)))

@@ -1,0 +1,1 @@
+"""The data loading page: input pipeline throughput with and without parallelism (``measure``)."""

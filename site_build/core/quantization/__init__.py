@@ -1,0 +1,1 @@
+"""The quantization page: the matched MNIST CNN measured before and after int8 (``measure``)."""

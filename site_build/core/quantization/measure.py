@@ -1,0 +1,463 @@
+"""The quantization page's measurements: the matched MNIST CNN before and after int8.
+
+The models measured are the MNIST page's matched runs ("matched-torch", "matched-tf" in
+``mnist/runs.py``), fully trained: ``trained_models`` there returns their results
+(training them only if they are out of date) and the weights they kept; the build
+(``generated.py``) and the command line (``__main__.py``) ask for them and pass them in, so
+this folder imports no other measured page. For each framework,
+in its own process (``python -m site_build.core.quantization.measure measure torch --weights
+FILE``), the CNN of ``snippets/mnist/model_*.py`` is built again, given those weights, and
+measured in float32 and again after each of the quantization page's recipes
+(``snippets/quantization/``) has quantized it: dynamic (int8 weights, activations
+quantized on the fly) and full integer (int8 weights and activations, calibrated on
+training images). For each: file size, accuracy on the held-out test images and the
+latency of one image on the CPU.
+Nothing here is a second copy of the shown code: the functions are imported from the
+snippets.
+
+The float32 accuracy measured here must be the one the MNIST run recorded for the same
+test images: otherwise the weights are not that run's, and the measurement fails.
+
+The results are cached in ``<cache>/quantization/results.json`` under a key made of the
+snippet files, this module, the settings, the MNIST runs' keys and weights digests, the
+data's md5 sums, the library versions and the machine; new weights, or any other change,
+mean a new measurement.
+
+    python -m site_build.core.quantization            # measure unless cached
+    python -m site_build.core.quantization --force    # measure again
+
+Why this module is longer than the project's usual 300 lines: the measuring processes (one
+per framework) and the page's table share one results layout, the TypedDicts below, and
+keeping them together keeps that layout in one place; moving the table to a report module of
+its own, as ``bench/report.py`` is for the benchmarks, is the next split.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypedDict
+
+from site_build.core import mnist_data
+from site_build.core.catalog import texts
+from site_build.core.errors import BuildError
+from site_build.core.i18n_format import number, percent, seconds
+from site_build.core.kit import machine, measurement_cli
+from site_build.core.kit.cache import (
+    atomic_write_json,
+    cache_root,
+    entry_lock,
+    file_digest,
+    fingerprint,
+    read_json,
+)
+from site_build.core.kit.frameworks import COMPARED, NAMES
+from site_build.core.kit.markdown_table import markdown_table
+from site_build.core.kit.process import quiet_tensorflow, run_module
+from site_build.core.kit.records import TrainedModel
+from site_build.core.paths import ROOT
+
+LIBRARIES = {
+    "torch": ("torch", "torchao", "numpy"),
+    "tf": ("tensorflow", "keras", "ai_edge_litert", "litert_quantizer", "numpy"),
+}
+# The MNIST runs whose trained models are measured.
+RUNS = {"torch": "matched-torch", "tf": "matched-tf"}
+# The float32 accuracy measured here and the run's may differ by rounding in another
+# runtime (LiteRT) or batch size, by a few images at most.
+ACCURACY_TOLERANCE = 0.002
+SETTINGS = {
+    "threads": 1,
+    "latency_calls": 50,
+    "warmup_calls": 5,
+    "calibration_images": 200,  # the first training images, for full integer
+}
+
+
+def sources(framework: str) -> tuple[str, ...]:
+    return (
+        f"snippets/quantization/dynamic_{framework}.py",
+        f"snippets/quantization/full_integer_{framework}.py",
+        f"snippets/mnist/model_{framework}.py",  # builds the model the weights are loaded into
+    )
+
+
+class Variant(TypedDict, total=False):
+    """One model file measured: float32 or int8."""
+
+    bytes: int
+    accuracy: float
+    latency_ms: dict[str, float]  # median, min, max of single-image calls
+    float_bytes: int  # the float32 model in the same file format, when it differs
+
+
+VARIANTS = ("float32", "int8", "full_int8")  # the table's rows, in this order
+
+
+class FrameworkResult(TypedDict):
+    float32: Variant
+    int8: Variant  # dynamic: int8 weights, activations quantized on the fly
+    full_int8: Variant  # full integer: int8 weights and calibrated activations
+    train_seconds: float
+    quantize_seconds: float
+    full_quantize_seconds: float  # calibration included
+    load_seconds: float  # building the model and loading its weights
+    versions: dict[str, str]
+
+
+class Results(TypedDict):
+    key: str
+    created: str
+    settings: dict[str, Any]  # SETTINGS, and the runs' "epochs"
+    models: dict[str, TrainedModel]
+    machine: dict[str, Any]
+    data: dict[str, Any]
+    frameworks: dict[str, FrameworkResult]
+    seconds: float
+
+
+class QuantizationFailed(BuildError):
+    """A measuring process failed; the message carries the end of its error output."""
+
+
+def results_path() -> Path:
+    return cache_root() / "quantization" / "results.json"
+
+
+def cache_key(data_md5s: dict[str, str], models: dict[str, TrainedModel], root: Path = ROOT) -> str:
+    return fingerprint(
+        {
+            "sources": {path: file_digest(root / path) for fw in COMPARED for path in sources(fw)},
+            "settings": SETTINGS,
+            "models": {fw: {k: models[fw][k] for k in ("run", "key", "weights")} for fw in models},
+            "data": data_md5s,
+            "versions": {fw: machine.versions(*LIBRARIES[fw]) for fw in COMPARED},
+            "machine": machine.describe(),
+        }
+    )
+
+
+def _log(message: str) -> None:
+    print(f"[quantization] {message}", file=sys.stderr, flush=True)
+
+
+# Measuring, inside one framework's own process ---------------------------------------------
+
+
+def _latency(call, calls: int, warmup: int) -> dict[str, float]:
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        call()
+        times.append(1000 * (time.perf_counter() - started))
+    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+
+
+def _load(framework: str, weights: Path) -> tuple[Any, float]:
+    """The MNIST run's trained CNN, rebuilt by its snippet; (model, seconds)."""
+    started = time.perf_counter()
+    model = load_model(framework, weights)
+    return model, time.perf_counter() - started
+
+
+def load_model(framework: str, path: Path) -> Any:
+    """The matched model of ``snippets/mnist/model_*.py`` with the weights saved in ``path``."""
+    model = importlib.import_module(f"snippets.mnist.model_{framework}").build_model()
+    if framework == "torch":
+        import torch
+
+        model.load_state_dict(torch.load(path, weights_only=True))
+    else:
+        model.load_weights(str(path))
+    return model
+
+
+def _measure_torch(data, weights: Path) -> dict:
+    import torch
+
+    from snippets.quantization import dynamic_torch, full_integer_torch
+
+    model, load_seconds = _load("torch", weights)
+    # Inference is measured with the default kernels, on as many threads as LiteRT gets.
+    torch.set_num_threads(SETTINGS["threads"])
+    test = torch.from_numpy(data.test_images).unsqueeze(1).float() / 255
+    labels = torch.from_numpy(data.test_labels)
+    one = test[:1].clone()  # a copy: torch.export.save writes its example's whole storage
+    calibration = data.train_images[: SETTINGS["calibration_images"]]
+    calibration = torch.from_numpy(calibration).unsqueeze(1).float() / 255
+
+    @torch.no_grad()
+    def variant(run, n_bytes: int, one_at_a_time: bool = False) -> Variant:
+        batches = test.split(1 if one_at_a_time else 500)
+        predicted = torch.cat([run(batch).argmax(1) for batch in batches])
+        return {
+            "bytes": n_bytes,
+            "accuracy": float((predicted == labels).float().mean()),
+            "latency_ms": _latency(
+                lambda: run(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
+            ),
+        }
+
+    model.eval()
+    float32 = variant(model, dynamic_torch.saved_bytes(model))
+
+    # Full integer first: the dynamic recipe below changes the model in place.
+    with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
+        float_file, int8_file = f"{folder}/mnist.pt2", f"{folder}/mnist_full_int8.pt2"
+        torch.export.save(torch.export.export(model, (one,)), float_file)
+        started = time.perf_counter()
+        quantized = full_integer_torch.quantize_full_integer(model, calibration)
+        full_quantize_seconds = time.perf_counter() - started
+        full_integer_torch.save(quantized, int8_file, one)
+        # Compiled for one image: the program was exported for that shape.
+        fast = full_integer_torch.compile_int8(quantized, one)
+        full_int8 = variant(fast, os.path.getsize(int8_file), one_at_a_time=True)
+        full_int8["float_bytes"] = os.path.getsize(float_file)
+
+    started = time.perf_counter()
+    dynamic_torch.quantize(model)
+    quantize_seconds = time.perf_counter() - started
+    return {
+        "float32": float32,
+        "int8": variant(model, dynamic_torch.saved_bytes(model)),
+        "full_int8": full_int8,
+        "load_seconds": load_seconds,
+        "quantize_seconds": quantize_seconds,
+        "full_quantize_seconds": full_quantize_seconds,
+    }
+
+
+def _measure_tf(data, weights: Path) -> dict:
+    import numpy as np
+
+    from snippets.quantization import dynamic_tf, full_integer_tf
+
+    model, load_seconds = _load("tf", weights)
+    test = data.test_images[..., np.newaxis].astype("float32") / 255
+    calibration = data.train_images[: SETTINGS["calibration_images"], ..., np.newaxis]
+    calibration = calibration.astype("float32") / 255
+
+    def variant(path: str, loader=dynamic_tf.load) -> Variant:
+        predict = loader(path, threads=SETTINGS["threads"])
+        batches = (test[i : i + 500] for i in range(0, len(test), 500))
+        predicted = np.concatenate([predict(batch).argmax(1) for batch in batches])
+        one = test[:1]
+        return {
+            "bytes": os.path.getsize(path),
+            "accuracy": float((predicted == data.test_labels).mean()),
+            "latency_ms": _latency(
+                lambda: predict(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
+            ),
+        }
+
+    with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
+        float_file, int8_file = f"{folder}/mnist.tflite", f"{folder}/mnist_int8.tflite"
+        full_file = f"{folder}/mnist_full_int8.tflite"
+        dynamic_tf.export_float(model, float_file)
+        started = time.perf_counter()
+        dynamic_tf.quantize(float_file, int8_file)
+        quantize_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        full_integer_tf.quantize_full_integer(float_file, full_file, calibration)
+        full_quantize_seconds = time.perf_counter() - started
+        return {
+            "float32": variant(float_file),
+            "int8": variant(int8_file),
+            "full_int8": variant(full_file, full_integer_tf.load_int8),
+            "load_seconds": load_seconds,
+            "quantize_seconds": quantize_seconds,
+            "full_quantize_seconds": full_quantize_seconds,
+        }
+
+
+def measure(framework: str, weights: Path, output: Path) -> None:
+    """Load the trained model, quantize and measure it; write this framework's results."""
+    from site_build.core.mnist_data import load_splits
+
+    data = load_splits()
+    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights)
+    result["versions"] = machine.versions(*LIBRARIES[framework])
+    result["data"] = {"sizes": data.sizes, "full": data.full}
+    atomic_write_json(output, result)
+
+
+# Orchestration, in the build's process ------------------------------------------------------
+
+
+def _measure_in_subprocess(framework: str, weights: Path, output: Path) -> None:
+    run_module(
+        "site_build.core.quantization.measure",
+        *("measure", framework, "--weights", str(weights), "--output", str(output)),
+        env=quiet_tensorflow(),
+        show="[quantization]",
+        keep=20,
+        failed=lambda reason: QuantizationFailed(
+            f"measuring {NAMES[framework]} failed; the end of its output:\n{reason}"
+        ),
+    )
+
+
+def _check_accuracy(framework: str, model: TrainedModel, measured: float) -> None:
+    """The float32 model measured here must score what its MNIST run recorded."""
+    if abs(measured - model["accuracy"]) > ACCURACY_TOLERANCE:
+        raise QuantizationFailed(
+            f"{NAMES[framework]}: the float32 model loaded from {model['path']} scores "
+            f"{measured:.4f} on the test images, but its run {model['run']} recorded "
+            f"{model['accuracy']:.4f}, so the weights are not that run's. Retrain it with "
+            f"'python -m site_build.core.mnist.runs --force {model['run']}' and build again."
+        )
+
+
+def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
+    started = time.perf_counter()
+    frameworks, data = {}, {}
+    with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
+        for framework in COMPARED:
+            t = time.perf_counter()
+            model = models[framework]
+            _log(f"{NAMES[framework]}: quantizing the trained CNN of run {model['run']}")
+            output = Path(folder) / f"{framework}.json"
+            _measure_in_subprocess(framework, Path(model["path"]), output)
+            part = json.loads(output.read_text(encoding="utf-8"))
+            data = part.pop("data")
+            _check_accuracy(framework, model, part["float32"]["accuracy"])
+            frameworks[framework] = part
+            _log(f"{NAMES[framework]}: measured ({time.perf_counter() - t:.1f} s)")
+    return {
+        "key": key,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        # Both runs train with the MNIST page's matched settings: the epochs are the same.
+        "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
+        "models": models,
+        "machine": machine.describe(),
+        "data": data,
+        "frameworks": frameworks,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def ensure_results(
+    models: dict[str, TrainedModel],
+    force: bool = False,
+    data_md5s: dict[str, str] | None = None,
+):
+    """(results, measured): the cached results when their key matches, else new ones.
+
+    ``models`` are the MNIST runs' trained models (``mnist/runs.py``, ``trained_models``
+    of the runs in ``RUNS``): the caller asks that folder for them, so this one imports no
+    other measured page."""
+    if data_md5s is None:
+        from site_build.core.mnist_data import locate
+
+        data_md5s = locate().md5s()
+    key = cache_key(data_md5s, models)
+    # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
+    with entry_lock(results_path()):
+        cached = read_json(results_path())
+        if not force and cached and cached.get("key") == key:
+            return cached, False
+        results = run_all(key, models)
+        atomic_write_json(results_path(), results)
+        return results, True
+
+
+# The page's table and provenance line -------------------------------------------------------
+
+TEXT = texts("quantization")
+
+
+def _size(n_bytes: int, language: str) -> str:
+    return f"{number(n_bytes / 1e6, language, 1)}\u00a0MB"
+
+
+def _ms(value: float, language: str) -> str:
+    return f"{number(value, language, 2)}\u00a0ms"
+
+
+def table(results: Results, language: str) -> str:
+    t, s = TEXT[language], results["settings"]
+    header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
+    rows = []
+    for framework in COMPARED:  # a cached file lists them sorted; the page keeps this order
+        result = results["frameworks"][framework]
+        base = result["float32"]["bytes"]
+        for variant in VARIANTS:
+            v = result[variant]
+            size = _size(v["bytes"], language)
+            if variant != "float32":
+                ratio = v.get("float_bytes", base) / v["bytes"]
+                size += " " + t["smaller"].format(ratio=number(ratio, language, 1))
+            latency = v["latency_ms"]
+            row = [
+                NAMES[framework],
+                t[f"{framework}.{variant}"].format(images=s["calibration_images"]),
+                size,
+                percent(v["accuracy"], language, 2),
+                _ms(latency["median"], language),
+                f"{_ms(latency['min'], language)} \u2013 {_ms(latency['max'], language)}",
+            ]
+            rows.append(row)
+    return markdown_table(header, rows)
+
+
+def run(results: Results, language: str) -> str:
+    t, s = TEXT[language], results["settings"]
+    versions = {
+        name: version
+        for framework in COMPARED
+        for name, version in results["frameworks"][framework]["versions"].items()
+        if name != "numpy"
+    }
+    fields = machine.provenance_fields(results["machine"], versions, results["created"], language)
+    return t["run"].format(
+        **fields,
+        epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
+        data=mnist_data.describe(results["data"]["full"], results["data"]["sizes"], language),
+        test=number(results["data"]["sizes"]["test"], language),
+        threads=s["threads"],
+        calls=s["latency_calls"],
+        seconds=seconds(results["seconds"], language, 0),
+    )
+
+
+GENERATED = {"results": table, "run": run}
+
+
+def main(
+    argv: list[str] | None = None,
+    trained_models: Callable[[], dict[str, TrainedModel]] | None = None,
+) -> int:
+    """The command line; ``trained_models`` gives the MNIST models to measure (``__main__.py``
+    passes the MNIST page's), not needed by the internal ``measure`` command."""
+    parser = measurement_cli.parser(
+        "Measure the quantized MNIST models.", "python -m site_build.core.quantization"
+    )
+    parser.add_argument("command", nargs="?", choices=["measure"], help="internal")
+    parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
+    parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "measure":
+        measure(args.framework, args.weights, args.output)
+        return 0
+    if trained_models is None:
+        parser.error("measure the page with 'python -m site_build.core.quantization'")
+    # A failed measurement or MNIST run, missing data: an error line, exit status 1.
+    return measurement_cli.report(
+        lambda: ensure_results(trained_models(), args.force),
+        lambda results: ("quantization", results["seconds"], results_path()),
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

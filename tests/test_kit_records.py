@@ -1,0 +1,61 @@
+"""Typed result records (site_build/core/kit/records.py): one decoder, and one meaning of a
+results file this code cannot read, whichever measured page wrote it: missing, corrupt or of
+another format, it counts as not cached and is made again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from site_build.core.kit.records import Record, ResultsFormatError
+
+
+@dataclass(frozen=True)
+class Sample(Record):
+    FORMAT = 2
+    LOG = "[sample]"
+
+    key: str
+    accuracy: float
+    format: int = field(default=2)
+
+
+def test_a_record_reads_back_as_it_was_written(tmp_path):
+    path = tmp_path / "sample.json"
+    Sample("k", 0.5).write(path)
+    assert Sample.read(path) == Sample("k", 0.5)
+    assert Sample.read(tmp_path / "missing.json") is None
+
+
+def test_another_format_counts_as_missing_with_one_line_naming_the_file(tmp_path, capsys):
+    path = tmp_path / "sample.json"
+    path.write_text(json.dumps({"key": "k", "accuracy": 0.5, "format": 1}))
+    assert Sample.read(path) is None
+    said = capsys.readouterr().err.splitlines()
+    assert said == [
+        f"[sample] {path} is not in this code's results format (format 1; this code reads 2): "
+        "trained again"
+    ]
+    assert Sample.read(path, say=False) is None and capsys.readouterr().err == ""
+    with pytest.raises(ResultsFormatError, match="no format number"):
+        Sample.from_json({"key": "k", "accuracy": 0.5})
+
+
+def test_a_missing_or_extra_field_counts_as_another_format(tmp_path, capsys):
+    path = tmp_path / "sample.json"
+    path.write_text(json.dumps({"key": "k", "format": 2}))
+    assert Sample.read(path) is None
+    assert "missing ['accuracy']" in capsys.readouterr().err
+    path.write_text(json.dumps({"key": "k", "accuracy": 0.5, "seed": 1, "format": 2}))
+    assert Sample.read(path) is None
+    assert "unexpected ['seed']" in capsys.readouterr().err
+
+
+def test_a_corrupt_file_is_removed_and_counts_as_missing(tmp_path, capsys):
+    path = tmp_path / "sample.json"
+    path.write_text('{"key": "k", "accur')
+    assert Sample.read(path) is None
+    assert not path.exists()
+    assert str(path) in capsys.readouterr().err
