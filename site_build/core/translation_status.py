@@ -8,7 +8,8 @@ committed, or a checkout without git history, are never flagged.
 
 During a build the MkDocs plugin puts a notice at the top of each such page
 (``with_notice``); ``nox -s i18n`` prints the report
-(``python -m site_build.core.translation_status``).
+(``python -m site_build.core.translation_status``), followed by the code comments that the
+translated pages show without a current translation (``core/code_comments.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from site_build.core import code_comments
 from site_build.core.catalog import texts
 from site_build.core.page_source import pointed_file
 from site_build.core.paths import DOCS_DIR, ROOT
@@ -144,6 +146,9 @@ def main() -> int:
         print(f"{len(stale)} of {len(pages)} translated pages are behind their English original.")
     else:
         print(f"All {len(pages)} translated pages are up to date with their English original.")
+    # The code comments that translated pages show (core/code_comments.py).
+    for line in code_comments.report():
+        print(line)
     return 0
 
 
