@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from site_build.core.layout import (
 )
 from site_build.mkdocs import comment_includes, reader_files
 from tests.contributor_copy import copy_project, run_check
+from tests.test_spanish_style import TERMS
 
 DEFAULT, *TRANSLATED = languages()
 SNIPPET_SETTINGS = next(
@@ -158,6 +160,19 @@ def test_translation_files_are_mappings_of_text():
         assert path.name.split(".")[1] in TRANSLATED, (
             f"{path.relative_to(ROOT)}: no such language in mkdocs.yml"
         )
+
+
+def test_spanish_comments_use_the_terms_of_the_spanish_pages():
+    """One term per concept, as tests/test_spanish_style.py asks of the pages' prose; code
+    in backticks or quotes (`"cuda"`, `optimizer="sgd"`) is left out."""
+    problems = []
+    for path in sorted(SNIPPETS_DIR.glob("*/comments.es.yaml")):
+        for english, spanish in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            prose = re.sub(r"`[^`]*`|\"[^\"]*\"", " ", spanish)
+            for pattern, right in TERMS.items():
+                if word := re.search(pattern, prose, flags=re.IGNORECASE):
+                    problems.append(f"{path.relative_to(ROOT)}: {english!r}: {word[0]!r}: {right}")
+    assert not problems, "\n".join(problems)
 
 
 # --- planted copies -------------------------------------------------------------------------
