@@ -183,6 +183,7 @@ PAIR = '''\
 # --8<-- [start:example-checks]
 >>> double([1.0])  # one value
 [2.0]
+>>> # a comment alone
 
 # --8<-- [end:example-checks]
 """
@@ -200,6 +201,7 @@ def double(values):
 '''
 TRANSLATION = {
     "one value": "un valor",
+    "a comment alone": "un comentario solo",
     "a string with a hash": "una cadena con una almohadilla",
     "every element doubled": "cada elemento, multiplicado por dos",
 }
@@ -242,6 +244,7 @@ def test_a_spanish_include_shows_spanish_comments_and_the_same_code(planted):
     assert "    # cada elemento, multiplicado por dos" in spanish
     assert 'HASH = "#"  # una cadena con una almohadilla' in spanish
     assert ">>> double([1.0])  # un valor" in spanish  # a doctest's comment is shown: translated
+    assert ">>> # un comentario solo" in spanish
     assert "# noqa: F401" in spanish  # a directive for ruff stays as ruff reads it
     assert "--8<--" not in spanish
     code = [block.split("```")[0] for block in spanish.split("```python\n")[1:]]
@@ -271,19 +274,19 @@ def test_a_complete_translation_has_no_problem(planted):
     snippet = planted / "snippets" / "shapes" / "pair_torch.py"
     assert code_comments.snippet_problems("es", snippet) == []
     assert code_comments.topic_problems("es", snippet.parent) == []
-    assert code_comments.counts("es") == (3, 3)
-    assert code_comments.counts("en") == (3, 3)
+    assert code_comments.counts("es") == (4, 4)
+    assert code_comments.counts("en") == (4, 4)
 
 
 def test_a_missing_translation_names_the_line_and_the_file_to_add_it_to(planted):
     _translate(planted, {k: v for k, v in TRANSLATION.items() if k != "a string with a hash"})
     problems = code_comments.snippet_problems("es", planted / "snippets/shapes/pair_torch.py")
     assert problems == [
-        "snippets/shapes/pair_torch.py:13: the comment 'a string with a hash' has no 'es' "
+        "snippets/shapes/pair_torch.py:14: the comment 'a string with a hash' has no 'es' "
         "translation: add the line `a string with a hash: <its translation>` to "
         "snippets/shapes/comments.es.yaml."
     ]
-    assert code_comments.counts("es") == (3, 2)
+    assert code_comments.counts("es") == (4, 3)
 
 
 def test_a_changed_english_comment_marks_its_translation_stale(planted):
@@ -291,7 +294,7 @@ def test_a_changed_english_comment_marks_its_translation_stale(planted):
     snippet = planted / "snippets" / "shapes" / "pair_torch.py"
     (problem,) = code_comments.snippet_problems("es", snippet)
     assert problem.startswith(
-        "snippets/shapes/pair_torch.py:17: the comment 'each element times two' has no 'es' "
+        "snippets/shapes/pair_torch.py:18: the comment 'each element times two' has no 'es' "
         "translation: add the line `each element times two: <its translation>` to "
         "snippets/shapes/comments.es.yaml."
     )
@@ -312,7 +315,7 @@ def test_nox_i18n_reports_a_stale_comment(planted, capsys, monkeypatch):
     translation_status.main()
     out = capsys.readouterr().out
     assert "the entry 'every element doubled' translates no comment" in out
-    assert "Code comments on the 'es' pages: 2 of 3 shown comments are translated." in out
+    assert "Code comments on the 'es' pages: 3 of 4 shown comments are translated." in out
 
 
 def test_the_page_rules_report_a_missing_translation(planted, monkeypatch):
@@ -324,7 +327,7 @@ def test_the_page_rules_report_a_missing_translation(planted, monkeypatch):
     monkeypatch.setattr(checks, "description_problem", lambda *args: None)
     monkeypatch.setattr(checks, "_year_problems", lambda language, page: [])
     problems = checks.page_problems("es", "shapes.md")
-    assert len(problems) == 3
+    assert len(problems) == 4
     assert all("has no 'es' translation" in problem for problem in problems)
 
 
@@ -333,7 +336,7 @@ def test_a_translation_too_wide_for_the_page_is_named(planted):
     _translate(planted, {**TRANSLATION, "every element doubled": long})
     problems = code_comments.snippet_problems("es", planted / "snippets/shapes/pair_torch.py")
     assert problems == [
-        f"snippets/shapes/pair_torch.py:17: with its 'es' comment the line is "
+        f"snippets/shapes/pair_torch.py:18: with its 'es' comment the line is "
         f"{len('    # ' + long)} characters, "
         "wider than 80: shorten the translation in snippets/shapes/comments.es.yaml."
     ]
@@ -350,10 +353,11 @@ def test_markers_strings_and_directives_are_not_comments_to_translate():
     found = code_comments.comments(PAIR)
     assert [c.text for c in found] == [
         "one value",
+        "a comment alone",
         "a string with a hash",
         "every element doubled",
     ]
-    assert [c.line for c in found] == [4, 13, 17]
+    assert [c.line for c in found] == [4, 6, 14, 18]
     lines = PAIR.splitlines()
     assert all(lines[c.line - 1][c.start : c.end] == f"# {c.text}" for c in found)
 

@@ -18,7 +18,8 @@ What counts as a comment a reader sees:
 - every ``COMMENT`` token on a line of a section a page of that language includes;
 - the comments of doctest examples (``>>> x = f()  # why``) in such a section: the
   ``-checks`` sections show a docstring's examples, and a reader sees their comments as
-  comments. They are found by tokenizing each example's source (``doctest.DocTestParser``),
+  comments, even on a line that holds nothing else (``>>> # why``). They are found by
+  tokenizing each example's source (its ``>>>`` and ``...`` lines, as doctest reads them),
   never by a regex over the docstring. Translating them changes no output that the doctest
   compares, and the doctest still runs from the file, in English.
 - not the section markers (``# --8<-- [start:x]``), which pymdownx.snippets removes, and not
@@ -34,7 +35,6 @@ longer matches any comment (a stale translation), and say how to fix it.
 from __future__ import annotations
 
 import difflib
-import doctest
 import io
 import re
 import sys
@@ -112,20 +112,46 @@ def comments(source: str) -> tuple[Comment, ...]:
 def _doctest_comments(token: tokenize.TokenInfo) -> list[Comment]:
     """The comments in the doctest examples of a string that spans lines."""
     found = []
-    # Columns on the string's first line are shifted by where the string starts; examples
-    # never start there (the line holds the opening quotes), so lines are enough.
-    for example in doctest.DocTestParser().get_examples(token.string):
-        column = example.indent + 4  # `>>> ` and `... ` are four characters
+    for offset, column, source in _examples(token.string):
         try:
-            tokens = list(tokenize.generate_tokens(io.StringIO(example.source).readline))
+            tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
         except (tokenize.TokenError, SyntaxError):
             continue  # the doctest itself fails on it, naming the line
         for inner in tokens:
             if inner.type == tokenize.COMMENT:
-                line = token.start[0] + example.lineno + inner.start[0] - 1
+                line = token.start[0] + offset + inner.start[0] - 1
                 if comment := _comment(line, column + inner.start[1], inner.string):
                     found.append(comment)
     return found
+
+
+def _examples(text: str) -> list[tuple[int, int, str]]:
+    """(line offset in ``text``, column of its code, source) of each doctest example: a
+    ``>>>`` line and the ``...`` lines after it, as doctest reads them. Read here rather than
+    with ``doctest.DocTestParser``, which drops an example that is only a comment
+    (``>>> # why``), a comment the page shows all the same. The string's first line holds
+    its opening quotes, so an example never starts there and columns need no shift."""
+    lines = text.split("\n")
+    found, number = [], 0
+    while number < len(lines):
+        code = lines[number].lstrip()
+        indent = len(lines[number]) - len(code)
+        if not (code == ">>>" or code.startswith(">>> ")):
+            number += 1
+            continue
+        source, end = [code[4:]], number + 1
+        while end < len(lines) and _continues(lines[end], indent):
+            source.append(lines[end][indent + 4 :])
+            end += 1
+        found.append((number, indent + 4, "\n".join(source) + "\n"))
+        number = end
+    return found
+
+
+def _continues(line: str, indent: int) -> bool:
+    """A ``...`` line of the example above, at its indentation."""
+    rest = line[indent:]
+    return not line[:indent].strip() and (rest == "..." or rest.startswith("... "))
 
 
 def translation_file(snippet: Path, language: str) -> Path:
