@@ -50,14 +50,15 @@ ORDER = (
     "test_every_cited_claim_is_in_the_ledger",
     "test_translations_cite_the_same_claims",
     "test_translation_has_the_same_structure",
-    "test_every_shown_comment_has_its_translation",
-    "test_no_translation_of_a_comment_is_stale",
-    "test_both_languages_show_the_same_code_tokens",
     "test_every_year_on_a_page_comes_with_its_source",
     "test_every_ledger_entry_is_used_by_a_page",
     "test_snippet_has_doctest_examples",
     "test_shown_code_fits_the_page_width",
     "test_snippets_pass_ruff",
+    # A shown comment's translation comes after the code it comments is right.
+    "test_every_shown_comment_has_its_translation",
+    "test_no_translation_of_a_comment_is_stale",
+    "test_both_languages_show_the_same_code_tokens",
 )
 CHECK_MODULES = (
     "tests/test_snippets.py",

@@ -29,7 +29,6 @@ from site_build.core.layout import (
     pages,
 )
 from site_build.mkdocs import comment_includes, reader_files
-from tests.contributor_copy import copy_project, run_check
 from tests.test_spanish_style import TERMS
 
 DEFAULT, *TRANSLATED = languages()
@@ -360,19 +359,3 @@ def test_markers_strings_and_directives_are_not_comments_to_translate():
     assert [c.line for c in found] == [4, 6, 14, 18]
     lines = PAIR.splitlines()
     assert all(lines[c.line - 1][c.start : c.end] == f"# {c.text}" for c in found)
-
-
-def test_nox_check_fails_on_a_changed_comment_and_says_what_to_do(tmp_path):
-    """A contributor rewords a shown English comment: `nox -s check` names the line, the
-    translation file and the stale entry."""
-    project = copy_project(tmp_path)
-    snippet = project / "snippets" / "tensors" / "creation_torch.py"
-    text = snippet.read_text(encoding="utf-8")
-    assert "  # tensors are mutable\n" in text
-    snippet.write_text(text.replace("# tensors are mutable", "# tensors change"), "utf-8")
-    check = run_check(project, "tensors/creation")
-    assert check.returncode == 1, check.stdout
-    assert "snippets/tensors/creation_torch.py:" in check.message
-    assert "the comment 'tensors change' has no 'es' translation" in check.message
-    assert "snippets/tensors/comments.es.yaml" in check.message
-    assert "Its entry 'tensors are mutable' matches no comment any more" in check.message
