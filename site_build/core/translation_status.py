@@ -137,7 +137,16 @@ def with_notice(markdown: str, language: str, page: str) -> str:
 def main() -> int:
     if _git("rev-parse", "--git-dir").returncode != 0:
         print("No git history here: translation freshness cannot be judged.")
-        return 0
+    else:
+        _report_pages()
+    # The code comments that translated pages show (core/code_comments.py): read from the
+    # files themselves, so reported with or without git history.
+    for line in code_comments.report():
+        print(line)
+    return 0
+
+
+def _report_pages() -> None:
     pages = translated_pages()
     stale = [s for language, page in pages if (s := stale_translation(language, page))]
     for item in stale:
@@ -146,10 +155,6 @@ def main() -> int:
         print(f"{len(stale)} of {len(pages)} translated pages are behind their English original.")
     else:
         print(f"All {len(pages)} translated pages are up to date with their English original.")
-    # The code comments that translated pages show (core/code_comments.py).
-    for line in code_comments.report():
-        print(line)
-    return 0
 
 
 if __name__ == "__main__":
