@@ -4,8 +4,9 @@ The inner loop of a contributor (CONTRIBUTING.md, "Check and preview"). It runs 
 of the gate that concern the topic, unchanged: the snippet rules of tests/test_snippets.py,
 the page rules of tests/test_pages.py (both languages, includes, structure, descriptions,
 nav), the claims rules of tests/test_claims.py (a year with its source, the same claims in
-both languages) and the doctests of the topic's snippets and pages. Everything else is
-deselected, so it takes seconds where the full suite takes minutes.
+both languages), the code comments of tests/test_code_comments.py (each shown comment
+translated, none stale) and the doctests of the topic's snippets and pages. Everything else
+is deselected, so it takes seconds where the full suite takes minutes.
 
 The checks run in an order where a problem comes before its consequences (a missing twin
 before the includes that name it, the page rules before the doctests that import torch and
@@ -54,8 +55,17 @@ ORDER = (
     "test_snippet_has_doctest_examples",
     "test_shown_code_fits_the_page_width",
     "test_snippets_pass_ruff",
+    # A shown comment's translation comes after the code it comments is right.
+    "test_every_shown_comment_has_its_translation",
+    "test_no_translation_of_a_comment_is_stale",
+    "test_both_languages_show_the_same_code_tokens",
 )
-CHECK_MODULES = ("tests/test_snippets.py", "tests/test_pages.py", "tests/test_claims.py")
+CHECK_MODULES = (
+    "tests/test_snippets.py",
+    "tests/test_pages.py",
+    "tests/test_claims.py",
+    "tests/test_code_comments.py",
+)
 # Output that would only repeat or bury the one message: no tracebacks, no short summary,
 # no warnings summary; plain asserts, so a failure is the test's own message.
 PYTEST_OPTIONS = (

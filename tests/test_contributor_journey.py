@@ -162,11 +162,15 @@ MISTAKES = {
     "shown line too wide": (
         lambda p: replace(
             p / TORCH,
-            "result = torch.tensor([1.0, 2.0, 3.0]) * 2\n",
-            "result = torch.tensor([1.0, 2.0, 3.0]) * 2  # every element doubled, as float32 "
-            "numbers\n",
+            "  # every element doubled\n",
+            "  # every element doubled, as float32 numbers, in a line too wide\n",
         ),
         f"{TORCH}: lines [16] of shown sections exceed 80 characters",
+    ),
+    "an English comment changed after its translation": (
+        lambda p: _replace(p / TORCH, "# every element doubled", "# each element times two"),
+        f"{TORCH}:16: the comment 'each element times two' has no 'es' translation: add the "
+        "line `each element times two: <its translation>` to snippets/shapes/comments.es.yaml",
     ),
     "lint error": (
         lambda p: replace(p / TORCH, "import torch\n", "import os\nimport torch\n"),

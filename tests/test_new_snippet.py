@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
+import yaml
+
+from site_build.core.catalog import texts
 from tests.contributor_copy import copy_project, run_module, run_pytest
 
 
@@ -22,6 +25,15 @@ def test_scaffold_creates_a_pair_whose_doctests_pass(tmp_path):
         page = (project / "docs" / language / "shapes.md").read_text(encoding="utf-8")
         assert f'```pycon title="{title}"' in page
 
+    # The example's comment has its translation, so the Spanish page shows it in Spanish.
+    translations = project / "snippets" / "shapes" / "comments.es.yaml"
+    comment = texts("scaffold_comment")
+    assert yaml.safe_load(translations.read_text(encoding="utf-8")) == {
+        comment["en"]: comment["es"]
+    }
+    report = run_module(project, "site_build.core.code_comments")
+    assert report.returncode == 0, report.stdout
+
     doctests = run_pytest(project, "snippets/shapes")
     assert doctests.returncode == 0, doctests.stdout
     assert "2 passed" in doctests.stdout
@@ -34,6 +46,14 @@ def test_scaffold_creates_a_pair_whose_doctests_pass(tmp_path):
         for framework in ("torch", "tf")
     ]
     assert outputs[0] == outputs[1], outputs
+
+
+def test_a_second_pair_of_a_topic_shares_its_comment_translations(tmp_path):
+    project = copy_project(tmp_path)
+    for name in ("broadcasting", "indexing"):
+        assert _scaffold(project, f"shapes/{name}").returncode == 0
+    translations = project / "snippets" / "shapes" / "comments.es.yaml"
+    assert len(yaml.safe_load(translations.read_text(encoding="utf-8"))) == 1
 
 
 def test_scaffold_refuses_an_existing_pair(tmp_path):

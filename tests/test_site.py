@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import yaml
 
 from site_build.core import verified_line
 from site_build.core.catalog import texts
@@ -201,3 +202,30 @@ def test_a_notebook_page_shows_the_run_its_download_holds(site, language):
         for text in streams:
             assert text.strip() in shown, f"{folder}: the page does not show {text!r}"
         assert "oneDNN" not in shown and "absl::" not in shown, f"{folder}: start-up logs"
+
+
+def _code_and_comments(html: str) -> tuple[list[list[str]], list[str]]:
+    """Every code block of a built page without its comments (Pygments' ``c1`` spans), line
+    by line, and the comments themselves."""
+    blocks, comments = [], []
+    for block in re.findall(r"<pre\b.*?</pre>", html, flags=re.DOTALL):
+        comments += [unescape(c) for c in re.findall(r'<span class="c1">(.*?)</span>', block)]
+        code = re.sub(r'<span class="c1">.*?</span>', "", block)
+        text = unescape(re.sub(r"<[^>]+>", "", code))
+        blocks.append([line.rstrip() for line in text.splitlines()])
+    return blocks, comments
+
+
+@pytest.mark.parametrize("page", ["tensors.md", "graphs.md"])
+def test_code_blocks_of_a_translation_differ_only_in_their_comments(site, page):
+    """The code a Spanish page shows is the English page's, with the comments of
+    snippets/<topic>/comments.<language>.yaml (site_build/core/code_comments.py)."""
+    english, english_comments = _code_and_comments(_built(site, DEFAULT_LANGUAGE, page))
+    topic = ROOT / "snippets" / page.removesuffix(".md")
+    for language in languages()[1:]:
+        code, comments = _code_and_comments(_built(site, language, page))
+        assert code == english, f"{language}/{page} shows other code than {page}"
+        assert len(comments) == len(english_comments)
+        table = yaml.safe_load((topic / f"comments.{language}.yaml").read_text("utf-8"))
+        untranslated = [c for c in comments if c.lstrip("# ") not in table.values()]
+        assert not untranslated, f"{language}/{page} shows comments in English: {untranslated}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from site_build.core import claims
+from site_build.core import claims, code_comments
 from site_build.core.catalog import texts
 from site_build.core.layout import (
     DOCS_DIR,
@@ -61,6 +61,7 @@ def page_problems(language: str, page: str) -> list[str]:
     original = DOCS_DIR / default / page
     if language != default and original.is_file():
         problems += _translation_problems(language, page)
+        problems += code_comments.page_problems(language, page_text(here))
     if language == default:
         problems += _nav_title_problems(page)
         problems += _width_problems(page, page_text(here))

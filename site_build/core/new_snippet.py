@@ -2,8 +2,10 @@
 
 Writes ``snippets/<topic>/<name>_torch.py`` and ``<name>_tf.py``, each with a shown section
 (``example``), a small doctest that passes, and the doctest's own section
-(``example-checks``) so the page can show the checked output. Then prints the tab block to
-paste into the topic's page in every language. Refuses names that exist or break the rules.
+(``example-checks``) so the page can show the checked output; the example's comment gets its
+translation in the topic's ``comments.<language>.yaml`` for every other language. Then
+prints the tab block to paste into the topic's page in every language. Refuses names that
+exist or break the rules.
 
 A new topic (no ``docs/<language>/<topic>.md`` yet) also gets its page in every language,
 written from a template that already shows the pair, and the lines to add to ``nav`` in
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import sys
 
+from site_build.core import code_comments
 from site_build.core.catalog import texts
 from site_build.core.layout import (
     DOCS_DIR,
@@ -42,7 +45,7 @@ says; the page shows its output: plain values that read alike in both files.
 # --8<-- [start:example]
 import torch
 
-result = torch.tensor([1.0, 2.0, 3.0]) * 2
+result = torch.tensor([1.0, 2.0, 3.0]) * 2  # {comment}
 # --8<-- [end:example]
 ''',
     "tf": '''\
@@ -61,13 +64,15 @@ says; the page shows its output: plain values that read alike in both files.
 # --8<-- [start:example]
 import tensorflow as tf
 
-result = tf.constant([1.0, 2.0, 3.0]) * 2
+result = tf.constant([1.0, 2.0, 3.0]) * 2  # {comment}
 # --8<-- [end:example]
 ''',
 }
 FRAMEWORK_TABS = {"torch": "PyTorch", "tf": "TensorFlow"}
 # The title above the checked output, as the pages of each language write it.
 CHECKED_OUTPUT_TITLE = texts("checked_output_title")
+# The example's comment, and what the pages of every other language show instead.
+TEMPLATE_COMMENT = texts("scaffold_comment")
 
 
 class ScaffoldError(ValueError):
@@ -99,9 +104,16 @@ def create_pair(topic: str, name: str) -> list[str]:
         package.write_text(f'"""{topic}: shown on docs/*/{topic}.md."""\n', encoding="utf-8")
         written.append(relative(package))
     title = name.replace("_", " ").capitalize()
+    comment = TEMPLATE_COMMENT[languages()[0]]
     for framework, path in files.items():
-        path.write_text(TEMPLATES[framework].format(title=title, topic=topic, name=name), "utf-8")
+        text = TEMPLATES[framework].format(title=title, topic=topic, name=name, comment=comment)
+        path.write_text(text, "utf-8")
         written.append(relative(path))
+    # The shown comment in the words of every other language (core/code_comments.py).
+    for language in languages()[1:]:
+        table = {comment: TEMPLATE_COMMENT[language]}
+        if added := code_comments.add_translations(folder, language, table):
+            written.append(relative(added))
     return written
 
 

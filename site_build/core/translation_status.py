@@ -8,7 +8,8 @@ committed, or a checkout without git history, are never flagged.
 
 During a build the MkDocs plugin puts a notice at the top of each such page
 (``with_notice``); ``nox -s i18n`` prints the report
-(``python -m site_build.core.translation_status``).
+(``python -m site_build.core.translation_status``), followed by the code comments that the
+translated pages show without a current translation (``core/code_comments.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from site_build.core import code_comments
 from site_build.core.catalog import texts
 from site_build.core.page_source import pointed_file
 from site_build.core.paths import DOCS_DIR, ROOT
@@ -135,7 +137,16 @@ def with_notice(markdown: str, language: str, page: str) -> str:
 def main() -> int:
     if _git("rev-parse", "--git-dir").returncode != 0:
         print("No git history here: translation freshness cannot be judged.")
-        return 0
+    else:
+        _report_pages()
+    # The code comments that translated pages show (core/code_comments.py): read from the
+    # files themselves, so reported with or without git history.
+    for line in code_comments.report():
+        print(line)
+    return 0
+
+
+def _report_pages() -> None:
     pages = translated_pages()
     stale = [s for language, page in pages if (s := stale_translation(language, page))]
     for item in stale:
@@ -144,7 +155,6 @@ def main() -> int:
         print(f"{len(stale)} of {len(pages)} translated pages are behind their English original.")
     else:
         print(f"All {len(pages)} translated pages are up to date with their English original.")
-    return 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ module only says when:
   write where MkDocs says: serve renders into its own temporary folder).
 - ``on_config``: read the claims ledger (a bad entry fails at once); a build without
   ``SITE_URL`` is a preview: its pages are marked ``noindex`` and its summary says so, and a
-  build to publish (``SITE_PUBLISH``) stops without it (``mkdocs/publish.py``).
+  build to publish (``SITE_PUBLISH``) stops without it (``mkdocs/publish.py``); the
+  includes of a translated language's pages show the code comments in that language
+  (``mkdocs/comment_includes.py``).
 - ``on_pre_build``: once per build, give MkDocs an empty folder beside the site to render
   into; stop, in the tests' words, on an include of a missing snippet file or section or of
   a file that is not valid Python, on a broken placeholder, and in a strict build on any
@@ -86,6 +88,7 @@ from site_build.mkdocs import (
     reader_files,
     tables,
 )
+from site_build.mkdocs.comment_includes import use_language
 from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
 
 log = get_plugin_logger(__name__)
@@ -126,6 +129,8 @@ class SiteBuildPlugin(BasePlugin):
             self._start_build(config)
         # Read by overrides/main.html: a preview's pages tell search engines not to index them.
         config.extra["preview_build"] = publish.is_preview()
+        # This language's pages show the code comments in its words (comment_includes.py).
+        use_language(config, _language(config), DEFAULT_LANGUAGE)
         try:
             self.generated.load_ledger()
         except BuildError as error:

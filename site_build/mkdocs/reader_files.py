@@ -39,6 +39,7 @@ from site_build.core import claims
 from site_build.core.catalog import texts
 from site_build.core.layout import languages
 from site_build.core.paths import DOCS_DIR
+from site_build.mkdocs import comment_includes
 
 MARKDOWN_COPY = "index.html.md"
 LLMS_TXT = "llms.txt"
@@ -71,10 +72,13 @@ class Entry:
 
 def expand_includes(markdown: str, config) -> str:
     """``markdown`` with every ``--8<--`` include replaced by what it includes, by
-    pymdownx.snippets with mkdocs.yml's settings (what the page shows)."""
+    pymdownx.snippets with mkdocs.yml's settings and the page's language (what the page
+    shows)."""
     settings = dict(config["mdx_configs"].get("pymdownx.snippets", {}))
     md = Markdown(
-        extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings}
+        # A translated page's code comments are in its language (comment_includes.py).
+        extensions=["pymdownx.snippets", *comment_includes.extensions_of(config)],
+        extension_configs={"pymdownx.snippets": settings},
     )
     return "\n".join(md.preprocessors["snippet"].run(markdown.split("\n")))
 
