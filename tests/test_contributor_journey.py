@@ -20,10 +20,15 @@ from pathlib import Path
 import pytest
 
 from tests.contributor_copy import (
+    SCAFFOLDED_NAV,
+    SCAFFOLDED_PAIR,
+    add_to_nav,
     build_problem,
     build_site,
+    copy_project,
     read_config,
     run_check,
+    run_pytest,
     scaffold_project,
     write_config,
 )
@@ -168,7 +173,7 @@ MISTAKES = {
         f"{TORCH}: lines [16] of shown sections exceed 80 characters",
     ),
     "an English comment changed after its translation": (
-        lambda p: _replace(p / TORCH, "# every element doubled", "# each element times two"),
+        lambda p: replace(p / TORCH, "# every element doubled", "# each element times two"),
         f"{TORCH}:16: the comment 'each element times two' has no 'es' translation: add the "
         "line `each element times two: <its translation>` to snippets/shapes/comments.es.yaml",
     ),
@@ -347,3 +352,38 @@ def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(scaff
     )
     assert written == [], f"the check wrote bytecode into watched folders: {written}"
     assert list((project / ".cache" / "pycache").rglob("*.pyc")), "the check wrote no bytecode"
+
+
+# The full suite's rules over a whole checkout: every page, snippet, translation, code
+# comment and claim. (The rest of the suite tests the build's machinery, which a new topic
+# does not change, or builds the whole site, which the journey above already does.)
+RULE_FILES = (
+    "tests/test_pages.py",
+    "tests/test_snippets.py",
+    "tests/test_code_comments.py",
+    "tests/test_spanish_style.py",
+    "tests/test_claims.py",
+    "tests/test_checks.py",
+    "tests/test_decision_page.py",
+    "tests/test_catalogs.py",
+)
+
+
+@pytest.mark.slow
+def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(tmp_path):
+    """In a full copy of the project, the scaffold and the nav line CONTRIBUTING.md asks
+    for, nothing more: the suite's rules over every page and snippet, and the new pair's
+    doctests, pass."""
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project)
+    created = run(project, "site_build.core.new_snippet", SCAFFOLDED_PAIR)
+    assert created.returncode == 0, created.stdout + created.stderr
+    add_to_nav(project, *SCAFFOLDED_NAV)
+    topic = SCAFFOLDED_PAIR.split("/")[0]
+    result = run_pytest(project, "-q", "-m", "not slow", *RULE_FILES, f"snippets/{topic}")
+    assert result.returncode == 0, (
+        "a freshly scaffolded topic fails the suite's rules:\n" + result.stdout[-4000:]
+    )
+    assert " passed" in result.stdout, result.stdout[-2000:]
+
