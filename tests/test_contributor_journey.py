@@ -386,4 +386,3 @@ def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(tmp_path):
         "a freshly scaffolded topic fails the suite's rules:\n" + result.stdout[-4000:]
     )
     assert " passed" in result.stdout, result.stdout[-2000:]
-

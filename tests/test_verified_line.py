@@ -14,8 +14,8 @@ import pytest
 
 from site_build.core import claims, verified_line
 from site_build.core.catalog import texts
-from site_build.core.layout import DOCS_DIR, languages, pages
 from site_build.core.kit.machine import installed_version
+from site_build.core.layout import DOCS_DIR, languages, pages
 from site_build.mkdocs.plugin import SiteBuildPlugin
 from tests.stand_ins import page_config
 
