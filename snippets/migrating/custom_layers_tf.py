@@ -42,4 +42,6 @@ class Lookup(keras.layers.Layer):
 
     def call(self, inputs):
         return inputs
+
+
 # --8<-- [end:config]

@@ -33,4 +33,6 @@ class Lookup(nn.Module):
 
     def forward(self, inputs):
         return inputs
+
+
 # --8<-- [end:config]
