@@ -1,0 +1,1 @@
+"""migrating: shown on docs/*/migrating.md."""
