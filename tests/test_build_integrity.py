@@ -99,7 +99,8 @@ def _make_copy(project: Path) -> Path:
     copy_empty_project(project)
     topic = project / "snippets" / "tensors"
     topic.mkdir()
-    for name in ("__init__.py", "gradients_torch.py", "gradients_tf.py"):
+    # comments.es.yaml: the Spanish of the comments the Spanish home page shows.
+    for name in ("__init__.py", "gradients_torch.py", "gradients_tf.py", "comments.es.yaml"):
         shutil.copy2(ROOT / "snippets" / "tensors" / name, topic / name)
     for language, (home, checked, notebook) in TITLES.items():
         (project / "docs" / language / "index.md").write_text(
