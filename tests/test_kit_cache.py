@@ -236,6 +236,95 @@ def test_prune_removes_entries_unused_for_long_and_leftover_temporaries(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "recent"]
 
 
+def _stored(family: str, key: str, size: int, days_ago: float) -> Path:
+    """A result of ``size`` bytes stored under ``key``, last used ``days_ago``."""
+    path = cache.keyed_path(family, key, "result.json")
+    cache.atomic_write_bytes(path, b"x" * size)
+    when = time.time() - days_ago * 86400
+    os.utime(path.parent, (when, when))
+    return path.parent
+
+
+@pytest.fixture
+def fresh_build(monkeypatch):
+    """A build that has used no key yet (``keyed_path`` marks the keys a build uses)."""
+    monkeypatch.setattr(cache, "_in_use", set())
+
+
+def test_results_live_under_their_content_key(cache_dir, fresh_build):
+    one, two = "1" * 64, "2" * 64
+    assert cache.keyed_path("data-loading", one, "t.json") == (
+        cache_dir / "results" / "data-loading" / one / "t.json"
+    )
+    assert cache.keyed_path("data-loading", two, "t.json").parent != (
+        cache.keyed_path("data-loading", one, "t.json").parent
+    )
+    with pytest.raises(ValueError, match="64 hexadecimal digits"):
+        cache.keyed_path("data-loading", "matched-torch", "t.json")
+
+
+def test_results_unused_for_the_stated_days_are_pruned(cache_dir, fresh_build, monkeypatch):
+    old = _stored("fashion-runs", "a" * 64, 10, cache.RESULTS_MAX_AGE_DAYS + 1)
+    recent = _stored("mnist-runs", "b" * 64, 10, cache.RESULTS_MAX_AGE_DAYS - 1)
+    monkeypatch.setattr(cache, "_in_use", set())  # used by another build, not this one
+    assert cache.prune_results() == [old]
+    assert recent.is_dir() and not old.exists()
+
+
+def test_the_least_recently_used_results_go_beyond_the_size_limit(
+    cache_dir, fresh_build, monkeypatch
+):
+    oldest = _stored("mnist-runs", "a" * 64, 600, 3)
+    middle = _stored("fashion-runs", "b" * 64, 600, 2)
+    newest = _stored("mnist-runs", "c" * 64, 600, 1)
+    monkeypatch.setattr(cache, "_in_use", set())
+    assert cache.prune_results(max_bytes=1300) == [oldest]
+    assert cache.prune_results(max_bytes=700) == [middle]
+    assert newest.is_dir()
+
+
+def test_results_this_build_uses_or_another_build_computes_are_never_pruned(
+    cache_dir, fresh_build, monkeypatch
+):
+    used = _stored("data-loading", "a" * 64, 600, cache.RESULTS_MAX_AGE_DAYS + 5)
+    computing = _stored("quantization", "b" * 64, 600, cache.RESULTS_MAX_AGE_DAYS + 5)
+    monkeypatch.setattr(cache, "_in_use", {used})
+    other_build = threading.Event()
+    release = threading.Event()
+
+    def hold_lock():
+        with cache.entry_lock(computing / "result.json"):
+            other_build.set()
+            release.wait(10)
+
+    # flock locks belong to an open file: a lock held through another handle, as another
+    # process would hold it.
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert other_build.wait(10)
+        assert cache.prune_results(max_bytes=0) == []
+    finally:
+        release.set()
+        holder.join()
+    assert cache.prune_results(max_bytes=0) == [computing]
+    assert used.is_dir()
+
+
+def test_results_in_the_old_layout_are_never_read_and_are_pruned(cache_dir, fresh_build):
+    for old in cache.OLD_LAYOUT:  # folders of run names, or a file per mode
+        path = cache_dir / old
+        if path.suffix:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("{}")
+        else:
+            path.mkdir(parents=True)
+            (path / "run-name.json").write_text("{}")
+    kept = _stored("data-loading", "a" * 64, 10, 0)
+    assert sorted(cache.prune_results()) == sorted(cache_dir / old for old in cache.OLD_LAYOUT)
+    assert kept.is_dir()
+
+
 def test_the_lock_makes_a_second_build_wait_and_reuse_the_result(cache_dir):
     entry = cache_dir / "runs" / "run.json"
     computed = []

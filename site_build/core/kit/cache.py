@@ -33,6 +33,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -54,6 +55,19 @@ TEMPORARY_SUFFIX = ".tmp"
 # runs, executed notebooks, figures); with less it would fail after minutes of doctests,
 # training and notebook execution.
 MIN_FREE_BYTES = 100 * 1024 * 1024
+# Measured and trained results live under their content key (``keyed_path``):
+# ``<cache>/results/<family>/<key>/``. ``prune_results`` removes a key unused for
+# RESULTS_MAX_AGE_DAYS, then the least recently used keys while all of them together take more
+# than RESULTS_MAX_BYTES; the keys this build uses, and those another build holds locked, stay.
+RESULTS_FOLDER = "results"
+RESULTS_MAX_AGE_DAYS = 30
+RESULTS_MAX_BYTES = 1024 * 2**20  # 1 GiB: the matched MNIST runs' weights are a few MiB each
+# Where earlier versions of the code kept one result per run name, overwritten by each
+# version of the code: never read now, removed by ``prune_results``.
+OLD_LAYOUT = ("data-loading",)
+_KEY = re.compile(r"[0-9a-f]{64}")
+# The key folders this process has used (``keyed_path``): never pruned by it.
+_in_use: set[Path] = set()
 
 
 class CacheNotWritable(BuildError):
@@ -419,3 +433,91 @@ def _remove(path: Path) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def keyed_path(family: str, key: str, name: str) -> Path:
+    """Where the result ``name`` of ``family`` with the content key ``key`` lives:
+    ``<cache>/results/<family>/<key>/<name>``, with the files that belong to it beside it.
+
+    The key covers what is measured (snippet files, settings, data, versions, machine, the
+    family's ``METHOD``), so two versions of the code keep two entries side by side: clones
+    and branches share one cache, and switching back finds the first entry untouched. The
+    key's folder is marked used now and in use by this build, so ``prune_results`` keeps it.
+    """
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"{family}: a cache key is 64 hexadecimal digits (a sha256), not {key!r}")
+    entry = cache_root() / RESULTS_FOLDER / family / key
+    _in_use.add(entry)
+    touch(entry)
+    return entry / name
+
+
+def prune_results(
+    max_age_days: float = RESULTS_MAX_AGE_DAYS, max_bytes: int = RESULTS_MAX_BYTES
+) -> list[Path]:
+    """Remove the result keys of every family that no build has used lately.
+
+    First the keys unused (``keyed_path``) for ``max_age_days``; then, while what is left
+    takes more than ``max_bytes``, the least recently used. The keys this process used and
+    those another build holds locked (computing them now) are never removed; nor are the
+    results of the old layout read: they are removed (``OLD_LAYOUT``). Returns what was
+    removed.
+    """
+    root = cache_root()
+    removed = []
+    for old in OLD_LAYOUT:
+        if (root / old).exists():
+            _remove(root / old)
+            removed.append(root / old)
+    entries = [
+        entry
+        for family in _children(root / RESULTS_FOLDER)
+        if family.is_dir()
+        for entry in _children(family)
+        if entry.is_dir() and entry not in _in_use and not _busy(entry)
+    ]
+    entries.sort(key=_mtime)  # least recently used first
+    cutoff = time.time() - max_age_days * 86400
+    kept = []
+    for entry in entries:
+        if _mtime(entry) < cutoff:
+            _remove(entry)
+            removed.append(entry)
+        else:
+            kept.append(entry)
+    total = sum(
+        _size(entry) for family in _children(root / RESULTS_FOLDER) for entry in _children(family)
+    )
+    for entry in kept:
+        if total <= max_bytes:
+            break
+        total -= _size(entry)
+        _remove(entry)
+        removed.append(entry)
+    return removed
+
+
+def _children(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _busy(entry: Path) -> bool:
+    """Whether another build holds a lock in ``entry`` (it is computing that result now)."""
+    for lock_path in entry.glob(".*.lock"):
+        try:
+            with open(lock_path, "a+b") as handle:
+                if not _try_lock(handle):
+                    return True
+                _unlock(handle)
+        except OSError:
+            return True
+    return False
