@@ -38,10 +38,7 @@ from tests.contributor_copy import build_problem, copy_empty_project, read_confi
 # The cache folders whose results a copy reuses (warm: nothing is trained); the copy's
 # notebook cache is its own, since these tests break it on purpose.
 SHARED_RESULTS = (
-    "mnist-runs",
-    "benchmarks",
-    "data-loading",
-    "quantization",
+    "results",
     "mnist-data",
     "site-assets",
     "doctests",

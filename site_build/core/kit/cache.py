@@ -64,7 +64,16 @@ RESULTS_MAX_AGE_DAYS = 30
 RESULTS_MAX_BYTES = 1024 * 2**20  # 1 GiB: the matched MNIST runs' weights are a few MiB each
 # Where earlier versions of the code kept one result per run name, overwritten by each
 # version of the code: never read now, removed by ``prune_results``.
-OLD_LAYOUT = ("data-loading",)
+OLD_LAYOUT = (
+    "data-loading",
+    "quantization",
+    "mnist-runs",
+    "fashion-runs",
+    "benchmarks/full.json",
+    "benchmarks/short.json",
+    "benchmarks/.full.json.lock",
+    "benchmarks/.short.json.lock",
+)
 _KEY = re.compile(r"[0-9a-f]{64}")
 # The key folders this process has used (``keyed_path``): never pruned by it.
 _in_use: set[Path] = set()
