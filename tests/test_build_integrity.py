@@ -42,7 +42,6 @@ SHARED_RESULTS = (
     "mnist-data",
     "site-assets",
     "doctests",
-    "fashion-runs",
 )
 HOME = """---
 description: A home page that shows the checks of one pair ({title}).
