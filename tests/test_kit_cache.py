@@ -5,6 +5,7 @@ reported before anything is trained."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import threading
@@ -311,18 +312,33 @@ def test_results_this_build_uses_or_another_build_computes_are_never_pruned(
     assert used.is_dir()
 
 
-def test_results_in_the_old_layout_are_never_read_and_are_pruned(cache_dir, fresh_build):
-    for old in cache.OLD_LAYOUT:  # folders of run names, or a file per mode
-        path = cache_dir / old
-        if path.suffix:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("{}")
-        else:
-            path.mkdir(parents=True)
-            (path / "run-name.json").write_text("{}")
-    kept = _stored("data-loading", "a" * 64, 10, 0)
-    assert sorted(cache.prune_results()) == sorted(cache_dir / old for old in cache.OLD_LAYOUT)
-    assert kept.is_dir()
+def test_results_in_the_old_layout_move_under_their_key_and_the_rest_is_pruned(
+    cache_dir, fresh_build
+):
+    """A warm cache of the old layout (one file per run name) stays warm: each result that
+    records its key moves under it, an MNIST run with its weights; the rest is removed."""
+    runs, bench, fashion = (
+        cache_dir / name for name in ("mnist-runs", "benchmarks", "fashion-runs")
+    )
+    for folder in (runs, bench, fashion):
+        folder.mkdir(parents=True)
+    run_key, bench_key = "a" * 64, "b" * 64
+    (runs / "matched-torch.json").write_text(json.dumps({"key": run_key, "run": "matched-torch"}))
+    (runs / "matched-torch.pt").write_bytes(b"weights")
+    (runs / ".matched-torch.json.lock").write_bytes(b"")
+    (bench / "short.json").write_text(json.dumps({"key": bench_key}))
+    (bench / ".short.json.lock").write_bytes(b"")
+    (bench / "scratch").mkdir()  # not a result: kept
+    (fashion / "build-tf-2026.json").write_text(json.dumps({"run": "build-tf-2026"}))  # no key
+
+    moved = cache.keyed_path("mnist-runs", run_key, "matched-torch.json")
+    assert json.loads(moved.read_text())["run"] == "matched-torch"
+    assert (moved.parent / "matched-torch.pt").read_bytes() == b"weights"
+    assert cache.keyed_path("benchmarks", bench_key, "results.json").is_file()
+    removed = cache.prune_results()
+    assert sorted(removed) == [fashion, runs]
+    assert sorted(p.name for p in bench.iterdir()) == ["scratch"]
+    assert moved.is_file() and (moved.parent / "matched-torch.pt").is_file()
 
 
 def test_the_lock_makes_a_second_build_wait_and_reuse_the_result(cache_dir):

@@ -114,6 +114,26 @@ def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeyp
     assert mnist_runs.ensure_results() and trained == ["matched-torch"]  # second build: nothing
 
 
+def test_runs_cached_in_the_old_layout_are_moved_under_their_key_not_trained(tmp_path, monkeypatch):
+    """A cache of earlier code kept one file per run name (mnist-runs/NAME.json, its weights
+    beside): the build moves each under its key and trains nothing."""
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    md5s = mnist_runs.locate().md5s()
+    old = tmp_path / "mnist-runs"
+    for spec in RUNS.values():
+        write_run(spec, mnist_spec.cache_key(spec, md5s))
+    old.mkdir()
+    for written in (tmp_path / "results" / "mnist-runs").glob("*/*"):
+        written.rename(old / written.name)
+    shutil.rmtree(tmp_path / "results")
+    assert len(list(old.glob("*.json"))) == len(RUNS)
+    trained = []
+    monkeypatch.setattr(mnist_runs, "_train_in_subprocess", lambda spec: trained.append(spec))
+    statuses = mnist_runs.ensure_results()
+    assert trained == [] and not any(status.trained for status in statuses.values())
+    assert not list(old.glob("*.json"))
+
+
 @pytest.mark.parametrize("damage", ["delete", "change"])
 def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
     tmp_path, monkeypatch, damage

@@ -63,17 +63,17 @@ RESULTS_FOLDER = "results"
 RESULTS_MAX_AGE_DAYS = 30
 RESULTS_MAX_BYTES = 1024 * 2**20  # 1 GiB: the matched MNIST runs' weights are a few MiB each
 # Where earlier versions of the code kept one result per run name, overwritten by each
-# version of the code: never read now, removed by ``prune_results``.
-OLD_LAYOUT = (
-    "data-loading",
-    "quantization",
-    "mnist-runs",
-    "fashion-runs",
-    "benchmarks/full.json",
-    "benchmarks/short.json",
-    "benchmarks/.full.json.lock",
-    "benchmarks/.short.json.lock",
-)
+# version of the code: old path -> (family, the file's name under its key, or None to keep
+# it). ``keyed_path`` moves each such result under the key it records (``migrate_old_layout``),
+# and ``prune_results`` removes what is left there.
+OLD_LAYOUT = {
+    "data-loading": ("data-loading", None),
+    "quantization": ("quantization", None),
+    "mnist-runs": ("mnist-runs", None),
+    "fashion-runs": ("fashion-runs", None),
+    "benchmarks/full.json": ("benchmarks", "results.json"),
+    "benchmarks/short.json": ("benchmarks", "results.json"),
+}
 _KEY = re.compile(r"[0-9a-f]{64}")
 # The key folders this process has used (``keyed_path``): never pruned by it.
 _in_use: set[Path] = set()
@@ -455,10 +455,45 @@ def keyed_path(family: str, key: str, name: str) -> Path:
     """
     if not _KEY.fullmatch(key):
         raise ValueError(f"{family}: a cache key is 64 hexadecimal digits (a sha256), not {key!r}")
-    entry = cache_root() / RESULTS_FOLDER / family / key
+    root = cache_root()
+    migrate_old_layout(root)
+    entry = root / RESULTS_FOLDER / family / key
     _in_use.add(entry)
     touch(entry)
     return entry / name
+
+
+def migrate_old_layout(root: Path) -> list[Path]:
+    """Move the results of the old layout (``OLD_LAYOUT``) under the key each one records,
+    with the files beside it that share its name (an MNIST run's weights), so that a warm
+    cache stays warm (when there is none, this costs a few ``exists`` calls). A file that
+    records no key (corrupt, or of a format before keys) is left for ``prune_results``.
+    Returns the key folders the results went to."""
+    if not any((root / old).exists() for old in OLD_LAYOUT):
+        return []
+    moved = []
+    # Two builds that start at once: the second finds the files moved.
+    with entry_lock(root / RESULTS_FOLDER):
+        for old, (family, name) in OLD_LAYOUT.items():
+            source = root / old
+            files = sorted(source.glob("*.json")) if source.is_dir() else [source]
+            for path in (p for p in files if p.is_file() and not p.name.startswith(".")):
+                value = read_json(path)
+                key = value.get("key") if isinstance(value, dict) else None
+                if not isinstance(key, str) or not _KEY.fullmatch(key):
+                    continue
+                entry = root / RESULTS_FOLDER / family / key
+                target = entry / (name or path.name)
+                if target.exists():
+                    continue  # stored under its key already: the old copy is pruned
+                entry.mkdir(parents=True, exist_ok=True)
+                if source.is_dir():
+                    for companion in path.parent.glob(f"{path.stem}.*"):
+                        if companion != path and companion.is_file():
+                            os.replace(companion, entry / companion.name)
+                os.replace(path, target)
+                moved.append(entry)
+    return moved
 
 
 def prune_results(
@@ -468,16 +503,19 @@ def prune_results(
 
     First the keys unused (``keyed_path``) for ``max_age_days``; then, while what is left
     takes more than ``max_bytes``, the least recently used. The keys this process used and
-    those another build holds locked (computing them now) are never removed; nor are the
-    results of the old layout read: they are removed (``OLD_LAYOUT``). Returns what was
-    removed.
+    those another build holds locked (computing them now) are never removed. What is left of
+    the old layout (``OLD_LAYOUT``: files ``migrate_old_layout`` could not move, locks) is
+    removed. Returns what was removed.
     """
     root = cache_root()
     removed = []
     for old in OLD_LAYOUT:
-        if (root / old).exists():
-            _remove(root / old)
-            removed.append(root / old)
+        path = root / old
+        if path.exists():
+            _remove(path)
+            removed.append(path)
+        if path.suffix:
+            _remove(path.with_name(f".{path.name}.lock"))
     entries = [
         entry
         for family in _children(root / RESULTS_FOLDER)
