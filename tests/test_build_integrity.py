@@ -127,6 +127,7 @@ class Copy:
         self.cache = root / "cache"
         self.cache.mkdir()
         shared = cache.cache_root()
+        cache.migrate_old_layout(shared)  # results of earlier code, under their keys
         for name in SHARED_RESULTS:
             (shared / name).mkdir(parents=True, exist_ok=True)
             (self.cache / name).symlink_to(shared / name, target_is_directory=True)
