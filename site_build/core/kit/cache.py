@@ -552,9 +552,15 @@ def _children(folder: Path) -> list[Path]:
 
 
 def _size(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    """The bytes of the files in ``path`` (a file another build removes meanwhile counts 0)."""
+    total, files = 0, [path]
+    with contextlib.suppress(OSError):
+        files += path.rglob("*") if path.is_dir() else []
+    for file in files:
+        with contextlib.suppress(OSError):
+            if file.is_file() and not file.is_symlink():
+                total += file.stat().st_size
+    return total
 
 
 def _busy(entry: Path) -> bool:
