@@ -31,7 +31,7 @@ from site_build.core.mnist_data import IdxSource
 from tests.static_server import serve
 
 
-def run_result(spec, key: str = "k", weights: Weights | None = None) -> RunResult:
+def run_result(spec, key: str = "e" * 64, weights: Weights | None = None) -> RunResult:
     """A stand-in result of the MNIST run ``spec`` with cache key ``key`` (nothing trained)."""
     return RunResult(
         run=spec.name,
@@ -57,11 +57,11 @@ def write_run(spec, key: str) -> None:
     """Write a stand-in result in the cache, with a stand-in weights file for matched runs."""
     weights = None
     if spec.experiment == "matched":
-        path = mnist_spec.results_path(spec).with_name(f"{spec.name}.weights")
+        path = mnist_spec.results_path(spec, key).with_name(f"{spec.name}.weights")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"weights of " + spec.name.encode())
         weights = Weights(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    run_result(spec, key, weights).write(mnist_spec.results_path(spec))
+    run_result(spec, key, weights).write(mnist_spec.results_path(spec, key))
 
 
 @pytest.fixture

@@ -158,11 +158,15 @@ def test_the_build_runs_the_short_configuration_when_the_key_misses(cache, monke
         return replace(fake_results(settings.mode), key=benchmarks.cache_key(settings))
 
     monkeypatch.setattr(benchmarks, "run_benchmarks", fake_run)
-    atomic_write_json(benchmarks.results_path("short"), replace(fake_results(), key="x").to_json())
+    other_code = "0" * 64  # the short run of other code: another key
+    atomic_write_json(
+        benchmarks.results_path(other_code), replace(fake_results(), key=other_code).to_json()
+    )
     results, measured = benchmarks.ensure_results("short")
     assert measured and ran == [benchmarks.settings_for("short")]
     assert ran[0].repeats < benchmarks.MODES["full"]["repeats"]
-    assert benchmarks.results_path("short").exists()
+    assert benchmarks.results_path(results.key).exists()
+    assert benchmarks.read_results(other_code).key == other_code  # kept for that code
     # A second build finds the fresh short run and runs nothing.
     assert benchmarks.ensure_results("short") == (results, False)
     assert len(ran) == 1
@@ -174,8 +178,9 @@ def test_a_cached_result_with_a_matching_key_is_reused_without_running(cache, mo
 
     monkeypatch.setattr(bench_processes, "launch", refuse)
     full = fake_results("full")
-    atomic_write_json(benchmarks.results_path("full"), full.to_json())
-    atomic_write_json(benchmarks.results_path("short"), fake_results("short").to_json())
+    short = fake_results("short")
+    atomic_write_json(benchmarks.results_path(full.key), full.to_json())
+    atomic_write_json(benchmarks.results_path(short.key), short.to_json())
     # A matching full run wins over a matching short one.
     assert benchmarks.ensure_results("short") == (full, False)
 

@@ -28,11 +28,11 @@ def cache(tmp_path, monkeypatch):
 
 def test_results_survive_their_json_file_in_the_pages_order(cache):
     results = fake_results()
-    atomic_write_json(benchmarks.results_path("short"), results.to_json())
+    atomic_write_json(benchmarks.results_path(results.key), results.to_json())
     # The file sorts its keys (numpy, tf, torch); what is read back lists them as measured.
-    stored = json.loads(benchmarks.results_path("short").read_text())
+    stored = json.loads(benchmarks.results_path(results.key).read_text())
     assert list(stored["peak"]) == ["numpy", "tf", "torch"]
-    reread = benchmarks.read_results("short")
+    reread = benchmarks.read_results(results.key)
     assert reread == results
     assert list(reread.peak) == ["torch", "tf", "numpy"]
     assert list(reread.versions) == list(benchmarks.LIBRARIES)
@@ -43,8 +43,8 @@ def test_a_results_file_of_an_older_format_is_measured_again(cache, monkeypatch)
     """The string-keyed dicts of before: read as missing, so the build measures."""
     old = fake_results().to_json()
     old["peak"] = {fw: {"gflops": p["summary"]} for fw, p in old["peak"].items()}
-    atomic_write_json(benchmarks.results_path("short"), old)
-    assert benchmarks.read_results("short") is None
+    atomic_write_json(benchmarks.results_path(old["key"]), old)
+    assert benchmarks.read_results(old["key"]) is None
     fresh = fake_results()
     monkeypatch.setattr(benchmarks, "run_benchmarks", lambda settings: fresh)
     assert benchmarks.ensure_results("short") == (fresh, True)

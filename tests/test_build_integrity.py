@@ -38,14 +38,10 @@ from tests.contributor_copy import build_problem, copy_empty_project, read_confi
 # The cache folders whose results a copy reuses (warm: nothing is trained); the copy's
 # notebook cache is its own, since these tests break it on purpose.
 SHARED_RESULTS = (
-    "mnist-runs",
-    "benchmarks",
-    "data-loading",
-    "quantization",
+    "results",
     "mnist-data",
     "site-assets",
     "doctests",
-    "fashion-runs",
 )
 HOME = """---
 description: A home page that shows the checks of one pair ({title}).
@@ -132,6 +128,7 @@ class Copy:
         self.cache = root / "cache"
         self.cache.mkdir()
         shared = cache.cache_root()
+        cache.migrate_old_layout(shared)  # results of earlier code, under their keys
         for name in SHARED_RESULTS:
             (shared / name).mkdir(parents=True, exist_ok=True)
             (self.cache / name).symlink_to(shared / name, target_is_directory=True)

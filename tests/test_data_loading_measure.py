@@ -29,7 +29,10 @@ def cache(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _fake_result(key: str = "fake") -> bench.ThroughputResult:
+FAKE_KEY = "f" * 64
+
+
+def _fake_result(key: str = FAKE_KEY) -> bench.ThroughputResult:
     """Four pipelines of 6400 images; the later epochs take 0.1, 0.2 and 0.4 s."""
     measurements = tuple(
         bench.Measurement(framework, config, 6400, 1.25, (0.2, 0.1, 0.4))
@@ -55,8 +58,9 @@ def _fake_result(key: str = "fake") -> bench.ThroughputResult:
 
 def test_the_result_survives_its_json_file(cache):
     result = _fake_result()
-    atomic_write_json(bench.result_path(), result.to_json())
-    assert bench.ThroughputResult.from_json(bench.read_json(bench.result_path())) == result
+    atomic_write_json(bench.result_path(result.key), result.to_json())
+    stored = bench.read_json(bench.result_path(result.key))
+    assert bench.ThroughputResult.from_json(stored) == result
     # The median of 6400 / (0.1, 0.2, 0.4) s.
     assert result.measurements[0].images_per_second == pytest.approx(32_000)
 
@@ -69,7 +73,8 @@ def test_a_matching_key_is_reused_and_a_stale_one_measured_once(cache, monkeypat
         return _fake_result(key)
 
     monkeypatch.setattr(bench, "run", fake_run)
-    atomic_write_json(bench.result_path(), {**_fake_result().to_json(), "key": "stale"})
+    # A result of other code (another key) is not this code's result.
+    atomic_write_json(bench.result_path(FAKE_KEY), _fake_result().to_json())
     result, measured = bench.ensure_result()
     assert measured and runs == [bench.SETTINGS]
     assert result.key == bench.cache_key(bench.SETTINGS, MD5S)
@@ -86,8 +91,35 @@ def test_a_matching_key_is_reused_and_a_stale_one_measured_once(cache, monkeypat
 def test_a_result_in_an_older_format_is_measured_again(cache, monkeypatch):
     monkeypatch.setattr(bench, "run", lambda settings, key: _fake_result(key))
     key = bench.cache_key(bench.SETTINGS, MD5S)
-    atomic_write_json(bench.result_path(), {"key": key, "rows": []})
+    atomic_write_json(bench.result_path(key), {"key": key, "rows": []})
     assert bench.ensure_result()[1]
+
+
+def test_two_versions_of_a_snippet_keep_two_results(cache, tmp_path, monkeypatch):
+    """Build with snippet A, B, A, B (two branches sharing one cache): the first two rounds
+    measure, the last two find their own earlier result and measure nothing."""
+    checkout = tmp_path / "checkout"
+    for path in bench.SOURCES:
+        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / path, checkout / path)
+    snippet = checkout / "snippets/data_loading/augmented_tf.py"
+    versions = {"A": snippet.read_text(), "B": snippet.read_text() + "\n# version B\n"}
+    real_key = bench.cache_key
+    monkeypatch.setattr(bench, "cache_key", lambda s, m: real_key(s, m, checkout))
+    runs = []
+
+    def fake_run(settings, key):
+        runs.append(key)
+        return _fake_result(key)
+
+    monkeypatch.setattr(bench, "run", fake_run)
+    reports = []
+    for version in ("A", "B", "A", "B"):
+        snippet.write_text(versions[version])
+        reports.append(Generated().prepare_data_loading())
+    assert len(runs) == 2 and runs[0] != runs[1]
+    assert not reports[0].endswith("(cached)") and not reports[1].endswith("(cached)")
+    assert reports[2].endswith("(cached)") and reports[3].endswith("(cached)")
 
 
 def test_the_key_follows_the_snippets_the_data_and_the_settings(tmp_path):

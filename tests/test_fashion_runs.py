@@ -206,10 +206,15 @@ def _stand_in_training(tmp_path, monkeypatch) -> list[tuple[str, dict[str, list[
             for seed in seeds:
                 run = Run(mode, framework, seed)
                 key = fashion_runs.cache_key(run, MD5S)
-                _result(run, 0.9, 10.0, key).write(fashion_runs.results_path(run))
+                _result(run, 0.9, 10.0, key).write(fashion_runs.results_path(run, key))
 
     monkeypatch.setattr(fashion_runs, "_train_in_subprocesses", fake_training)
     return trained
+
+
+def _path(run: Run) -> Path:
+    """Where the result of ``run`` with the stand-in data's key lives."""
+    return fashion_runs.results_path(run, fashion_runs.cache_key(run, MD5S))
 
 
 def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_path, monkeypatch):
@@ -221,7 +226,7 @@ def test_the_build_trains_only_what_is_out_of_date_and_prefers_the_long_set(tmp_
     assert first.trained == ["PyTorch seeds 2026, 2027, 2028", "TensorFlow seeds 2026, 2027, 2028"]
     second = fashion_runs.ensure_results()
     assert second.trained == [] and len(trained) == 1
-    fashion_runs.results_path(Run("build", "tf", 2027)).write_text("{ torn")
+    _path(Run("build", "tf", 2027)).write_text("{ torn")
     assert fashion_runs.ensure_results().trained == ["TensorFlow seeds 2027"]
     fashion_runs.ensure_results("full")  # what `nox -s train -- fashion --full` does
     assert fashion_runs.ensure_results().mode == "full"  # later builds show the long set
@@ -245,7 +250,7 @@ def test_a_results_file_of_another_format_is_trained_again_not_misread(
     trained = _stand_in_training(tmp_path, monkeypatch)
     fashion_runs.ensure_results()
     run = Run("build", "tf", 2027)
-    path = fashion_runs.results_path(run)
+    path = _path(run)
     value = json.loads(path.read_text())
     value["test_accuracy"] = 0.5
     change(value)
@@ -267,7 +272,9 @@ def test_an_old_long_set_is_not_reported_when_the_short_set_is_shown(tmp_path, m
     fashion_runs.ensure_results()
     old = _result(Run("full", "torch", 2026), 0.9, 10.0).to_json()
     del old["format"]
-    fashion_runs.results_path(Run("full", "torch", 2026)).write_text(json.dumps(old))
+    path = _path(Run("full", "torch", 2026))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(old))
     capsys.readouterr()
     assert fashion_runs.ensure_results().mode == "build"
     assert "results format" not in capsys.readouterr().err
@@ -285,10 +292,11 @@ def test_a_misconfigured_data_folder_stops_the_build_before_training(tmp_path, m
 def test_a_short_real_run_is_written_beside_never_over_the_cached_one(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     fashion_runs.train_framework("torch", "build", [2026], limit=400)
-    written = sorted(p.name for p in (tmp_path / "fashion-runs").iterdir())
+    (folder,) = (tmp_path / "results" / "fashion-runs").iterdir()  # the run's key
+    written = sorted(p.name for p in folder.iterdir())
     assert written == ["limited-build-torch-2026.json"]
-    result = RunResult.read(tmp_path / "fashion-runs" / written[0])
+    result = RunResult.read(folder / written[0])
     assert result.limited_to == 400 and len(result.history) == 8
     assert result.test_accuracy == result.history[-1].test_accuracy
     assert result.config == Run("build", "torch", 2026).config
-    assert not Path(fashion_runs.results_path(Run("build", "torch", 2026))).exists()
+    assert not fashion_runs.results_path(Run("build", "torch", 2026), folder.name).exists()

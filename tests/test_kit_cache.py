@@ -5,6 +5,7 @@ reported before anything is trained."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import threading
@@ -234,6 +235,110 @@ def test_prune_removes_entries_unused_for_long_and_leftover_temporaries(tmp_path
     assert cache.prune(tmp_path, keep={"current"}, max_age_days=7) == [old]
     assert cache.prune_temporaries(tmp_path) == [temporary]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "recent"]
+
+
+def _stored(family: str, key: str, size: int, days_ago: float) -> Path:
+    """A result of ``size`` bytes stored under ``key``, last used ``days_ago``."""
+    path = cache.keyed_path(family, key, "result.json")
+    cache.atomic_write_bytes(path, b"x" * size)
+    when = time.time() - days_ago * 86400
+    os.utime(path.parent, (when, when))
+    return path.parent
+
+
+@pytest.fixture
+def fresh_build(monkeypatch):
+    """A build that has used no key yet (``keyed_path`` marks the keys a build uses)."""
+    monkeypatch.setattr(cache, "_in_use", set())
+
+
+def test_results_live_under_their_content_key(cache_dir, fresh_build):
+    one, two = "1" * 64, "2" * 64
+    assert cache.keyed_path("data-loading", one, "t.json") == (
+        cache_dir / "results" / "data-loading" / one / "t.json"
+    )
+    assert cache.keyed_path("data-loading", two, "t.json").parent != (
+        cache.keyed_path("data-loading", one, "t.json").parent
+    )
+    with pytest.raises(ValueError, match="64 hexadecimal digits"):
+        cache.keyed_path("data-loading", "matched-torch", "t.json")
+
+
+def test_results_unused_for_the_stated_days_are_pruned(cache_dir, fresh_build, monkeypatch):
+    old = _stored("fashion-runs", "a" * 64, 10, cache.RESULTS_MAX_AGE_DAYS + 1)
+    recent = _stored("mnist-runs", "b" * 64, 10, cache.RESULTS_MAX_AGE_DAYS - 1)
+    monkeypatch.setattr(cache, "_in_use", set())  # used by another build, not this one
+    assert cache.prune_results() == [old]
+    assert recent.is_dir() and not old.exists()
+
+
+def test_the_least_recently_used_results_go_beyond_the_size_limit(
+    cache_dir, fresh_build, monkeypatch
+):
+    oldest = _stored("mnist-runs", "a" * 64, 600, 3)
+    middle = _stored("fashion-runs", "b" * 64, 600, 2)
+    newest = _stored("mnist-runs", "c" * 64, 600, 1)
+    monkeypatch.setattr(cache, "_in_use", set())
+    assert cache.prune_results(max_bytes=1300) == [oldest]
+    assert cache.prune_results(max_bytes=700) == [middle]
+    assert newest.is_dir()
+
+
+def test_results_this_build_uses_or_another_build_computes_are_never_pruned(
+    cache_dir, fresh_build, monkeypatch
+):
+    used = _stored("data-loading", "a" * 64, 600, cache.RESULTS_MAX_AGE_DAYS + 5)
+    computing = _stored("quantization", "b" * 64, 600, cache.RESULTS_MAX_AGE_DAYS + 5)
+    monkeypatch.setattr(cache, "_in_use", {used})
+    other_build = threading.Event()
+    release = threading.Event()
+
+    def hold_lock():
+        with cache.entry_lock(computing / "result.json"):
+            other_build.set()
+            release.wait(10)
+
+    # flock locks belong to an open file: a lock held through another handle, as another
+    # process would hold it.
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert other_build.wait(10)
+        assert cache.prune_results(max_bytes=0) == []
+    finally:
+        release.set()
+        holder.join()
+    assert cache.prune_results(max_bytes=0) == [computing]
+    assert used.is_dir()
+
+
+def test_results_in_the_old_layout_move_under_their_key_and_the_rest_is_pruned(
+    cache_dir, fresh_build
+):
+    """A warm cache of the old layout (one file per run name) stays warm: each result that
+    records its key moves under it, an MNIST run with its weights; the rest is removed."""
+    runs, bench, fashion = (
+        cache_dir / name for name in ("mnist-runs", "benchmarks", "fashion-runs")
+    )
+    for folder in (runs, bench, fashion):
+        folder.mkdir(parents=True)
+    run_key, bench_key = "a" * 64, "b" * 64
+    (runs / "matched-torch.json").write_text(json.dumps({"key": run_key, "run": "matched-torch"}))
+    (runs / "matched-torch.pt").write_bytes(b"weights")
+    (runs / ".matched-torch.json.lock").write_bytes(b"")
+    (bench / "short.json").write_text(json.dumps({"key": bench_key}))
+    (bench / ".short.json.lock").write_bytes(b"")
+    (bench / "scratch").mkdir()  # not a result: kept
+    (fashion / "build-tf-2026.json").write_text(json.dumps({"run": "build-tf-2026"}))  # no key
+
+    moved = cache.keyed_path("mnist-runs", run_key, "matched-torch.json")
+    assert json.loads(moved.read_text())["run"] == "matched-torch"
+    assert (moved.parent / "matched-torch.pt").read_bytes() == b"weights"
+    assert cache.keyed_path("benchmarks", bench_key, "results.json").is_file()
+    removed = cache.prune_results()
+    assert sorted(removed) == [fashion, runs]
+    assert sorted(p.name for p in bench.iterdir()) == ["scratch"]
+    assert moved.is_file() and (moved.parent / "matched-torch.pt").is_file()
 
 
 def test_the_lock_makes_a_second_build_wait_and_reuse_the_result(cache_dir):

@@ -18,20 +18,26 @@ CASES = {
     "benchmarks": (
         benchmarks,
         "ensure_results",
-        SimpleNamespace(mode="full", seconds=91.6),
-        "full benchmarks: measured in 92 s; {cache}/benchmarks/full.json",
+        SimpleNamespace(mode="full", seconds=91.6, key="b" * 64),
+        "full benchmarks: measured in 92 s; {cache}/results/benchmarks/"
+        + "b" * 64
+        + "/results.json",
     ),
     "data loading": (
         data_loading_bench,
         "ensure_result",
-        SimpleNamespace(seconds=2.34),
-        "data loading throughput: measured in 2.3 s; {cache}/data-loading/throughput.json",
+        SimpleNamespace(seconds=2.34, key="d" * 64),
+        "data loading throughput: measured in 2.3 s; {cache}/results/data-loading/"
+        + "d" * 64
+        + "/throughput.json",
     ),
     "quantization": (
         quantization_bench,
         "ensure_results",
-        {"seconds": 61.0},
-        "quantization: measured in 61 s; {cache}/quantization/results.json",
+        {"seconds": 61.0, "key": "a" * 64},
+        "quantization: measured in 61 s; {cache}/results/quantization/"
+        + "a" * 64
+        + "/results.json",
     ),
 }
 

@@ -96,10 +96,11 @@ def test_settings_data_and_versions_are_in_the_key(project, monkeypatch):
 def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
-    for spec in RUNS.values():
-        write_run(spec, mnist_spec.cache_key(spec, md5s))
     stale = RUNS["matched-torch"]
-    write_run(stale, "from an older version of the code")
+    for spec in RUNS.values():
+        if spec is not stale:
+            write_run(spec, mnist_spec.cache_key(spec, md5s))
+    write_run(stale, "0" * 64)  # the run of another version of the code: another key
     trained = []
 
     def fake_training(spec):  # records which run would have been retrained
@@ -113,6 +114,26 @@ def test_results_with_a_matching_key_are_used_without_training(tmp_path, monkeyp
     assert mnist_runs.ensure_results() and trained == ["matched-torch"]  # second build: nothing
 
 
+def test_runs_cached_in_the_old_layout_are_moved_under_their_key_not_trained(tmp_path, monkeypatch):
+    """A cache of earlier code kept one file per run name (mnist-runs/NAME.json, its weights
+    beside): the build moves each under its key and trains nothing."""
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    md5s = mnist_runs.locate().md5s()
+    old = tmp_path / "mnist-runs"
+    for spec in RUNS.values():
+        write_run(spec, mnist_spec.cache_key(spec, md5s))
+    old.mkdir()
+    for written in (tmp_path / "results" / "mnist-runs").glob("*/*"):
+        written.rename(old / written.name)
+    shutil.rmtree(tmp_path / "results")
+    assert len(list(old.glob("*.json"))) == len(RUNS)
+    trained = []
+    monkeypatch.setattr(mnist_runs, "_train_in_subprocess", lambda spec: trained.append(spec))
+    statuses = mnist_runs.ensure_results()
+    assert trained == [] and not any(status.trained for status in statuses.values())
+    assert not list(old.glob("*.json"))
+
+
 @pytest.mark.parametrize("damage", ["delete", "change"])
 def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
     tmp_path, monkeypatch, damage
@@ -120,8 +141,9 @@ def test_a_matched_run_whose_weights_are_missing_or_changed_is_trained_again(
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     md5s = mnist_runs.locate().md5s()
     spec = RUNS["matched-tf"]
-    write_run(spec, mnist_spec.cache_key(spec, md5s))
-    results = RunResult.read(mnist_spec.results_path(spec))
+    key = mnist_spec.cache_key(spec, md5s)
+    write_run(spec, key)
+    results = RunResult.read(mnist_spec.results_path(spec, key))
     weights = mnist_spec.weights_path(spec, results)
     if damage == "delete":
         weights.unlink()
@@ -251,7 +273,7 @@ def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_pat
     """Before, `train NAME --limit N` (or --set) wrote over the good cached result."""
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     spec = RUNS["matched-torch"]
-    cached = mnist_spec.results_path(spec)
+    cached = mnist_spec.results_path(spec, mnist_spec.cache_key(spec, mnist_runs.locate().md5s()))
     run_result(spec, "the good, full run").write(cached)
     before = cached.read_bytes()
     for options in (["--limit", "96"], ["--set", "epochs=1"]):
@@ -261,7 +283,7 @@ def test_a_short_run_without_output_refuses_to_replace_the_cached_result(tmp_pat
         )
         assert process.returncode == 2, process.stderr[-2000:]
         message = process.stderr
-        assert options[0] in message and str(cached) in message, message
+        assert options[0] in message and f"the cached one of {spec.name}" in message, message
         assert "--output FILE" in message and f"/tmp/{spec.name}.json" in message, message
         assert cached.read_bytes() == before
 
@@ -272,7 +294,7 @@ def test_runs_are_named_the_same_way_with_and_without_train(tmp_path, monkeypatc
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     spec = RUNS["article-torch"]
     key = mnist_spec.cache_key(spec, mnist_runs.locate().md5s())
-    run_result(spec, key).write(mnist_spec.results_path(spec))
+    run_result(spec, key).write(mnist_spec.results_path(spec, key))
     assert mnist_runs.main(["article-torch"]) == 0
     assert "PyTorch (article): cached, test accuracy 0.5000" in capsys.readouterr().out
     for argv in (["article-pytorch"], ["train", "article-pytorch"]):

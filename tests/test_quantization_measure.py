@@ -130,7 +130,10 @@ def test_the_models_measured_are_the_matched_mnist_runs(tmp_path, monkeypatch):
     models = mnist_runs.trained_models(qb.RUNS)
     assert asked == [["matched-torch", "matched-tf"]]
     assert models["tf"]["weights"] == "sha of matched-tf"
-    assert models["tf"]["path"] == str(tmp_path / "mnist-runs" / "matched-tf.weights")
+    key = models["tf"]["key"]  # the weights live beside the run's results, under its key
+    assert models["tf"]["path"] == str(
+        tmp_path / "results" / "mnist-runs" / key / "matched-tf.weights"
+    )
     assert models["torch"]["epochs"] == mnist_spec.MATCHED.epochs
     assert models["torch"]["accuracy"] == 0.5
 
@@ -154,7 +157,7 @@ def test_a_matching_result_is_reused_and_a_stale_one_is_measured_again(cache, mo
     monkeypatch.setattr(qb, "run_all", fake_run)
     first, was_measured = qb.ensure_results(MODELS, data_md5s=MD5S)
     assert was_measured and measured == [qb.cache_key(MD5S, MODELS)]
-    assert qb.results_path().is_file()
+    assert qb.results_path(measured[0]).is_file()
     again, was_measured = qb.ensure_results(MODELS, data_md5s=MD5S)
     assert not was_measured and again == first and len(measured) == 1
     new_data = {**MD5S, "t10k-images-idx3-ubyte.gz": "new"}
@@ -164,6 +167,9 @@ def test_a_matching_result_is_reused_and_a_stale_one_is_measured_again(cache, mo
     retrained = {**MODELS, "torch": {**MODELS["torch"], "weights": "new weights"}}
     _, was_measured = qb.ensure_results(retrained, data_md5s=new_data)
     assert was_measured and len(measured) == 3
+    # Back to the first data and models (another branch): their results are still there.
+    back, was_measured = qb.ensure_results(MODELS, data_md5s=MD5S)
+    assert not was_measured and back == first and len(measured) == 3
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,12 @@ from site_build.core import (
 from site_build.core.claims import references
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
-from site_build.core.kit.cache import cache_root, check_writable, prune_temporaries
+from site_build.core.kit.cache import (
+    cache_root,
+    check_writable,
+    prune_results,
+    prune_temporaries,
+)
 from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
 from site_build.core.placeholders import render
@@ -271,6 +276,8 @@ class SiteBuildPlugin(BasePlugin):
         self._end_build()
         if self._problem is not None:
             return  # nothing was checked, trained or drawn: no timings to show
+        # Every result this build uses is known now (and kept): the others go by age and size.
+        prune_results()
         for line in [*self._timings, *self.generated.timings, *self._notebook_timing()]:
             print(f"Build timing | {line}")
 

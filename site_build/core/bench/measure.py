@@ -11,10 +11,12 @@ The machine's limit is the float32 GFLOP/s of a large matrix product in PyTorch,
 TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per image
 (``bench/flops.py``) gives its fraction of it.
 
-One results file per mode (``BenchResults``, ``bench/results.py``) is written atomically
-under ``<cache>/benchmarks/``: ``full`` (``nox -s bench``, ``python -m
-site_build.core.bench.measure --full``) and ``short`` (what the docs build runs when no result
-matches the current code, versions and machine). Starting, interleaving and cleaning up
+Each run's results (``BenchResults``, ``bench/results.py``) are written atomically under their
+content key (``kit.cache.keyed_path``: ``<cache>/results/benchmarks/<key>/results.json``); the
+key covers the mode, so a ``full`` run (``nox -s bench``, ``python -m
+site_build.core.bench.measure --full``) and a ``short`` one (what the docs build runs when no
+result matches the current code, versions and machine) are two entries, and so are two
+versions of the code. Starting, interleaving and cleaning up
 after the worker processes is ``bench/processes.py``.
 
     python -m site_build.core.bench.measure         # the short run, unless cached
@@ -53,10 +55,10 @@ from site_build.core.bench.results import (
 from site_build.core.kit import machine, measurement_cli
 from site_build.core.kit.cache import (
     atomic_write_json,
-    cache_root,
     entry_lock,
     file_digest,
     fingerprint,
+    keyed_path,
     read_json,
 )
 from site_build.core.paths import ROOT
@@ -125,8 +127,8 @@ def settings_for(mode: str, threads: int | None = None) -> Settings:
     return Settings(mode=mode, threads=threads or os.cpu_count() or 1, **MODES[mode])
 
 
-def results_path(mode: str) -> Path:
-    return cache_root() / "benchmarks" / f"{mode}.json"
+def results_path(key: str) -> Path:
+    return keyed_path("benchmarks", key, "results.json")
 
 
 def cache_key(settings: Settings, root: Path = ROOT) -> str:
@@ -141,9 +143,9 @@ def cache_key(settings: Settings, root: Path = ROOT) -> str:
     )
 
 
-def read_results(mode: str) -> BenchResults | None:
-    """The results file of ``mode``, or None when it is missing or of an older format."""
-    data = read_json(results_path(mode))
+def read_results(key: str) -> BenchResults | None:
+    """The results stored under ``key``, or None when missing or of an older format."""
+    data = read_json(results_path(key))
     try:
         return BenchResults.from_json(data, LIBRARIES) if data else None
     except (KeyError, TypeError, ValueError):
@@ -250,17 +252,18 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResul
     otherwise ``mode`` is measured now and written.
     """
     candidates = ("full",) if mode == "full" else ("full", mode)
+    # The key of the files as they were when the run started, even if one changes.
+    key = cache_key(settings_for(mode))
     # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
-    with entry_lock(results_path(mode)):
+    with entry_lock(results_path(key)):
         if not force:
             for candidate in candidates:
-                cached = read_results(candidate)
-                if cached and cached.key == cache_key(settings_for(candidate)):
+                candidate_key = key if candidate == mode else cache_key(settings_for(candidate))
+                cached = read_results(candidate_key)
+                if cached and cached.key == candidate_key:
                     return cached, False
-        # The key of the files as they were when the run started, even if one changes.
-        key = cache_key(settings_for(mode))
         results = replace(run_benchmarks(settings_for(mode)), key=key)
-        atomic_write_json(results_path(mode), results.to_json())
+        atomic_write_json(results_path(key), results.to_json())
         return results, True
 
 
@@ -272,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     return measurement_cli.report(
         lambda: ensure_results("full" if args.full else "short", args.force),
-        lambda results: (f"{results.mode} benchmarks", results.seconds, results_path(results.mode)),
+        lambda results: (f"{results.mode} benchmarks", results.seconds, results_path(results.key)),
     )
 
 

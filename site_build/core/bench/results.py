@@ -2,7 +2,7 @@
 
 The workers (``bench/worker.py``) send ``Setup`` and ``Timed`` values as JSON lines; the
 orchestrator (``bench/measure.py``) gathers them into ``WorkerRecord``s and computes
-``BenchResults``, which it writes to ``<cache>/benchmarks/<mode>.json`` with ``to_json`` and
+``BenchResults``, which it writes under its cache key (``bench/measure.py``) with ``to_json`` and
 reads back with ``from_json``; the page's tables and figure (``bench/report.py``,
 ``bench/figures.py``) read nothing else. A file that ``from_json`` cannot read (an older
 format) counts as missing, so the build measures again.

@@ -13,11 +13,12 @@ tf.data's cache); then every configuration of the framework runs ``epochs`` more
 turn, so that a slow moment of a shared machine falls on all of them alike. The table shows
 the median rate of those later epochs, their range and the first epoch's time.
 
-The result (``ThroughputResult``) is written atomically to
-``<cache>/data-loading/throughput.json`` with a key made of the snippet files, ``METHOD``
-(not this module's text), the settings, the MNIST files' md5 sums, the library versions and
-the machine; a build measures only when the key changed (a few seconds, most of it importing
-the frameworks).
+The result (``ThroughputResult``) is written atomically under its content key
+(``kit.cache.keyed_path``: ``<cache>/results/data-loading/<key>/throughput.json``), a key made
+of the snippet files, ``METHOD`` (not this module's text), the settings, the MNIST files' md5
+sums, the library versions and the machine; a build measures only when no entry has its key
+(a few seconds, most of it importing the frameworks). Each version of the snippets keeps its
+own entry, so switching back to one measured before measures nothing.
 
     python -m site_build.core.data_loading.measure           # measure unless cached
     python -m site_build.core.data_loading.measure --force   # measure again
@@ -44,10 +45,10 @@ from site_build.core.i18n_format import NBSP, number, seconds
 from site_build.core.kit import machine, measurement_cli
 from site_build.core.kit.cache import (
     atomic_write_json,
-    cache_root,
     entry_lock,
     file_digest,
     fingerprint,
+    keyed_path,
     read_json,
 )
 from site_build.core.kit.frameworks import COMPARED, NAMES
@@ -127,8 +128,8 @@ class ThroughputResult:
         return cls(**{**data, "measurements": measurements})
 
 
-def result_path() -> Path:
-    return cache_root() / "data-loading" / "throughput.json"
+def result_path(key: str) -> Path:
+    return keyed_path("data-loading", key, "throughput.json")
 
 
 def data_md5s() -> dict[str, str]:
@@ -231,16 +232,16 @@ def ensure_result(force: bool = False) -> tuple[ThroughputResult, bool]:
     settings = dict(SETTINGS)
     key = cache_key(settings, data_md5s())
     # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
-    with entry_lock(result_path()):
+    with entry_lock(result_path(key)):
         if not force:
-            cached = read_json(result_path())
+            cached = read_json(result_path(key))
             if cached and cached.get("key") == key:
                 try:
                     return ThroughputResult.from_json(cached), False
                 except (KeyError, TypeError):
                     pass  # an older format: measure again
         result = run(settings, key)
-        atomic_write_json(result_path(), result.to_json())
+        atomic_write_json(result_path(key), result.to_json())
         return result, True
 
 
@@ -298,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     return measurement_cli.report(
         lambda: ensure_result(args.force),
-        lambda result: ("data loading throughput", result.seconds, result_path()),
+        lambda result: ("data loading throughput", result.seconds, result_path(result.key)),
         digits=1,
     )
 

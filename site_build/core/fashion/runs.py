@@ -2,10 +2,11 @@
 
 Each run trains the CNN of ``snippets/fashion/`` on all 60,000 training images with one seed,
 measures the 10,000 test images at every checkpoint (a quarter of an epoch) and writes one
-JSON file of typed results (``fashion/results.py``). Its cache key is made as for the MNIST
-runs (``mnist/spec.py``): the run's snippet files, its settings, the md5 sums of the data,
-the library versions, the results format and ``METHOD`` (the build package's own modules are
-not part of it); the
+JSON file of typed results (``fashion/results.py``), stored under its cache key
+(``kit.cache.keyed_path``), so each version of the code keeps its own runs. Its cache key is
+made as for the MNIST runs (``mnist/spec.py``): the run's snippet files, its settings, the md5
+sums of the data, the library versions, the results format and ``METHOD`` (the build
+package's own modules are not part of it); the
 catalogs' words are not in it (results hold facts, the page adds the words). A key that
 matches means nothing is trained; editing the PyTorch snippets retrains only the PyTorch
 runs. The runs are looked up and trained under one cache lock, so two builds at once train
@@ -52,7 +53,14 @@ from site_build.core.fashion.results import (
     TargetReached,
 )
 from site_build.core.kit import machine
-from site_build.core.kit.cache import cache_root, entry_lock, file_digest, fingerprint
+from site_build.core.kit.cache import (
+    RESULTS_FOLDER,
+    cache_root,
+    entry_lock,
+    file_digest,
+    fingerprint,
+    keyed_path,
+)
 from site_build.core.kit.frameworks import COMPARED, LIBRARIES, NAMES
 from site_build.core.kit.process import ModuleProcess
 from site_build.core.kit.records import Machine, ResultsFormatError
@@ -110,12 +118,15 @@ def runs(mode: str) -> list[Run]:
     return [Run(mode, fw, seed) for fw in COMPARED for seed in MODES[mode]["seeds"]]
 
 
-def results_dir() -> Path:
-    return cache_root() / "fashion-runs"
+def results_path(run: Run, key: str) -> Path:
+    """The results of ``run`` with the cache key ``key``: each version of the run's code,
+    settings, data and libraries has its own (``kit.cache.keyed_path``)."""
+    return keyed_path("fashion-runs", key, f"{run.name}.json")
 
 
-def results_path(run: Run) -> Path:
-    return results_dir() / f"{run.name}.json"
+def set_lock() -> Path:
+    """What the lock around looking up and training a set of runs is named after."""
+    return cache_root() / RESULTS_FOLDER / "fashion-runs"
 
 
 def cache_key(run: Run, data_md5s: dict[str, str], root: Path = ROOT) -> str:
@@ -225,7 +236,7 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
             machine=Machine(**machine.describe()),
             created=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        output = results_path(run)
+        output = results_path(run, key)
         if limit:
             output = output.with_name(f"limited-{output.name}")
         results.write(output)
@@ -234,16 +245,17 @@ def train_framework(framework: str, mode: str, seeds: list[int], limit: int | No
 # Orchestration, in the build's process ----------------------------------------------------------
 
 
-def read_result(run: Run, say: bool = True) -> RunResult | None:
-    """The cached result of ``run``, or None when there is none this code can read. A file
-    of another results format (an older one, a field missing or added) counts as missing,
-    with one line saying so (unless ``say`` is false), and is trained again."""
-    return RunResult.read(results_path(run), say)
+def read_result(run: Run, key: str, say: bool = True) -> RunResult | None:
+    """The cached result of ``run`` under ``key``, or None when there is none this code can
+    read. A file of another results format (an older one, a field missing or added) counts
+    as missing, with one line saying so (unless ``say`` is false), and is trained again."""
+    return RunResult.read(results_path(run, key), say)
 
 
 def _valid(run: Run, md5s: dict[str, str], say: bool = True) -> RunResult | None:
-    cached = read_result(run, say)
-    return cached if cached and cached.key == cache_key(run, md5s) else None
+    key = cache_key(run, md5s)
+    cached = read_result(run, key, say)
+    return cached if cached and cached.key == key else None
 
 
 def _cached(mode: str, md5s: dict[str, str], say: bool = True) -> dict[Run, RunResult | None]:
@@ -258,7 +270,7 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
     # Two builds at once train each run once: the second waits here, then finds the
     # runs the first wrote (kit/cache.py). One lock for the set: a framework's seeds train
     # in one process.
-    with entry_lock(results_dir()):
+    with entry_lock(set_lock()):
         if mode is None:  # the long set if it is all there (nothing to say about it otherwise)
             full = _cached("full", md5s, say=False)
             mode = "full" if all(full.values()) and not force else "build"

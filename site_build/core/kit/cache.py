@@ -33,6 +33,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -54,6 +55,28 @@ TEMPORARY_SUFFIX = ".tmp"
 # runs, executed notebooks, figures); with less it would fail after minutes of doctests,
 # training and notebook execution.
 MIN_FREE_BYTES = 100 * 1024 * 1024
+# Measured and trained results live under their content key (``keyed_path``):
+# ``<cache>/results/<family>/<key>/``. ``prune_results`` removes a key unused for
+# RESULTS_MAX_AGE_DAYS, then the least recently used keys while all of them together take more
+# than RESULTS_MAX_BYTES; the keys this build uses, and those another build holds locked, stay.
+RESULTS_FOLDER = "results"
+RESULTS_MAX_AGE_DAYS = 30
+RESULTS_MAX_BYTES = 1024 * 2**20  # 1 GiB: the matched MNIST runs' weights are a few MiB each
+# Where earlier versions of the code kept one result per run name, overwritten by each
+# version of the code: old path -> (family, the file's name under its key, or None to keep
+# it). ``keyed_path`` moves each such result under the key it records (``migrate_old_layout``),
+# and ``prune_results`` removes what is left there.
+OLD_LAYOUT = {
+    "data-loading": ("data-loading", None),
+    "quantization": ("quantization", None),
+    "mnist-runs": ("mnist-runs", None),
+    "fashion-runs": ("fashion-runs", None),
+    "benchmarks/full.json": ("benchmarks", "results.json"),
+    "benchmarks/short.json": ("benchmarks", "results.json"),
+}
+_KEY = re.compile(r"[0-9a-f]{64}")
+# The key folders this process has used (``keyed_path``): never pruned by it.
+_in_use: set[Path] = set()
 
 
 class CacheNotWritable(BuildError):
@@ -419,3 +442,135 @@ def _remove(path: Path) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def keyed_path(family: str, key: str, name: str) -> Path:
+    """Where the result ``name`` of ``family`` with the content key ``key`` lives:
+    ``<cache>/results/<family>/<key>/<name>``, with the files that belong to it beside it.
+
+    The key covers what is measured (snippet files, settings, data, versions, machine, the
+    family's ``METHOD``), so two versions of the code keep two entries side by side: clones
+    and branches share one cache, and switching back finds the first entry untouched. The
+    key's folder is marked used now and in use by this build, so ``prune_results`` keeps it.
+    """
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"{family}: a cache key is 64 hexadecimal digits (a sha256), not {key!r}")
+    root = cache_root()
+    migrate_old_layout(root)
+    entry = root / RESULTS_FOLDER / family / key
+    _in_use.add(entry)
+    touch(entry)
+    return entry / name
+
+
+def migrate_old_layout(root: Path) -> list[Path]:
+    """Move the results of the old layout (``OLD_LAYOUT``) under the key each one records,
+    with the files beside it that share its name (an MNIST run's weights), so that a warm
+    cache stays warm (when there is none, this costs a few ``exists`` calls). A file that
+    records no key (corrupt, or of a format before keys) is left for ``prune_results``.
+    Returns the key folders the results went to."""
+    if not any((root / old).exists() for old in OLD_LAYOUT):
+        return []
+    moved = []
+    # Two builds that start at once: the second finds the files moved.
+    with entry_lock(root / RESULTS_FOLDER):
+        for old, (family, name) in OLD_LAYOUT.items():
+            source = root / old
+            files = sorted(source.glob("*.json")) if source.is_dir() else [source]
+            for path in (p for p in files if p.is_file() and not p.name.startswith(".")):
+                value = read_json(path)
+                key = value.get("key") if isinstance(value, dict) else None
+                if not isinstance(key, str) or not _KEY.fullmatch(key):
+                    continue
+                entry = root / RESULTS_FOLDER / family / key
+                target = entry / (name or path.name)
+                if target.exists():
+                    continue  # stored under its key already: the old copy is pruned
+                entry.mkdir(parents=True, exist_ok=True)
+                if source.is_dir():
+                    for companion in path.parent.glob(f"{path.stem}.*"):
+                        if companion != path and companion.is_file():
+                            os.replace(companion, entry / companion.name)
+                os.replace(path, target)
+                moved.append(entry)
+    return moved
+
+
+def prune_results(
+    max_age_days: float = RESULTS_MAX_AGE_DAYS, max_bytes: int = RESULTS_MAX_BYTES
+) -> list[Path]:
+    """Remove the result keys of every family that no build has used lately.
+
+    First the keys unused (``keyed_path``) for ``max_age_days``; then, while what is left
+    takes more than ``max_bytes``, the least recently used. The keys this process used and
+    those another build holds locked (computing them now) are never removed. What is left of
+    the old layout (``OLD_LAYOUT``: files ``migrate_old_layout`` could not move, locks) is
+    removed. Returns what was removed.
+    """
+    root = cache_root()
+    removed = []
+    for old in OLD_LAYOUT:
+        path = root / old
+        if path.exists():
+            _remove(path)
+            removed.append(path)
+        if path.suffix:
+            _remove(path.with_name(f".{path.name}.lock"))
+    entries = [
+        entry
+        for family in _children(root / RESULTS_FOLDER)
+        if family.is_dir()
+        for entry in _children(family)
+        if entry.is_dir() and entry not in _in_use and not _busy(entry)
+    ]
+    entries.sort(key=_mtime)  # least recently used first
+    cutoff = time.time() - max_age_days * 86400
+    kept = []
+    for entry in entries:
+        if _mtime(entry) < cutoff:
+            _remove(entry)
+            removed.append(entry)
+        else:
+            kept.append(entry)
+    total = sum(
+        _size(entry) for family in _children(root / RESULTS_FOLDER) for entry in _children(family)
+    )
+    for entry in kept:
+        if total <= max_bytes:
+            break
+        total -= _size(entry)
+        _remove(entry)
+        removed.append(entry)
+    return removed
+
+
+def _children(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _size(path: Path) -> int:
+    """The bytes of the files in ``path`` (a file another build removes meanwhile counts 0)."""
+    total, files = 0, [path]
+    with contextlib.suppress(OSError):
+        files += path.rglob("*") if path.is_dir() else []
+    for file in files:
+        with contextlib.suppress(OSError):
+            if file.is_file() and not file.is_symlink():
+                total += file.stat().st_size
+    return total
+
+
+def _busy(entry: Path) -> bool:
+    """Whether another build holds a lock in ``entry`` (it is computing that result now)."""
+    for lock_path in entry.glob(".*.lock"):
+        try:
+            with open(lock_path, "a+b") as handle:
+                if not _try_lock(handle):
+                    return True
+                _unlock(handle)
+        except OSError:
+            return True
+    return False

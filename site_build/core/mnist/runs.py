@@ -71,8 +71,8 @@ def ensure_results(names: list[str] | None = None, force: bool = False) -> dict[
         spec = RUNS[name]
         key = cache_key(spec, md5s)
         # Two builds at once train a run once: the second waits, then finds it (kit/cache.py).
-        with entry_lock(results_path(spec)):
-            cached = RunResult.read(results_path(spec))
+        with entry_lock(results_path(spec, key)):
+            cached = RunResult.read(results_path(spec, key))
             if not force and cached and cached.key == key and _complete(spec, cached):
                 statuses[name] = RunStatus(spec, cached, trained=False, seconds=0.0)
                 continue
@@ -82,7 +82,7 @@ def ensure_results(names: list[str] | None = None, force: bool = False) -> dict[
             )
             started = time.perf_counter()
             _train_in_subprocess(spec)
-            results = RunResult.read(results_path(spec))
+            results = RunResult.read(results_path(spec, key))
             if not results or results.key != key or not _complete(spec, results):
                 raise RunFailed(f"{spec.label}: the training process wrote no valid results.")
             statuses[name] = RunStatus(spec, results, True, time.perf_counter() - started)
@@ -166,7 +166,7 @@ def _train_one(args: argparse.Namespace) -> None:
         )
         raise UsageError(
             f"{changed} train {spec.name} on other images or settings than the site's run, so "
-            f"the result must not replace the cached one in {results_path(spec)}. Add "
+            f"the result must not replace the cached one of {spec.name}. Add "
             f"--output FILE to write it elsewhere, e.g. --output /tmp/{spec.name}.json."
         )
     if args.set:
@@ -180,9 +180,11 @@ def _train_one(args: argparse.Namespace) -> None:
                 )
             overrides[name] = json.loads(value)
         spec = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, **overrides))
+    # The site's run goes where the build looks for it: under its cache key.
+    output = args.output or results_path(spec, cache_key(spec, locate().md5s()))
     train_run(
         spec,
-        args.output or results_path(spec),
+        output,
         key=lambda data: cache_key(spec, data.md5s, limit=args.limit),
         limit=args.limit,
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_build.core.kit import machine
-from site_build.core.kit.cache import cache_root, file_digest, fingerprint
+from site_build.core.kit.cache import file_digest, fingerprint, keyed_path
 from site_build.core.kit.frameworks import LIBRARIES, NAMES
 from site_build.core.mnist.results import RESULTS_FORMAT, RunResult, Settings
 from site_build.core.paths import ROOT
@@ -89,17 +89,17 @@ RUNS = {
 }
 
 
-def results_dir() -> Path:
-    return cache_root() / "mnist-runs"
-
-
-def results_path(spec: RunSpec) -> Path:
-    return results_dir() / f"{spec.name}.json"
+def results_path(spec: RunSpec, key: str) -> Path:
+    """The results of ``spec`` with the cache key ``key``: each version of the run's code,
+    settings, data and libraries has its own (``kit.cache.keyed_path``)."""
+    return keyed_path("mnist-runs", key, f"{spec.name}.json")
 
 
 def weights_path(spec: RunSpec, results: RunResult) -> Path | None:
     """The file of the weights that ``results`` recorded, beside the results file."""
-    return results_path(spec).with_name(results.weights.file) if results.weights else None
+    if not results.weights:
+        return None
+    return results_path(spec, results.key).with_name(results.weights.file)
 
 
 def cache_key(

@@ -18,10 +18,11 @@ snippets.
 The float32 accuracy measured here must be the one the MNIST run recorded for the same
 test images: otherwise the weights are not that run's, and the measurement fails.
 
-The results are cached in ``<cache>/quantization/results.json`` under a key made of the
-snippet files, this module, the settings, the MNIST runs' keys and weights digests, the
-data's md5 sums, the library versions and the machine; new weights, or any other change,
-mean a new measurement.
+The results are stored under their content key (``kit.cache.keyed_path``:
+``<cache>/results/quantization/<key>/results.json``), a key made of the snippet files, the
+settings, the MNIST runs' keys and weights digests, the data's md5 sums, the library versions
+and the machine; new weights, or any other change, mean a new measurement, and switching back
+to code measured before finds its results.
 
     python -m site_build.core.quantization            # measure unless cached
     python -m site_build.core.quantization --force    # measure again
@@ -53,10 +54,10 @@ from site_build.core.i18n_format import number, percent, seconds
 from site_build.core.kit import machine, measurement_cli
 from site_build.core.kit.cache import (
     atomic_write_json,
-    cache_root,
     entry_lock,
     file_digest,
     fingerprint,
+    keyed_path,
     read_json,
 )
 from site_build.core.kit.frameworks import COMPARED, NAMES
@@ -128,8 +129,8 @@ class QuantizationFailed(BuildError):
     """A measuring process failed; the message carries the end of its error output."""
 
 
-def results_path() -> Path:
-    return cache_root() / "quantization" / "results.json"
+def results_path(key: str) -> Path:
+    return keyed_path("quantization", key, "results.json")
 
 
 def cache_key(data_md5s: dict[str, str], models: dict[str, TrainedModel], root: Path = ROOT) -> str:
@@ -362,12 +363,12 @@ def ensure_results(
         data_md5s = locate().md5s()
     key = cache_key(data_md5s, models)
     # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
-    with entry_lock(results_path()):
-        cached = read_json(results_path())
+    with entry_lock(results_path(key)):
+        cached = read_json(results_path(key))
         if not force and cached and cached.get("key") == key:
             return cached, False
         results = run_all(key, models)
-        atomic_write_json(results_path(), results)
+        atomic_write_json(results_path(key), results)
         return results, True
 
 
@@ -455,7 +456,7 @@ def main(
     # A failed measurement or MNIST run, missing data: an error line, exit status 1.
     return measurement_cli.report(
         lambda: ensure_results(trained_models(), args.force),
-        lambda results: ("quantization", results["seconds"], results_path()),
+        lambda results: ("quantization", results["seconds"], results_path(results["key"])),
     )
 
 
