@@ -11,12 +11,15 @@ import re
 from dataclasses import replace
 
 import pytest
+from matplotlib.colors import to_hex
 from PIL import Image
 
 from site_build.core.bench import figures as bench_figure
 from site_build.core.bench import report as bench_report
 from site_build.core.bench.results import Summary
 from site_build.core.kit import figure_data
+from site_build.core.kit.figure_data import SCHEMES
+from tests.figure_checks import background_luminance, png_size
 from tests.stand_ins import fake_results
 
 LANGUAGES = ("en", "es")  # both, in the order the build makes them
@@ -61,7 +64,7 @@ def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeyp
     bench_figure.stamp_path().write_text("a key of other results")
     calls = []
 
-    def interrupted(results, language):
+    def interrupted(results, language, scheme):
         calls.append(language)
         raise KeyboardInterrupt
 
@@ -77,7 +80,8 @@ def test_the_figure_comes_with_its_data_alt_text_table_and_csv(cache, language):
     results = fake_results()
     bench_figure.ensure_figures(results)
     markdown = bench_report.figure(results, language)
-    assert markdown.startswith("![") and "(generated/bench/throughput.png)" in markdown
+    assert markdown.startswith("![") and "(generated/bench/throughput.png#only-light)" in markdown
+    assert "(generated/bench/throughput-dark.png#only-dark)" in markdown
     assert "(generated/bench/throughput.csv)" in markdown
     rows = [line for line in markdown.splitlines() if line.startswith("    | ")]
     bars = len(results.tasks("train")) + len(results.tasks("throughput"))
@@ -92,8 +96,9 @@ def test_the_figure_comes_with_its_data_alt_text_table_and_csv(cache, language):
     assert fastest in markdown.split("](")[0]
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_figure_is_drawn_for_a_phone(language, monkeypatch):
+def test_the_figure_is_drawn_for_a_phone(language, scheme, monkeypatch):
     """Issue: the figure was 10 in wide at 90 dpi with 7-8 pt text, far under 9 CSS px on a
     390-px phone. Every text must now be legible there, on an opaque 256-colour PNG."""
     results = fake_results()
@@ -105,7 +110,7 @@ def test_the_figure_is_drawn_for_a_phone(language, monkeypatch):
         return real_check(fig, dpi, name, **options)
 
     monkeypatch.setattr(figure_data, "check_legible", check)  # png_bytes calls it
-    data = bench_figure.draw(results, language)
+    data = bench_figure.draw(results, language, scheme)
     [(width_px, (smallest, _))] = drawn  # checked once, after drawing
     assert width_px == 768
     assert smallest >= figure_data.MIN_TEXT_PX
@@ -122,12 +127,32 @@ def test_the_figure_is_drawn_for_a_phone(language, monkeypatch):
     with monkeypatch.context() as patched:
         figures = []
         patched.setattr(bench_figure.plt, "close", figures.append)
-        bench_figure.draw(results, language)
+        bench_figure.draw(results, language, scheme)
     [figure] = figures
     bench_figure.plt.close(figure)
     texts = [t.get_text() for axis in figure.axes for t in axis.texts]
     assert len(texts) == 2 * bars  # a label and a share per bar
     assert shares <= set(s.strip() for s in texts)
+    # The error bars are drawn in the scheme's text colour, not in matplotlib's black.
+    [bars_colour] = {
+        to_hex(colour)
+        for axis in figure.axes
+        for collection in axis.collections
+        for colour in collection.get_colors()
+    }
+    assert bars_colour == SCHEMES[scheme].text
+
+
+def test_both_schemes_figures_are_drawn_and_cached_at_one_size(cache):
+    results = fake_results()
+    assert bench_figure.ensure_figures(results) is True
+    for language in LANGUAGES:
+        light, dark = (bench_figure.figure_path(language, s) for s in ("light", "dark"))
+        assert png_size(light) == png_size(dark)
+        assert background_luminance(light) > 0.9 and background_luminance(dark) < 0.05
+    bench_figure.figure_path("es", "dark").unlink()
+    assert bench_figure.ensure_figures(results) is True  # a missing dark figure is redrawn
+    assert bench_figure.figure_path("es", "dark").is_file()
 
 
 def test_a_figure_with_text_too_small_for_a_phone_fails_the_build(monkeypatch):

@@ -16,8 +16,9 @@ from site_build.core.catalog import texts
 from site_build.core.fashion import figures as fashion_plots
 from site_build.core.fashion import report as fashion_report
 from site_build.core.generated import Generated
-from site_build.core.kit.figure_data import FigureNotLegible
+from site_build.core.kit.figure_data import SCHEMES, FigureNotLegible
 from site_build.core.paths import ROOT
+from tests.figure_checks import background_luminance, png_size
 from tests.stand_ins import fashion_results as _results
 
 FIGURE_TEXT = texts("figure_data")
@@ -28,21 +29,30 @@ def results():
     return _results([0.880, 0.890, 0.900], [0.885, 0.895, 0.892])
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("name", fashion_plots.FIGURES)
-def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, language):
+def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, language, scheme):
     """The figures before were 11 in wide with 8-pt legends and footers: on a 390-px-wide
     phone (a 358-px column) that text was under 4 CSS px. Now: 6.4 in at 120 dpi, at least
     12 pt, so at least 9 CSS px, checked on every text of the saved figure."""
-    png, smallest = fashion_plots.render(name, results, language)
+    png, smallest = fashion_plots.render(name, results, language, scheme)
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
     assert width == fashion_plots.WIDTH * fashion_plots.DPI == 768
     assert smallest >= 9
-    # A 256-colour PNG (palette), opaque white, like the MNIST figures.
+    # A 256-colour PNG (palette), opaque, on the page's background in its scheme.
     assert png[25] == 3  # colour type 3: indexed colours
     pixels = plt.imread(io.BytesIO(png))
     assert pixels.shape[2] == 3 or pixels[..., 3].min() == 1.0
-    assert (pixels[0, 0, :3] == 1.0).all() and (pixels[-1, -1, :3] == 1.0).all()
+    light = background_luminance(png) > 0.9
+    assert light == (scheme == "light") and (light or background_luminance(png) < 0.05)
+
+
+@pytest.mark.parametrize("name", fashion_plots.FIGURES)
+def test_the_dark_figure_has_the_light_ones_size(results, name):
+    light, dark = (fashion_plots.render(name, results, "es", s)[0] for s in ("light", "dark"))
+    assert png_size(light) == png_size(dark)
+    assert background_luminance(light) > 0.9 and background_luminance(dark) < 0.05
 
 
 def test_a_text_too_small_for_a_phone_fails_the_build_naming_the_figure(results, monkeypatch):
@@ -65,7 +75,9 @@ def test_each_figure_placeholder_writes_the_image_alt_text_table_and_csv_link(
     markdown = fill(f"figure_{name}", language, "fashion_mnist.md")
     image, note, *body = markdown.rstrip("\n").split("\n\n")
     data = fashion_report.figure_data(name, results, language)
-    assert re.fullmatch(r"!\[[^\n]+\]\(generated/fashion/" + name + r"\.png\)", image)
+    light, dark = image.split("\n")  # one image per colour scheme
+    assert re.fullmatch(r"!\[[^\n]+\]\(generated/fashion/" + name + r"\.png#only-light\)", light)
+    assert dark == light.replace(f"{name}.png#only-light", f"{name}-dark.png#only-dark")
     assert data.description.split(":")[0] in image  # the alt text says what it shows ...
     assert "PyTorch" in image and "TensorFlow" in image  # ... and each framework's numbers
     caption = FIGURE_TEXT[language]["caption"].format(title=data.title)
@@ -91,16 +103,21 @@ def test_the_csv_is_written_beside_the_png_and_published(results, tmp_path, monk
     for language in ("en", "es"):
         published = Generated.figures([language])["fashion"][language]
         assert sorted(p.name for p in published) == sorted(
-            f"{name}.{ext}" for name in fashion_plots.FIGURES for ext in ("png", "csv")
+            f"{name}{end}"
+            for name in fashion_plots.FIGURES
+            for end in (".png", "-dark.png", ".csv")
         )
         assert all(path.is_file() for path in published)
         seeds = fashion_plots.data_paths(language)["seeds"]
         rows = list(csv.reader(io.StringIO(seeds.read_text(encoding="utf-8-sig"))))
         assert rows[1] == ["PyTorch", "2026", "0.88", "20.0"]  # plain decimals in both
-    # A missing CSV is written again; nothing else changes.
+    # A missing CSV or dark figure is written again; nothing else changes.
     fashion_plots.data_paths("es")["curves"].unlink()
     assert fashion_plots.ensure_plots(results) is True
     assert fashion_plots.data_paths("es")["curves"].is_file()
+    fashion_plots.figure_paths("en", "dark")["seeds"].unlink()
+    assert fashion_plots.ensure_plots(results) is True
+    assert fashion_plots.figure_paths("en", "dark")["seeds"].is_file()
     assert fashion_plots.ensure_plots(results) is False
 
 

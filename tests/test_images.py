@@ -28,6 +28,26 @@ def test_a_figure_of_a_spanish_page_gets_the_size_of_its_file(tmp_path):
     assert out.endswith(" /></p>")
 
 
+def test_a_figure_of_each_colour_scheme_gets_the_same_size(tmp_path):
+    """Material shows one of the two images, by its fragment; both take the same room, so
+    that switching schemes moves nothing."""
+    light, dark = tmp_path / "speed.png", tmp_path / "speed-dark.png"
+    light.write_bytes(png(768, 900))
+    dark.write_bytes(png(768, 900))
+    html = (
+        '<p><img alt="S" src="../generated/mnist/speed.png#only-light" />\n'
+        '<img alt="S" src="../generated/mnist/speed-dark.png#only-dark" /></p>'
+    )
+    files = {
+        "es/generated/mnist/speed.png": str(light),
+        "es/generated/mnist/speed-dark.png": str(dark),
+    }
+    out = sized_images(html, "es/mnist/", files)
+    found = [attributes(tag.split(">")[0]) for tag in out.split("<img")[1:]]
+    assert [(f["width"], f["height"]) for f in found] == [("768", "900")] * 2
+    assert found[1]["src"] == "../generated/mnist/speed-dark.png#only-dark"
+
+
 def test_a_notebook_plot_is_sized_from_its_data_url():
     src = "data:image/png;base64," + base64.b64encode(png(640, 480)).decode()
     out = sized_images(f'<img alt="Loss" src="{src}">', "notebooks/mnist_tf/", {})

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.colors import to_rgb
 
 from site_build.core.kit import figure_data
 from site_build.core.kit.figure_data import Column, FigureData, FigureNotLegible
@@ -62,11 +63,13 @@ def test_a_figure_is_never_written_without_its_data():
     markdown = figure_data.figure_markdown(_throughput("en"))
     parts = markdown.rstrip("\n").split("\n\n")
     image, note, link = parts[0], parts[1], parts[-1]
-    # Brackets and asterisks of the alt text cannot end the image or start emphasis.
-    assert image == (
-        "![Bars of images per second. PyTorch: 12,345.7; TensorFlow: 2345.6 \\*.]"
-        "(generated/bench/throughput.png)"
-    )
+    # Brackets and asterisks of the alt text cannot end the image or start emphasis; one
+    # image per colour scheme, each marked for Material's stylesheet to show in its scheme.
+    alt = "![Bars of images per second. PyTorch: 12,345.7; TensorFlow: 2345.6 \\*.]"
+    assert image.split("\n") == [
+        alt + "(generated/bench/throughput.png#only-light)",
+        alt + "(generated/bench/throughput-dark.png#only-dark)",
+    ]
     assert note == '??? note "The values in this figure: Speed"'
     assert "    | PyTorch | 12,345.7 | 50.0% |" in markdown
     assert link == "    [Download these values as CSV](generated/bench/throughput.csv)"
@@ -112,3 +115,58 @@ def test_text_on_any_fill_contrasts_at_least_4_5_to_1():
         colour = (0.0,) * 3 if figure_data.text_colour_on(fill) == "black" else (1.0,) * 3
         assert figure_data.contrast(fill, colour) >= 4.5, fill
     assert figure_data.contrast((0, 0, 0), (1, 1, 1)) == pytest.approx(21)
+
+
+@pytest.mark.parametrize("scheme", figure_data.SCHEMES.values(), ids=figure_data.SCHEMES)
+def test_each_scheme_keeps_text_and_frameworks_legible_on_its_background(scheme):
+    """Text at least 4.5:1 on the figure's background, each framework's lines and bars at
+    least 3:1 (WCAG 2, AA); the dark background is the page's, Material's slate."""
+    assert figure_data.colour_contrast(scheme.text, scheme.background) >= 4.5
+    assert figure_data.colour_contrast(scheme.grid, scheme.background) >= 3
+    for framework, colour in scheme.colours.items():
+        ratio = figure_data.colour_contrast(colour, scheme.background)
+        assert ratio >= figure_data.MIN_GRAPHIC_CONTRAST, (scheme.name, framework, ratio)
+    # A heat map's cells run from the background's end of the scale: ``text_colour_on``
+    # picks a legible text on each of them.
+    for index in range(256):
+        fill = plt.get_cmap(scheme.heatmap)(index)[:3]
+        colour = (0.0,) * 3 if figure_data.text_colour_on(fill) == "black" else (1.0,) * 3
+        assert figure_data.contrast(fill, colour) >= 4.5, fill
+
+
+def test_the_light_and_dark_backgrounds_are_the_pages_own():
+    schemes = figure_data.SCHEMES
+    assert set(schemes) == {"light", "dark"}
+    assert figure_data.relative_luminance((1.0, 1.0, 1.0)) == pytest.approx(
+        figure_data.relative_luminance(to_rgb(schemes["light"].background))
+    )
+    assert figure_data.relative_luminance(to_rgb(schemes["dark"].background)) < 0.05
+    assert schemes["light"].fragment == "#only-light" and schemes["dark"].fragment == "#only-dark"
+
+
+def test_a_text_in_a_colour_that_suits_one_scheme_only_fails_in_the_other():
+    """The figures drew every text black on white; in the dark scheme a text left black
+    would vanish, so the check names it."""
+    style = {**figure_data.site_style(), **figure_data.SCHEMES["dark"].style()}
+    with plt.rc_context(style):
+        fig, axis = plt.subplots(figsize=(6.4, 4))
+        axis.plot([1, 2], [3, 4], label="PyTorch")
+        axis.legend()
+        figure_data.check_contrast(fig, "dark", "ok")  # the scheme's own colours pass
+        axis.text(1, 3, "peak", color="black")
+        with pytest.raises(FigureNotLegible) as error:
+            figure_data.check_contrast(fig, "dark", "site_build/core/example.py, en/x-dark.png")
+        plt.close(fig)
+    message = str(error.value)
+    assert "en/x-dark.png" in message and "'peak'" in message and "1.3:1" in message
+
+
+def test_a_figure_has_a_file_per_scheme_and_one_csv(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    files = figure_data.FigureFiles("bench", ("throughput",))
+    assert [path.name for path in files.generated_files("es")] == [
+        "throughput.png",
+        "throughput-dark.png",
+        "throughput.csv",
+    ]
+    assert _throughput("es").image_for("dark") == "generated/bench/throughput-dark.png"

@@ -7,11 +7,14 @@ import io
 import struct
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 
 from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
+from site_build.core.kit.figure_data import SCHEMES
 from site_build.core.kit.records import Machine
 from site_build.core.mnist import figures as mnist_plots
 from site_build.core.mnist import report as mnist_report
@@ -22,6 +25,7 @@ from site_build.core.mnist.results import (
     Settings,
     TestResult,
 )
+from tests.figure_checks import background_luminance, png_size
 
 
 def _run(
@@ -89,8 +93,9 @@ def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path,
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
     assert mnist_plots.ensure_plots(results) is True
     for language in LANGUAGES:
-        for path in mnist_plots.figure_paths(language).values():
-            assert 0 < path.stat().st_size <= mnist_plots.MAX_BYTES, path
+        for scheme in SCHEMES:
+            for path in mnist_plots.figure_paths(language, scheme).values():
+                assert 0 < path.stat().st_size <= mnist_plots.MAX_BYTES, path
         for path in mnist_plots.data_paths(language).values():
             assert path.stat().st_size > 0, path
     assert mnist_plots.ensure_plots(results) is False  # unchanged results: nothing redrawn
@@ -137,7 +142,9 @@ def test_figure_placeholders_write_the_image_with_its_alt_text_table_and_csv(res
     image, note = spanish.split("\n\n", 1)
     assert image.startswith("![Gráficos de barras de la CNN equiparada")
     assert "PyTorch, exactitud en prueba: 87,50\u00a0%" in image
-    assert image.endswith("](generated/mnist/speed.png)")
+    light, dark = image.split("\n")  # one image per colour scheme, alike but for the file
+    assert light.endswith("](generated/mnist/speed.png#only-light)")
+    assert dark == light.replace("speed.png#only-light", "speed-dark.png#only-dark")
     assert note.startswith('??? note "Los valores de esta figura: ')
     assert "    | Framework | Exactitud en prueba |" in note
     assert "    [Descargar estos valores en CSV](generated/mnist/speed.csv)" in note
@@ -152,27 +159,39 @@ def test_the_site_publishes_each_figure_with_its_csv():
     for language in ("en", "es"):
         names = sorted(path.name for path in files[language])
         assert names == sorted(
-            f"{figure}.{ext}"
+            name
             for figure in ("curves", "speed", "confusion", "article")
-            for ext in ("png", "csv")
+            for name in (f"{figure}.png", f"{figure}-dark.png", f"{figure}.csv")
         )
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("name", mnist_plots.FIGURES)
-def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, language):
+def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, language, scheme):
     """On a 390-px-wide phone the figure is shown 358 CSS px wide: its smallest text, of
-    f pt in a PNG of w px drawn at d dpi, is f * d / 72 * 358 / w CSS px, at least 9."""
-    png, smallest = mnist_plots.render(name, results, language)
+    f pt in a PNG of w px drawn at d dpi, is f * d / 72 * 358 / w CSS px, at least 9; in
+    either colour scheme."""
+    png, smallest = mnist_plots.render(name, results, language, scheme)
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
     assert width == mnist_plots.WIDTH * mnist_plots.DPI
     font = mnist_plots.FONT_PT  # the smallest size the style uses; render checks every text
     assert font * mnist_plots.DPI / 72 * 358 / width >= 9
     assert smallest >= 9
-    # Opaque white, so that the figure reads the same in the dark scheme.
+    # Opaque, on the background of the page of its scheme.
     pixels = plt.imread(io.BytesIO(png))
     assert pixels.shape[2] == 3 or pixels[..., 3].min() == 1.0
-    assert (pixels[0, 0, :3] == 1.0).all() and (pixels[-1, -1, :3] == 1.0).all()
+    background = to_rgb(SCHEMES[scheme].background)
+    assert np.allclose(pixels[0, 0, :3], background, atol=1 / 255)
+    assert np.allclose(pixels[-1, -1, :3], background, atol=1 / 255)
+
+
+@pytest.mark.parametrize("name", mnist_plots.FIGURES)
+def test_each_figure_is_drawn_light_and_dark_at_the_same_size(results, name):
+    light, _ = mnist_plots.render(name, results, "en", "light")
+    dark, _ = mnist_plots.render(name, results, "en", "dark")
+    assert png_size(light) == png_size(dark)
+    assert background_luminance(light) > 0.9 and background_luminance(dark) < 0.05
 
 
 def test_tables_write_numbers_as_each_language_does(results):

@@ -8,6 +8,7 @@ import json
 import nbformat
 
 from site_build.core import claims
+from site_build.core.kit import figure_data
 from site_build.core.layout import ROOT, mkdocs_config
 from site_build.mkdocs import reader_files
 
@@ -92,3 +93,18 @@ def test_links_to_other_pages_lead_to_their_markdown_copies():
     assert reader_files.copy_links("[t](tensors.md)", "en/index.md") == (
         "[t](tensors/index.html.md)"
     )
+
+
+def test_a_figure_drawn_for_each_colour_scheme_is_copied_once_light():
+    """A page shows a figure twice, one image per colour scheme (kit/figure_data.py); plain
+    Markdown has no schemes, so the copy keeps the light one, without its fragment."""
+    figure = figure_data.FigureData(
+        "mnist", "speed", "en", "Speed", "Bars [median] of *speed*", (figure_data.Column("a"),), ()
+    )
+    page = "Before.\n\n" + figure_data.figure_markdown(figure) + "\nAfter.\n"
+    copy = reader_files.light_images(page)
+    assert "#only-" not in copy and "speed-dark.png" not in copy
+    image = r"![Bars \[median\] of \*speed\*.](generated/mnist/speed.png)"
+    assert copy.startswith(f"Before.\n\n{image}\n\n??? note")
+    assert copy.count("](generated/mnist/speed.png)") == 1
+    assert reader_files.light_images("[a](x.md) ![b](y.png)") == "[a](x.md) ![b](y.png)"

@@ -18,7 +18,9 @@ from site_build.core.catalog import texts
 from site_build.core.errors import PlaceholderError
 from site_build.core.kit.machine import installed_version
 from site_build.core.layout import ROOT, languages, pages
+from site_build.mkdocs.images import attributes
 from tests.contributor_copy import SiteBuild
+from tests.figure_checks import background_luminance, png_size
 from tests.stand_ins import built_page as _built
 
 DEFAULT_LANGUAGE = languages()[0]
@@ -142,13 +144,49 @@ def test_mnist_pages_show_generated_tables_and_their_language_figures(site, lang
         assert "<table>" in html
     figures = site / prefix / "generated" / "mnist"
     for name in ("curves", "speed", "confusion", "article"):
-        figure = figures / f"{name}.png"
-        assert figure.is_file(), figure
-        assert figure.stat().st_size <= 150_000, f"{figure} is larger than 150 KB"
+        for figure in (figures / f"{name}.png", figures / f"{name}-dark.png"):
+            assert figure.is_file(), figure
+            assert figure.stat().st_size <= 150_000, f"{figure} is larger than 150 KB"
     # Each language gets its own figure (translated labels) under the same page-relative name.
     if language != DEFAULT_LANGUAGE:
         english = site / "generated" / "mnist" / "curves.png"
         assert (figures / "curves.png").read_bytes() != english.read_bytes()
+
+
+def _figure_images(html: str) -> list[dict[str, str]]:
+    """The attributes of each image of a generated figure on a page, in order."""
+    return [
+        attributes(tag)
+        for tag in re.findall(r"<img\b([^>]*)>", html)
+        if "/generated/" in "/" + attributes(tag).get("src", "")
+    ]
+
+
+@pytest.mark.parametrize("language", languages())
+def test_each_figure_follows_the_readers_colour_scheme_without_moving_the_page(site, language):
+    """Every generated figure is shown twice, Material showing the image of the reader's
+    scheme (#only-light / #only-dark): same alt text, same width and height as the file, one
+    light and one dark background."""
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    seen = 0
+    for page in pages(language):
+        images = _figure_images(_built(site, language, page))
+        assert len(images) % 2 == 0, f"{language}/{page}: a figure without its other scheme"
+        folder = site / prefix / ("" if page == "index.md" else page.removesuffix(".md") + "/")
+        for light, dark in zip(images[::2], images[1::2], strict=True):
+            assert light["src"].endswith(".png#only-light"), (page, light["src"])
+            assert dark["src"] == light["src"].replace(".png#only-light", "-dark.png#only-dark")
+            assert light["alt"] and dark["alt"] == light["alt"], page
+            files = [folder / image["src"].split("#")[0] for image in (light, dark)]
+            sizes = [png_size(path) for path in files]
+            assert sizes[0] == sizes[1], f"{files}: {sizes}"
+            for image in (light, dark):
+                assert (image["width"], image["height"]) == tuple(map(str, sizes[0])), page
+            assert background_luminance(files[0]) > 0.9, files[0]
+            assert background_luminance(files[1]) < 0.05, files[1]
+            assert all(path.stat().st_size <= 150_000 for path in files), files
+            seen += 1
+    assert seen >= 7  # the MNIST, Fashion-MNIST and benchmark figures at least
 
 
 def test_placeholders_in_backticks_are_shown_as_written(site):

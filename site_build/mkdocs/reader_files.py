@@ -10,7 +10,8 @@ each language the build writes, beside the pages:
   the code it includes, expanded by pymdownx.snippets itself with the settings of
   mkdocs.yml, so it is the same code as on the page. Tabs and admonitions, which plain
   Markdown would read as indented code, become a bold label and a quotation; links to
-  other pages lead to their Markdown copies. A notebook
+  other pages lead to their Markdown copies; a figure, which the page shows once per
+  colour scheme, is its light-scheme image alone. A notebook
   page's copy is its executed notebook: its Markdown cells, code cells and text outputs.
 - ``llms.txt`` at each language's root (``llms.txt``, ``es/llms.txt``): the site's name and
   description, then every page of the navigation with its one-line summary (the page's
@@ -60,6 +61,10 @@ ADMONITION = re.compile(
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
 # A relative link or image, which pages write from their source file (`](sources.md#x)`,
 # `](generated/mnist/curves.png)`).
+# A figure's image for one colour scheme (``kit.figure_data.figure_markdown``): the dark
+# scheme's is left out of the copy, the light scheme's loses its fragment.
+DARK_IMAGE = re.compile(r"\n?!\[(?:\\.|[^\]\\])*\]\([^)\s]+#only-dark\)")
+LIGHT_FRAGMENT = re.compile(r"(!\[(?:\\.|[^\]\\])*\]\([^)\s#]+)#only-light\)")
 RELATIVE_LINK = re.compile(r"\]\((?![a-z]+:|/|#)(?P<path>[^)\s#]+)(?P<anchor>#[^)\s]*)?\)")
 
 
@@ -104,6 +109,12 @@ def _page_dir(src_uri: str) -> str:
     """The folder a page is served from: es/tensors.md -> es/tensors, es/index.md -> es."""
     stem = src_uri.removesuffix(".md")
     return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+
+
+def light_images(markdown: str) -> str:
+    """Each figure once: its light-scheme image, without the fragment that hides it in the
+    dark scheme (plain Markdown has no schemes)."""
+    return LIGHT_FRAGMENT.sub(r"\1)", DARK_IMAGE.sub("", markdown))
 
 
 def plain_markdown(markdown: str) -> str:
@@ -189,7 +200,7 @@ class ReaderFiles:
         self.nav[language] = list(nav.items)
 
     def keep_page(self, page, markdown: str, config) -> None:
-        markdown = plain_markdown(expand_includes(markdown, config))
+        markdown = plain_markdown(light_images(expand_includes(markdown, config)))
         self.markdown[page.file.src_uri] = copy_links(markdown, page.file.src_uri)
 
     def keep_notebook(self, page, notebook: bytes) -> None:

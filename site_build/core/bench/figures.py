@@ -7,12 +7,13 @@ every bar, and ``throughput.csv`` is written beside the PNG.
 
 Drawn for a phone in the site's figure style (``kit.figure_data.site_style``), as the MNIST
 figures are: ``WIDTH`` inches wide, the two tasks stacked, each bar labelled above it so that
-the bars span the whole width, no text under ``FONT_PT`` points, on opaque white, saved with
-256 colours; ``kit.figure_data.check_legible`` fails the build if any text would be under 9 CSS
-px on a 390-pixel screen. Its cache key is made of everything the figure shows: the results
-themselves (not only the inputs of the run that made them), the words of the catalogs, this
-module and matplotlib's version; so a new measurement, even of the same code, always redraws
-it.
+the bars span the whole width, no text under ``FONT_PT`` points, drawn for each of Material's
+colour schemes (``throughput.png``, ``throughput-dark.png``: ``kit.figure_data.SCHEMES``) on an
+opaque background of its scheme, saved with 256 colours; ``kit.figure_data.check_legible``
+fails the build if any text would be under 9 CSS px on a 390-pixel screen. Its cache key is
+made of everything the figure shows: the results themselves (not only the inputs of the run
+that made them), the words of the catalogs, this module and matplotlib's version; so a new
+measurement, even of the same code, always redraws it.
 """
 
 from __future__ import annotations
@@ -36,14 +37,16 @@ from site_build.core.kit.figure_data import (
     DPI,
     FONT_PT,
     MAX_BYTES,
+    SCHEMES,
     WIDTH,
     FigureFiles,
+    Scheme,
     render_png,
     site_style,
     wrap_to_width,
     write_csv,
 )
-from site_build.core.kit.frameworks import COLOURS, NAMES
+from site_build.core.kit.frameworks import NAMES
 
 # The site's figure style (``kit/figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
 ROW_INCHES = 0.5  # a bar and the label above it
@@ -55,8 +58,8 @@ FILES = FigureFiles("bench", ("throughput",))
 generated_files = FILES.generated_files
 
 
-def figure_path(language: str) -> Path:
-    return FILES.figure_paths(language)["throughput"]
+def figure_path(language: str, scheme: str = "light") -> Path:
+    return FILES.figure_paths(language, scheme)["throughput"]
 
 
 def stamp_path() -> Path:
@@ -87,7 +90,7 @@ def _wrap(text: str, points: float) -> str:
     return wrap_to_width(text, points, WIDTH)
 
 
-def _draw_panel(axis, title: str, entries, language: str) -> None:
+def _draw_panel(axis, title: str, entries, language: str, scheme: Scheme) -> None:
     """One task's bars, each labelled above by its framework and configuration, so that the
     bars take the figure's whole width; its share of the peak written after its range."""
     rates = [e.images_per_second for e in entries]
@@ -97,7 +100,8 @@ def _draw_panel(axis, title: str, entries, language: str) -> None:
         [r.median for r in rates],
         height=BAR_HEIGHT,
         xerr=[[r.median - r.min for r in rates], [r.max - r.median for r in rates]],
-        color=[COLOURS[e.framework] for e in entries],
+        color=[scheme.colours[e.framework] for e in entries],
+        ecolor=scheme.text,  # matplotlib draws error bars black whatever the style
         capsize=4,
     )
     for y, (entry, rate) in enumerate(zip(entries, rates, strict=True)):
@@ -117,7 +121,7 @@ def _draw_panel(axis, title: str, entries, language: str) -> None:
         axis.spines[side].set_visible(False)
 
 
-def _figure(results: BenchResults, language: str):
+def _figure(results: BenchResults, language: str, scheme: Scheme):
     t = TEXT[language]
     panels = [
         (t["figure_train"], results.tasks("train")),
@@ -135,22 +139,31 @@ def _figure(results: BenchResults, language: str):
         layout="constrained",
     )
     for axis, (title, entries) in zip(axes, panels, strict=True):
-        _draw_panel(axis, title, entries, language)
+        _draw_panel(axis, title, entries, language, scheme)
         axis.set_xlabel(_wrap(t["figure_x"], FONT_PT))
     figure.suptitle(_wrap(t["figure_title"], FONT_PT + 2))
     figure.supxlabel(_wrap(t["figure_note"], FONT_PT), ha="center")
     return figure
 
 
-def draw(results: BenchResults, language: str) -> bytes:
-    """The figure in ``language`` as a 256-colour PNG on opaque white; FigureNotLegible when
-    any of its texts would be under 9 CSS px on a phone."""
-    where = f"site_build/core/bench/figures.py, {language}/throughput.png"
-    return render_png(lambda: _figure(results, language), STYLE, where, language, dpi=DPI)[0]
+def draw(results: BenchResults, language: str, scheme: str = "light") -> bytes:
+    """The figure in ``language`` for colour ``scheme`` as a 256-colour PNG on an opaque
+    background; FigureNotLegible when any of its texts would be under 9 CSS px on a phone or
+    contrast too little with the scheme's background."""
+    where = f"site_build/core/bench/figures.py, {language}/throughput{SCHEMES[scheme].suffix}.png"
+    return render_png(
+        lambda: _figure(results, language, SCHEMES[scheme]),
+        STYLE,
+        where,
+        language,
+        dpi=DPI,
+        scheme=scheme,
+    )[0]
 
 
 def ensure_figures(results: BenchResults) -> bool:
-    """Draw the figure in every language unless what it shows is unchanged; True if drawn."""
+    """Draw the figure in every language and scheme unless what it shows is unchanged; True
+    if drawn."""
     key = figure_key(results)
     stamp = stamp_path()
     if (
@@ -161,13 +174,15 @@ def ensure_figures(results: BenchResults) -> bool:
         return False
     stamp.unlink(missing_ok=True)  # an interrupted redraw must not pass for a finished one
     for language in LANGUAGES:
-        data = draw(results, language)
-        if len(data) > MAX_BYTES:
-            raise BuildError(
-                f"the benchmark figure is {len(data)} bytes; keep it under 150 KB "
-                "(site_build/core/bench/figures.py: fewer bars, a smaller size or dpi)"
-            )
-        atomic_write_bytes(figure_path(language), data)
+        for scheme in SCHEMES:
+            data = draw(results, language, scheme)
+            if len(data) > MAX_BYTES:
+                raise BuildError(
+                    f"the benchmark figure ({language}, {scheme}) is {len(data)} bytes; keep "
+                    "it under 150 KB (site_build/core/bench/figures.py: fewer bars, a smaller "
+                    "size or dpi)"
+                )
+            atomic_write_bytes(figure_path(language, scheme), data)
         write_csv(figure_data(results, language), figure_path(language).parent)
     atomic_write_bytes(stamp, key.encode())
     return True

@@ -9,8 +9,9 @@ language, and a page shows them with ``{{ fashion:figure_NAME }}``.
 Drawn for a phone in the site's figure style, as the MNIST figures are
 (``kit.figure_data.site_style``): panels are stacked, the figure is ``WIDTH`` inches wide and no
 text is smaller than ``FONT_PT`` points, so that on a 390-pixel-wide screen every text is at
-least 9 CSS pixels high (``kit.figure_data.check_legible`` fails the build otherwise); opaque
-white, saved as a 256-colour PNG.
+least 9 CSS pixels high (``kit.figure_data.check_legible`` fails the build otherwise); drawn
+for each of Material's colour schemes (``kit.figure_data.SCHEMES``), each on an opaque
+background of its scheme, saved as a 256-colour PNG.
 
 Each figure in each language has its own cache key: every number of every run it plots, the
 values and words it shows, the code of this module and of the modules it uses, and
@@ -41,13 +42,15 @@ from site_build.core.kit.figure_data import (
     DPI,
     FONT_PT,
     MAX_BYTES,
+    SCHEMES,
     WIDTH,
     FigureFiles,
+    Scheme,
     render_png,
     site_style,
     wrap_to_width,
 )
-from site_build.core.kit.frameworks import COLOURS, NAMES
+from site_build.core.kit.frameworks import NAMES
 
 LABELS = texts("fashion")
 STYLE = site_style(FONT_PT)
@@ -77,8 +80,9 @@ def _titles(fig, title: str, results: FashionResults, language: str) -> None:
     fig.supxlabel(_wrap(footer, FONT_PT), fontsize=FONT_PT, ha="left", x=0.02)
 
 
-def _curves(results: FashionResults, language: str):
+def _curves(results: FashionResults, language: str, scheme: Scheme):
     text = LABELS[language]
+    colours = scheme.colours
     fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 10.0), layout="constrained", sharex=True)
     for framework, runs in results.runs.items():
         epochs = [c.epoch for c in runs[0].history]
@@ -88,7 +92,7 @@ def _curves(results: FashionResults, language: str):
                 axis.plot(
                     epochs,
                     curve,
-                    color=COLOURS[framework],
+                    color=colours[framework],
                     alpha=0.45,
                     linewidth=1,
                     label=text["one_seed"].format(framework=NAMES[framework])
@@ -96,12 +100,12 @@ def _curves(results: FashionResults, language: str):
                     else None,
                 )
             axis.fill_between(
-                epochs, curves.min(axis=0), curves.max(axis=0), color=COLOURS[framework], alpha=0.15
+                epochs, curves.min(axis=0), curves.max(axis=0), color=colours[framework], alpha=0.15
             )
             axis.plot(
                 epochs,
                 curves.mean(axis=0),
-                color=COLOURS[framework],
+                color=colours[framework],
                 linewidth=2.4,
                 marker="o",
                 markersize=4,
@@ -120,8 +124,9 @@ def _curves(results: FashionResults, language: str):
     return fig
 
 
-def _seeds(results: FashionResults, language: str):
+def _seeds(results: FashionResults, language: str, scheme: Scheme):
     text = LABELS[language]
+    colours = scheme.colours
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 8.5), layout="constrained")
     names = [NAMES[f] for f in results.runs]
     for position, (framework, runs) in enumerate(results.runs.items()):
@@ -129,12 +134,12 @@ def _seeds(results: FashionResults, language: str):
         times = [statistics.mean(run.epoch_seconds) for run in runs]
         for axis, values in ((top, accuracies), (bottom, times)):
             offsets = np.linspace(-0.1, 0.1, len(values))
-            axis.scatter(position + offsets, values, s=40, color=COLOURS[framework], zorder=3)
+            axis.scatter(position + offsets, values, s=40, color=colours[framework], zorder=3)
             axis.hlines(
                 statistics.mean(values),
                 position - 0.25,
                 position + 0.25,
-                color=COLOURS[framework],
+                color=colours[framework],
                 linewidth=2.4,
             )
     top.set_ylabel(_wrap(text["test_accuracy"], FONT_PT))
@@ -149,19 +154,26 @@ def _seeds(results: FashionResults, language: str):
     return fig
 
 
-DRAW: dict[str, Callable[[FashionResults, str], object]] = {"curves": _curves, "seeds": _seeds}
+DRAW: dict[str, Callable[[FashionResults, str, Scheme], object]] = {
+    "curves": _curves,
+    "seeds": _seeds,
+}
 
 
-def render(name: str, results: FashionResults, language: str) -> tuple[bytes, float]:
-    """Figure ``name`` as PNG bytes, and the size of its smallest text on a phone (CSS px);
-    FigureNotLegible when a text would be under 9 CSS px on a phone."""
+def render(
+    name: str, results: FashionResults, language: str, scheme: str = "light"
+) -> tuple[bytes, float]:
+    """Figure ``name`` for colour ``scheme`` as PNG bytes, and the size of its smallest text
+    on a phone (CSS px); FigureNotLegible when a text would be under 9 CSS px on a phone or
+    contrast too little with the scheme's background."""
     return render_png(
-        lambda: DRAW[name](results, language),
+        lambda: DRAW[name](results, language, SCHEMES[scheme]),
         STYLE,
-        f"site_build/core/fashion/figures.py, {language}/{name}.png",
+        f"site_build/core/fashion/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png",
         language,
         MAX_BYTES,
         DPI,
+        scheme,
     )
 
 

@@ -15,6 +15,14 @@ a sentence saying what the figure shows, and its key numbers. From that one obje
   followed by a collapsed note holding the table and the CSV link, so that a page cannot
   show a figure without its data.
 
+Both colour schemes: every figure is drawn twice, for Material's light scheme
+(``<name>.png``) and for its dark one, slate (``<name>-dark.png``), the same size in pixels.
+``figure_markdown`` writes both images with Material's fragments, ``#only-light`` and
+``#only-dark``: the page shows the one of the reader's scheme, and since both carry the same
+width and height (``site_build/mkdocs/images.py``), switching schemes moves nothing.
+``SCHEMES`` holds each scheme's background, text and grid colours, its heat map and the
+frameworks' colours (``kit.frameworks``: ``colour`` and ``dark_colour``).
+
 The site serves every file of ``generated/<folder>/`` (``Generated.figures`` lists them,
 CSV files included), so the relative links written here work from a page at the top of its
 language's folder, ``docs/<language>/<page>.md``.
@@ -22,9 +30,10 @@ language's folder, ``docs/<language>/<page>.md``.
 Legibility: a figure is shown at most as wide as the content column; on a 390-pixel-wide
 phone that column is about 358 CSS pixels. ``smallest_text_px`` works out how large the
 smallest text of a matplotlib figure is on such a screen, and ``check_legible`` fails below
-9 CSS pixels, naming the figure and the text. Figures are drawn on opaque white
-(``BACKGROUND``), and ``text_colour_on`` picks black or white text for a coloured fill, so
-that every text contrasts at least 4.5:1 in the light and the dark scheme alike.
+9 CSS pixels, naming the figure and the text; ``check_contrast`` fails when a text contrasts
+less than 4.5:1 with its scheme's background. Figures are drawn on an opaque background, the
+page's own in each scheme, and ``text_colour_on`` picks black or white text for a coloured
+fill (a heat map's cells).
 
 The site's figures share one look: ``WIDTH`` inches wide at ``DPI``, no text under
 ``FONT_PT`` points (``site_style``), each framework in its colour (``kit.frameworks.COLOURS``),
@@ -52,6 +61,7 @@ from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number, percent, seconds
 from site_build.core.kit.cache import atomic_write_bytes, cache_root
+from site_build.core.kit.frameworks import COLOURS, DARK_COLOURS
 from site_build.core.kit.markdown_table import markdown_table
 
 TEXT = texts("figure_data")
@@ -59,9 +69,8 @@ TEXT = texts("figure_data")
 # On a 390-CSS-pixel-wide phone, Material's content column is about 358 CSS pixels wide.
 PHONE_CONTENT_PX = 358
 MIN_TEXT_PX = 9.0
-# Figures are drawn on opaque white, so that they read the same in the light and dark
-# schemes (the dark scheme would otherwise show dark text on a dark page).
-BACKGROUND = "white"
+MIN_TEXT_CONTRAST = 4.5  # WCAG 2, AA, for text
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2, AA, for lines, bars and markers
 # The size of every figure of the site, drawn for a phone.
 WIDTH = 6.4  # inches
 DPI = 120  # 768 pixels wide: the width of the content column on a desktop screen
@@ -72,7 +81,77 @@ Value = float | int | str
 
 
 class FigureNotLegible(BuildError):
-    """Text in a figure would be smaller than MIN_TEXT_PX on a phone."""
+    """Text in a figure would be smaller than MIN_TEXT_PX on a phone, or would contrast
+    less than MIN_TEXT_CONTRAST with the figure's background."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One of Material's colour schemes, as a figure is drawn for it.
+
+    ``suffix``: what the file name adds (``curves-dark.png``); ``fragment``: what the image's
+    address ends with, which Material's stylesheet reads to show the image in this scheme
+    only. ``background`` is the page's own (Material's ``--md-default-bg-color``), so that a
+    figure sits on the page without a frame; ``text`` every text on it, ``grid`` its grid
+    lines and frames; ``heatmap`` a matplotlib colour map running from near the background
+    to far from it; ``colours`` each framework's colour (``kit/frameworks.py``).
+    """
+
+    name: str
+    suffix: str
+    fragment: str
+    background: str
+    text: str
+    grid: str
+    heatmap: str
+    colours: dict[str, str]
+
+    def style(self) -> dict[str, Any]:
+        """matplotlib's colour settings for this scheme (``site_style`` gives the sizes)."""
+        return {
+            "figure.facecolor": self.background,
+            "axes.facecolor": self.background,
+            "savefig.facecolor": self.background,
+            "legend.facecolor": self.background,
+            "text.color": self.text,
+            "axes.labelcolor": self.text,
+            "axes.titlecolor": self.text,
+            "xtick.color": self.text,
+            "ytick.color": self.text,
+            "xtick.labelcolor": self.text,
+            "ytick.labelcolor": self.text,
+            "legend.labelcolor": self.text,
+            "axes.edgecolor": self.grid,
+            "legend.edgecolor": self.grid,
+            "grid.color": self.grid,
+        }
+
+
+SCHEMES = {
+    scheme.name: scheme
+    for scheme in (
+        Scheme(
+            name="light",
+            suffix="",
+            fragment="#only-light",
+            background="#ffffff",
+            text="#000000",
+            grid="#808080",
+            heatmap="Blues",
+            colours=COLOURS,
+        ),
+        Scheme(
+            name="dark",
+            suffix="-dark",
+            fragment="#only-dark",
+            background="#1e2129",  # Material's slate: hsl(225, 15%, 14%)
+            text="#e2e4e9",  # Material's slate text colour, opaque
+            grid="#8a8f9c",
+            heatmap="Blues_r",  # a dark blue for few, a light one for many
+            colours=DARK_COLOURS,
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +196,11 @@ class FigureData:
 
     @property
     def image(self) -> str:
-        return f"generated/{self.folder}/{self.name}.png"
+        return self.image_for("light")
+
+    def image_for(self, scheme: str) -> str:
+        """The figure drawn for ``scheme`` (``SCHEMES``), as the page links it."""
+        return f"generated/{self.folder}/{self.name}{SCHEMES[scheme].suffix}.png"
 
     @property
     def csv(self) -> str:
@@ -185,16 +268,16 @@ def _markdown_text(text: str) -> str:
 
 
 def figure_markdown(data: FigureData) -> str:
-    """The image with its alt text, then a collapsed note with the table and the CSV link."""
+    """The image with its alt text, one for each colour scheme (Material shows the one of the
+    reader's scheme), then a collapsed note with the table and the CSV link."""
     text = TEXT[data.language]
     caption = text["caption"].format(title=data.title).replace('"', "'")
     table = "\n".join(f"    {line}" for line in table_markdown(data).splitlines())
-    return (
-        f"![{_markdown_text(alt_text(data))}]({data.image})\n\n"
-        f'??? note "{caption}"\n\n'
-        f"{table}\n\n"
-        f"    [{text['download']}]({data.csv})\n"
+    alt = _markdown_text(alt_text(data))
+    images = "\n".join(
+        f"![{alt}]({data.image_for(name)}{scheme.fragment})" for name, scheme in SCHEMES.items()
     )
+    return f'{images}\n\n??? note "{caption}"\n\n{table}\n\n    [{text["download"]}]({data.csv})\n'
 
 
 # Legibility on a phone and in both colour schemes ------------------------------------------
@@ -213,6 +296,13 @@ def contrast(first: tuple[float, float, float], second: tuple[float, float, floa
     """WCAG 2 contrast ratio of two colours, from 1 to 21."""
     lighter, darker = sorted((relative_luminance(first), relative_luminance(second)))[::-1]
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def colour_contrast(first: str, second: str) -> float:
+    """``contrast`` of two matplotlib colours (names or ``#rrggbb``)."""
+    from matplotlib.colors import to_rgb
+
+    return contrast(to_rgb(first), to_rgb(second))
 
 
 def text_colour_on(fill: tuple[float, float, float]) -> str:
@@ -265,9 +355,31 @@ def check_legible(fig, dpi: float, name: str, minimum: float = MIN_TEXT_PX) -> f
     return size
 
 
+def check_contrast(fig, scheme: str, name: str, minimum: float = MIN_TEXT_CONTRAST) -> None:
+    """FigureNotLegible when a text of ``fig`` contrasts less than ``minimum`` with the
+    background of ``scheme`` (a text written in a fixed colour that suits one scheme only).
+    Texts over an image (a heat map's counts) sit on its cells: ``text_colour_on`` picks
+    theirs."""
+    from matplotlib.colors import to_rgb
+
+    background = to_rgb(SCHEMES[scheme].background)
+    for text in texts_in(fig):
+        if text.axes is not None and text.axes.images and text in text.axes.texts:
+            continue
+        ratio = contrast(to_rgb(text.get_color()), background)
+        if ratio < minimum:
+            raise FigureNotLegible(
+                f"{name}: the text '{text.get_text()[:40]}' contrasts {ratio:.1f}:1 with the "
+                f"{scheme} scheme's background (at least {minimum:g}:1): leave its colour to "
+                "the scheme's style, or take it from SCHEMES[scheme] "
+                "(site_build/core/kit/figure_data.py)."
+            )
+
+
 def site_style(font_pt: float = FONT_PT) -> dict[str, Any]:
     """matplotlib's settings for the site's figures (``plt.rc_context``): every text at least
-    ``font_pt`` points, titles larger, on opaque white."""
+    ``font_pt`` points, titles larger (``render_png`` adds the colours of a scheme,
+    ``Scheme.style``)."""
     return {
         "font.size": font_pt,
         "axes.titlesize": font_pt + 1,
@@ -277,9 +389,6 @@ def site_style(font_pt: float = FONT_PT) -> dict[str, Any]:
         "legend.fontsize": font_pt,
         "figure.titlesize": font_pt + 2,
         "figure.labelsize": font_pt,
-        "figure.facecolor": BACKGROUND,
-        "axes.facecolor": BACKGROUND,
-        "savefig.facecolor": BACKGROUND,
     }
 
 
@@ -301,8 +410,9 @@ def decimal_comma_ticks(fig, language: str) -> None:
 class FigureFiles:
     """Where one page's figures and the CSV files of their data are kept, per language.
 
-    ``<cache>/site-assets/<language>/generated/<folder>/<name>.png`` and ``<name>.csv``; the
-    MkDocs plugin publishes them at ``generated/<folder>/`` beside that language's pages.
+    ``<cache>/site-assets/<language>/generated/<folder>/<name>.png``, ``<name>-dark.png``
+    (each scheme's, ``SCHEMES``) and ``<name>.csv``; the MkDocs plugin publishes them at
+    ``generated/<folder>/`` beside that language's pages.
     """
 
     folder: str
@@ -311,15 +421,19 @@ class FigureFiles:
     def assets_dir(self, language: str) -> Path:
         return cache_root() / "site-assets" / language / "generated" / self.folder
 
-    def figure_paths(self, language: str) -> dict[str, Path]:
-        return {name: self.assets_dir(language) / f"{name}.png" for name in self.names}
+    def figure_paths(self, language: str, scheme: str = "light") -> dict[str, Path]:
+        suffix = SCHEMES[scheme].suffix
+        return {name: self.assets_dir(language) / f"{name}{suffix}.png" for name in self.names}
 
     def data_paths(self, language: str) -> dict[str, Path]:
         return {name: self.assets_dir(language) / f"{name}.csv" for name in self.names}
 
     def generated_files(self, language: str) -> list[Path]:
         """Every file the site publishes under ``generated/<folder>/`` for ``language``."""
-        return [*self.figure_paths(language).values(), *self.data_paths(language).values()]
+        return [
+            *(path for scheme in SCHEMES for path in self.figure_paths(language, scheme).values()),
+            *self.data_paths(language).values(),
+        ]
 
     def stamp_path(self, name: str, language: str) -> Path:
         """The key figure ``name`` in ``language`` was last drawn with."""
@@ -329,28 +443,32 @@ class FigureFiles:
         self,
         results: Any,
         key: Callable[[str, Any, str], str],
-        render: Callable[[str, Any, str], tuple[bytes, float]],
+        render: Callable[[str, Any, str, str], tuple[bytes, float]],
         data: Callable[[str, Any, str], FigureData],
     ) -> bool:
-        """Draw each figure of ``results`` in each language, ``render(name, results,
-        language)`` (what ``render_png`` returns), and write the CSV of its ``data(name,
-        results, language)``, unless its ``key(name, results, language)`` is the one it was
-        last drawn with and both files are there; True if any was drawn."""
+        """Draw each figure of ``results`` in each language and scheme, ``render(name,
+        results, language, scheme)`` (what ``render_png`` returns), and write the CSV of its
+        ``data(name, results, language)``, unless its ``key(name, results, language)`` (which
+        covers both schemes) is the one it was last drawn with and every file is there; True
+        if any was drawn."""
         drawn = False
         for language in LANGUAGES:
             for name in self.names:
                 wanted = key(name, results, language)
                 stamp = self.stamp_path(name, language)
-                png, csv = self.figure_paths(language)[name], self.data_paths(language)[name]
+                pngs = {scheme: self.figure_paths(language, scheme)[name] for scheme in SCHEMES}
+                csv = self.data_paths(language)[name]
                 if (
                     stamp.is_file()
                     and stamp.read_text() == wanted
-                    and png.is_file()
+                    and all(png.is_file() for png in pngs.values())
                     and csv.is_file()
                 ):
                     continue
-                atomic_write_bytes(png, render(name, results, language)[0])
-                write_csv(data(name, results, language), png.parent)
+                stamp.unlink(missing_ok=True)  # a redraw stopped midway must not pass for done
+                for scheme, png in pngs.items():
+                    atomic_write_bytes(png, render(name, results, language, scheme)[0])
+                write_csv(data(name, results, language), csv.parent)
                 atomic_write_bytes(stamp, wanted.encode())
                 drawn = True
         return drawn
@@ -362,17 +480,21 @@ def wrap_to_width(text: str, points: float, width_inches: float) -> str:
     return textwrap.fill(text, width=int(width_inches * 72 * 0.92 / (0.55 * points)))
 
 
-def png_bytes(fig, dpi: int, where: str, max_bytes: int | None = None) -> tuple[bytes, float]:
+def png_bytes(
+    fig, dpi: int, where: str, max_bytes: int | None = None, scheme: str = "light"
+) -> tuple[bytes, float]:
     """``fig`` saved as the site's figures are, and the size of its smallest text on a phone.
 
     Call it while the figure's style still holds (matplotlib makes the ticks while saving).
-    FigureNotLegible when a text would be under 9 CSS px on a phone (``where`` names the file
-    in the message). The PNG has 256 colours, no transparency and no timestamp: about a third
-    of the size, opaque in both colour schemes, and the same results give the same bytes.
+    FigureNotLegible when a text would be under 9 CSS px on a phone or contrast less than
+    4.5:1 with the background of ``scheme`` (``where`` names the file in the message). The
+    PNG has 256 colours, no transparency and no timestamp: about a third of the size, opaque
+    on its scheme's background, and the same results give the same bytes.
     """
     drawn = io.BytesIO()
     fig.savefig(drawn, format="png", dpi=dpi)
     smallest = check_legible(fig, dpi, where)
+    check_contrast(fig, scheme, where)
     buffer = io.BytesIO()
     image = Image.open(drawn).convert("RGB")
     image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
@@ -392,17 +514,19 @@ def render_png(
     language: str,
     max_bytes: int | None = None,
     dpi: int = DPI,
+    scheme: str = "light",
 ) -> tuple[bytes, float]:
-    """The figure that ``draw()`` makes, drawn and saved in ``style`` (matplotlib makes the
-    ticks while saving, so the style must still hold then) with the tick labels of
-    ``language`` (``decimal_comma_ticks``), as ``png_bytes`` saves it; then closed.
-    FigureNotLegible when a text would be under 9 CSS px on a phone."""
+    """The figure that ``draw()`` makes, drawn and saved in ``style`` and the colours of
+    ``scheme`` (matplotlib makes the ticks while saving, so the style must still hold then)
+    with the tick labels of ``language`` (``decimal_comma_ticks``), as ``png_bytes`` saves
+    it; then closed. FigureNotLegible when a text would be under 9 CSS px on a phone or
+    contrast less than 4.5:1 with the scheme's background."""
     import matplotlib.pyplot as plt
 
-    with plt.rc_context(style):
+    with plt.rc_context({**style, **SCHEMES[scheme].style()}):
         fig = draw()
         try:
             decimal_comma_ticks(fig, language)
-            return png_bytes(fig, dpi, where, max_bytes)
+            return png_bytes(fig, dpi, where, max_bytes, scheme)
         finally:
             plt.close(fig)

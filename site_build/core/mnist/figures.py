@@ -7,8 +7,9 @@ plugin puts both on the site at ``generated/mnist/`` beside the pages of that la
 
 Drawn for a phone: panels are stacked, the figure is ``WIDTH`` inches wide and no text is
 smaller than ``FONT_PT`` points, so that on a 390-pixel-wide screen every text is at least
-9 CSS pixels high (``kit.figure_data.check_legible`` fails the build otherwise). Drawn on opaque
-white, so that the figures read the same in the light and the dark scheme.
+9 CSS pixels high (``kit.figure_data.check_legible`` fails the build otherwise). Drawn for each
+of Material's colour schemes (``kit.figure_data.SCHEMES``: ``<name>.png`` on the light page,
+``<name>-dark.png`` on the dark one), each on an opaque background of its scheme.
 
 Each figure in each language has its own cache key: the results of the runs it plots (not
 only the inputs of those runs: a retrained run with new timings redraws it), the values and
@@ -36,14 +37,15 @@ from site_build.core.kit.figure_data import (
     DPI,
     FONT_PT,
     MAX_BYTES,
+    SCHEMES,
     WIDTH,
     FigureFiles,
+    Scheme,
     render_png,
     site_style,
     text_colour_on,
     wrap_to_width,
 )
-from site_build.core.kit.frameworks import COLOURS
 from site_build.core.mnist import figure_data as mnist_figures
 from site_build.core.mnist.figure_data import (
     FIGURES,
@@ -88,7 +90,7 @@ def _figure(rows: int, height: float, **options):
     return plt.subplots(rows, 1, figsize=(WIDTH, height), layout="constrained", **options)
 
 
-def _curves(runs: dict[str, RunResult], language: str):
+def _curves(runs: dict[str, RunResult], language: str, scheme: Scheme):
     text = LABELS[language]
     fig, axes = _figure(2, 9.0, sharex=True)
     for framework, result in runs.items():
@@ -101,7 +103,7 @@ def _curves(runs: dict[str, RunResult], language: str):
                     style,
                     marker="o",
                     markersize=4,
-                    color=COLOURS[framework],
+                    color=scheme.colours[framework],
                     label=f"{NAMES[framework]}, {text['val' if prefix else 'train']}",
                 )
     for metric, axis in (("loss", axes[0]), ("accuracy", axes[1])):
@@ -114,11 +116,11 @@ def _curves(runs: dict[str, RunResult], language: str):
     return fig
 
 
-def _speed(runs: dict[str, RunResult], language: str):
+def _speed(runs: dict[str, RunResult], language: str, scheme: Scheme):
     text = LABELS[language]
     fig, (top, bottom) = _figure(2, 7.5)
     names = [NAMES[f] for f in runs]
-    colours = [COLOURS[f] for f in runs]
+    colours = [scheme.colours[f] for f in runs]
     accuracies = [r.test.accuracy for r in runs.values()]
     bars = top.barh(names, accuracies, color=colours)
     top.bar_label(bars, labels=[percent(a, language, 2) for a in accuracies], padding=4)
@@ -147,10 +149,10 @@ def _speed(runs: dict[str, RunResult], language: str):
     return fig
 
 
-def _confusion(runs: dict[str, RunResult], language: str):
+def _confusion(runs: dict[str, RunResult], language: str, scheme: Scheme):
     text = LABELS[language]
     fig, axes = _figure(2, 14.0)
-    cmap = plt.get_cmap("Blues")
+    cmap = plt.get_cmap(scheme.heatmap)
     for axis, (framework, result) in zip(axes, runs.items(), strict=True):
         matrix = np.array(result.test.confusion)
         image = axis.imshow(matrix, cmap=cmap)
@@ -168,7 +170,7 @@ def _confusion(runs: dict[str, RunResult], language: str):
     return fig
 
 
-def _article(runs: dict[str, RunResult], language: str):
+def _article(runs: dict[str, RunResult], language: str, scheme: Scheme):
     text = LABELS[language]
     fig, axes = _figure(2, 9.0, sharey=True)
     for axis, (framework, result) in zip(axes, runs.items(), strict=True):
@@ -186,7 +188,7 @@ def _article(runs: dict[str, RunResult], language: str):
                 style,
                 marker="o",
                 markersize=4,
-                color=COLOURS[framework],
+                color=scheme.colours[framework],
                 label=text["val" if prefix else "train"],
             )
         axis.set_title(_wrap(title, FONT_PT + 1))
@@ -199,7 +201,7 @@ def _article(runs: dict[str, RunResult], language: str):
     return fig
 
 
-DRAW: dict[str, Callable[[dict[str, RunResult], str], object]] = {
+DRAW: dict[str, Callable[[dict[str, RunResult], str, Scheme], object]] = {
     "curves": _curves,
     "speed": _speed,
     "confusion": _confusion,
@@ -207,18 +209,23 @@ DRAW: dict[str, Callable[[dict[str, RunResult], str], object]] = {
 }
 
 
-def render(name: str, results: dict[str, RunResult], language: str) -> tuple[bytes, float]:
-    """Figure ``name`` as PNG bytes, and the size of its smallest text on a phone (CSS px).
+def render(
+    name: str, results: dict[str, RunResult], language: str, scheme: str = "light"
+) -> tuple[bytes, float]:
+    """Figure ``name`` for colour ``scheme`` as PNG bytes, and the size of its smallest text
+    on a phone (CSS px).
 
     Drawn and saved in the site's style (ticks are made while saving, so the style must
-    still hold then); FigureNotLegible when a text would be under 9 CSS px on a phone."""
+    still hold then); FigureNotLegible when a text would be under 9 CSS px on a phone or
+    contrast too little with the scheme's background."""
     return render_png(
-        lambda: DRAW[name](runs_of(name, results), language),
+        lambda: DRAW[name](runs_of(name, results), language, SCHEMES[scheme]),
         STYLE,
-        f"site_build/core/mnist/figures.py, {language}/{name}.png",
+        f"site_build/core/mnist/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png",
         language,
         MAX_BYTES,
         DPI,
+        scheme,
     )
 
 
@@ -246,6 +253,7 @@ def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
 
 
 def ensure_plots(results: dict[str, RunResult]) -> bool:
-    """Draw each figure, and write its CSV, in each language unless it is up to date;
+    """Draw each figure in each scheme, and write its CSV, in each language unless it is up
+    to date;
     True if any was drawn."""
     return FILES.ensure(results, figure_key, render, mnist_figures.figure_data)
