@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from site_build.core import claims
+from site_build.core import claims, code_comments
 from site_build.core.layout import DOCS_DIR, ROOT, includes, languages, pages
 from site_build.core.page_source import pointed_file
 from site_build.mkdocs import publish, reader_files
@@ -447,9 +447,11 @@ def _llms_text(site: Path, language: str) -> str:
     return (site / _prefix(language) / "llms.txt").read_text(encoding="utf-8")
 
 
-def _shown_lines(include) -> list[str]:
-    """The non-blank lines of an included snippet section, stripped, without markers."""
-    text = (ROOT / "snippets" / include.file).read_text(encoding="utf-8")
+def _shown_lines(include, language: str) -> list[str]:
+    """The non-blank lines of an included snippet section as pages in ``language`` show it
+    (its comments in that language), stripped, without markers."""
+    path = ROOT / "snippets" / include.file
+    text = code_comments.in_language(path, path.read_text(encoding="utf-8"), language)
     if include.section:
         text = text.split(f"[start:{include.section}]", 1)[1].split(f"[end:{include.section}]")[0]
         text = text.split("\n", 1)[1].rsplit("\n", 1)[0]
@@ -463,7 +465,7 @@ def test_markdown_copies_show_the_code_numbers_and_tables_the_pages_show(site, l
         copy = (site / _prefix(language) / directory / "index.html.md").read_text("utf-8")
         for include in includes(path.read_text(encoding="utf-8")):
             assert f'--8<-- "{include}"' not in copy, f"{language}/{page}: {include} not expanded"
-            missing = [line for line in _shown_lines(include) if line not in copy]
+            missing = [line for line in _shown_lines(include, language) if line not in copy]
             assert not missing, f"{language}/{page}: {include} is not in the copy: {missing[:3]}"
         if page == "contributing.md":
             continue  # the guide shows placeholders and includes as examples, in code
