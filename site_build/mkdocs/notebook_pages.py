@@ -36,6 +36,8 @@ import hashlib
 import json
 import os
 import re
+import signal
+import threading
 from pathlib import Path, PurePosixPath
 
 from site_build.core.errors import BuildError
@@ -188,6 +190,12 @@ def _execute(source: Path) -> bytes:
         allow_errors=False,
         resources={"metadata": {"path": str(ROOT)}},
     )
+    # nbclient replaces the Ctrl-C handler while it runs (its own shuts the kernel down) and
+    # puts Python's default back afterwards: the build's handler, which notes the interrupt
+    # (plugin.py), is restored here, and an interrupt is raised as one, not as the kernel
+    # errors nbclient ends with (DeadKernelError, then an AssertionError in its cleanup).
+    main_thread = threading.current_thread() is threading.main_thread()
+    handler = signal.getsignal(signal.SIGINT) if main_thread else None
     try:
         client.execute(cwd=str(ROOT), env=dict(os.environ))
     except CellExecutionError as error:
@@ -195,6 +203,13 @@ def _execute(source: Path) -> bytes:
             f"{source}: a cell failed while executing the notebook: "
             f"{str(error).strip().splitlines()[-1]}"
         ) from None
+    except Exception as error:
+        if getattr(client, "_async_cleanup_kernel_future", None) is not None:  # a signal
+            raise KeyboardInterrupt(f"{source}: interrupted while it ran") from error
+        raise
+    finally:
+        if main_thread and handler is not None:
+            signal.signal(signal.SIGINT, handler)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = _without_startup_logs(cell.outputs)
