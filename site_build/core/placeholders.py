@@ -15,7 +15,7 @@ missing, ``{{ mnist: data }}`` with a space) would be published as written, so o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from site_build.core.errors import PlaceholderError
@@ -93,28 +93,35 @@ def references(markdown: str, kind: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def outside_code(markdown: str, change: Callable[[str], str]) -> str:
-    """``markdown`` with ``change`` applied to its prose only: fenced code blocks and inline
-    code pass unchanged. So a placeholder right after inline code (`` `x`{{ claim:y }} ``)
-    is filled like any other, and one inside backticks or a code block is shown as written."""
-    parts = []
+def _lines(markdown: str) -> Iterator[tuple[int, str, bool]]:
+    """(line number, line with its line break, whether it is code) for every line: fenced
+    code blocks, their fences included, are code."""
     fence = ""  # the backticks or tildes that opened the code block we are in
-    for line in markdown.splitlines(keepends=True):
+    for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         if opening := FENCE.match(line):
             run = opening["run"]
             if not fence:
                 fence = run
             elif run[0] == fence[0] and len(run) >= len(fence) and not line.strip()[len(run) :]:
                 fence = ""
-            parts.append(line)
-            continue
-        if fence:
+            yield number, line, True
+        else:
+            yield number, line, bool(fence)
+
+
+def outside_code(markdown: str, change: Callable[[str], str]) -> str:
+    """``markdown`` with ``change`` applied to its prose only: fenced code blocks and inline
+    code pass unchanged. So a placeholder right after inline code (`` `x`{{ claim:y }} ``)
+    is filled like any other, and one inside backticks or a code block is shown as written."""
+    parts = []
+    for _, line, code in _lines(markdown):
+        if code:
             parts.append(line)
             continue
         start = 0
-        for code in INLINE_CODE.finditer(line):
-            parts.extend([change(line[start : code.start()]), code[0]])
-            start = code.end()
+        for inline in INLINE_CODE.finditer(line):
+            parts.extend([change(line[start : inline.start()]), inline[0]])
+            start = inline.end()
         parts.append(change(line[start:]))
     return "".join(parts)
 
@@ -124,18 +131,8 @@ def unclosed(markdown: str) -> list[tuple[int, str]]:
     placeholder, outside fenced code blocks and inline code (where braces are shown as
     written)."""
     found = []
-    fence = ""  # the backticks or tildes that opened the code block we are in
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        if opening := FENCE.match(line):
-            run = opening["run"]
-            if not fence:
-                fence = run
-            elif run[0] == fence[0] and len(run) >= len(fence) and not line.strip()[len(run) :]:
-                fence = ""
-            continue
-        if fence:
-            continue
-        prose = PLACEHOLDER.sub("", INLINE_CODE.sub("", line))
+    for number, line, code in _lines(markdown):
+        prose = "" if code else PLACEHOLDER.sub("", INLINE_CODE.sub("", line))
         if "{{" in prose or "}}" in prose:
             found.append((number, line.strip()))
     return found
