@@ -238,15 +238,10 @@ def _without_startup_logs(outputs: list) -> list:
     return kept
 
 
-def downloaded(source: Path) -> bytes:
-    """What a reader downloads for the notebook page of `source`."""
-    executed, _ = executed_notebook(source)
-    return download(executed)
-
-
 def write_download(source: Path, dest_dir: Path) -> Path:
     target = dest_dir / download_name(source)
-    atomic_write_bytes(target, downloaded(source))
+    executed, _ = executed_notebook(source)
+    atomic_write_bytes(target, download(executed))
     return target
 
 

@@ -252,8 +252,10 @@ class SiteBuildPlugin(BasePlugin):
             output = notebook_pages.finish_page(output, page, config)
             if self._problem is None:
                 if _is_notebook(page, config):
-                    source = Path(page.file.abs_src_path)
-                    self.reader.keep_notebook(page, notebook_pages.downloaded(source))
+                    # Its copy is the download finish_page has just written beside it.
+                    name = notebook_pages.download_name(Path(page.file.abs_src_path))
+                    written = Path(page.file.abs_dest_path).parent / name
+                    self.reader.keep_notebook(page, written.read_bytes())
                 language = PurePosixPath(page.file.src_uri).parts[0]
                 self.reader.page_written(page, language, config)
         return output
