@@ -307,6 +307,21 @@ def ensure_results(mode: str | None = None, force: bool = False) -> FashionResul
         return FashionResults(mode, results, trained, time.perf_counter() - started)
 
 
+def ensure_run(run: Run) -> bool:
+    """Train ``run`` alone if it is out of date; whether it trained. One unit of the build's
+    work (``units.py``): a shard trains its own runs and no other, under the set's lock."""
+    md5s = fashion_data.md5s(fashion_data.locate())
+    with entry_lock(set_lock()):
+        if _valid(run, md5s):
+            return False
+        _train_in_subprocesses(run.mode, {run.framework: [run.seed]})
+        if not _valid(run, md5s):
+            raise RunFailed(
+                f"Fashion-MNIST, {run.label}: the training process wrote no valid results."
+            )
+    return True
+
+
 def _train_in_subprocesses(mode: str, pending: dict[str, list[int]]) -> None:
     """One process per framework, side by side; their progress lines are passed on as they come."""
     processes = {

@@ -89,10 +89,29 @@ def ensure_results(names: list[str] | None = None, force: bool = False) -> dict[
     return statuses
 
 
-def trained_models(runs: dict[str, str]) -> dict[str, TrainedModel]:
+def cached_results(names: list[str]) -> dict[str, RunStatus] | None:
+    """The cached, complete results of the runs ``names``, or None when one is out of date
+    (nothing is trained)."""
+    md5s = locate().md5s()
+    statuses = {}
+    for name in names:
+        spec = RUNS[name]
+        key = cache_key(spec, md5s)
+        cached = RunResult.read(results_path(spec, key))
+        if not cached or cached.key != key or not _complete(spec, cached):
+            return None
+        statuses[name] = RunStatus(spec, cached, trained=False, seconds=0.0)
+    return statuses
+
+
+def trained_models(runs: dict[str, str], train: bool = True) -> dict[str, TrainedModel] | None:
     """framework -> the trained model of the run named for it (``runs``), training a run only
-    if it is out of date: what the quantization page measures."""
-    statuses = ensure_results(list(runs.values()))
+    if it is out of date: what the quantization page measures. With ``train`` false, None
+    when a run is out of date."""
+    if train:
+        statuses = ensure_results(list(runs.values()))
+    elif (statuses := cached_results(list(runs.values()))) is None:
+        return None
     models = {}
     for framework, name in runs.items():
         status = statuses[name]
