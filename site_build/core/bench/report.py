@@ -8,6 +8,7 @@ A page asks for a table with ``{{ bench:NAME }}`` (``GENERATED`` below, register
 
 from __future__ import annotations
 
+from site_build.core.bench import gpu as bench_gpu
 from site_build.core.bench.results import BenchResults
 from site_build.core.catalog import texts
 from site_build.core.i18n_format import number, percent, seconds
@@ -236,7 +237,31 @@ def peak_value(results: BenchResults, language: str) -> str:
     return f"{number(results.peak_gflops, language, 1)} GFLOP/s"
 
 
+def gpu(results: BenchResults, language: str) -> str:
+    """The GPU rows (``bench/gpu.py``), under their own heading, only when the cache holds a
+    result measured on a GPU; otherwise nothing at all, not an empty table."""
+    record = bench_gpu.cached_result()
+    if record is None:
+        return ""
+    t = TEXT[language]
+    rows = []
+    for row in record["rows"]:
+        if row["task"] == "matmul":
+            task = t["gpu_matmul"].format(n=record["settings"]["matmul_size"])
+            value = f"{number(row['gflops'], language, 0)} GFLOP/s"
+        else:
+            task = t["gpu_infer"].format(batch=record["settings"]["batch"])
+            value = f"{number(row['images_per_second'], language, 0)} {t['unit_images']}"
+        rows.append([NAMES[row["framework"]], task, value])
+    libraries = {lib: v for libs in record["versions"].values() for lib, v in libs.items()}
+    fields = machine.provenance_fields(record["machine"], libraries, record["created"], language)
+    intro = t["gpu_intro"].format(device=record["device"], **fields)
+    table = markdown_table([t["framework"], t["gpu_task"], t["gpu_value"]], rows)
+    return f"## {t['gpu_heading']}\n\n{intro}\n\n{table}"
+
+
 GENERATED = {
+    "gpu": gpu,
     "run": run,
     "settings": settings,
     "peak": peak,
