@@ -188,6 +188,16 @@ def train(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def units(session: nox.Session) -> None:
+    """The build's units of work, to spread over machines (README.md, "Publishing with GitHub
+    Actions"): -- list [--json] | run [--shard K/N] [--only NAMES] [--export DIR] | merge DIRS.
+    """
+    if not session.posargs:
+        session.error("usage: nox -s units -- list | run --shard K/N | merge SHARD_DIR ...")
+    _run_shared(session, "python", "-m", "site_build.core.units", *session.posargs)
+
+
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Rerun the full benchmarks of PyTorch and TensorFlow on this machine (several minutes)."""
     _run_shared(session, "python", "-m", "site_build.core.bench.measure", "--full", "--force")
