@@ -300,3 +300,14 @@ def test_a_short_real_run_is_written_beside_never_over_the_cached_one(tmp_path, 
     assert result.test_accuracy == result.history[-1].test_accuracy
     assert result.config == Run("build", "torch", 2026).config
     assert not fashion_runs.results_path(Run("build", "torch", 2026), folder.name).exists()
+
+
+def test_one_run_of_the_set_trains_alone_and_the_set_then_trains_the_rest(tmp_path, monkeypatch):
+    """A shard of the build's work (site_build/core/units.py) trains its own runs only."""
+    trained = _stand_in_training(tmp_path, monkeypatch)
+    run = Run("build", "tf", 2027)
+    assert fashion_runs.ensure_run(run) is True
+    assert fashion_runs.ensure_run(run) is False  # cached now
+    assert trained == [("build", {"tf": [2027]})]
+    fashion_runs.ensure_results()
+    assert trained[1] == ("build", {"torch": [2026, 2027, 2028], "tf": [2026, 2028]})

@@ -132,7 +132,12 @@ def test_the_merge_refuses_a_result_outside_its_keys_folder(cache, tmp_path):
 def test_without_a_gpu_the_gpu_unit_is_listed_as_such_and_skipped(cache, capsys):
     assert units.main(["list", "--json"]) == 0
     rows = {row["unit"]: row for row in json.loads(capsys.readouterr().out)}
-    assert rows["bench-gpu"] == {"unit": "bench-gpu", "key": None, "needs": "a GPU", "cached": False}
+    assert rows["bench-gpu"] == {
+        "unit": "bench-gpu",
+        "key": None,
+        "needs": "a GPU",
+        "cached": False,
+    }
     assert rows["quantization"]["needs"] == "mnist:matched-torch, mnist:matched-tf"
     assert units.main(["run", "--only", "bench-gpu"]) == 0
     out = capsys.readouterr().out
@@ -174,7 +179,7 @@ def test_the_benchmarks_page_shows_gpu_rows_only_from_a_cached_gpu_result(cache)
     english = bench_report.GENERATED["gpu"](None, "en")
     assert english.startswith("## On a GPU\n")
     assert "**NVIDIA H100 80GB HBM3**" in english and "December" in english
-    assert "| PyTorch | 4096 × 4096 float32 matrix product | 41,234 GFLOP/s |" in english
+    assert "| PyTorch | 4096 \u00d7 4096 float32 matrix product | 41,234 GFLOP/s |" in english
     assert "| TensorFlow | Inference, batch 1024 | 98,765 images/s |" in english
     spanish = bench_report.GENERATED["gpu"](None, "es")
     assert spanish.startswith("## En una GPU\n") and "41\u00a0234 GFLOP/s" in spanish
@@ -194,13 +199,14 @@ def test_a_gpu_result_whose_key_no_longer_matches_is_not_shown(cache):
 
 # Three shards, three processes, one merge ----------------------------------------------------
 
-CHEAP = "data-loading,notebook:en/*"
+COMMAND = (sys.executable, "-m", "site_build.core.units")
+CHEAP = "data-loading,notebook:*"  # in each of the three shards
 
 
 def _run(cache: Path, *args: str) -> str:
     env = {**os.environ, "SITE_CACHE_DIR": str(cache)}
     done = subprocess.run(
-        [sys.executable, "-m", "site_build.core.units", *args],
+        [*COMMAND, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -213,7 +219,7 @@ def _run(cache: Path, *args: str) -> str:
 
 @pytest.mark.slow
 def test_three_shards_merged_give_a_build_that_measures_nothing(tmp_path, monkeypatch):
-    """The cheap units (data loading, the English notebooks) run as three shards, each in its
+    """The cheap units (data loading, the notebooks) run as three shards, each in its
     own process and cache folder, side by side; the merge then holds every unit's result and
     the build reads them all (its timing line says "cached").
 
@@ -224,8 +230,7 @@ def test_three_shards_merged_give_a_build_that_measures_nothing(tmp_path, monkey
     shard_caches = [tmp_path / f"shard-{k}" for k in (1, 2, 3)]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "site_build.core.units", "run"]
-            + ["--shard", f"{k}/3", "--only", CHEAP],
+            [*COMMAND, "run", "--shard", f"{k}/3", "--only", CHEAP],
             cwd=ROOT,
             env={**os.environ, "SITE_CACHE_DIR": str(folder)},
             stdout=subprocess.PIPE,
@@ -236,6 +241,7 @@ def test_three_shards_merged_give_a_build_that_measures_nothing(tmp_path, monkey
     ]
     outputs = [process.communicate()[0] for process in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], "\n".join(outputs)[-3000:]
+    assert all("(trained or measured)" in output for output in outputs)  # each had work
     merged = tmp_path / "merged"
     assert "Merged 3 shard caches" in _run(merged, "merge", *map(str, shard_caches))
 
@@ -263,12 +269,12 @@ def test_three_shards_merged_give_a_build_that_measures_nothing(tmp_path, monkey
         for name in data_loading.GENERATED
         for lang in ("en", "es")
     }
-    sources = sorted((ROOT / "docs/en/notebooks").glob("*.md"))
+    sources = sorted(ROOT.glob("docs/*/notebooks/*.md"))
     merged_notebooks = {}
     for source in sources:
         executed, ran = executed_notebook(source)
         assert not ran, f"{source.name} was executed again"
-        merged_notebooks[source.name] = download(executed)
+        merged_notebooks[source] = download(executed)
 
     # The same results read in the cache of the process that produced them.
     monkeypatch.setenv("SITE_CACHE_DIR", str(ran_in["data-loading"]))
@@ -278,6 +284,26 @@ def test_three_shards_merged_give_a_build_that_measures_nothing(tmp_path, monkey
         key: alone.kinds()["loading"].fill(*key, "data_loading.md") for key in merged_text
     }
     for source in sources:
-        monkeypatch.setenv("SITE_CACHE_DIR", str(ran_in[f"notebook:en/{source.stem}"]))
+        unit = f"notebook:{source.parent.parent.name}/{source.stem}"
+        monkeypatch.setenv("SITE_CACHE_DIR", str(ran_in[unit]))
         executed, ran = executed_notebook(source)
-        assert not ran and download(executed) == merged_notebooks[source.name]
+        assert not ran and download(executed) == merged_notebooks[source]
+
+
+def test_export_copies_the_results_of_the_units_run_and_nothing_else(cache, tmp_path, capsys):
+    def store() -> bool:
+        folder = cache / "results" / "data-loading" / KEY_A
+        folder.mkdir(parents=True)
+        (folder / "throughput.json").write_text(json.dumps({"key": KEY_A}))
+        (folder / ".throughput.json.lock").write_text("")
+        return True
+
+    other = cache / "results" / "benchmarks" / ("b" * 64) / "results.json"
+    other.parent.mkdir(parents=True)
+    other.write_text(json.dumps({"key": "b" * 64}))  # another unit's result in the same cache
+    unit = units.Unit("data-loading", lambda: KEY_A, store, 1.0, units._results("data-loading"))
+    export = tmp_path / "export"
+    assert units.run_units([unit], export) == 0
+    assert "data-loading: " in capsys.readouterr().out
+    exported = sorted(p.relative_to(export) for p in export.rglob("*") if p.is_file())
+    assert exported == [Path("results/data-loading") / KEY_A / "throughput.json"]

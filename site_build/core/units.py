@@ -276,6 +276,10 @@ def list_units(as_json: bool) -> int:
 def run_units(chosen: list[Unit], export: Path | None = None) -> int:
     """Run ``chosen`` into the cache; with ``export``, copy their entries (and nothing else
     of the cache) into that folder, laid out as in the cache, for ``merge``."""
+    # A shard with nothing to do still leaves its (empty) cache folder for the merge.
+    cache_root().mkdir(parents=True, exist_ok=True)
+    if export is not None:
+        export.mkdir(parents=True, exist_ok=True)
     print(f"Cache: {cache_root()}; units: {', '.join(u.name for u in chosen) or 'none'}")
     device = bench_gpu.device() if any(u.gpu for u in chosen) else None
     for unit in chosen:
