@@ -14,7 +14,8 @@ styles its whole interface), so that a phone does not parse it all before the fi
 mkdocs-jupyter can copy a notebook's source next to its page (``include_source``), but the
 source here is jupytext Markdown without outputs: the only notebooks executed under
 mkdocs-static-i18n. So the site executes each notebook once per build itself
-(``executed_notebook``: from the project root, as mkdocs-jupyter would, cached on the code
+(``executed_notebook`` of ``site_build/core/notebook_run.py``, which the build's units of
+work call too: from the project root, as mkdocs-jupyter would, cached on the code
 the notebooks import, ``notebook_key``, and on the source; an error in a cell fails the
 build) and uses that one execution twice: mkdocs-jupyter renders the page from it, with its
 own execution switched off in ``mkdocs.yml`` (the plugin points the page at the executed
