@@ -1,0 +1,266 @@
+"""Generation as a stage: every generated thing written into a docs tree, without MkDocs.
+
+``python -m site_build.core.stage`` (``nox -s stage``) trains, measures and draws what is out
+of date (``Generated.prepare``, as the build does), then writes a **staged docs tree** into
+the cache::
+
+    <cache>/staged/<key>/docs/en/...        every page, its placeholders filled
+    <cache>/staged/<key>/docs/es/...
+    <cache>/staged/<key>/docs/<lang>/generated/<family>/NAME.png|csv   figures and data
+    <cache>/staged/<key>/mkdocs.yml        mkdocs.yml without the site-build plugin
+
+A page is filled by ``fill_page``, the function the MkDocs plugin's ``on_page_markdown``
+calls too, so there is one mechanism: the ``{{ kind:arg }}`` placeholders
+(``placeholders.py``; the claims' footnotes included), the stale-translation notice
+(``translation_status.py``) and the line under the title (``verified_line.py``). A page that
+points to a file (``<!-- page-source: ... -->``) gets that file's text. Everything else
+stays as authored: front matter, includes (``--8<--``), tabs and admonitions are
+pymdownx features that any MkDocs-compatible generator renders.
+
+The key covers what the staged tree is made from: the pages, snippets, catalogs, claims, the
+build package's code, the git commit (the stale-translation notice reads history), the
+results and figures that ``prepare`` produced, the installed framework versions and the day
+(the verified line names it). The tree is written to a temporary folder and renamed into
+place, so a reader never sees half of it; a key already staged is reused.
+
+What the stage leaves to the MkDocs plugin (``site_build/mkdocs/plugin.py``): the notebook
+pages are staged as their jupytext source (the plugin executes them in ``on_pre_page``, keyed
+on its own module), Spanish pages' includes show the snippets' English comments (the plugin
+translates them as pymdownx.snippets reads them), and the HTML-level work (image sizes,
+table row headers, the Markdown copies, llms.txt, sitemaps, the atomic site swap).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+from site_build.core import checks, translation_status, verified_line
+from site_build.core.claims import references
+from site_build.core.errors import BuildError
+from site_build.core.generated import Generated
+from site_build.core.kit.cache import (
+    cache_root,
+    check_writable,
+    file_digest,
+    fingerprint,
+    prune,
+    touch,
+)
+from site_build.core.kit.machine import versions
+from site_build.core.layout import FRONT_MATTER, languages, pages
+from site_build.core.page_source import page_markdown
+from site_build.core.paths import CLAIMS_DIR, CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR
+from site_build.core.placeholders import render
+
+KEY_LENGTH = 16
+KEYS_KEPT = 4
+STAGED_MAX_AGE_DAYS = 7
+PLUGIN_LINE = re.compile(r"^  - site-build[ \t]*\n", re.MULTILINE)
+
+
+def fill_page(
+    markdown: str,
+    language: str,
+    page: str,
+    generated: Generated,
+    built: dt.date,
+    first_line: int = 1,
+) -> str:
+    """The Markdown of ``page`` (its path under ``docs/<language>/``, without front matter)
+    with everything generated filled in: placeholders (a broken one raises a
+    ``PlaceholderError`` naming the page and the line, counted from ``first_line``), the
+    stale-translation notice and the line under the title."""
+    cited = references(markdown)  # before the claims become footnotes
+    # Placeholders first, so that a broken one is named by its line in the file.
+    markdown = render(markdown, language, f"{language}/{page}", generated.kinds(), first_line)
+    markdown = translation_status.with_notice(markdown, language, page)
+    return verified_line.with_line(markdown, language, page, cited, generated.ledger, built)
+
+
+def _is_notebook(page: str) -> bool:
+    return page.startswith("notebooks/")
+
+
+def filled_source(page_file: Path, language: str, page: str, generated, built: dt.date) -> str:
+    """The whole file as staged: front matter kept, the body filled (``fill_page``)."""
+    source = page_markdown(page_file)
+    if _is_notebook(page):
+        return source  # a jupytext notebook: the MkDocs plugin executes it (module docstring)
+    header = FRONT_MATTER.match(source)
+    head = header[0] if header else ""
+    body = source[len(head) :]
+    first_line = head.count("\n") + 1
+    return head + fill_page(body, language, page, generated, built, first_line)
+
+
+def _digests(paths: Iterable[Path], base: Path = ROOT) -> dict[str, str]:
+    """File path (under ``base``) -> sha256 of its content."""
+    return {p.relative_to(base).as_posix(): file_digest(p) for p in sorted(paths) if p.is_file()}
+
+
+def _git_commit() -> str:
+    result = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _results(generated: Generated) -> dict[str, str]:
+    """A digest of each measured page's results as prepared (typed records)."""
+
+    def plain(value):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return dataclasses.asdict(value)
+        return value
+
+    found = {}
+    for name in ("mnist", "bench", "data_loading", "quantization", "fashion"):
+        value = getattr(generated, name)
+        if isinstance(value, dict):
+            value = {str(k): plain(v) for k, v in value.items()}
+        found[name] = fingerprint({"value": plain(value)})
+    return found
+
+
+def stage_key(generated: Generated, built: dt.date) -> str:
+    """What the staged tree is made from (module docstring), as one key."""
+    figures = [
+        p for langs in Generated.figures(languages()).values() for ps in langs.values() for p in ps
+    ]
+    return fingerprint(
+        {
+            "pages": _digests(DOCS_DIR.rglob("*")),
+            "snippets": _digests(SNIPPETS_DIR.rglob("*.py")),
+            "catalogs": _digests((ROOT / "site_build" / "catalogs").glob("*.yaml")),
+            "claims": _digests(CLAIMS_DIR.rglob("*.yaml")),
+            "code": _digests((ROOT / "site_build").rglob("*.py")),
+            "shown": _digests([CONTRIBUTING, MKDOCS_YML]),
+            "commit": _git_commit(),
+            "results": _results(generated),
+            "figures": _digests(figures, cache_root()),
+            "versions": versions("torch", "tensorflow", "keras"),
+            "built": built.isoformat(),
+        }
+    )[:KEY_LENGTH]
+
+
+def staged_root() -> Path:
+    return cache_root() / "staged"
+
+
+def staged_config() -> str:
+    """mkdocs.yml for the staged tree, written beside its ``docs/``: the site-build plugin
+    removed, and the paths that MkDocs would read from the project (the theme's overrides,
+    the snippets) made absolute; ``docs_dir`` and ``site_dir`` stay relative to it."""
+    text = MKDOCS_YML.read_text(encoding="utf-8")
+    edits = [
+        (PLUGIN_LINE, ""),
+        (re.compile(r"^watch:\n(?:  - .*\n)+", re.MULTILINE), ""),
+        (
+            re.compile(r"^  custom_dir: overrides$", re.MULTILINE),
+            f"  custom_dir: {ROOT / 'overrides'}",
+        ),
+        (
+            re.compile(r"^      base_path: \[snippets\]$", re.MULTILINE),
+            f"      base_path: [{SNIPPETS_DIR}]",
+        ),
+    ]
+    for pattern, replacement in edits:
+        text, count = pattern.subn(lambda _, new=replacement: new, text)
+        if count != 1:
+            raise BuildError(
+                f"{MKDOCS_YML.name}: the stage rewrites the line matching "
+                f"{pattern.pattern!r} for the staged tree, and found it {count} times; update "
+                "staged_config in site_build/core/stage.py to the new layout."
+            )
+    return text
+
+
+def _write_tree(folder: Path, generated: Generated, built: dt.date) -> None:
+    docs = folder / "docs"
+    for language in languages():
+        for page, page_file in pages(language).items():
+            target = docs / language / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = filled_source(page_file, language, page, generated, built)
+            target.write_text(text, encoding="utf-8")
+        for other in sorted((DOCS_DIR / language).rglob("*")):
+            if other.is_file() and other.suffix != ".md":  # anything else a page links
+                target = docs / language / other.relative_to(DOCS_DIR / language)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(other, target)
+    # Where the plugin puts them (mkdocs/files.py): generated/<family>/NAME beside the pages.
+    for family, by_language in Generated.figures(languages()).items():
+        for language, paths in by_language.items():
+            target = docs / language / "generated" / family
+            target.mkdir(parents=True, exist_ok=True)
+            for path in paths:
+                shutil.copy2(path, target / path.name)
+
+
+def stage(built: dt.date | None = None, generated: Generated | None = None) -> Path:
+    """Prepare what is out of date, then write (or reuse) the staged tree; returns its
+    folder (``<cache>/staged/<key>``)."""
+    built = built or dt.date.today()
+    if errors := checks.include_errors() + checks.placeholder_errors():
+        raise BuildError("\n".join(errors))
+    check_writable()
+    if generated is None:
+        generated = Generated()
+        generated.load_ledger()
+        generated.prepare()
+    key = stage_key(generated, built)
+    root = staged_root()
+    final = root / key
+    if not (final / "mkdocs.yml").is_file():
+        temporary = root / f".{key}.{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            _write_tree(temporary, generated, built)
+            (temporary / "mkdocs.yml").write_text(staged_config(), encoding="utf-8")
+            try:
+                os.rename(temporary, final)
+            except OSError:
+                if not (final / "mkdocs.yml").is_file():
+                    raise
+                # Another process staged the same key meanwhile: its tree is the same.
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+    touch(final)
+    prune(root, {key}, STAGED_MAX_AGE_DAYS, keep_newest=KEYS_KEPT)
+    return final
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m site_build.core.stage",
+        description="Train, measure and draw what is out of date, then write the staged docs "
+        "tree (every page with its generated content filled) into the cache.",
+    )
+    parser.parse_args(argv)
+    generated = Generated()
+    try:
+        generated.load_ledger()
+        generated.prepare()
+        folder = stage(generated=generated)
+    except BuildError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    for line in generated.timings:
+        print(f"Stage timing | {line}")
+    print(f"Staged docs tree: {folder / 'docs'}")
+    print(f"Without the site-build plugin: mkdocs build -f {folder / 'mkdocs.yml'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
