@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from site_build.core import notebook_run
 from site_build.core.errors import BuildError
 from site_build.mkdocs import notebook_pages
 
@@ -105,7 +106,7 @@ def test_the_executed_notebook_lies_beside_the_page_without_page_only_cells(tmp_
     [code] = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     assert "".join(code["outputs"][0]["text"]) == "42\n"
     # The second build reads the cache instead of executing again.
-    monkeypatch.setattr(notebook_pages, "_execute", lambda source: pytest.fail("executed"))
+    monkeypatch.setattr(notebook_run, "_execute", lambda source: pytest.fail("executed"))
     written.unlink()
     notebook_pages.finish_page(_page_html(), page, {"site_dir": tmp_path / "site"})
     assert json.loads(written.read_text()) == notebook
@@ -146,7 +147,7 @@ def test_one_execution_serves_the_page_and_the_download(tmp_path, monkeypatch):
         c for c in downloaded["cells"] if c["cell_type"] == "code"
     ]
     # Asked again (the download, the other pass), it is the same file, not a new execution.
-    monkeypatch.setattr(notebook_pages, "_execute", lambda source: pytest.fail("executed"))
+    monkeypatch.setattr(notebook_run, "_execute", lambda source: pytest.fail("executed"))
     assert notebook_pages.executed_notebook(source) == (executed, False)
 
 
@@ -174,7 +175,7 @@ def test_tensorflow_start_up_logs_leave_the_outputs_and_other_stderr_stays():
         nbformat.v4.new_output("stream", name="stderr", text=chatter + "UserWarning: real\n"),
         nbformat.v4.new_output("stream", name="stdout", text="I0000 printed by the cell\n"),
     ]
-    kept = notebook_pages._without_startup_logs(outputs)
+    kept = notebook_run._without_startup_logs(outputs)
     assert [output["text"] for output in kept] == [
         "UserWarning: real\n",
         "I0000 printed by the cell\n",

@@ -14,13 +14,14 @@ styles its whole interface), so that a phone does not parse it all before the fi
 mkdocs-jupyter can copy a notebook's source next to its page (``include_source``), but the
 source here is jupytext Markdown without outputs: the only notebooks executed under
 mkdocs-static-i18n. So the site executes each notebook once per build itself
-(``executed_notebook``: from the project root, as mkdocs-jupyter would, cached on the code
-the notebooks import, ``notebook_key``, and on the source; an error in a cell fails the
-build) and uses that one execution twice: mkdocs-jupyter renders the page from it, with its
-own execution switched off in ``mkdocs.yml`` (the plugin points the page at the executed
-file while it renders, ``rendered_from``), and ``finish_page`` writes it beside the page as
-``<name>.ipynb`` for download, without the cells tagged ``page-only`` (the download link
-itself). The page a reader sees and the file a reader downloads hold the same outputs.
+(``executed_notebook`` of ``core/notebook_run.py``: from the project root, as mkdocs-jupyter
+would, cached on the code the notebooks import, ``notebook_key``, and on the source; an
+error in a cell fails the build) and uses that one execution twice: mkdocs-jupyter renders
+the page from it, with its own execution switched off in ``mkdocs.yml`` (the plugin points
+the page at the executed file while it renders, ``rendered_from``), and ``finish_page``
+writes it beside the page as ``<name>.ipynb`` for download, without the cells tagged
+``page-only`` (the download link itself). The page a reader sees and the file a reader
+downloads hold the same outputs.
 
 The plugin calls ``finish_page`` from ``on_post_page``: it writes into the site folder, so
 the file and the download link also work under ``mkdocs serve``.
@@ -33,26 +34,25 @@ page, in one pass.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import signal
-import threading
 from pathlib import Path, PurePosixPath
 
 from site_build.core.errors import BuildError
-from site_build.core.generated import notebook_key
 from site_build.core.kit.cache import atomic_write_bytes
-from site_build.core.notebook_cache import KEY_LENGTH, real_folder
-from site_build.core.paths import ROOT
+
+# Executing a notebook is core work (the staged docs tree has the executed notebooks too).
+from site_build.core.notebook_run import (
+    PAGE_ONLY_TAG,
+    download,
+    download_name,
+    executed_notebook,
+)
 
 WRAPPER = '<div class="jupyter-wrapper">'
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 INLINED = re.compile(r"<(style|script)\b([^>]*)>(.*?)</\1>\s*", re.DOTALL)
 STYLESHEET_DIR = "assets/stylesheets"
 SCRIPT_DIR = "assets/javascripts"
-PAGE_ONLY_TAG = "page-only"
-CELL_TIMEOUT_S = 600
 
 
 def is_notebook_page(html: str) -> bool:
@@ -127,115 +127,6 @@ def link_assets(html: str, page_url: str, site_dir: Path) -> str:
     if "</head>" not in html:
         raise BuildError("a notebook page without </head>: cannot link its stylesheet")
     return html.replace("</head>", links + "</head>", 1)
-
-
-def download_name(source: Path) -> str:
-    return source.with_suffix(".ipynb").name
-
-
-def executed_notebook(source: Path) -> tuple[Path, bool]:
-    """The jupytext notebook `source`, executed from the project root, as an .ipynb file, and
-    whether this call executed it (False: it came from the cache).
-
-    Every cell is kept (the page renders ``page-only`` cells; ``download`` drops them).
-    Cached on the notebook's text and on what its outputs depend on (``notebook_key``).
-    """
-    key = notebook_key()
-    # This module's code too: it decides how a notebook is executed and what is kept.
-    text = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
-    text = text[:KEY_LENGTH]
-    # In the key's folder of the rendered pages' cache (pruned with it), named as the page's
-    # source, so mkdocs-jupyter gives the page the same title wherever the file is.
-    language = source.parent.parent.name
-    folder = real_folder(key, language).parent / "executed" / text / language / "notebooks"
-    cached = folder / download_name(source)
-    if cached.is_file() and _readable(cached):
-        return cached, False
-    atomic_write_bytes(cached, _execute(source))
-    return cached, True
-
-
-def _readable(executed: Path) -> bool:
-    """A cached notebook that no longer parses (a damaged disk, a hand edit) is executed
-    again rather than published broken."""
-    try:
-        json.loads(executed.read_text(encoding="utf-8"))["cells"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return False
-    return True
-
-
-def download(executed: Path) -> bytes:
-    """The executed notebook as a reader downloads it: without the ``page-only`` cells."""
-    notebook = json.loads(executed.read_text(encoding="utf-8"))
-    notebook["cells"] = [
-        cell
-        for cell in notebook["cells"]
-        if PAGE_ONLY_TAG not in cell.get("metadata", {}).get("tags", [])
-    ]
-    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _execute(source: Path) -> bytes:
-    import jupytext
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    notebook = jupytext.read(source)
-    notebook.metadata.pop("jupytext", None)
-    client = NotebookClient(
-        notebook,
-        timeout=CELL_TIMEOUT_S,
-        allow_errors=False,
-        resources={"metadata": {"path": str(ROOT)}},
-    )
-    # nbclient replaces the Ctrl-C handler while it runs (its own shuts the kernel down) and
-    # puts Python's default back afterwards: the build's handler, which notes the interrupt
-    # (plugin.py), is restored here, and an interrupt is raised as one, not as the kernel
-    # errors nbclient ends with (DeadKernelError, then an AssertionError in its cleanup).
-    main_thread = threading.current_thread() is threading.main_thread()
-    handler = signal.getsignal(signal.SIGINT) if main_thread else None
-    try:
-        client.execute(cwd=str(ROOT), env=dict(os.environ))
-    except CellExecutionError as error:
-        raise BuildError(
-            f"{source}: a cell failed while executing the notebook: "
-            f"{str(error).strip().splitlines()[-1]}"
-        ) from None
-    except Exception as error:
-        if getattr(client, "_async_cleanup_kernel_future", None) is not None:  # a signal
-            raise KeyboardInterrupt(f"{source}: interrupted while it ran") from error
-        raise
-    finally:
-        if main_thread and handler is not None:
-            signal.signal(signal.SIGINT, handler)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = _without_startup_logs(cell.outputs)
-    return nbformat.writes(notebook).encode("utf-8") + b"\n"
-
-
-# TensorFlow's C++ start-up lines (absl's "I0000 00:00:1796... port.cc:153] oneDNN custom
-# operations are on ...") reach the kernel's stderr before TF_CPP_MIN_LOG_LEVEL applies.
-# They carry a timestamp and a process id and say nothing about the notebook, so they are
-# taken out of its outputs; any other stderr text stays.
-STARTUP_LOG_LINE = re.compile(
-    r"^(?:WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
-    r"STDERR|[IWE]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*)$"
-)
-
-
-def _without_startup_logs(outputs: list) -> list:
-    kept = []
-    for output in outputs:
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            lines = output["text"].splitlines(keepends=True)
-            output["text"] = "".join(line for line in lines if not STARTUP_LOG_LINE.match(line))
-            if not output["text"]:
-                continue
-        kept.append(output)
-    return kept
 
 
 def write_download(source: Path, dest_dir: Path) -> Path:
