@@ -12,6 +12,7 @@ no longer has the lines the stage rewrites.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from site_build.core.generated import Generated
 from site_build.core.i18n_format import percent
 from site_build.core.layout import DOCS_DIR, FRONT_MATTER, MKDOCS_YML, languages, pages
 from site_build.core.page_source import page_markdown
-from site_build.core.placeholders import references
+from site_build.core.placeholders import references, unclosed
 from tests.stand_ins import built_page
 
 IMG_SRC = re.compile(r"<img\b[^>]*\bsrc=\"(?P<src>[^\"]+)\"")
@@ -65,7 +66,7 @@ def test_a_changed_mkdocs_yml_fails_naming_the_fix(tmp_path, monkeypatch):
     moved = tmp_path / "mkdocs.yml"
     moved.write_text(MKDOCS_YML.read_text(encoding="utf-8").replace("- site-build", "- x"))
     monkeypatch.setattr(stage_module, "MKDOCS_YML", moved)
-    with pytest.raises(BuildError, match=r"mkdocs\.yml.*found it 0 times.*stage\.py"):
+    with pytest.raises(BuildError, match=r"mkdocs\.yml.*site-build.*found 0.*stage\.py"):
         stage_module.staged_config()
 
 
@@ -127,9 +128,11 @@ def test_the_stage_is_atomic_and_keyed(staged):
     assert folder.name == stage_module.stage_key(generated, dt.date.today())
     assert not list(folder.parent.glob(".*.tmp")), "a temporary folder was left behind"
     for language in languages():
-        assert set(pages(language)) <= {
+        staged_pages = {stage_module.staged_name(page) for page in pages(language)}
+        assert staged_pages == {
             p.relative_to(folder / "docs" / language).as_posix()
-            for p in (folder / "docs" / language).rglob("*.md")
+            for p in (folder / "docs" / language).rglob("*")
+            if p.suffix in (".md", ".ipynb")
         }
     assert stage_module.stage(generated=generated) == folder  # the same inputs: reused
 
@@ -147,9 +150,11 @@ def test_staged_pages_show_generated_numbers_and_tables(staged, language):
     assert tables, f"no table with the row {label!r} on the {language} MNIST page"
     assert "{{" not in "".join(TABLE.findall(html))
     for page in pages(language):
-        staged_text = (folder / "docs" / language / page).read_text(encoding="utf-8")
         if not page.startswith("notebooks/"):
-            assert "{{ " not in staged_text.split("```")[0], f"{page}: a placeholder is left"
+            staged_text = (folder / "docs" / language / page).read_text(encoding="utf-8")
+            assert not unclosed(staged_text), f"{page}: a broken placeholder is left"
+            left = [kind for kind in generated.kinds() if references(staged_text, kind)]
+            assert not left, f"{page}: placeholders of {left} are left"
 
 
 @pytest.mark.slow
@@ -169,6 +174,26 @@ def test_staged_pages_show_their_figures(staged, language):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("language", languages())
+def test_staged_notebooks_show_their_executed_outputs(staged, language):
+    folder, _, site = staged
+    for page in [p for p in pages(language) if p.startswith("notebooks/")]:
+        executed = folder / "docs" / language / Path(page).with_suffix(".ipynb")
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+        printed = [
+            line.strip()
+            for cell in cells
+            for output in cell.get("outputs", [])
+            if output.get("name") == "stdout"
+            for line in "".join(output["text"]).splitlines()
+            if line.strip()
+        ]
+        assert printed, f"{language}/{page}: the staged notebook has no printed output"
+        html = unescape(built_page(site, language, page))
+        assert printed[-1] in html, f"{language}/{page}: {printed[-1]!r} is not on the page"
+
+
+@pytest.mark.slow
 def test_the_plugin_fills_a_page_as_the_stage_does(staged):
     """The plugin's on_page_markdown, on the MNIST page, gives the staged Markdown."""
     from mkdocs.config import load_config
@@ -185,6 +210,6 @@ def test_the_plugin_fills_a_page_as_the_stage_does(staged):
         body = source[len(FRONT_MATTER.match(source)[0]) :]
         filled = plugin.on_page_markdown(body, page=Page(None, file, config), config=config)
         staged_text = (folder / "docs" / language / "mnist.md").read_text(encoding="utf-8")
-        assert staged_text.endswith(filled)
+        assert staged_text.endswith(stage_module.linked_as_staged(filled))
         accuracy = percent(generated.mnist["matched-torch"].test.accuracy, language, 2)
         assert accuracy in filled

@@ -6,6 +6,7 @@ the cache::
 
     <cache>/staged/<key>/docs/en/...        every page, its placeholders filled
     <cache>/staged/<key>/docs/es/...
+    <cache>/staged/<key>/docs/<lang>/notebooks/NAME.ipynb   each notebook, executed
     <cache>/staged/<key>/docs/<lang>/generated/<family>/NAME.png|csv   figures and data
     <cache>/staged/<key>/mkdocs.yml        mkdocs.yml without the site-build plugin
 
@@ -13,21 +14,24 @@ A page is filled by ``fill_page``, the function the MkDocs plugin's ``on_page_ma
 calls too, so there is one mechanism: the ``{{ kind:arg }}`` placeholders
 (``placeholders.py``; the claims' footnotes included), the stale-translation notice
 (``translation_status.py``) and the line under the title (``verified_line.py``). A page that
-points to a file (``<!-- page-source: ... -->``) gets that file's text. Everything else
-stays as authored: front matter, includes (``--8<--``), tabs and admonitions are
-pymdownx features that any MkDocs-compatible generator renders.
+points to a file (``<!-- page-source: ... -->``) gets that file's text; a notebook page is
+its executed notebook (``notebook_run.py``, the same cached execution the plugin renders
+from), and the staged ``mkdocs.yml``'s nav and the pages' links name it. Everything else
+stays as authored: front matter, includes (``--8<--``), tabs and admonitions are pymdownx
+features that any MkDocs-compatible generator renders.
 
 The key covers what the staged tree is made from: the pages, snippets, catalogs, claims, the
 build package's code, the git commit (the stale-translation notice reads history), the
 results and figures that ``prepare`` produced, the installed framework versions and the day
-(the verified line names it). The tree is written to a temporary folder and renamed into
-place, so a reader never sees half of it; a key already staged is reused.
+(the verified line names it), and what the notebooks' outputs depend on. The tree is written
+to a temporary folder and renamed into place, so a reader never sees half of it; a key
+already staged is reused.
 
-What the stage leaves to the MkDocs plugin (``site_build/mkdocs/plugin.py``): the notebook
-pages are staged as their jupytext source (the plugin executes them in ``on_pre_page``, keyed
-on its own module), Spanish pages' includes show the snippets' English comments (the plugin
-translates them as pymdownx.snippets reads them), and the HTML-level work (image sizes,
-table row headers, the Markdown copies, llms.txt, sitemaps, the atomic site swap).
+What the stage leaves to the MkDocs plugin (``site_build/mkdocs/plugin.py``): Spanish
+pages' includes show the snippets' English comments (the plugin translates them as
+pymdownx.snippets reads them), and the HTML-level work (image sizes, table row headers, the
+notebooks' downloads and shared CSS, the Markdown copies, llms.txt, sitemaps, the atomic
+site swap).
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from pathlib import Path
 from site_build.core import checks, translation_status, verified_line
 from site_build.core.claims import references
 from site_build.core.errors import BuildError
-from site_build.core.generated import Generated
+from site_build.core.generated import Generated, notebook_key
 from site_build.core.kit.cache import (
     cache_root,
     check_writable,
@@ -58,6 +62,7 @@ from site_build.core.kit.cache import (
 )
 from site_build.core.kit.machine import versions
 from site_build.core.layout import FRONT_MATTER, languages, pages
+from site_build.core.notebook_run import executed_notebook
 from site_build.core.page_source import page_markdown
 from site_build.core.paths import CLAIMS_DIR, CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR
 from site_build.core.placeholders import render
@@ -66,6 +71,8 @@ KEY_LENGTH = 16
 KEYS_KEPT = 4
 STAGED_MAX_AGE_DAYS = 7
 PLUGIN_LINE = re.compile(r"^  - site-build[ \t]*\n", re.MULTILINE)
+# A Markdown link to a notebook page: staged as its executed .ipynb, linked as such.
+NOTEBOOK_LINK = re.compile(r"(\]\((?:\.\./)*notebooks/[\w-]+)\.md(?=[)#])")
 
 
 def fill_page(
@@ -92,15 +99,23 @@ def _is_notebook(page: str) -> bool:
 
 
 def filled_source(page_file: Path, language: str, page: str, generated, built: dt.date) -> str:
-    """The whole file as staged: front matter kept, the body filled (``fill_page``)."""
+    """A page's whole file as staged: front matter kept, the body filled (``fill_page``)."""
     source = page_markdown(page_file)
-    if _is_notebook(page):
-        return source  # a jupytext notebook: the MkDocs plugin executes it (module docstring)
     header = FRONT_MATTER.match(source)
     head = header[0] if header else ""
     body = source[len(head) :]
     first_line = head.count("\n") + 1
     return head + fill_page(body, language, page, generated, built, first_line)
+
+
+def linked_as_staged(markdown: str) -> str:
+    """``markdown`` with its links to notebook pages pointing to their staged ``.ipynb``."""
+    return NOTEBOOK_LINK.sub(r"\1.ipynb", markdown)
+
+
+def staged_name(page: str) -> str:
+    """Where a page is in the staged tree: a notebook as its executed ``.ipynb``."""
+    return str(Path(page).with_suffix(".ipynb")) if _is_notebook(page) else page
 
 
 def _digests(paths: Iterable[Path], base: Path = ROOT) -> dict[str, str]:
@@ -149,6 +164,7 @@ def stage_key(generated: Generated, built: dt.date) -> str:
             "results": _results(generated),
             "figures": _digests(figures, cache_root()),
             "versions": versions("torch", "tensorflow", "keras"),
+            "notebooks": notebook_key(),
             "built": built.isoformat(),
         }
     )[:KEY_LENGTH]
@@ -163,25 +179,30 @@ def staged_config() -> str:
     removed, and the paths that MkDocs would read from the project (the theme's overrides,
     the snippets) made absolute; ``docs_dir`` and ``site_dir`` stay relative to it."""
     text = MKDOCS_YML.read_text(encoding="utf-8")
+    notebooks = [page for page in pages(languages()[0]) if _is_notebook(page)]
     edits = [
-        (PLUGIN_LINE, ""),
-        (re.compile(r"^watch:\n(?:  - .*\n)+", re.MULTILINE), ""),
+        (PLUGIN_LINE, "", 1),
+        (re.compile(r"^watch:\n(?:  - .*\n)+", re.MULTILINE), "", 1),
         (
             re.compile(r"^  custom_dir: overrides$", re.MULTILINE),
             f"  custom_dir: {ROOT / 'overrides'}",
+            1,
         ),
         (
             re.compile(r"^      base_path: \[snippets\]$", re.MULTILINE),
             f"      base_path: [{SNIPPETS_DIR}]",
+            1,
         ),
+        # The nav names each notebook page by its executed copy (``staged_name``).
+        (re.compile(r"(?<=: notebooks/)([\w-]+)\.md$", re.MULTILINE), r"\1.ipynb", len(notebooks)),
     ]
-    for pattern, replacement in edits:
-        text, count = pattern.subn(lambda _, new=replacement: new, text)
-        if count != 1:
+    for pattern, replacement, expected in edits:
+        text, count = pattern.subn(lambda m, new=replacement: m.expand(new), text)
+        if count != expected:
             raise BuildError(
-                f"{MKDOCS_YML.name}: the stage rewrites the line matching "
-                f"{pattern.pattern!r} for the staged tree, and found it {count} times; update "
-                "staged_config in site_build/core/stage.py to the new layout."
+                f"{MKDOCS_YML.name}: the stage rewrites the lines matching "
+                f"{pattern.pattern!r} for the staged tree ({expected} expected) and found "
+                f"{count}; update staged_config in site_build/core/stage.py to the new layout."
             )
     return text
 
@@ -190,10 +211,13 @@ def _write_tree(folder: Path, generated: Generated, built: dt.date) -> None:
     docs = folder / "docs"
     for language in languages():
         for page, page_file in pages(language).items():
-            target = docs / language / page
+            target = docs / language / staged_name(page)
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = filled_source(page_file, language, page, generated, built)
-            target.write_text(text, encoding="utf-8")
+            if _is_notebook(page):  # every cell, as the plugin renders it
+                shutil.copy2(executed_notebook(page_file)[0], target)
+            else:
+                text = filled_source(page_file, language, page, generated, built)
+                target.write_text(linked_as_staged(text), encoding="utf-8")
         for other in sorted((DOCS_DIR / language).rglob("*")):
             if other.is_file() and other.suffix != ".md":  # anything else a page links
                 target = docs / language / other.relative_to(DOCS_DIR / language)
