@@ -29,7 +29,14 @@ from site_build.core.claims import format_date
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import percent
-from site_build.core.layout import DOCS_DIR, FRONT_MATTER, MKDOCS_YML, languages, pages
+from site_build.core.layout import (
+    DOCS_DIR,
+    FRONT_MATTER,
+    MKDOCS_YML,
+    SNIPPETS_DIR,
+    languages,
+    pages,
+)
 from site_build.core.page_source import page_markdown
 from site_build.core.placeholders import references, unclosed
 from tests.stand_ins import built_page
@@ -42,7 +49,7 @@ FIGURE_PAGES = ("mnist.md", "benchmarks.md", "fashion_mnist.md")
 
 def _staged_mkdocs(tmp_path: Path) -> dict:
     path = tmp_path / "mkdocs.yml"
-    path.write_text(stage_module.staged_config(), encoding="utf-8")
+    path.write_text(stage_module.staged_config(tmp_path), encoding="utf-8")
 
     class Loader(yaml.SafeLoader):
         pass
@@ -67,7 +74,7 @@ def test_a_changed_mkdocs_yml_fails_naming_the_fix(tmp_path, monkeypatch):
     moved.write_text(MKDOCS_YML.read_text(encoding="utf-8").replace("- site-build", "- x"))
     monkeypatch.setattr(stage_module, "MKDOCS_YML", moved)
     with pytest.raises(BuildError, match=r"mkdocs\.yml.*site-build.*found 0.*stage\.py"):
-        stage_module.staged_config()
+        stage_module.staged_config(tmp_path)
 
 
 @pytest.mark.parametrize("language", languages())
@@ -174,6 +181,25 @@ def test_staged_pages_show_their_figures(staged, language):
 
 
 @pytest.mark.slow
+def test_translated_pages_show_the_code_comments_in_their_language(staged):
+    """Every comment a topic translates and its English page shows is shown translated on
+    the page of the other language (the staged includes read translated snippet copies)."""
+    _, _, site = staged
+    default, *others = languages()
+    english = unescape(built_page(site, default, "tensors.md"))
+    for language in others:
+        table = yaml.safe_load(
+            (SNIPPETS_DIR / "tensors" / f"comments.{language}.yaml").read_text(encoding="utf-8")
+        )
+        shown = {k: v for k, v in table.items() if f"# {k}" in english and v != k}
+        assert shown, "the English tensors page shows none of the translated comments"
+        page = unescape(built_page(site, language, "tensors.md"))
+        for key, value in shown.items():
+            assert f"# {value}" in page, f"{language}/tensors.md: {value!r} is not shown"
+            assert f"# {key}" not in page, f"{language}/tensors.md shows {key!r} in English"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("language", languages())
 def test_staged_notebooks_show_their_executed_outputs(staged, language):
     folder, _, site = staged
@@ -210,6 +236,6 @@ def test_the_plugin_fills_a_page_as_the_stage_does(staged):
         body = source[len(FRONT_MATTER.match(source)[0]) :]
         filled = plugin.on_page_markdown(body, page=Page(None, file, config), config=config)
         staged_text = (folder / "docs" / language / "mnist.md").read_text(encoding="utf-8")
-        assert staged_text.endswith(stage_module.linked_as_staged(filled))
+        assert staged_text.endswith(stage_module.as_staged(filled, language, folder / "snippets"))
         accuracy = percent(generated.mnist["matched-torch"].test.accuracy, language, 2)
         assert accuracy in filled

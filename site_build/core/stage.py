@@ -8,6 +8,7 @@ the cache::
     <cache>/staged/<key>/docs/es/...
     <cache>/staged/<key>/docs/<lang>/notebooks/NAME.ipynb   each notebook, executed
     <cache>/staged/<key>/docs/<lang>/generated/<family>/NAME.png|csv   figures and data
+    <cache>/staged/<key>/snippets/es/...   snippets with their comments in Spanish
     <cache>/staged/<key>/mkdocs.yml        mkdocs.yml without the site-build plugin
 
 A page is filled by ``fill_page``, the function the MkDocs plugin's ``on_page_markdown``
@@ -16,9 +17,11 @@ calls too, so there is one mechanism: the ``{{ kind:arg }}`` placeholders
 (``translation_status.py``) and the line under the title (``verified_line.py``). A page that
 points to a file (``<!-- page-source: ... -->``) gets that file's text; a notebook page is
 its executed notebook (``notebook_run.py``, the same cached execution the plugin renders
-from), and the staged ``mkdocs.yml``'s nav and the pages' links name it. Everything else
-stays as authored: front matter, includes (``--8<--``), tabs and admonitions are pymdownx
-features that any MkDocs-compatible generator renders.
+from), and the staged ``mkdocs.yml``'s nav and the pages' links name it. The includes of a
+page in another language than the default one name a copy of the snippet with that
+language's comments (``as_staged``). Everything else stays as authored: front matter,
+includes (``--8<--``), tabs and admonitions are pymdownx features that any MkDocs-compatible
+generator renders.
 
 The key covers what the staged tree is made from: the pages, snippets, catalogs, claims, the
 build package's code, the git commit (the stale-translation notice reads history), the
@@ -27,11 +30,10 @@ results and figures that ``prepare`` produced, the installed framework versions 
 to a temporary folder and renamed into place, so a reader never sees half of it; a key
 already staged is reused.
 
-What the stage leaves to the MkDocs plugin (``site_build/mkdocs/plugin.py``): Spanish
-pages' includes show the snippets' English comments (the plugin translates them as
-pymdownx.snippets reads them), and the HTML-level work (image sizes, table row headers, the
-notebooks' downloads and shared CSS, the Markdown copies, llms.txt, sitemaps, the atomic
-site swap).
+What the stage leaves to the MkDocs plugin (``site_build/mkdocs/plugin.py``): the
+HTML-level work (image sizes, table row headers, the notebooks' downloads and shared CSS,
+the pages' Markdown copies, llms.txt, sitemaps, the atomic site swap) and the checks and
+doctests a build runs first.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from site_build.core import checks, translation_status, verified_line
+from site_build.core import checks, code_comments, translation_status, verified_line
 from site_build.core.claims import references
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
@@ -61,7 +63,7 @@ from site_build.core.kit.cache import (
     touch,
 )
 from site_build.core.kit.machine import versions
-from site_build.core.layout import FRONT_MATTER, languages, pages
+from site_build.core.layout import FRONT_MATTER, INCLUDE, languages, pages
 from site_build.core.notebook_run import executed_notebook
 from site_build.core.page_source import page_markdown
 from site_build.core.paths import CLAIMS_DIR, CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR
@@ -108,9 +110,29 @@ def filled_source(page_file: Path, language: str, page: str, generated, built: d
     return head + fill_page(body, language, page, generated, built, first_line)
 
 
-def linked_as_staged(markdown: str) -> str:
-    """``markdown`` with its links to notebook pages pointing to their staged ``.ipynb``."""
-    return NOTEBOOK_LINK.sub(r"\1.ipynb", markdown)
+def as_staged(markdown: str, language: str, snippets: Path) -> str:
+    """A filled page as the staged tree holds it: its links to notebook pages point to their
+    staged ``.ipynb``, and on a page of another language than the default one, each include
+    points to a copy of its snippet with that language's comments
+    (``code_comments.in_language``, what the plugin does as pymdownx.snippets reads a file),
+    written under ``snippets/<language>/`` of the staged tree."""
+    markdown = NOTEBOOK_LINK.sub(r"\1.ipynb", markdown)
+    if language == languages()[0]:
+        return markdown
+
+    def translated_copy(match: re.Match) -> str:
+        target = match["target"]
+        file = target.partition(":")[0].strip()
+        copy = snippets / language / file
+        if not copy.is_file():
+            source = SNIPPETS_DIR / file
+            text = code_comments.in_language(source, source.read_text(encoding="utf-8"), language)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(text, encoding="utf-8")
+        start, end = match.start("target") - match.start(), match.end("target") - match.start()
+        return f"{match[0][:start]}{language}/{target}{match[0][end:]}"
+
+    return INCLUDE.sub(translated_copy, markdown)
 
 
 def staged_name(page: str) -> str:
@@ -174,10 +196,12 @@ def staged_root() -> Path:
     return cache_root() / "staged"
 
 
-def staged_config() -> str:
-    """mkdocs.yml for the staged tree, written beside its ``docs/``: the site-build plugin
-    removed, and the paths that MkDocs would read from the project (the theme's overrides,
-    the snippets) made absolute; ``docs_dir`` and ``site_dir`` stay relative to it."""
+def staged_config(staged: Path) -> str:
+    """mkdocs.yml for the staged tree in ``staged``, written beside its ``docs/``: the
+    site-build plugin removed, the paths that MkDocs would read from the project (the
+    theme's overrides, the snippets) made absolute, and the staged tree's translated snippet
+    copies (``as_staged``) after the snippets; ``docs_dir`` and ``site_dir`` stay relative to
+    it."""
     text = MKDOCS_YML.read_text(encoding="utf-8")
     notebooks = [page for page in pages(languages()[0]) if _is_notebook(page)]
     edits = [
@@ -190,7 +214,7 @@ def staged_config() -> str:
         ),
         (
             re.compile(r"^      base_path: \[snippets\]$", re.MULTILINE),
-            f"      base_path: [{SNIPPETS_DIR}]",
+            f"      base_path: [{SNIPPETS_DIR}, {staged / 'snippets'}]",
             1,
         ),
         # The nav names each notebook page by its executed copy (``staged_name``).
@@ -217,7 +241,8 @@ def _write_tree(folder: Path, generated: Generated, built: dt.date) -> None:
                 shutil.copy2(executed_notebook(page_file)[0], target)
             else:
                 text = filled_source(page_file, language, page, generated, built)
-                target.write_text(linked_as_staged(text), encoding="utf-8")
+                staged = as_staged(text, language, folder / "snippets")
+                target.write_text(staged, encoding="utf-8")
         for other in sorted((DOCS_DIR / language).rglob("*")):
             if other.is_file() and other.suffix != ".md":  # anything else a page links
                 target = docs / language / other.relative_to(DOCS_DIR / language)
@@ -250,7 +275,7 @@ def stage(built: dt.date | None = None, generated: Generated | None = None) -> P
         temporary = root / f".{key}.{uuid.uuid4().hex[:8]}.tmp"
         try:
             _write_tree(temporary, generated, built)
-            (temporary / "mkdocs.yml").write_text(staged_config(), encoding="utf-8")
+            (temporary / "mkdocs.yml").write_text(staged_config(final), encoding="utf-8")
             try:
                 os.rename(temporary, final)
             except OSError:
