@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin
@@ -141,7 +143,12 @@ def test_the_stage_is_atomic_and_keyed(staged):
             for p in (folder / "docs" / language).rglob("*")
             if p.suffix in (".md", ".ipynb")
         }
-    assert stage_module.stage(generated=generated) == folder  # the same inputs: reused
+    # A folder that a killed stage left an hour ago goes; the same inputs reuse the tree.
+    leftover = folder.parent / f".{folder.name}.killed.tmp"
+    (leftover / "docs").mkdir(parents=True)
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
+    assert stage_module.stage(generated=generated) == folder
+    assert not leftover.exists()
 
 
 @pytest.mark.slow

@@ -46,6 +46,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -72,6 +73,7 @@ from site_build.core.placeholders import render
 KEY_LENGTH = 16
 KEYS_KEPT = 4
 STAGED_MAX_AGE_DAYS = 7
+LEFTOVER_AGE_S = 3600
 PLUGIN_LINE = re.compile(r"^  - site-build[ \t]*\n", re.MULTILINE)
 # A Markdown link to a notebook page: staged as its executed .ipynb, linked as such.
 NOTEBOOK_LINK = re.compile(r"(\]\((?:\.\./)*notebooks/[\w-]+)\.md(?=[)#])")
@@ -286,6 +288,10 @@ def stage(built: dt.date | None = None, generated: Generated | None = None) -> P
             shutil.rmtree(temporary, ignore_errors=True)
     touch(final)
     prune(root, {key}, STAGED_MAX_AGE_DAYS, keep_newest=KEYS_KEPT)
+    # What a killed stage left (an interrupted one removes its own folder above).
+    for leftover in root.glob(".*.tmp"):
+        if leftover.is_dir() and time.time() - leftover.stat().st_mtime > LEFTOVER_AGE_S:
+            shutil.rmtree(leftover, ignore_errors=True)
     return final
 
 
