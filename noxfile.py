@@ -162,6 +162,14 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def stage(session: nox.Session) -> None:
+    """Write the staged docs tree: every page with its generated content filled in, and the
+    figures beside them, under the cache's staged/<key>/ (site_build/core/stage.py); its
+    mkdocs.yml builds it without the site-build plugin."""
+    _run_shared(session, "python", "-m", "site_build.core.stage", *session.posargs)
+
+
+@nox.session(venv_backend="none")
 def serve(session: nox.Session) -> None:
     """Preview the site with live reload at http://127.0.0.1:8000 (-- -a HOST:PORT to move it)."""
     _run_shared(session, "mkdocs", "serve", *session.posargs)

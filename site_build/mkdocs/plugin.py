@@ -25,13 +25,14 @@ module only says when:
 - ``on_files``: put the generated figures, kept outside docs/, beside each language's pages.
 - ``on_page_read_source``: a page that points to a file shows it (``core/page_source.py``).
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
-  (``core/checks.py``), the stale-translation notice (``core/translation_status.py``), then
-  every ``{{ kind:arg }}`` placeholder (``core/placeholders.py``; the kinds are listed in
-  ``core/generated.py``; a broken one fails the build naming the page and the line), and
-  the line under the title with the framework versions, the build's day and the oldest
-  cited fact's verified day (``core/verified_line.py``); the result, includes expanded, is
-  kept for the page's Markdown copy
-  (``mkdocs/reader_files.py``).
+  (``core/checks.py``), then the page filled by ``core/stage.py``'s ``fill_page``, the
+  function that writes the staged docs tree too: every ``{{ kind:arg }}`` placeholder
+  (``core/placeholders.py``; the kinds are listed in ``core/generated.py``; a broken one
+  fails the build naming the page and the line), the stale-translation notice
+  (``core/translation_status.py``) and the line under the title with the framework
+  versions, the build's day and the oldest cited fact's verified day
+  (``core/verified_line.py``); the result, includes expanded, is kept for the page's
+  Markdown copy (``mkdocs/reader_files.py``).
 - ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
   executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``); every page gets its Markdown
   copy beside it.
@@ -69,10 +70,7 @@ from site_build.core import (
     checks,
     doctest_record,
     notebook_cache,
-    translation_status,
-    verified_line,
 )
-from site_build.core.claims import references
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
 from site_build.core.kit.cache import (
@@ -83,8 +81,8 @@ from site_build.core.kit.cache import (
 )
 from site_build.core.layout import languages
 from site_build.core.page_source import shown_markdown
-from site_build.core.placeholders import render
 from site_build.core.site_swap import AtomicSite
+from site_build.core.stage import fill_page
 from site_build.mkdocs import (
     code_spans,
     images,
@@ -204,18 +202,15 @@ class SiteBuildPlugin(BasePlugin):
         for problem in checks.page_problems(language, "/".join(rest)):
             log.warning(problem)
         with _as_plugin_error(page.file.src_path):
-            cited = references(markdown)  # before the claims become footnotes
-            # Placeholders first, so that a broken one is named by its line in the file.
-            markdown = render(
+            # The same filling as the staged tree's (core/stage.py): placeholders, the
+            # stale-translation notice and the line under the title.
+            markdown = fill_page(
                 markdown,
                 language,
-                page.file.src_path,
-                self.generated.kinds(),
+                "/".join(rest),
+                self.generated,
+                self._built,
                 _first_line(page, markdown),
-            )
-            markdown = translation_status.with_notice(markdown, language, "/".join(rest))
-            markdown = verified_line.with_line(
-                markdown, language, "/".join(rest), cited, self.generated.ledger, self._built
             )
         if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
             self.reader.keep_page(page, markdown, config)

@@ -1,0 +1,248 @@
+"""The staged docs tree (``site_build/core/stage.py``) renders without the site-build plugin.
+
+The slow test stages the site (with a warm cache nothing trains or measures again), builds
+the staged tree with MkDocs from the staged ``mkdocs.yml`` (Material, the i18n plugin,
+mkdocs-jupyter and pymdownx, but no site-build plugin, so none of its events), and checks
+that both languages show the generated numbers, tables and figures; then that the plugin's
+own page hook fills the MNIST page exactly as the stage did. The other tests are fast: what
+the stage keeps as authored, the staged ``mkdocs.yml``, and the loud failure when mkdocs.yml
+no longer has the lines the stage rewrites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin
+
+import pytest
+import yaml
+
+from site_build.core import stage as stage_module
+from site_build.core.catalog import texts
+from site_build.core.claims import format_date
+from site_build.core.errors import BuildError
+from site_build.core.generated import Generated
+from site_build.core.i18n_format import percent
+from site_build.core.layout import (
+    DOCS_DIR,
+    FRONT_MATTER,
+    MKDOCS_YML,
+    SNIPPETS_DIR,
+    languages,
+    pages,
+)
+from site_build.core.page_source import page_markdown
+from site_build.core.placeholders import references, unclosed
+from tests.stand_ins import built_page
+
+IMG_SRC = re.compile(r"<img\b[^>]*\bsrc=\"(?P<src>[^\"]+)\"")
+TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+# Pages whose figures and tables are all generated.
+FIGURE_PAGES = ("mnist.md", "benchmarks.md", "fashion_mnist.md")
+
+
+def _staged_mkdocs(tmp_path: Path) -> dict:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(stage_module.staged_config(tmp_path), encoding="utf-8")
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+
+def test_staged_mkdocs_yml_has_no_site_build_plugin(tmp_path):
+    config = _staged_mkdocs(tmp_path)
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
+    assert "site-build" not in names
+    assert {"search", "i18n", "mkdocs-jupyter"} <= set(names)
+    assert config["docs_dir"] == "docs"  # beside the staged mkdocs.yml
+    assert Path(config["theme"]["custom_dir"]).is_dir()
+    snippets = next(e for e in config["markdown_extensions"] if "pymdownx.snippets" in str(e))
+    assert all(Path(p).is_absolute() for p in snippets["pymdownx.snippets"]["base_path"])
+
+
+def test_a_changed_mkdocs_yml_fails_naming_the_fix(tmp_path, monkeypatch):
+    moved = tmp_path / "mkdocs.yml"
+    moved.write_text(MKDOCS_YML.read_text(encoding="utf-8").replace("- site-build", "- x"))
+    monkeypatch.setattr(stage_module, "MKDOCS_YML", moved)
+    with pytest.raises(BuildError, match=r"mkdocs\.yml.*site-build.*found 0.*stage\.py"):
+        stage_module.staged_config(tmp_path)
+
+
+@pytest.mark.parametrize("language", languages())
+def test_a_staged_page_keeps_its_markdown_but_the_placeholders(language):
+    """Front matter, includes, tabs and admonitions stay as authored: every line without a
+    placeholder is in the staged page; the placeholders are filled; lines are only added
+    (the line under the title, the claims' footnotes)."""
+    page = "tensors.md"
+    source = page_markdown(DOCS_DIR / language / page)
+    generated = Generated()
+    generated.load_ledger()
+    staged = stage_module.filled_source(
+        DOCS_DIR / language / page, language, page, generated, dt.date(2026, 12, 6)
+    )
+    header = FRONT_MATTER.match(source)
+    assert header and staged.startswith(header[0])
+    kept = [line for line in source.splitlines() if "{{" not in line]
+    assert any(line.lstrip().startswith("--8<--") for line in kept)
+    assert any(line.startswith('=== "') for line in kept)
+    assert set(kept) <= set(staged.splitlines())
+    assert references(source, "claim") and not references(staged, "claim")
+    assert format_date(dt.date(2026, 12, 6), language) in staged  # the build's day
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory):
+    """(staged folder, what was prepared, the built site folder): staged and built once."""
+    generated = Generated()
+    generated.load_ledger()
+    generated.prepare()
+    folder = stage_module.stage(generated=generated)
+    site = tmp_path_factory.mktemp("staged-site")
+    config = str(folder / "mkdocs.yml")
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            config,
+            "--site-dir",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, f"the staged tree did not build:\n{build.stderr[-4000:]}"
+    return folder, generated, site
+
+
+@pytest.mark.slow
+def test_the_stage_is_atomic_and_keyed(staged):
+    folder, generated, _ = staged
+    assert folder.parent == stage_module.staged_root()
+    assert folder.name == stage_module.stage_key(generated, dt.date.today())
+    assert not list(folder.parent.glob(".*.tmp")), "a temporary folder was left behind"
+    for language in languages():
+        staged_pages = {stage_module.staged_name(page) for page in pages(language)}
+        assert staged_pages == {
+            p.relative_to(folder / "docs" / language).as_posix()
+            for p in (folder / "docs" / language).rglob("*")
+            if p.suffix in (".md", ".ipynb")
+        }
+    # A folder that a killed stage left an hour ago goes; the same inputs reuse the tree.
+    leftover = folder.parent / f".{folder.name}.killed.tmp"
+    (leftover / "docs").mkdir(parents=True)
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
+    assert stage_module.stage(generated=generated) == folder
+    assert not leftover.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", languages())
+def test_staged_pages_show_generated_numbers_and_tables(staged, language):
+    folder, generated, site = staged
+    html = unescape(built_page(site, language, "mnist.md"))
+    for run in ("matched-torch", "matched-tf"):
+        accuracy = percent(generated.mnist[run].test.accuracy, language, 2)
+        assert accuracy in html, f"{run}'s test accuracy {accuracy} is not on the page"
+    label = texts("mnist_tables")[language]["test_accuracy"]
+    tables = [t for t in TABLE.findall(html) if label in t]
+    assert tables, f"no table with the row {label!r} on the {language} MNIST page"
+    assert "{{" not in "".join(TABLE.findall(html))
+    for page in pages(language):
+        if not page.startswith("notebooks/"):
+            staged_text = (folder / "docs" / language / page).read_text(encoding="utf-8")
+            assert not unclosed(staged_text), f"{page}: a broken placeholder is left"
+            left = [kind for kind in generated.kinds() if references(staged_text, kind)]
+            assert not left, f"{page}: placeholders of {left} are left"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", languages())
+def test_staged_pages_show_their_figures(staged, language):
+    _, _, site = staged
+    for page in FIGURE_PAGES:
+        html = built_page(site, language, page)
+        prefix = "" if language == languages()[0] else f"{language}/"
+        url = f"{prefix}{page.removesuffix('.md')}/"
+        sources = IMG_SRC.findall(html)
+        generated = [s for s in sources if "generated/" in s]
+        assert generated, f"{language}/{page}: no generated figure"
+        for src in generated:
+            target = site / unquote(urldefrag(urljoin(url, src)).url)
+            assert target.is_file(), f"{language}/{page}: {src} is not in the built site"
+
+
+@pytest.mark.slow
+def test_translated_pages_show_the_code_comments_in_their_language(staged):
+    """Every comment a topic translates and its English page shows is shown translated on
+    the page of the other language (the staged includes read translated snippet copies)."""
+    _, _, site = staged
+    default, *others = languages()
+    english = unescape(built_page(site, default, "tensors.md"))
+    for language in others:
+        table = yaml.safe_load(
+            (SNIPPETS_DIR / "tensors" / f"comments.{language}.yaml").read_text(encoding="utf-8")
+        )
+        shown = {k: v for k, v in table.items() if f"# {k}" in english and v != k}
+        assert shown, "the English tensors page shows none of the translated comments"
+        page = unescape(built_page(site, language, "tensors.md"))
+        for key, value in shown.items():
+            assert f"# {value}" in page, f"{language}/tensors.md: {value!r} is not shown"
+            assert f"# {key}" not in page, f"{language}/tensors.md shows {key!r} in English"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", languages())
+def test_staged_notebooks_show_their_executed_outputs(staged, language):
+    folder, _, site = staged
+    for page in [p for p in pages(language) if p.startswith("notebooks/")]:
+        executed = folder / "docs" / language / Path(page).with_suffix(".ipynb")
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+        printed = [
+            line.strip()
+            for cell in cells
+            for output in cell.get("outputs", [])
+            if output.get("name") == "stdout"
+            for line in "".join(output["text"]).splitlines()
+            if line.strip()
+        ]
+        assert printed, f"{language}/{page}: the staged notebook has no printed output"
+        html = unescape(built_page(site, language, page))
+        assert printed[-1] in html, f"{language}/{page}: {printed[-1]!r} is not on the page"
+
+
+@pytest.mark.slow
+def test_the_plugin_fills_a_page_as_the_stage_does(staged):
+    """The plugin's on_page_markdown, on the MNIST page, gives the staged Markdown."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    folder, generated, site = staged
+    config = load_config(str(MKDOCS_YML), site_dir=str(site))
+    plugin = config.plugins["site-build"]
+    plugin.generated = generated
+    for language in languages():
+        file = File(f"{language}/mnist.md", str(DOCS_DIR), str(site), True)
+        source = file.abs_src_path and Path(file.abs_src_path).read_text(encoding="utf-8")
+        body = source[len(FRONT_MATTER.match(source)[0]) :]
+        filled = plugin.on_page_markdown(body, page=Page(None, file, config), config=config)
+        staged_text = (folder / "docs" / language / "mnist.md").read_text(encoding="utf-8")
+        assert staged_text.endswith(stage_module.as_staged(filled, language, folder / "snippets"))
+        accuracy = percent(generated.mnist["matched-torch"].test.accuracy, language, 2)
+        assert accuracy in filled
