@@ -350,7 +350,7 @@ def roofs(results: BenchResults, language: str) -> str:
     ]
     for name, rates in r.peaks.items():
         how = t[f"roof_{name}_how"].format(kernel=f"`{r.kernels[name]}`")
-        rows.append(row(t[f"roof_{name}"], rates, "GFLOP/s", how))
+        rows.append(row(t[f"roof_{name}"], rates, "GOP/s" if name == "int8" else "GFLOP/s", how))
     return markdown_table([t["roof"], t["gflops_median"], t["spread"], t["roof_how"]], rows)
 
 
@@ -480,6 +480,8 @@ def verdicts(results: BenchResults, language: str) -> str:
             verdict = t["verdict_above_memory" if memory else "verdict_above_compute"]
         elif share >= 0.5:
             verdict = t["verdict_near"]
+        elif group == "adam":  # no layers, no calls per image: its own reason
+            verdict = t["verdict_below_adam"]
         else:
             verdict = t["verdict_below_memory" if memory else "verdict_below_compute"]
         lines.append("- " + t["verdict"].format(**v) + " " + verdict)
