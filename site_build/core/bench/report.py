@@ -392,7 +392,7 @@ def layers(results: BenchResults, language: str) -> str:
     one, many = (bench_flops.forward_traffic(costs, b) for b in (1, big))
     rows.append(
         [
-            f"**{t['total']}**",
+            f"**{t['layers_total']}**",
             f"**{number(bench_flops.parameters(costs), language)}**",
             f"**{number(sum(c.flops for c in costs), language)}**",
             f"**{number(one.bytes / 1e6, language, 2)}**",
