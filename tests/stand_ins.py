@@ -17,7 +17,15 @@ import pytest
 
 from site_build.core.bench import flops as bench_flops
 from site_build.core.bench import measure as benchmarks
-from site_build.core.bench.results import BenchResults, Rates, Setup, Timed, WorkerRecord
+from site_build.core.bench.results import (
+    BenchResults,
+    LayerCost,
+    Rates,
+    RoofsSetup,
+    Setup,
+    Timed,
+    WorkerRecord,
+)
 from site_build.core.fashion import runs as fashion_runs
 from site_build.core.fashion.results import Checkpoint, FashionResults
 from site_build.core.fashion.results import DataInfo as FashionDataInfo
@@ -106,7 +114,32 @@ def fake_results(mode: str = "short") -> BenchResults:
         for fw in benchmarks.PEAK_FRAMEWORKS
     ]
     counted = bench_flops.CountedFlops(forward=4.0e7, training=1.2e8)
-    peak[0] = replace(peak[0], setup=Setup(1.0, counted_flops=counted))
+    roofs = RoofsSetup(
+        triad_elements=2**27,
+        last_level_cache_bytes=2**29,
+        cpu_flags=("amx_bf16", "amx_int8"),
+        kernels={"bfloat16": "matmul brg_matmul:amx", "int8": "gemm_api"},
+        layers=(
+            LayerCost("0 (Conv2d)", 320, 784, 21632, 389376),
+            LayerCost("6 (Linear)", 9_438_208, 9216, 1024, 18_874_368),
+        ),
+    )
+    # The PyTorch worker times the other roofs beside its product: 3 GB moved a triad repeat,
+    # the low-precision products faster than float32, and an Adam update in about 30 ms.
+    extra = {
+        "triad": Timed(3e9, 0.3),
+        "matmul_bfloat16": Timed(2e10, 0.05),
+        "matmul_int8": Timed(2e10, 0.08),
+        "adam": Timed(1, 0.03),
+    }
+    peak[0] = replace(
+        peak[0],
+        setup=Setup(1.0, counted_flops=counted, roofs=roofs),
+        repeats=tuple(
+            {**r, **{k: Timed(t.count, t.seconds * (1 + i / 10)) for k, t in extra.items()}}
+            for i, r in enumerate(peak[0].repeats)
+        ),
+    )
     pairs = [
         _record(fw, kind, config)
         for kind, torch_config, tf_config in benchmarks.PAIRS

@@ -64,7 +64,7 @@ def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeyp
     bench_figure.stamp_path().write_text("a key of other results")
     calls = []
 
-    def interrupted(results, language, scheme):
+    def interrupted(results, language, scheme, name="throughput"):
         calls.append(language)
         raise KeyboardInterrupt
 

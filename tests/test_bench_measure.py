@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import pytest
 
+from site_build.core import claims
 from site_build.core.bench import figures as bench_figure
 from site_build.core.bench import flops as bench_flops
 from site_build.core.bench import measure as benchmarks
@@ -213,9 +214,21 @@ def test_every_placeholder_of_the_page_becomes_a_table_or_text(language, cache):
     page_source = (ROOT / "docs" / language / "benchmarks.md").read_text(encoding="utf-8")
     page = f"{language}/benchmarks.md"
     kinds = {kind: generated.kinds()[kind] for kind in ("bench", "version")}
+    kinds["claim"] = claims.claim_kind(claims.load_ledger())  # the roofs' cited facts
     rendered = render(page_source, language, page, kinds)
     assert "{{ bench:" not in rendered
-    for name in ("settings", "peak", "flops", "training", "inference", "startup", "artifacts"):
+    for name in (
+        "settings",
+        "peak",
+        "flops",
+        "training",
+        "inference",
+        "startup",
+        "artifacts",
+        "roofs",
+        "layers",
+        "roofline",
+    ):
         table = bench_report.GENERATED[name](generated.bench, language)
         assert table in rendered
         rows = [line for line in table.splitlines() if re.match(r"^\|.*\|$", line)]

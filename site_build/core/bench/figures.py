@@ -1,9 +1,12 @@
-"""The benchmarks page's figure: images per second of every configuration, in each language.
+"""The benchmarks page's figures: images per second of every configuration, and the roofline.
 
 Drawn from the same ``BenchResults`` as the tables (``bench/report.py``). ``figure_data``
 describes what it plots (``kit/figure_data.py``): the page's ``{{ bench:figure }}`` becomes the
 image with an alt text that gives the fastest configurations, then a collapsed table of
-every bar, and ``throughput.csv`` is written beside the PNG.
+every bar, and ``throughput.csv`` is written beside the PNG. ``{{ bench:roofline_figure }}``
+is the roofline (``roofline.png``, ``roofline.csv``; ``report.roofline_data``): the memory
+bandwidth slope and the float32 peak, the bfloat16 and int8 peaks as dashed lines where they
+were measured, and every configuration, batch-1 inference and the Adam update as points.
 
 Drawn for a phone in the site's figure style (``kit.figure_data.site_style``), as the MNIST
 figures are: ``WIDTH`` inches wide, the two tasks stacked, each bar labelled above it so that
@@ -18,6 +21,7 @@ measurement, even of the same code, always redraws it.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +31,7 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from site_build.core.bench import report
 from site_build.core.bench.report import CONFIGS, TEXT, figure_data, plain
 from site_build.core.bench.results import BenchResults
 from site_build.core.catalog import LANGUAGES, texts
@@ -54,12 +59,14 @@ BAR_HEIGHT = 0.45  # in rows
 STYLE = site_style(FONT_PT)
 
 
-FILES = FigureFiles("bench", ("throughput",))
+FILES = FigureFiles("bench", ("throughput", "roofline"))
 generated_files = FILES.generated_files
+# Each group of the roofline's points: its marker.
+MARKERS = {"train": "s", "throughput": "o", "latency": "^", "adam": "D"}
 
 
-def figure_path(language: str, scheme: str = "light") -> Path:
-    return FILES.figure_paths(language, scheme)["throughput"]
+def figure_path(language: str, scheme: str = "light", name: str = "throughput") -> Path:
+    return FILES.figure_paths(language, scheme)[name]
 
 
 def stamp_path() -> Path:
@@ -146,13 +153,97 @@ def _figure(results: BenchResults, language: str, scheme: Scheme):
     return figure
 
 
-def draw(results: BenchResults, language: str, scheme: str = "light") -> bytes:
-    """The figure in ``language`` for colour ``scheme`` as a 256-colour PNG on an opaque
-    background; FigureNotLegible when any of its texts would be under 9 CSS px on a phone or
-    contrast too little with the scheme's background."""
-    where = f"site_build/core/bench/figures.py, {language}/throughput{SCHEMES[scheme].suffix}.png"
+def _roofline(results: BenchResults, language: str, scheme: Scheme):
+    """Log-log: the two roofs, the low-precision peaks and every point, a label per group."""
+    t = TEXT[language]
+    bandwidth, peak = report.bandwidth(results), results.peak_gflops
+    found = report.points(results)
+    low = min(p.traffic.intensity for p in found) / 3
+    high = max(max(p.traffic.intensity for p in found), report.ridge(results)) * 4
+    figure, axis = plt.subplots(figsize=(WIDTH, WIDTH * 1.05), layout="constrained")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    ridge = report.ridge(results)
+    # The two roofs are named in the legend, where no point can hide their values.
+    roofs_label = "\n".join(
+        (
+            t["roof_label_peak"].format(value=number(peak, language, 1)),
+            t["roof_label_bandwidth"].format(value=number(bandwidth, language, 1)),
+        )
+    )
+    axis.plot(
+        [low, ridge, high],
+        [bandwidth * low, peak, peak],
+        color=scheme.text,
+        lw=2,
+        label=roofs_label,
+    )
+    top = peak
+    for name, rates in results.roofs.peaks.items():
+        value = rates.summary.median
+        top = max(top, value)
+        axis.plot([ridge * value / peak, high], [value, value], color=scheme.grid, lw=1.5, ls="--")
+        axis.text(
+            high / 1.15,
+            value * 1.1,
+            t[f"roof_label_{name}"].format(value=number(value, language, 1)),
+            va="bottom",
+            ha="right",
+        )
+    for p in found:
+        axis.plot(
+            p.traffic.intensity,
+            p.gflops,
+            ls="none",
+            marker=MARKERS[p.group],
+            markersize=7,
+            markeredgecolor=scheme.text,
+            markeredgewidth=0.6,
+            color=scheme.colours[p.framework or "torch"],
+        )
+    bottom = min(p.gflops for p in found) / 3
+    for group in report.GROUPS:
+        members = [p for p in found if p.group == group]
+        x = members[0].traffic.intensity
+        y = min(p.gflops for p in members)
+        label = textwrap.fill(report.group_label(results, group, language), 16)
+        if group == "latency":  # beside its column: the Adam update sits under its left
+            axis.text(x * 1.25, y, label, va="center", ha="left")
+        else:
+            axis.text(x, y / 1.35, label, va="top", ha="center")
+    axis.set_xlim(low, high)
+    axis.set_ylim(bottom / 1.5, top * 3)
+    axis.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: number(v, language, 2 if v < 1 else 0))
+    )
+    axis.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: number(v, language, 2 if v < 1 else 0))
+    )
+    axis.set_xlabel(_wrap(t["roof_figure_x"], FONT_PT))
+    axis.set_ylabel(t["roof_figure_y"])
+    for framework in ("torch", "tf"):
+        axis.plot(
+            [], [], ls="none", marker="o", color=scheme.colours[framework], label=NAMES[framework]
+        )
+    axis.legend(loc="upper left", frameon=False)
+    for side in ("top", "right"):
+        axis.spines[side].set_visible(False)
+    figure.suptitle(_wrap(t["roof_figure_title"], FONT_PT + 2))
+    return figure
+
+
+DRAWERS = {"throughput": _figure, "roofline": _roofline}
+
+
+def draw(
+    results: BenchResults, language: str, scheme: str = "light", name: str = "throughput"
+) -> bytes:
+    """The figure ``name`` in ``language`` for colour ``scheme`` as a 256-colour PNG on an
+    opaque background; FigureNotLegible when any of its texts would be under 9 CSS px on a
+    phone or contrast too little with the scheme's background."""
+    where = f"site_build/core/bench/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png"
     return render_png(
-        lambda: _figure(results, language, SCHEMES[scheme]),
+        lambda: DRAWERS[name](results, language, SCHEMES[scheme]),
         STYLE,
         where,
         language,
@@ -174,15 +265,17 @@ def ensure_figures(results: BenchResults) -> bool:
         return False
     stamp.unlink(missing_ok=True)  # an interrupted redraw must not pass for a finished one
     for language in LANGUAGES:
-        for scheme in SCHEMES:
-            data = draw(results, language, scheme)
-            if len(data) > MAX_BYTES:
-                raise BuildError(
-                    f"the benchmark figure ({language}, {scheme}) is {len(data)} bytes; keep "
-                    "it under 150 KB (site_build/core/bench/figures.py: fewer bars, a smaller "
-                    "size or dpi)"
-                )
-            atomic_write_bytes(figure_path(language, scheme), data)
+        for name in FILES.names:
+            for scheme in SCHEMES:
+                data = draw(results, language, scheme, name)
+                if len(data) > MAX_BYTES:
+                    raise BuildError(
+                        f"the benchmark figure {name} ({language}, {scheme}) is {len(data)} "
+                        "bytes; keep it under 150 KB (site_build/core/bench/figures.py: fewer "
+                        "bars or points, a smaller size or dpi)"
+                    )
+                atomic_write_bytes(figure_path(language, scheme, name), data)
         write_csv(figure_data(results, language), figure_path(language).parent)
+        write_csv(report.roofline_data(results, language), figure_path(language).parent)
     atomic_write_bytes(stamp, key.encode())
     return True

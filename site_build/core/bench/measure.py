@@ -9,7 +9,10 @@ on both frameworks alike.
 
 The machine's limit is the float32 GFLOP/s of a large matrix product in PyTorch,
 TensorFlow and NumPy; each configuration's images/s times the CNN's FLOPs per image
-(``bench/flops.py``) gives its fraction of it.
+(``bench/flops.py``) gives its fraction of it. The PyTorch worker of that product also
+measures the machine's other roofs in the same run (``worker.RoofsWorker``): memory
+bandwidth, the bfloat16 and int8 products where the CPU has units for them, and an Adam
+update; the page places every configuration on the roofline they draw (``bench/report.py``).
 
 Each run's results (``BenchResults``, ``bench/results.py``) are written atomically under their
 content key (``kit.cache.keyed_path``: ``<cache>/results/benchmarks/<key>/results.json``); the
@@ -47,6 +50,7 @@ from site_build.core.bench.results import (
     Flops,
     Measurement,
     Rates,
+    Roofs,
     Settings,
     Summary,
     WorkerInfo,
@@ -76,7 +80,7 @@ LIBRARIES = (
 # Raise when a change to this folder's code changes what is measured: the key covers the
 # shown snippets, settings, data, versions and machine, not the build package's own files, so
 # moving or tidying them measures nothing again.
-METHOD = 1
+METHOD = 2  # 2: the roofs (bandwidth, bfloat16 and int8 peaks, Adam) and layer costs
 SOURCES = (
     "snippets/benchmarks/configs_torch.py",
     "snippets/benchmarks/configs_tf.py",
@@ -217,8 +221,30 @@ def assemble(
         for r in peak_records
     }
     peak_gflops = max(p.summary.median for p in peak.values())
-    counted = next(r.setup.counted_flops for r in peak_records if r.framework == "torch")
-    flops = Flops(layer_flops(), forward_flops(), training_flops(), counted)
+    torch_peak = next(r for r in peak_records if r.framework == "torch")
+    found = torch_peak.setup.roofs
+    flops = Flops(
+        layer_flops(),
+        forward_flops(),
+        training_flops(),
+        torch_peak.setup.counted_flops,
+        found.layers,
+    )
+    repeats = torch_peak.repeats
+    roofs = Roofs(
+        bandwidth=Rates.of([t["triad"].count / t["triad"].seconds / 1e9 for t in repeats]),
+        triad_elements=found.triad_elements,
+        last_level_cache_bytes=found.last_level_cache_bytes,
+        cpu_flags=found.cpu_flags,
+        peaks={
+            name: Rates.of(
+                [t[f"matmul_{name}"].count / t[f"matmul_{name}"].seconds / 1e9 for t in repeats]
+            )
+            for name in found.kernels
+        },
+        kernels=found.kernels,
+        adam=Rates.of([t["adam"].seconds / t["adam"].count for t in repeats]),
+    )
     measurements, workers = [], []
     for record in pair_records:
         workers.append(
@@ -239,6 +265,7 @@ def assemble(
         imports=imports,
         peak=peak,
         peak_gflops=peak_gflops,
+        roofs=roofs,
         flops=flops,
         measurements=tuple(measurements),
         workers=tuple(workers),

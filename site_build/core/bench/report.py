@@ -8,7 +8,11 @@ A page asks for a table with ``{{ bench:NAME }}`` (``GENERATED`` below, register
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from site_build.core.bench import flops as bench_flops
 from site_build.core.bench import gpu as bench_gpu
+from site_build.core.bench.flops import Traffic
 from site_build.core.bench.results import BenchResults
 from site_build.core.catalog import texts
 from site_build.core.i18n_format import number, percent, seconds
@@ -260,6 +264,295 @@ def gpu(results: BenchResults, language: str) -> str:
     return f"## {t['gpu_heading']}\n\n{intro}\n\n{table}"
 
 
+# The roofline ---------------------------------------------------------------------------
+
+# Each group of points, in the page's order: the measured task it plots, and the batch.
+GROUPS = ("train", "throughput", "latency", "adam")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One configuration (or the Adam update) on the roofline."""
+
+    group: str  # one of GROUPS
+    framework: str | None  # None: the Adam update, measured in PyTorch only
+    config: str | None
+    batch: int
+    traffic: Traffic  # per call
+    gflops: float  # measured, median
+
+
+def bandwidth(results: BenchResults) -> float:
+    return results.roofs.bandwidth.summary.median
+
+
+def ridge(results: BenchResults) -> float:
+    """The intensity (FLOP/byte) at which the two roofs meet."""
+    return results.peak_gflops / bandwidth(results)
+
+
+def group_batch(results: BenchResults, group: str) -> int:
+    s = results.settings
+    return {"train": s.train_batch, "throughput": s.throughput_batch, "latency": 1}.get(group, 0)
+
+
+def group_traffic(results: BenchResults, group: str) -> Traffic:
+    costs, batch = results.flops.costs, group_batch(results, group)
+    if group == "train":
+        return bench_flops.training_traffic(costs, batch)
+    if group == "adam":
+        return bench_flops.adam_traffic(costs)
+    return bench_flops.forward_traffic(costs, batch)
+
+
+def predicted(results: BenchResults, group: str) -> float:
+    """GFLOP/s at most, from the roofs and the group's intensity: the prediction."""
+    intensity = group_traffic(results, group).intensity
+    return bench_flops.attainable(intensity, results.peak_gflops, bandwidth(results))
+
+
+def memory_bound(results: BenchResults, group: str) -> bool:
+    return group_traffic(results, group).intensity < ridge(results)
+
+
+def points(results: BenchResults) -> list[Point]:
+    """Every measured configuration, then the Adam update, each at its intensity."""
+    found = []
+    for group in GROUPS[:3]:
+        traffic = group_traffic(results, group)
+        for m in results.tasks(group):
+            batch = group_batch(results, group)
+            found.append(Point(group, m.framework, m.config, batch, traffic, m.gflops))
+    adam = group_traffic(results, "adam")
+    found.append(
+        Point("adam", None, None, 0, adam, adam.flops / results.roofs.adam.summary.median / 1e9)
+    )
+    return found
+
+
+def best(results: BenchResults, group: str) -> Point:
+    return max((p for p in points(results) if p.group == group), key=lambda p: p.gflops)
+
+
+def _gflops(value: float, language: str) -> str:
+    return f"{number(value, language, 2 if value < 10 else 1)}\u00a0GFLOP/s"
+
+
+def _intensity(value: float, language: str) -> str:
+    return number(value, language, 2 if value < 10 else 1)
+
+
+def point_label(point: Point, language: str) -> str:
+    if point.framework is None:
+        return TEXT[language]["roof_adam_point"]
+    return f"{NAMES[point.framework]} · {plain(CONFIGS[language][point.framework, point.config])}"
+
+
+def group_label(results: BenchResults, group: str, language: str) -> str:
+    return TEXT[language][f"roof_group_{group}"].format(batch=group_batch(results, group))
+
+
+def roofs(results: BenchResults, language: str) -> str:
+    """The roofs measured in this run, each with how it was measured."""
+    t, r = TEXT[language], results.roofs
+    mib = number(r.triad_elements * 4 / 2**20, language)
+
+    def row(name, rates, unit, how):
+        g = rates.summary
+        spread = f"{number(g.min, language, 1)} \u2013 {number(g.max, language, 1)}"
+        return [name, f"{number(g.median, language, 1)}\u00a0{unit}", spread, how]
+
+    best_library = max(results.peak, key=lambda k: results.peak[k].summary.median)
+    rows = [
+        row(t["roof_bandwidth"], r.bandwidth, "GB/s", t["roof_triad_how"].format(mib=mib)),
+        row(
+            t["roof_fp32"],
+            results.peak[best_library],
+            "GFLOP/s",
+            t["roof_fp32_how"].format(library=NAMES[best_library]),
+        ),
+    ]
+    for name, rates in r.peaks.items():
+        how = t[f"roof_{name}_how"].format(kernel=f"`{r.kernels[name]}`")
+        rows.append(row(t[f"roof_{name}"], rates, "GOP/s" if name == "int8" else "GFLOP/s", how))
+    return markdown_table([t["roof"], t["gflops_median"], t["spread"], t["roof_how"]], rows)
+
+
+def roof_flags(results: BenchResults, language: str) -> str:
+    flags = results.roofs.cpu_flags
+    t = TEXT[language]
+    return (
+        t["roof_flags"].format(flags=", ".join(f"`{f}`" for f in flags))
+        if flags
+        else t["roof_no_flags"]
+    )
+
+
+def bandwidth_value(results: BenchResults, language: str) -> str:
+    return f"{number(bandwidth(results), language, 1)}\u00a0GB/s"
+
+
+def ridge_value(results: BenchResults, language: str) -> str:
+    return _intensity(ridge(results), language)
+
+
+def layers(results: BenchResults, language: str) -> str:
+    """Each layer's parameters, traffic and intensity at batch 1 and at the throughput batch."""
+    t, costs = TEXT[language], results.flops.costs
+    big = results.settings.throughput_batch
+    rows = []
+    for layer in costs:
+        one, many = (bench_flops.layer_traffic(layer, b) for b in (1, big))
+        rows.append(
+            [
+                f"`{layer.name}`",
+                number(layer.parameters, language),
+                number(layer.flops, language),
+                number(one.bytes / 1e6, language, 2),
+                _intensity(one.intensity, language),
+                _intensity(many.intensity, language),
+            ]
+        )
+    one, many = (bench_flops.forward_traffic(costs, b) for b in (1, big))
+    rows.append(
+        [
+            f"**{t['layers_total']}**",
+            f"**{number(bench_flops.parameters(costs), language)}**",
+            f"**{number(sum(c.flops for c in costs), language)}**",
+            f"**{number(one.bytes / 1e6, language, 2)}**",
+            f"**{_intensity(one.intensity, language)}**",
+            f"**{_intensity(many.intensity, language)}**",
+        ]
+    )
+    header = [
+        t["layer"],
+        t["parameters"],
+        t["forward"],
+        t["layer_mb"],
+        t["intensity_at"].format(batch=1),
+        t["intensity_at"].format(batch=big),
+    ]
+    return markdown_table(header, rows)
+
+
+def _group_values(results: BenchResults, group: str, language: str) -> dict[str, str]:
+    traffic, top = group_traffic(results, group), best(results, group)
+    bound = predicted(results, group)
+    return {
+        "group": group_label(results, group, language),
+        "intensity": _intensity(traffic.intensity, language),
+        "mb": number(traffic.bytes / 1e6, language, 1),
+        "predicted": _gflops(bound, language),
+        "measured": _gflops(top.gflops, language),
+        "best": point_label(top, language),
+        "share": percent(top.gflops / bound, language),
+    }
+
+
+def roofline(results: BenchResults, language: str) -> str:
+    """Each group: intensity, which roof bounds it, the prediction, the best measurement."""
+    t = TEXT[language]
+    rows = []
+    for group in GROUPS:
+        v = _group_values(results, group, language)
+        roof = t["roof_memory"] if memory_bound(results, group) else t["roof_compute"]
+        rows.append(
+            [
+                v["group"],
+                v["intensity"],
+                roof,
+                v["predicted"],
+                f"{v['measured']} ({v['best']})",
+                v["share"],
+            ]
+        )
+    header = [
+        "roof_what",
+        "intensity",
+        "roof_bound",
+        "roof_predicted",
+        "roof_measured",
+        "roof_share",
+    ]
+    return markdown_table([t[h] for h in header], rows)
+
+
+def prediction(results: BenchResults, language: str) -> str:
+    """The prediction for batch-1 inference and the Adam update, before any measurement."""
+    t = TEXT[language]
+    latency, adam = (_group_values(results, g, language) for g in ("latency", "adam"))
+    return t["roof_prediction"].format(
+        bandwidth=bandwidth_value(results, language),
+        latency_intensity=latency["intensity"],
+        latency_mb=latency["mb"],
+        latency=latency["predicted"],
+        adam_intensity=adam["intensity"],
+        adam_mb=adam["mb"],
+        adam=adam["predicted"],
+    )
+
+
+def verdicts(results: BenchResults, language: str) -> str:
+    """Where the measurement agrees with the prediction and where not, group by group."""
+    t = TEXT[language]
+    lines = []
+    for group in GROUPS:
+        v = _group_values(results, group, language)
+        share = best(results, group).gflops / predicted(results, group)
+        memory = memory_bound(results, group)
+        if share > 1.1:
+            verdict = t["verdict_above_memory" if memory else "verdict_above_compute"]
+        elif share >= 0.5:
+            verdict = t["verdict_near"]
+        elif group == "adam":  # no layers, no calls per image: its own reason
+            verdict = t["verdict_below_adam"]
+        else:
+            verdict = t["verdict_below_memory" if memory else "verdict_below_compute"]
+        lines.append("- " + t["verdict"].format(**v) + " " + verdict)
+    return "\n".join(lines)
+
+
+def roofline_data(results: BenchResults, language: str) -> FigureData:
+    """Every point of the roofline figure as a row."""
+    t, text = TEXT[language], texts("bench_figure_data")[language]
+    rows = []
+    for p in points(results):
+        rows.append(
+            (
+                group_label(results, p.group, language),
+                point_label(p, language),
+                p.traffic.intensity,
+                p.gflops,
+                predicted(results, p.group),
+            )
+        )
+    ridge_label = text["roof_ridge"]
+    return FigureData(
+        folder="bench",
+        name="roofline",
+        language=language,
+        title=t["roof_figure_title"],
+        description=text["roof_description"],
+        columns=(
+            Column(text["roof_group"]),
+            Column(text["config"]),
+            Column(text["roof_intensity"], "decimal:2"),
+            Column(text["roof_measured"], "decimal:2"),
+            Column(text["roof_predicted"], "decimal:2"),
+        ),
+        rows=tuple(rows),
+        highlights=(
+            (text["roof_bandwidth"], bandwidth(results), "decimal:1"),
+            (text["roof_peak"], results.peak_gflops, "decimal:1"),
+            (ridge_label, ridge(results), "decimal:2"),
+        ),
+    )
+
+
+def roofline_figure(results: BenchResults, language: str) -> str:
+    return figure_markdown(roofline_data(results, language))
+
+
 GENERATED = {
     "gpu": gpu,
     "run": run,
@@ -272,4 +565,13 @@ GENERATED = {
     "startup": startup,
     "artifacts": artifacts,
     "figure": figure,
+    "roofs": roofs,
+    "roof_flags": roof_flags,
+    "bandwidth_value": bandwidth_value,
+    "ridge_value": ridge_value,
+    "layers": layers,
+    "prediction": prediction,
+    "roofline": roofline,
+    "verdicts": verdicts,
+    "roofline_figure": roofline_figure,
 }

@@ -89,6 +89,71 @@ class CountedFlops:
 
 
 @dataclass(frozen=True)
+class LayerCost:
+    """One layer with weights of the benchmarks' CNN, as the PyTorch model reports it.
+
+    Written by ``bench/flops.py:layer_costs`` from ``snippets/mnist/model_torch.py`` itself:
+    its parameters, the elements it reads and writes per image, and the FLOPs per image that
+    ``FlopCounterMode`` counts for it.
+    """
+
+    name: str
+    parameters: int
+    inputs: int  # elements read per image
+    outputs: int  # elements written per image
+    flops: int  # forward, per image
+
+
+@dataclass(frozen=True)
+class Roofs:
+    """The machine's second roof and its other peaks, measured beside the float32 matrix
+    product: sustained memory bandwidth (a triad ``a = b + s * c`` over three arrays of
+    ``triad_elements`` float32 each), and the bfloat16 and int8 matrix-product peaks where the
+    CPU's flags list their units (``peaks``, GFLOP/s; ``kernels``: what oneDNN ran)."""
+
+    bandwidth: Rates  # GB/s
+    triad_elements: int
+    last_level_cache_bytes: int | None
+    cpu_flags: tuple[str, ...]  # those of LOW_PRECISION_FLAGS that /proc/cpuinfo lists
+    peaks: dict[str, Rates]  # "bfloat16", "int8" -> GFLOP/s (int8: GOP/s)
+    kernels: dict[str, str]  # the same keys -> the kernel oneDNN reported
+    adam: Rates  # seconds of one Adam update of the CNN's parameters
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Roofs:
+        return cls(
+            **{
+                **data,
+                "bandwidth": Rates.from_json(data["bandwidth"]),
+                "cpu_flags": tuple(data["cpu_flags"]),
+                "peaks": {k: Rates.from_json(v) for k, v in data["peaks"].items()},
+                "adam": Rates.from_json(data["adam"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class RoofsSetup:
+    """What the PyTorch matrix-product worker found before timing its roofs."""
+
+    triad_elements: int
+    last_level_cache_bytes: int | None
+    cpu_flags: tuple[str, ...]
+    kernels: dict[str, str]
+    layers: tuple[LayerCost, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RoofsSetup:
+        return cls(
+            **{
+                **data,
+                "cpu_flags": tuple(data["cpu_flags"]),
+                "layers": tuple(LayerCost(**layer) for layer in data["layers"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
 class Setup:
     """What a worker measured while it prepared its configuration, before any repeat."""
 
@@ -98,14 +163,21 @@ class Setup:
     artifact_bytes: int | None = None
     jit_compile: bool | None = None  # Keras training: what jit_compile became
     counted_flops: CountedFlops | None = None  # the PyTorch matrix-product worker
+    roofs: RoofsSetup | None = None  # the PyTorch matrix-product worker
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Setup:
-        counted = data.get("counted_flops")
-        return cls(**{**data, "counted_flops": CountedFlops(**counted) if counted else None})
+        counted, roofs = data.get("counted_flops"), data.get("roofs")
+        return cls(
+            **{
+                **data,
+                "counted_flops": CountedFlops(**counted) if counted else None,
+                "roofs": RoofsSetup.from_json(roofs) if roofs else None,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -187,10 +259,17 @@ class Flops:
     forward: int
     training: int
     counted: CountedFlops
+    costs: tuple[LayerCost, ...]  # from the model's code (bench/flops.py:layer_costs)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Flops:
-        return cls(**{**data, "counted": CountedFlops(**data["counted"])})
+        return cls(
+            **{
+                **data,
+                "counted": CountedFlops(**data["counted"]),
+                "costs": tuple(LayerCost(**layer) for layer in data["costs"]),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -206,6 +285,7 @@ class BenchResults:
     imports: dict[str, Rates]  # framework -> seconds of `import` in a fresh interpreter
     peak: dict[str, Rates]  # library -> GFLOP/s of the matrix product
     peak_gflops: float
+    roofs: Roofs
     flops: Flops
     measurements: tuple[Measurement, ...]
     workers: tuple[WorkerInfo, ...]
@@ -240,6 +320,7 @@ class BenchResults:
                 "peak": _ordered(
                     {k: Rates.from_json(v) for k, v in data["peak"].items()}, FRAMEWORK_ORDER
                 ),
+                "roofs": Roofs.from_json(data["roofs"]),
                 "flops": Flops.from_json(data["flops"]),
                 "measurements": tuple(Measurement.from_json(m) for m in data["measurements"]),
                 "workers": tuple(WorkerInfo.from_json(w) for w in data["workers"]),

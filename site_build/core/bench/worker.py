@@ -26,8 +26,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from site_build.core.bench.flops import counted_flops
-from site_build.core.bench.results import Settings, Setup, Timed
+from site_build.core.bench.flops import counted_flops, layer_costs
+from site_build.core.bench.results import RoofsSetup, Settings, Setup, Timed
 
 SEED = 2026
 
@@ -83,8 +83,124 @@ def prepare_framework(framework: str, threads: int) -> None:
         keras.utils.set_random_seed(SEED)
 
 
+# The CPU flags of the units that multiply 16-bit floats or 8-bit integers faster, and the
+# matrix products measured when the CPU lists one of them (bfloat16 in, int8 in int32 out).
+LOW_PRECISION_FLAGS = {
+    "bfloat16": ("amx_bf16", "avx512_bf16"),
+    "int8": ("amx_int8", "avx512_vnni", "avx_vnni"),
+}
+TRIAD_MIN_ELEMENTS = 2**25  # 128 MiB a float32 array, when the cache size is unknown
+TRIAD_CALLS = 3
+
+
+def cpu_flags() -> tuple[str, ...]:
+    """Those of LOW_PRECISION_FLAGS' flags that /proc/cpuinfo lists (none elsewhere)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ()
+    listed = next(
+        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")),
+        [],
+    )
+    wanted = {flag for flags in LOW_PRECISION_FLAGS.values() for flag in flags}
+    return tuple(sorted(wanted & set(listed)))
+
+
+def last_level_cache_bytes() -> int | None:
+    """The size of the largest cache that Linux lists for CPU 0."""
+    sizes = []
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            text = (index / "size").read_text().strip()
+        except OSError:
+            continue
+        units = {"K": 2**10, "M": 2**20, "G": 2**30}
+        sizes.append(int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text))
+    return max(sizes, default=None)
+
+
+def onednn_kernels(call) -> list[str]:
+    """The implementations oneDNN reports for the primitives ``call`` runs (ONEDNN_VERBOSE
+    lines ``onednn_verbose,...,exec,cpu,PRIMITIVE,IMPLEMENTATION,...``), read from fd 1."""
+    import torch
+
+    with tempfile.TemporaryFile("w+") as log:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        os.dup2(log.fileno(), 1)
+        try:
+            with torch.backends.mkldnn.verbose(torch.backends.mkldnn.VERBOSE_ON):
+                call()
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+        log.seek(0)
+        lines = [line.split(",") for line in log.read().splitlines() if ",exec,cpu," in line]
+    at = [fields.index("exec") for fields in lines]
+    return [f"{fields[i + 2]} {fields[i + 3]}".strip() for fields, i in zip(lines, at, strict=True)]
+
+
+class RoofsWorker:
+    """The other roofs, measured in the PyTorch worker beside its float32 product: memory
+    bandwidth (a triad over arrays larger than the last-level cache), the bfloat16 and int8
+    products where the CPU has units for them, and one Adam update of the CNN's parameters."""
+
+    def __init__(self, s: Settings) -> None:
+        import torch
+
+        self.s = s
+        cache = last_level_cache_bytes()
+        # Three arrays, each at least as large as the whole last-level cache.
+        n = max(TRIAD_MIN_ELEMENTS, (cache or 0) // 4)
+        self.b, self.c = torch.rand(n), torch.rand(n)
+        self.a = torch.empty(n)
+        self.triad = lambda: torch.add(self.b, self.c, alpha=3.0, out=self.a)
+        flags = cpu_flags()
+        size = s.matmul_size
+        self.products = {}
+        kernels = {}
+        generator = torch.Generator().manual_seed(SEED)
+        if set(flags) & set(LOW_PRECISION_FLAGS["bfloat16"]):
+            x = torch.rand(size, size, generator=generator).to(torch.bfloat16)
+            y = torch.rand(size, size, generator=generator).to(torch.bfloat16)
+            self.products["bfloat16"] = lambda: torch.mm(x, y)
+        if set(flags) & set(LOW_PRECISION_FLAGS["int8"]):
+            i = torch.randint(-128, 128, (size, size), dtype=torch.int8, generator=generator)
+            j = torch.randint(-128, 128, (size, size), dtype=torch.int8, generator=generator)
+            self.products["int8"] = lambda: torch._int_mm(i, j)
+        for name, product in self.products.items():
+            kernels[name] = ", ".join(sorted(set(onednn_kernels(product)))) or "?"
+        from snippets.mnist.model_torch import build_model
+
+        model = build_model()
+        for p in model.parameters():
+            p.grad = torch.rand_like(p)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        self.adam = optimizer.step
+        self.triad()
+        self.adam()
+        self.setup = RoofsSetup(n, cache, flags, kernels, layer_costs())
+
+    def repeat(self) -> dict[str, Timed]:
+        n, size, calls = self.a.numel(), self.s.matmul_size, self.s.matmul_calls
+        # STREAM's count: two arrays read and one written, 4 bytes an element.
+        done = {
+            "triad": Timed(
+                3 * 4 * n * TRIAD_CALLS, timed(lambda: [self.triad() for _ in range(TRIAD_CALLS)])
+            )
+        }
+        for name, product in self.products.items():
+            seconds = timed(lambda product=product: [product() for _ in range(calls)])
+            done[f"matmul_{name}"] = Timed(2 * size**3 * calls, seconds)
+        done["adam"] = Timed(1, timed(self.adam))
+        return done
+
+
 class MatmulWorker:
-    """The machine's limit: a large float32 matrix product in one library."""
+    """The machine's limit: a large float32 matrix product in one library (and, in the
+    PyTorch worker, the other roofs: ``RoofsWorker``)."""
 
     def __init__(self, framework: str, s: Settings) -> None:
         import numpy as np
@@ -107,15 +223,21 @@ class MatmulWorker:
         else:
             self.product = lambda: a @ b
         self.product()
+        self.roofs = RoofsWorker(s) if framework == "torch" else None
         for _ in range(s.warmup):
             self.repeat()
-        # The count is made here, never in the process that builds the site.
-        self.setup = Setup(0.0, counted_flops=counted_flops() if framework == "torch" else None)
+        # The counts are made here, never in the process that builds the site.
+        self.setup = (
+            Setup(0.0, counted_flops=counted_flops(), roofs=self.roofs.setup)
+            if self.roofs
+            else Setup(0.0)
+        )
 
     def repeat(self) -> dict[str, Timed]:
         calls, n = self.s.matmul_calls, self.s.matmul_size
         seconds = timed(lambda: [self.product() for _ in range(calls)])
-        return {"matmul": Timed(2 * n**3 * calls, seconds)}
+        done = {"matmul": Timed(2 * n**3 * calls, seconds)}
+        return {**done, **self.roofs.repeat()} if self.roofs else done
 
 
 class ModelWorker:
