@@ -10,7 +10,7 @@ arithmetic and its random number generator.
 The result (``BackendResults``) is written atomically under its content key
 (``kit.cache.keyed_path``: ``<cache>/results/keras-backends/<key>/results.json``), a key made
 of the two snippet files, ``METHOD``, the library versions and the machine; a build trains
-only when no entry has its key (about ten seconds a backend, most of it importing).
+only when no entry has its key (104 s for the three on a busy two-core machine).
 
     python -m site_build.core.learning_curve.backends           # train unless cached
     python -m site_build.core.learning_curve.backends --force   # train again
