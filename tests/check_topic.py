@@ -90,7 +90,8 @@ class TargetError(ValueError):
 def parse_target(target: str) -> tuple[str, str | None]:
     topic, _, name = target.strip().strip("/").removeprefix("snippets/").partition("/")
     topic = topic.removesuffix(".md")
-    name = name.removesuffix(".py").removesuffix("_torch").removesuffix("_tf") or None
+    name = name.removesuffix(".py")
+    name = name.removesuffix("_torch").removesuffix("_tf").removesuffix("_jax") or None
     pages = [DOCS_DIR / lang / f"{topic}.md" for lang in languages()]
     if not topic or not ((SNIPPETS_DIR / topic).is_dir() or any(p.is_file() for p in pages)):
         raise TargetError(
@@ -108,9 +109,11 @@ def parse_target(target: str) -> tuple[str, str | None]:
 
 
 def pytest_args(topic: str, name: str | None) -> list[str]:
-    """The files pytest collects: the topic's snippets and pages, and the two rule modules."""
+    """The files pytest collects: the topic's snippets and pages, and the two rule modules.
+    A pair's files are its two twins and, for a Keras pair that has one, its `_jax` file."""
     folder = SNIPPETS_DIR / topic
-    pair = [folder / f"{name}_{framework}.py" for framework in ("torch", "tf")] if name else []
+    files = ("torch", "tf", "jax")
+    pair = [folder / f"{name}_{framework}.py" for framework in files] if name else []
     paths = [path for path in pair if path.is_file()] or ([folder] if folder.is_dir() else [])
     paths += [p for lang in languages() if (p := DOCS_DIR / lang / f"{topic}.md").is_file()]
     return [*PYTEST_OPTIONS, *(p.relative_to(ROOT).as_posix() for p in paths), *CHECK_MODULES]

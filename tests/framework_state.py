@@ -33,8 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-# The module of a snippet file: snippets.<topic>.<name>_torch or snippets.<topic>.<name>_tf.
-SNIPPET_MODULE = re.compile(r"snippets\.[a-z0-9_]+\.[a-z0-9_]+_(?:torch|tf)")
+# The module of a snippet file: snippets.<topic>.<name>_torch, _tf or _jax.
+SNIPPET_MODULE = re.compile(r"snippets\.[a-z0-9_]+\.[a-z0-9_]+_(?:torch|tf|jax)")
 
 
 @dataclass(frozen=True)

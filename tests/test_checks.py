@@ -97,10 +97,23 @@ def test_the_project_pages_break_no_rule_the_tests_enforce():
         ("tensors/creation", ("tensors", "creation")),
         ("snippets/tensors/creation_torch.py", ("tensors", "creation")),
         ("tensors.md", ("tensors", None)),
+        ("snippets/learning_curve/keras_backend_jax.py", ("learning_curve", "keras_backend")),
     ],
 )
 def test_check_targets(target, expected):
     assert check_topic.parse_target(target) == expected
+
+
+def test_checking_a_keras_pair_checks_its_jax_file_too():
+    args = check_topic.pytest_args("learning_curve", "keras_backend")
+    files = [arg for arg in args if arg.startswith("snippets/")]
+    assert files == [
+        f"snippets/learning_curve/keras_backend_{framework}.py"
+        for framework in ("torch", "tf", "jax")
+    ]
+    assert not any(
+        "trainer_jax" in arg for arg in check_topic.pytest_args("learning_curve", "trainer")
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,3 +106,39 @@ def test_a_row_without_alternative_and_a_section_without_its_flip_are_reported()
 def test_a_language_without_its_flip_phrase_is_named():
     (found,) = problems(PLANTED, "fr", "docs/fr/choosing.md")
     assert "FLIP in tests/test_decision_page.py" in found
+
+
+# The third options section, by the slug of its heading in each language.
+THIRD_OPTIONS = {
+    "en": "when-neither-is-the-answer",
+    "es": "cuando-la-respuesta-no-es-ninguno-de-los-dos",
+}
+LEARNING_CURVE_LINK = re.compile(r"\]\(learning_curve\.md#(?P<anchor>[^)]+)\)")
+
+
+def _sections(markdown: str) -> dict[str, str]:
+    headings = list(HEADING.finditer(markdown))
+    return {
+        slugify(heading["title"], "-"): markdown[
+            heading.end() : headings[n + 1].start() if n + 1 < len(headings) else len(markdown)
+        ]
+        for n, heading in enumerate(headings)
+    }
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_third_options_link_the_keras_model_run_on_jax_at_build_time(language: str):
+    """JAX is argued with sources and with this site's own run: the section links to the
+    learning-curve section that runs the Keras code on JAX and shows the generated table."""
+    assert language in THIRD_OPTIONS, (
+        f"add the slug of docs/{language}/{PAGE}'s third options heading to THIRD_OPTIONS"
+    )
+    third = _sections(page_text(DOCS_DIR / language / PAGE))[THIRD_OPTIONS[language]]
+    anchors = [link["anchor"] for link in LEARNING_CURVE_LINK.finditer(third)]
+    assert anchors, f"docs/{language}/{PAGE}: the third options do not link the JAX run"
+    learning_curve = _sections(page_text(DOCS_DIR / language / "learning_curve.md"))
+    for anchor in anchors:
+        assert anchor in learning_curve, f"docs/{language}/{PAGE}: no section #{anchor}"
+        section = learning_curve[anchor]
+        assert '--8<-- "learning_curve/keras_backend_jax.py:bridge-checks"' in section
+        assert "{{ backends:table }}" in section

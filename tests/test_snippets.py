@@ -40,7 +40,10 @@ def test_snippet_is_named_topic_slash_name_framework(snippet: Path):
         "snippets/<topic>/<name>_torch.py and snippets/<topic>/<name>_tf.py; move the file."
     )
     match = SNIPPET_FILE.match(snippet.name)
-    assert match, f"{relative(snippet)}: name it <name>_torch.py or <name>_tf.py."
+    assert match, (
+        f"{relative(snippet)}: name it <name>_torch.py or <name>_tf.py (or <name>_jax.py, "
+        "the third file of a Keras pair)."
+    )
     problem = naming_problem(parts[0], match["name"])
     assert problem is None, f"{relative(snippet)}: {problem}."
     package_marker = snippet.parent / "__init__.py"
@@ -136,6 +139,7 @@ def test_snippets_pass_ruff():
         ("tensors", "Broadcasting", "must be lower_snake_case"),
         ("Tensors", "broadcasting", "topic 'Tensors' must be lower_snake_case"),
         ("tensors", "broadcasting_torch", "already ends in a framework"),
+        ("tensors", "broadcasting_jax", "already ends in a framework"),
         ("tensors", "test_shapes", "pytest would collect it"),
     ],
 )
@@ -190,6 +194,23 @@ def test_the_other_framework_in_a_shown_section_is_named_with_the_fix(tmp_path):
     )
     (problem,) = other_framework_problems(torch_file)
     assert "pair_torch.py:2: section 'example' of the PyTorch file shows ['keras']" in problem
+    # The third file of a Keras pair runs the `_tf` file's Keras code on JAX: keras and jax
+    # are its own, torch and tensorflow are not; its twin is the `_tf` file.
+    jax_file = snippet.with_name("pair_jax.py")
+    assert twin_of(jax_file) == snippet
+    jax_file.write_text(
+        "# --8<-- [start:example]\nimport jax\nimport keras\n# --8<-- [end:example]\n", "utf-8"
+    )
+    assert other_framework_problems(jax_file) == []
+    jax_file.write_text(
+        "# --8<-- [start:example]\nimport keras\nimport tensorflow\n# --8<-- [end:example]\n",
+        "utf-8",
+    )
+    (problem,) = other_framework_problems(jax_file)
+    assert "pair_jax.py:3: section 'example' of the JAX (Keras 3) file shows ['tensorflow']" in (
+        problem
+    )
+    assert "Move that code into pair_tf.py" in problem
 
 
 def test_ruff_keeps_its_cache_out_of_the_watched_folders(tmp_path):

@@ -27,6 +27,8 @@ Placeholder                            Produced by
 ``{{ fashion:NAME }}``                 ``fashion/report.py``, ``GENERATED[NAME]``, from the
                                        runs of ``fashion/runs.py``; ``figure_NAME``: the
                                        figure of ``fashion/figures.py`` with its data
+``{{ backends:NAME }}``                ``learning_curve/backends.py``, ``GENERATED[NAME]``:
+                                       the Keras classifier trained on each Keras 3 backend
 =====================================  ====================================================
 
 ``Generated`` holds what one build prepared (results, the ledger), so nothing here is
@@ -55,6 +57,7 @@ from site_build.core.fashion import report as fashion_report
 from site_build.core.fashion import runs as fashion_runs
 from site_build.core.kit.cache import file_digest, fingerprint
 from site_build.core.kit.machine import installed_version, versions
+from site_build.core.learning_curve import backends as keras_backends
 from site_build.core.mnist import figures as mnist_plots
 from site_build.core.mnist import report as mnist_report
 from site_build.core.mnist.results import RunResult
@@ -90,6 +93,7 @@ MEASURED_PAGES = {
     "loading": (data_loading_bench, "data_loading"),
     "quantization": (quantization_bench, "quantization"),
     "fashion": (fashion_report, "fashion"),
+    "backends": (keras_backends, "keras_backends"),
 }
 
 
@@ -106,6 +110,7 @@ class Generated:
         # step -> (language, seconds, what it did) of each pass since start_build
         self._passes: dict[str, list[tuple[str | None, float, str]]] = {}
         self.fashion: fashion_runs.FashionResults | None = None
+        self.keras_backends: keras_backends.BackendResults | None = None
 
     def kinds(self) -> dict[str, Kind]:
         measured = {
@@ -168,6 +173,7 @@ class Generated:
         self.prepare_data_loading()
         self.prepare_quantization()
         self.prepare_fashion()
+        self.prepare_keras_backends()
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -199,6 +205,14 @@ class Generated:
         self.quantization, measured = quantization_bench.ensure_results(models)
         state = "measured" if measured else "cached"
         return self._timing("Quantization", time.perf_counter() - started, state)
+
+    def prepare_keras_backends(self) -> str:
+        """Reuse or train the learning-curve page's Keras model on each backend; returns the
+        timing line."""
+        started = time.perf_counter()
+        self.keras_backends, trained = keras_backends.ensure_result()
+        state = "trained" if trained else "cached"
+        return self._timing("Keras backends", time.perf_counter() - started, state)
 
     def prepare_fashion(self) -> list[str]:
         """Reuse or train the Fashion-MNIST runs and draw their figures; the timing lines."""

@@ -3,6 +3,10 @@
 The tests and the snippet scaffold share these helpers, so the rules a test enforces
 are written once: snippet pairs in ``snippets/<topic>/<name>_{torch,tf}.py``, pages in
 ``docs/<language>/``, code included with pymdownx.snippets markers.
+
+A pair may have a third file, ``<name>_jax.py``: the Keras code of ``<name>_tf.py`` run on
+Keras 3's JAX backend, shown in a third tab ("JAX (Keras 3)") on the pair's page. Its twin is
+the ``_tf`` file, whose sections it marks too; it shows no PyTorch and no TensorFlow.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from site_build.core.page_source import page_markdown, pointed_file
 # The tests import the project's paths from here, with the rules that use them.
 from site_build.core.paths import CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR  # noqa: F401
 
-FRAMEWORK_SUFFIXES = ("_torch", "_tf")
-SNIPPET_FILE = re.compile(r"^(?P<name>\w+)_(?:torch|tf)\.py$")
+FRAMEWORK_SUFFIXES = ("_torch", "_tf", "_jax")
+SNIPPET_FILE = re.compile(r"^(?P<name>\w+)_(?:torch|tf|jax)\.py$")
 LOWER_SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 # `--8<-- "topic/name_torch.py:section"` on a line of its own (pymdownx.snippets).
@@ -36,8 +40,12 @@ HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"']", re.IGNOR
 # other one. A section that compares or connects both on purpose (interchange, weight ports)
 # says so on a comment line outside every section, usually just above its start marker:
 # `# shows-both-frameworks: SECTION[, SECTION] (why)`; it covers the section's `-checks` too.
-OTHER_FRAMEWORK_NAMES = {"_tf": ("torch",), "_torch": ("tensorflow", "tf", "keras")}
-FRAMEWORK_NAMES = {"_tf": "TensorFlow", "_torch": "PyTorch"}
+OTHER_FRAMEWORK_NAMES = {
+    "_tf": ("torch",),
+    "_torch": ("tensorflow", "tf", "keras"),
+    "_jax": ("torch", "tensorflow", "tf"),
+}
+FRAMEWORK_NAMES = {"_tf": "TensorFlow", "_torch": "PyTorch", "_jax": "JAX (Keras 3)"}
 BOTH_FRAMEWORKS = re.compile(
     r"^[ \t]*#[ \t]*shows-both-frameworks:[ \t]*(?P<names>[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)",
     re.MULTILINE,
@@ -119,13 +127,15 @@ def naming_problem(topic: str, name: str) -> str | None:
 
 
 def twin_of(snippet: Path) -> Path:
-    """`x_torch.py` <-> `x_tf.py`."""
+    """`x_torch.py` <-> `x_tf.py`; `x_jax.py` -> `x_tf.py`, the Keras code it runs on JAX."""
     stem = snippet.stem
+    if stem.endswith("_jax"):
+        return snippet.with_name(stem.removesuffix("_jax") + "_tf.py")
     if stem.endswith("_torch"):
         return snippet.with_name(stem.removesuffix("_torch") + "_tf.py")
     if stem.endswith("_tf"):
         return snippet.with_name(stem.removesuffix("_tf") + "_torch.py")
-    raise ValueError(f"{snippet} does not end in _torch.py or _tf.py")
+    raise ValueError(f"{snippet} does not end in _torch.py, _tf.py or _jax.py")
 
 
 def pages(language: str) -> dict[str, Path]:
