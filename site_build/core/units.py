@@ -45,6 +45,7 @@ from site_build.core.kit.cache import (
     cache_root,
     read_json,
 )
+from site_build.core.learning_curve import backends as keras_backends
 from site_build.core.mnist import runs as mnist_runs
 from site_build.core.mnist import spec as mnist_spec
 from site_build.core.mnist_data import locate as mnist_locate
@@ -158,6 +159,13 @@ def units() -> list[Unit]:
             90.0,
             _results("quantization"),
             needs=tuple(f"mnist:{name}" for name in quantization.RUNS.values()),
+        ),
+        Unit(
+            "keras-backends",
+            keras_backends.cache_key,
+            lambda: keras_backends.ensure_result()[1],
+            110.0,
+            _results("keras-backends"),
         ),
         *(_notebook(source) for source in sorted(ROOT.glob("docs/*/notebooks/*.md"))),
         Unit(
