@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.page_source import page_markdown, pointed_file
 
 # The tests import the project's paths from here, with the rules that use them.
@@ -38,7 +39,7 @@ HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"'](?P<src>[^\"']+)[\"']", re.IGNOR
 # says so on a comment line outside every section, usually just above its start marker:
 # `# shows-both-frameworks: SECTION[, SECTION] (why)`; it covers the section's `-checks` too.
 OTHER_FRAMEWORK_NAMES = {"_tf": ("torch",), "_torch": ("tensorflow", "tf", "keras")}
-FRAMEWORK_NAMES = {"_tf": "TensorFlow", "_torch": "PyTorch"}
+FRAMEWORK_NAMES = {f"_{key}": NAMES[key] for key in COMPARED}
 BOTH_FRAMEWORKS = re.compile(
     r"^[ \t]*#[ \t]*shows-both-frameworks:[ \t]*(?P<names>[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)",
     re.MULTILINE,
