@@ -1,8 +1,8 @@
 """Stand-ins for what the tests must not use for real: an empty cache folder, a trained MNIST
 run's results (in memory or written in the cache), a benchmark run's results, Fashion-MNIST
 runs' results, the data loading page's throughput, the data sets' download mirrors (one that
-fails at once, one served from a local folder), a built page's HTML, and two builds started
-at once."""
+fails at once, one served from a local folder), a notebook page's source, a built page's
+HTML, and two builds started at once."""
 
 from __future__ import annotations
 
@@ -205,6 +205,28 @@ def throughput_result(key: str = "f" * 64) -> ThroughputResult:
         seconds=9.4,
         measurements=measurements,
     )
+
+
+# A jupytext notebook as the site's notebook pages write one: its download link in a cell
+# tagged page-only, then one code cell.
+NOTEBOOK = """---
+jupyter:
+  kernelspec:
+    display_name: Python 3
+    language: python
+    name: python3
+---
+
+# A notebook
+
+<!-- #region tags=["page-only"] -->
+<a href="nb.ipynb" download>Download</a>
+<!-- #endregion -->
+
+```python
+print(6 * 7)
+```
+"""
 
 
 def built_page(site: Path, language: str, page: str) -> str:

@@ -20,7 +20,10 @@ build) and uses that one execution twice: mkdocs-jupyter renders the page from i
 own execution switched off in ``mkdocs.yml`` (the plugin points the page at the executed
 file while it renders, ``rendered_from``), and ``finish_page`` writes it beside the page as
 ``<name>.ipynb`` for download, without the cells tagged ``page-only`` (the download link
-itself). The page a reader sees and the file a reader downloads hold the same outputs.
+itself). The page a reader sees and the file a reader downloads hold the same outputs; the
+page shows each figure in the reader's colour scheme too, its dark version drawn by the
+build from the figure the cell drew (``core/notebook_schemes.py``), and the download holds
+the figures as they ran.
 
 The plugin calls ``finish_page`` from ``on_post_page``: it writes into the site folder, so
 the file and the download link also work under ``mkdocs serve``.
@@ -40,6 +43,7 @@ import signal
 import threading
 from pathlib import Path, PurePosixPath
 
+from site_build.core import notebook_schemes
 from site_build.core.errors import BuildError
 from site_build.core.generated import notebook_key
 from site_build.core.kit.cache import atomic_write_bytes
@@ -53,6 +57,8 @@ STYLESHEET_DIR = "assets/stylesheets"
 SCRIPT_DIR = "assets/javascripts"
 PAGE_ONLY_TAG = "page-only"
 CELL_TIMEOUT_S = 600
+# The kernel colours the name of an error; a build's message is plain text.
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def is_notebook_page(html: str) -> bool:
@@ -141,8 +147,10 @@ def executed_notebook(source: Path) -> tuple[Path, bool]:
     Cached on the notebook's text and on what its outputs depend on (``notebook_key``).
     """
     key = notebook_key()
-    # This module's code too: it decides how a notebook is executed and what is kept.
-    text = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    # This module's code too: it decides how a notebook is executed and what is kept; and
+    # how its figures get their dark version.
+    code = Path(__file__).read_bytes() + Path(notebook_schemes.__file__).read_bytes()
+    text = hashlib.sha256(source.read_bytes() + code).hexdigest()
     text = text[:KEY_LENGTH]
     # In the key's folder of the rendered pages' cache (pruned with it), named as the page's
     # source, so mkdocs-jupyter gives the page the same title wherever the file is.
@@ -166,8 +174,9 @@ def _readable(executed: Path) -> bool:
 
 
 def download(executed: Path) -> bytes:
-    """The executed notebook as a reader downloads it: without the ``page-only`` cells."""
-    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    """The executed notebook as a reader downloads it: without the ``page-only`` cells, and
+    its figures as they ran (without the dark versions the page shows)."""
+    notebook = notebook_schemes.light_only(json.loads(executed.read_text(encoding="utf-8")))
     notebook["cells"] = [
         cell
         for cell in notebook["cells"]
@@ -184,6 +193,7 @@ def _execute(source: Path) -> bytes:
 
     notebook = jupytext.read(source)
     notebook.metadata.pop("jupytext", None)
+    notebook_schemes.add_cells(notebook)
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
@@ -199,9 +209,9 @@ def _execute(source: Path) -> bytes:
     try:
         client.execute(cwd=str(ROOT), env=dict(os.environ))
     except CellExecutionError as error:
+        last_line = ANSI_COLOUR.sub("", str(error).strip().splitlines()[-1])
         raise BuildError(
-            f"{source}: a cell failed while executing the notebook: "
-            f"{str(error).strip().splitlines()[-1]}"
+            f"{source}: a cell failed while executing the notebook: {last_line}"
         ) from None
     except Exception as error:
         if getattr(client, "_async_cleanup_kernel_future", None) is not None:  # a signal
@@ -210,6 +220,10 @@ def _execute(source: Path) -> bytes:
     finally:
         if main_thread and handler is not None:
             signal.signal(signal.SIGINT, handler)
+    try:
+        notebook_schemes.merge(notebook)
+    except ValueError as error:
+        raise BuildError(f"{source}: the dark version of a figure: {error}") from None
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = _without_startup_logs(cell.outputs)
