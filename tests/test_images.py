@@ -55,6 +55,14 @@ def test_a_notebook_plot_is_sized_from_its_data_url():
     assert (found["width"], found["height"]) == ("640", "480")
 
 
+def test_a_notebook_plot_of_one_scheme_is_sized_from_its_data_url():
+    src = "data:image/png;base64," + base64.b64encode(png(640, 480)).decode() + "#only-dark"
+    out = sized_images(f'<img alt="Loss" src="{src}">', "notebooks/mnist_tf/", {})
+    found = attributes(out[4:])
+    assert (found["width"], found["height"]) == ("640", "480")
+    assert found["src"] == src
+
+
 def test_the_home_page_resolves_paths_from_the_site_root(tmp_path):
     figure = tmp_path / "a.png"
     figure.write_bytes(png(10, 20))
