@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 
+import pytest
 from PIL import Image
 
 from site_build.mkdocs.images import attributes, site_path, sized_images
@@ -53,6 +54,15 @@ def test_a_notebook_plot_is_sized_from_its_data_url():
     out = sized_images(f'<img alt="Loss" src="{src}">', "notebooks/mnist_tf/", {})
     found = attributes(out[4:])
     assert (found["width"], found["height"]) == ("640", "480")
+
+
+@pytest.mark.parametrize("fragment", ["#only-light", "#only-dark"])
+def test_a_notebook_plot_of_one_scheme_is_sized_from_its_data_url(fragment):
+    src = "data:image/png;base64," + base64.b64encode(png(800, 320)).decode() + fragment
+    out = sized_images(f'<img alt="Loss" src="{src}">', "notebooks/mnist_tf/", {})
+    found = attributes(out[4:])
+    assert (found["width"], found["height"]) == ("800", "320")
+    assert found["src"] == src
 
 
 def test_the_home_page_resolves_paths_from_the_site_root(tmp_path):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from site_build.core.kit.records import Record, ResultsFormatError
+from site_build.core.kit.records import Record, ResultsFormatError, ordered
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,14 @@ def test_a_corrupt_file_is_removed_and_counts_as_missing(tmp_path, capsys):
     assert Sample.read(path) is None
     assert not path.exists()
     assert str(path) in capsys.readouterr().err
+
+
+def test_ordered_puts_the_keys_in_the_pages_order_and_the_others_after():
+    read_back = {"numpy": "2", "tensorflow": "3", "other": "1", "torch": "4"}  # sorted by JSON
+    assert list(ordered(read_back, ("torch", "tensorflow", "numpy"))) == [
+        "torch",
+        "tensorflow",
+        "numpy",
+        "other",
+    ]
+    assert ordered(read_back, ()) == read_back

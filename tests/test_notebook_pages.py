@@ -11,6 +11,7 @@ import pytest
 from site_build.core import notebook_run
 from site_build.core.errors import BuildError
 from site_build.mkdocs import notebook_pages
+from tests.stand_ins import NOTEBOOK
 
 HEAD = "<html><head><title>t</title></head><body>"
 ARTICLE = '<article class="md-content__inner md-typeset">'
@@ -70,26 +71,6 @@ def test_a_notebook_page_without_its_download_link_fails_naming_the_file(tmp_pat
         notebook_pages.finish_page(
             _page_html(link="other.ipynb"), page, {"site_dir": tmp_path / "site"}
         )
-
-
-NOTEBOOK = """---
-jupyter:
-  kernelspec:
-    display_name: Python 3
-    language: python
-    name: python3
----
-
-# A notebook
-
-<!-- #region tags=["page-only"] -->
-<a href="nb.ipynb" download>Download</a>
-<!-- #endregion -->
-
-```python
-print(6 * 7)
-```
-"""
 
 
 def test_the_executed_notebook_lies_beside_the_page_without_page_only_cells(tmp_path, monkeypatch):

@@ -9,7 +9,6 @@ import pytest
 
 from site_build.core.layout import (
     ROOT,
-    SECTION_MARKER,
     SHOWN_LINE_LIMIT,
     SNIPPET_FILE,
     SNIPPETS_DIR,
@@ -19,6 +18,7 @@ from site_build.core.layout import (
     sections,
     snippet_files,
     syntax_problem,
+    too_wide_lines,
     twin_of,
 )
 from tests.contributor_copy import run_module
@@ -94,13 +94,8 @@ def test_snippet_has_doctest_examples(snippet: Path):
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=ids)
 def test_shown_code_fits_the_page_width(snippet: Path):
-    shown, too_long = set(), []
-    for number, line in enumerate(snippet.read_text(encoding="utf-8").splitlines(), start=1):
-        if marker := SECTION_MARKER.search(line):
-            (shown.add if marker["kind"] == "start" else shown.discard)(marker["name"])
-        # Doctest output (the "-checks" sections) is compared verbatim and cannot be wrapped.
-        elif any(not name.endswith("-checks") for name in shown) and len(line) > SHOWN_LINE_LIMIT:
-            too_long.append(number)
+    # Doctest output (the "-checks" sections) is compared verbatim and cannot be wrapped.
+    too_long = too_wide_lines(snippet.read_text(encoding="utf-8"))
     assert not too_long, (
         f"{relative(snippet)}: lines {too_long} of shown sections exceed {SHOWN_LINE_LIMIT} "
         "characters and would scroll sideways on the page; wrap the code or shorten the comment."

@@ -54,6 +54,7 @@ from site_build.core.layout import (
     includes,
     languages,
     page_text,
+    section_line_numbers,
     shown_sections_by_line,
 )
 
@@ -232,19 +233,6 @@ def add_translations(topic: Path, language: str, table: dict[str, str]) -> Path 
 # --- what pages show, and what is missing -------------------------------------------------
 
 
-def section_line_numbers(source: str, section: str) -> list[int]:
-    """The lines pymdownx.snippets includes for ``section``: between its markers, without
-    the marker lines of any section."""
-    inside, found = False, []
-    for number, line in enumerate(source.splitlines(), start=1):
-        marker = SECTION_MARKER.search(line)
-        if marker and marker["name"] == section:
-            inside = marker["kind"] == "start"
-        elif inside and not marker:
-            found.append(number)
-    return found
-
-
 def shown_lines(language: str) -> dict[Path, set[int]]:
     """For every snippet file the pages of ``language`` include: the lines they show."""
     shown: dict[Path, set[int]] = {}
@@ -253,7 +241,7 @@ def shown_lines(language: str) -> dict[Path, set[int]]:
             snippet = SNIPPETS_DIR / include.file
             if include.section and snippet.is_file():
                 source = snippet.read_text(encoding="utf-8")
-                lines = section_line_numbers(source, include.section)
+                lines = section_line_numbers(source, include.section) or []
                 shown.setdefault(snippet, set()).update(lines)
     return shown
 

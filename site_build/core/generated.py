@@ -18,8 +18,9 @@ Placeholder                            Produced by
 ``{{ bench:NAME }}``                   ``bench/report.py``, ``GENERATED[NAME]``, from the
                                        results of ``bench/measure.py`` (figure:
                                        ``bench/figures.py``)
-``{{ loading:NAME }}``                 ``data_loading/measure.py``, ``GENERATED[NAME]``: the
-                                       input pipelines' throughput, measured by the build
+``{{ loading:NAME }}``                 ``data_loading/report.py``, ``GENERATED[NAME]``: the
+                                       input pipelines' throughput, measured by
+                                       ``data_loading/measure.py``
 ``{{ quantization:NAME }}``            ``quantization/measure.py``, ``GENERATED[NAME]``,
                                        from its measurements of the MNIST runs' models
 ``{{ claim:ID }}``                     ``claims.py``, ``claim_kind``: a footnote from
@@ -51,6 +52,8 @@ from site_build.core.bench import measure as benchmarks
 from site_build.core.bench import report as bench_report
 from site_build.core.bench.results import BenchResults
 from site_build.core.data_loading import measure as data_loading_bench
+from site_build.core.data_loading import report as data_loading_report
+from site_build.core.data_loading.results import ThroughputResult
 from site_build.core.errors import PlaceholderError
 from site_build.core.fashion import figures as fashion_plots
 from site_build.core.fashion import report as fashion_report
@@ -90,7 +93,7 @@ def _report_kind(kind: str, module, results: Callable[[], dict]) -> Kind:
 MEASURED_PAGES = {
     "mnist": (mnist_report, "mnist"),
     "bench": (bench_report, "bench"),
-    "loading": (data_loading_bench, "data_loading"),
+    "loading": (data_loading_report, "data_loading"),
     "quantization": (quantization_bench, "quantization"),
     "fashion": (fashion_report, "fashion"),
     "backends": (keras_backends, "keras_backends"),
@@ -103,7 +106,7 @@ class Generated:
     def __init__(self) -> None:
         self.mnist: dict[str, RunResult] = {}
         self.bench: BenchResults | None = None
-        self.data_loading: data_loading_bench.ThroughputResult | None = None
+        self.data_loading: ThroughputResult | None = None
         self.quantization: dict = {}
         self.ledger: dict[str, claims.Claim] = {}
         self.language: str | None = None  # the pass being prepared

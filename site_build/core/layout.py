@@ -14,11 +14,13 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.page_source import page_markdown, pointed_file
 
 # The tests import the project's paths from here, with the rules that use them.
@@ -45,7 +47,8 @@ OTHER_FRAMEWORK_NAMES = {
     "_torch": ("tensorflow", "tf", "keras"),
     "_jax": ("torch", "tensorflow", "tf"),
 }
-FRAMEWORK_NAMES = {"_tf": "TensorFlow", "_torch": "PyTorch", "_jax": "JAX (Keras 3)"}
+# The JAX file of a Keras page runs Keras 3 on its JAX backend: its tab says so.
+FRAMEWORK_NAMES = {**{f"_{key}": NAMES[key] for key in COMPARED}, "_jax": "JAX (Keras 3)"}
 BOTH_FRAMEWORKS = re.compile(
     r"^[ \t]*#[ \t]*shows-both-frameworks:[ \t]*(?P<names>[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)",
     re.MULTILINE,
@@ -245,6 +248,59 @@ def sections(snippet_text: str) -> dict[str, list[str]]:
     return found
 
 
+@dataclass(frozen=True)
+class MarkedLine:
+    """A line of a snippet file: its section marker if it is one, and the sections open on
+    it (outermost first; a start marker's section is open on its own line, an end marker's
+    is not)."""
+
+    number: int  # from 1
+    text: str
+    marker: re.Match | None
+    sections: tuple[str, ...]
+
+
+def marked_lines(snippet_text: str) -> Iterator[MarkedLine]:
+    """The one walk over a snippet's section markers (every rule about sections reads it).
+
+    A start marker opens its section (again, after an end), an end marker closes it; an end
+    without a start changes nothing. pymdownx.snippets reads the markers the same way, and
+    leaves the marker lines of every section out of what it includes.
+    """
+    open_sections: list[str] = []
+    for number, text in enumerate(snippet_text.splitlines(), start=1):
+        if marker := SECTION_MARKER.search(text):
+            name = marker["name"]
+            if marker["kind"] == "start" and name not in open_sections:
+                open_sections.append(name)
+            elif marker["kind"] == "end" and name in open_sections:
+                open_sections.remove(name)
+        yield MarkedLine(number, text, marker, tuple(open_sections))
+
+
+def shown_code(snippet_text: str) -> Iterator[MarkedLine]:
+    """The lines that are not section markers, with the sections open on them."""
+    return (line for line in marked_lines(snippet_text) if line.marker is None)
+
+
+def section_line_numbers(snippet_text: str, section: str) -> list[int] | None:
+    """The numbers of the lines pymdownx.snippets includes for ``section``: from its first
+    start marker to the end marker after it, without marker lines; None when the file has no
+    such complete section."""
+    numbers: list[int] = []
+    started = False
+    for line in marked_lines(snippet_text):
+        if line.marker is None:
+            if section in line.sections:
+                numbers.append(line.number)
+        elif line.marker["name"] == section:
+            if line.marker["kind"] == "start":
+                started = True
+            elif started:
+                return numbers
+    return None
+
+
 def relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
@@ -252,14 +308,11 @@ def relative(path: Path) -> str:
 def too_wide_lines(snippet_text: str, limit: int = SHOWN_LINE_LIMIT) -> list[int]:
     """Line numbers of shown code wider than ``limit``. Doctest output (the ``-checks``
     sections) is compared verbatim and cannot be wrapped, so it does not count."""
-    shown: set[str] = set()
-    too_wide = []
-    for number, line in enumerate(snippet_text.splitlines(), start=1):
-        if marker := SECTION_MARKER.search(line):
-            (shown.add if marker["kind"] == "start" else shown.discard)(marker["name"])
-        elif any(not name.endswith("-checks") for name in shown) and len(line) > limit:
-            too_wide.append(number)
-    return too_wide
+    return [
+        line.number
+        for line in shown_code(snippet_text)
+        if any(not name.endswith("-checks") for name in line.sections) and len(line.text) > limit
+    ]
 
 
 def structure(markdown: str) -> dict[str, int]:
@@ -285,17 +338,7 @@ def nav_entries(nav) -> list[tuple[str, str | list]]:
 
 def shown_sections_by_line(snippet_text: str) -> dict[int, str]:
     """The section each line inside a start/end pair belongs to (the innermost), by number."""
-    open_sections: list[str] = []
-    by_line = {}
-    for number, line in enumerate(snippet_text.splitlines(), start=1):
-        if marker := SECTION_MARKER.search(line):
-            if marker["kind"] == "start":
-                open_sections.append(marker["name"])
-            elif marker["name"] in open_sections:
-                open_sections.remove(marker["name"])
-        elif open_sections:
-            by_line[number] = open_sections[-1]
-    return by_line
+    return {line.number: line.sections[-1] for line in shown_code(snippet_text) if line.sections}
 
 
 def sections_showing_both_frameworks(snippet_text: str) -> set[str]:

@@ -19,6 +19,7 @@ import sys
 
 from site_build.core import code_comments
 from site_build.core.catalog import texts
+from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.layout import (
     DOCS_DIR,
     SNIPPETS_DIR,
@@ -68,7 +69,6 @@ result = tf.constant([1.0, 2.0, 3.0]) * 2  # {comment}
 # --8<-- [end:example]
 ''',
 }
-FRAMEWORK_TABS = {"torch": "PyTorch", "tf": "TensorFlow"}
 # The title above the checked output, as the pages of each language write it.
 CHECKED_OUTPUT_TITLE = texts("checked_output_title")
 # The example's comment, and what the pages of every other language show instead.
@@ -124,7 +124,8 @@ def tab_block(
     ``-checks`` section as checked output when ``checked``."""
     title = CHECKED_OUTPUT_TITLE[language]
     blocks = []
-    for framework, label in FRAMEWORK_TABS.items():
+    for framework in COMPARED:
+        label = NAMES[framework]
         file = f"{topic}/{name}_{framework}.py"
         block = f'=== "{label}"\n\n    ```python\n    --8<-- "{file}:{section}"\n    ```\n'
         if checked:

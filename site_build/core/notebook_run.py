@@ -20,6 +20,7 @@ import signal
 import threading
 from pathlib import Path
 
+from site_build.core import notebook_schemes
 from site_build.core.errors import BuildError
 from site_build.core.generated import notebook_key
 from site_build.core.kit.cache import atomic_write_bytes
@@ -28,6 +29,8 @@ from site_build.core.paths import ROOT
 
 PAGE_ONLY_TAG = "page-only"
 CELL_TIMEOUT_S = 600
+# The kernel colours the name of an error; a build's message is plain text.
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def download_name(source: Path) -> str:
@@ -52,7 +55,9 @@ def executed_path(source: Path) -> Path:
     """Where the executed notebook of ``source`` is cached under its current key."""
     key = notebook_key()
     # This module's code too: it decides how a notebook is executed and what is kept.
-    text = hashlib.sha256(source.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    # notebook_schemes.py too: it draws the figures' dark versions.
+    code = Path(__file__).read_bytes() + Path(notebook_schemes.__file__).read_bytes()
+    text = hashlib.sha256(source.read_bytes() + code).hexdigest()
     text = text[:KEY_LENGTH]
     # In the key's folder of the rendered pages' cache (pruned with it), named as the page's
     # source, so mkdocs-jupyter gives the page the same title wherever the file is.
@@ -73,7 +78,8 @@ def readable(executed: Path) -> bool:
 
 def download(executed: Path) -> bytes:
     """The executed notebook as a reader downloads it: without the ``page-only`` cells."""
-    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    # The figures as they ran: without the dark versions the page shows.
+    notebook = notebook_schemes.light_only(json.loads(executed.read_text(encoding="utf-8")))
     notebook["cells"] = [
         cell
         for cell in notebook["cells"]
@@ -90,6 +96,7 @@ def _execute(source: Path) -> bytes:
 
     notebook = jupytext.read(source)
     notebook.metadata.pop("jupytext", None)
+    notebook_schemes.add_cells(notebook)
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
@@ -105,9 +112,9 @@ def _execute(source: Path) -> bytes:
     try:
         client.execute(cwd=str(ROOT), env=dict(os.environ))
     except CellExecutionError as error:
+        last_line = ANSI_COLOUR.sub("", str(error).strip().splitlines()[-1])
         raise BuildError(
-            f"{source}: a cell failed while executing the notebook: "
-            f"{str(error).strip().splitlines()[-1]}"
+            f"{source}: a cell failed while executing the notebook: {last_line}"
         ) from None
     except Exception as error:
         if getattr(client, "_async_cleanup_kernel_future", None) is not None:  # a signal
@@ -116,6 +123,10 @@ def _execute(source: Path) -> bytes:
     finally:
         if main_thread and handler is not None:
             signal.signal(signal.SIGINT, handler)
+    try:
+        notebook_schemes.merge(notebook)
+    except ValueError as error:
+        raise BuildError(f"{source}: the dark version of a figure: {error}") from None
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = _without_startup_logs(cell.outputs)

@@ -9,15 +9,12 @@ section fails the build with a message that names the page and the placeholder.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from site_build.core.errors import PlaceholderError
+from site_build.core.layout import section_line_numbers
 from site_build.core.paths import SNIPPETS_DIR
 from site_build.core.placeholders import Kind, render
-
-# The pymdownx.snippets section markers: `# --8<-- [start:NAME]` and `# --8<-- [end:NAME]`.
-MARKER = re.compile(r"--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]")
 
 
 def section_lines(text: str, section: str) -> list[str] | None:
@@ -25,18 +22,11 @@ def section_lines(text: str, section: str) -> list[str] | None:
 
     Marker lines of other sections nested inside are left out, as pymdownx.snippets does.
     """
-    inside, found, lines = False, False, []
-    for line in text.splitlines():
-        marker = MARKER.search(line)
-        if marker and marker["name"] == section:
-            if marker["kind"] == "start":
-                inside, found = True, True
-            elif inside:
-                return lines
-            continue
-        if inside and not marker:
-            lines.append(line)
-    return lines if found and not inside else None
+    numbers = section_line_numbers(text, section)
+    if numbers is None:
+        return None
+    lines = text.splitlines()
+    return [lines[number - 1] for number in numbers]
 
 
 def count_code_lines(lines: list[str]) -> int:

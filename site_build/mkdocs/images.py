@@ -46,6 +46,7 @@ def attributes(tag_attributes: str) -> dict[str, str]:
 def data_url_size(src: str) -> tuple[int, int] | None:
     """Width and height of a base64 ``data:`` image, or None when it cannot be read."""
     header, _, payload = src.partition(",")
+    payload = payload.partition("#")[0]  # a notebook figure's #only-light / #only-dark
     if ";base64" not in header:
         return None
     try:

@@ -777,6 +777,48 @@ def color_scheme_problems(context: BrowserContext, base_url: str, home: SitePage
         page.close()
 
 
+# Which of a notebook figure's two images the page displays, with their boxes.
+_NOTEBOOK_FIGURES = """() => [...document.querySelectorAll(".jupyter-wrapper img")]
+  .filter((img) => img.src.startsWith("data:image/png"))
+  .map((img) => ({
+    fragment: img.getAttribute("src").split("#")[1] || "",
+    shown: img.getBoundingClientRect().width > 0,
+    top: Math.round(img.getBoundingClientRect().top + window.scrollY),
+  }))"""
+
+
+def notebook_figure_problems(context: BrowserContext, base_url: str, page: SitePage) -> list[str]:
+    """A notebook page shows each figure once, in the version of the reader's scheme, and
+    switching schemes moves nothing below it (the hidden version takes no room)."""
+    visit = PageVisit(page, base_url + page.path)
+    tab = open_page(context, base_url, visit)
+    try:
+        tab.goto(visit.url, wait_until="load")
+        seen, tops = {}, {}
+        for scheme in COLOR_SCHEMES:
+            _set_color_scheme(tab, scheme)
+            images = tab.evaluate(_NOTEBOOK_FIGURES)
+            seen[scheme] = [image["fragment"] for image in images if image["shown"]]
+            tops[scheme] = [image["top"] for image in images if image["shown"]]
+        _set_color_scheme(tab, COLOR_SCHEMES[0])  # the choice is kept for the next page
+    finally:
+        tab.close()
+    problems = []
+    if not seen["default"]:
+        problems.append(f"{page}: no notebook figure is shown in the light scheme")
+    for scheme, wanted in (("default", "only-light"), ("slate", "only-dark")):
+        if any(fragment != wanted for fragment in seen[scheme]):
+            problems.append(
+                f"{page}: the {SCHEME_NAMES[scheme]} shows {seen[scheme]}, not only #{wanted}"
+            )
+    if len(seen["default"]) != len(seen["slate"]) or tops["default"] != tops["slate"]:
+        problems.append(
+            f"{page}: the figures move when the scheme changes ({tops['default']} in the light "
+            f"scheme, {tops['slate']} in the dark)"
+        )
+    return problems
+
+
 def screenshot_page_problems(
     visits: list[PageVisit], site_dir: Path
 ) -> tuple[list[str], list[str]]:

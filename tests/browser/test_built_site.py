@@ -140,6 +140,17 @@ def test_light_dark_toggle_changes_the_color_scheme(browser, base_url, pages):
     _fail_on(problems)
 
 
+def test_notebook_figures_follow_the_readers_colour_scheme(browser, base_url, pages):
+    context = browser.new_context()
+    notebooks = [page for page in pages if page.source.startswith("notebooks/")]
+    assert notebooks, "no notebook page in the site"
+    problems = [
+        p for page in notebooks for p in checks.notebook_figure_problems(context, base_url, page)
+    ]
+    context.close()
+    _fail_on(problems)
+
+
 def test_screenshot_pages_are_built(site_dir, visits):
     problems, notes = checks.screenshot_page_problems(visits, site_dir)
     NOTES.extend(notes)

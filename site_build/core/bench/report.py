@@ -18,7 +18,7 @@ from site_build.core.catalog import texts
 from site_build.core.i18n_format import number, percent, seconds
 from site_build.core.kit import machine
 from site_build.core.kit.figure_data import Column, FigureData, figure_markdown
-from site_build.core.kit.frameworks import NAMES
+from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.kit.markdown_table import markdown_table
 
 # Table headers, notes and figure labels per language (the bench sections of the catalogs);
@@ -126,7 +126,7 @@ def flops(results: BenchResults, language: str) -> str:
 def startup(results: BenchResults, language: str) -> str:
     t = TEXT[language]
     rows = []
-    for framework in ("torch", "tf"):
+    for framework in COMPARED:
         imports = results.imports[framework].summary
         config = "eager" if framework == "torch" else "graph"
         rss = results.worker(framework, "train", config).max_rss_mib

@@ -14,13 +14,11 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# The order in which the page lists frameworks and libraries (a JSON file sorts its keys).
-FRAMEWORK_ORDER = ("torch", "tf", "numpy")
+from site_build.core.kit.frameworks import REGISTRY
+from site_build.core.kit.records import ordered
 
-
-def _ordered(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    rank = {name: index for index, name in enumerate(order)}
-    return {name: mapping[name] for name in sorted(mapping, key=lambda n: rank.get(n, len(rank)))}
+# The order in which the page lists frameworks (a JSON file sorts its keys): the registry's.
+FRAMEWORK_ORDER = tuple(REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -313,11 +311,11 @@ class BenchResults:
             **{
                 **data,
                 "settings": Settings.from_json(data["settings"]),
-                "versions": _ordered(data["versions"], libraries),
-                "imports": _ordered(
+                "versions": ordered(data["versions"], libraries),
+                "imports": ordered(
                     {k: Rates.from_json(v) for k, v in data["imports"].items()}, FRAMEWORK_ORDER
                 ),
-                "peak": _ordered(
+                "peak": ordered(
                     {k: Rates.from_json(v) for k, v in data["peak"].items()}, FRAMEWORK_ORDER
                 ),
                 "roofs": Roofs.from_json(data["roofs"]),

@@ -13,8 +13,10 @@ tf.data's cache); then every configuration of the framework runs ``epochs`` more
 turn, so that a slow moment of a shared machine falls on all of them alike. The table shows
 the median rate of those later epochs, their range and the first epoch's time.
 
-The result (``ThroughputResult``) is written atomically under its content key
-(``kit.cache.keyed_path``: ``<cache>/results/data-loading/<key>/throughput.json``), a key made
+The result (``ThroughputResult``, ``data_loading/results.py``) is written atomically under its
+content key (``kit.cache.keyed_path``: ``<cache>/results/data-loading/<key>/throughput.json``),
+under the entry's lock (two builds at once measure once), and read back with the kit's one
+decoder (``kit/records.py``); a key made
 of the snippet files, ``METHOD`` (not this module's text), the settings, the MNIST files' md5
 sums, the library versions and the machine; a build measures only when no entry has its key
 (a few seconds, most of it importing the frameworks). Each version of the snippets keeps its
@@ -24,7 +26,7 @@ own entry, so switching back to one measured before measures nothing.
     python -m site_build.core.data_loading.measure --force   # measure again
 
 A page shows the result with ``{{ loading:throughput }}`` (the table) and
-``{{ loading:machine }}`` (when, where and with what it was measured).
+``{{ loading:machine }}`` (when, where and with what it was measured): ``data_loading/report.py``.
 """
 
 from __future__ import annotations
@@ -32,28 +34,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
 import sys
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from site_build.core.catalog import texts
+from site_build.core.data_loading.results import LIBRARIES, Measurement, ThroughputResult
 from site_build.core.errors import BuildError
-from site_build.core.i18n_format import NBSP, number, seconds
 from site_build.core.kit import machine, measurement_cli
-from site_build.core.kit.cache import (
-    atomic_write_json,
-    entry_lock,
-    file_digest,
-    fingerprint,
-    keyed_path,
-    read_json,
-)
+from site_build.core.kit.cache import entry_lock, file_digest, fingerprint, keyed_path
 from site_build.core.kit.frameworks import COMPARED, NAMES
-from site_build.core.kit.markdown_table import markdown_table
 from site_build.core.kit.process import quiet_tensorflow, run_module
+from site_build.core.kit.records import Machine, from_json
 from site_build.core.mnist_data import load_splits, locate
 from site_build.core.paths import ROOT
 
@@ -65,9 +57,7 @@ SOURCES = (
     "snippets/data_loading/augmented_torch.py",
     "snippets/data_loading/augmented_tf.py",
 )
-LIBRARIES = ("torch", "tensorflow", "numpy")
 SETTINGS = {"images": 6400, "batch_size": 64, "epochs": 4, "workers": 2}
-TEXT = texts("data_loading")
 
 
 def configurations(settings: dict[str, Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
@@ -83,49 +73,6 @@ def configurations(settings: dict[str, Any]) -> dict[str, list[tuple[str, dict[s
 
 class MeasurementFailed(BuildError):
     """A measuring process failed; the message carries the end of its error output."""
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One pipeline's epochs: the first (with start-up) and the later ones."""
-
-    framework: str
-    config: str
-    images: int
-    first_epoch_seconds: float
-    epoch_seconds: tuple[float, ...]
-
-    @property
-    def rates(self) -> list[float]:
-        return [self.images / s for s in self.epoch_seconds]
-
-    @property
-    def images_per_second(self) -> float:
-        return statistics.median(self.rates)
-
-
-@dataclass(frozen=True)
-class ThroughputResult:
-    """What the page shows, with what it was measured on and when."""
-
-    key: str
-    created: str  # ISO 8601, UTC
-    machine: dict[str, Any]
-    versions: dict[str, str]
-    settings: dict[str, Any]
-    seconds: float
-    measurements: tuple[Measurement, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ThroughputResult:
-        measurements = tuple(
-            Measurement(**{**m, "epoch_seconds": tuple(m["epoch_seconds"])})
-            for m in data["measurements"]
-        )
-        return cls(**{**data, "measurements": measurements})
 
 
 def result_path(key: str) -> Path:
@@ -211,19 +158,17 @@ def measure_in_subprocess(framework: str, settings: dict[str, Any]) -> list[dict
 def run(settings: dict[str, Any], key: str) -> ThroughputResult:
     started = time.perf_counter()
     records = []
-    for framework in ("torch", "tf"):
+    for framework in COMPARED:
         _log(f"measuring {NAMES[framework]} in a fresh process")
         records += measure_in_subprocess(framework, settings)
     return ThroughputResult(
         key=key,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        machine=machine.describe(),
+        machine=from_json(Machine, machine.describe()),
         versions=machine.versions(*LIBRARIES),
         settings=settings,
         seconds=time.perf_counter() - started,
-        measurements=tuple(
-            Measurement(**{**r, "epoch_seconds": tuple(r["epoch_seconds"])}) for r in records
-        ),
+        measurements=[from_json(Measurement, record) for record in records],
     )
 
 
@@ -234,57 +179,12 @@ def ensure_result(force: bool = False) -> tuple[ThroughputResult, bool]:
     # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
     with entry_lock(result_path(key)):
         if not force:
-            cached = read_json(result_path(key))
-            if cached and cached.get("key") == key:
-                try:
-                    return ThroughputResult.from_json(cached), False
-                except (KeyError, TypeError):
-                    pass  # an older format: measure again
+            cached = ThroughputResult.read(result_path(key))
+            if cached is not None and cached.key == key:
+                return cached, False
         result = run(settings, key)
-        atomic_write_json(result_path(key), result.to_json())
+        result.write(result_path(key))
         return result, True
-
-
-# What the page shows ----------------------------------------------------------------------
-
-
-def _rate(value: float, language: str) -> str:
-    return number(value, language, 0)
-
-
-def throughput(result: ThroughputResult, language: str) -> str:
-    t = TEXT[language]
-    header = [t["framework"], t["pipeline"], t["ips"], t["spread"], t["first_epoch"]]
-    rows = []
-    for m in result.measurements:
-        label = t["configs"][f"{m.framework}.{m.config}"].format(**result.settings)
-        rates = m.rates
-        spread = f"{_rate(min(rates), language)} \u2013 {_rate(max(rates), language)}"
-        cells = [NAMES[m.framework], label, _rate(m.images_per_second, language), spread]
-        cells.append(seconds(m.first_epoch_seconds, language, 2))
-        rows.append(cells)
-    return markdown_table(header, rows)
-
-
-def machine_sentence(result: ThroughputResult, language: str) -> str:
-    s = result.settings
-    # LIBRARIES' order, also when read back from the JSON file (which sorts the names).
-    names = sorted(result.versions, key=lambda n: LIBRARIES.index(n) if n in LIBRARIES else 99)
-    versions = {name: result.versions[name] for name in names}
-    return (
-        TEXT[language]["machine"]
-        .format(
-            **machine.provenance_fields(result.machine, versions, result.created, language),
-            images=number(result.measurements[0].images, language),
-            batch=s["batch_size"],
-            epochs=s["epochs"],
-            seconds=seconds(result.seconds, language, 0),
-        )
-        .replace(" GiB", f"{NBSP}GiB")
-    )
-
-
-GENERATED = {"throughput": throughput, "machine": machine_sentence}
 
 
 def main(argv: list[str] | None = None) -> int:

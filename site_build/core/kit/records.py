@@ -71,6 +71,13 @@ def from_json(cls: type[T], value: Any) -> T:
     return cls(**{name: _decode(hints[name], value[name]) for name in names})
 
 
+def ordered(mapping: dict[str, T], order: tuple[str, ...]) -> dict[str, T]:
+    """``mapping`` with its keys in ``order`` (the others after them, as they come): a JSON
+    results file sorts its keys, a page lists frameworks and libraries in its own order."""
+    rank = {name: index for index, name in enumerate(order)}
+    return {name: mapping[name] for name in sorted(mapping, key=lambda n: rank.get(n, len(rank)))}
+
+
 def to_json(record: Any) -> Any:
     """A dataclass (or lists and mappings of them) as plain JSON values."""
     return dataclasses.asdict(record) if dataclasses.is_dataclass(record) else record
