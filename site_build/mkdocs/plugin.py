@@ -478,7 +478,14 @@ def _first_line(page, markdown: str) -> int:
 def _is_notebook(page, config) -> bool:
     """A page mkdocs-jupyter renders from a notebook (its Markdown never reaches the page)."""
     jupyter = config.plugins.get("mkdocs-jupyter")
-    return jupyter is not None and bool(jupyter.should_include(page.file))
+    if jupyter is None or page.file.abs_src_path is None:
+        return False
+    # should_include reads every Markdown page with jupytext before it looks at its include
+    # patterns; a page that matches none of them is no notebook whatever it holds.
+    path = PurePosixPath(Path(page.file.abs_src_path).as_posix())
+    if not any(path.match(pattern) for pattern in jupyter.config["include"]):
+        return False
+    return bool(jupyter.should_include(page.file))
 
 
 def _interrupted(error: BaseException) -> bool:
