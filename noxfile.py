@@ -212,6 +212,21 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def buildtimes(session: nox.Session) -> None:
+    """Time a cold docs build, a warm one and a warm test run, into benchmarks/build-times.md
+    (-- --warm-only: no cold build; -- --no-tests: no test run). Takes the machine a while."""
+    _run_shared(
+        session,
+        "python",
+        "-m",
+        "site_build.core.build_benchmark",
+        "--nox-python",
+        sys.executable,
+        *session.posargs,
+    )
+
+
+@nox.session(venv_backend="none")
 def i18n(session: nox.Session) -> None:
     """List the translated pages whose English original changed later in git history."""
     _run_shared(session, "python", "-m", "site_build.core.translation_status")

@@ -344,3 +344,17 @@ def test_the_contributor_guides_show_an_entry_the_ledger_accepts(tmp_path, guide
     entry = re.sub(r"^  verified:.*\n", unreachable, example, flags=re.M)
     [gone] = _load(tmp_path / "gone", entry).values()
     assert gone.unreachable is not None and set(gone.unreachable.reason) == {"en", "es"}
+
+
+def test_an_edited_ledger_file_is_read_again_and_a_broken_one_fails_every_time(tmp_path):
+    # `mkdocs serve` reads the ledger again in one process after each save.
+    assert _load(tmp_path, _entry(title="First"))["a"].title == "First"
+    path = tmp_path / "claims" / "area.yaml"
+    path.write_text(_entry(title="Second"))
+    assert claims.load_ledger(tmp_path / "claims", today=dt.date(2026, 12, 6))["a"].title == (
+        "Second"
+    )
+    path.write_text("a: [unclosed\n")
+    for _ in range(2):
+        with pytest.raises(claims.LedgerError, match=r"claims/area\.yaml: not valid YAML"):
+            claims.load_ledger(tmp_path / "claims", today=dt.date(2026, 12, 6))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -324,3 +325,31 @@ def test_results_of_the_older_untyped_format_are_trained_again_not_misread(tmp_p
     assert RunResult.read(path) is None
     run_result(spec, "key").write(path)
     assert RunResult.read(path) == run_result(spec, "key")  # and the typed one round-trips
+
+
+def test_weights_changed_after_one_build_checked_them_are_trained_again_in_the_next(
+    tmp_path, monkeypatch
+):
+    # `mkdocs serve` builds again in the same process: a check read once is not trusted after
+    # the file changed.
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    md5s = mnist_runs.locate().md5s()
+    spec = RUNS["matched-tf"]
+    write_run(spec, mnist_spec.cache_key(spec, md5s))
+    trained = []
+
+    def fake_training(spec):
+        trained.append(spec.name)
+        write_run(spec, mnist_spec.cache_key(spec, md5s))
+
+    monkeypatch.setattr(mnist_runs, "_train_in_subprocess", fake_training)
+    status = mnist_runs.ensure_results(["matched-tf"])["matched-tf"]
+    assert not status.trained and trained == []
+    weights = mnist_spec.weights_path(spec, status.results)
+    before = weights.stat().st_mtime_ns
+    with weights.open("r+b") as stream:  # the same file, changed in place
+        stream.write(b"x")
+    # Its modification time moves on (set here: a coarse clock could give the same tick).
+    os.utime(weights, ns=(before + 10**7, before + 10**7))
+    assert mnist_runs.ensure_results(["matched-tf"])["matched-tf"].trained
+    assert trained == ["matched-tf"]

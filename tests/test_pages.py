@@ -189,3 +189,11 @@ def test_mkdocs_yml_gives_each_key_once():
             f"mkdocs.yml:{error.problem_mark.line + 1}: {error.problem}; YAML keeps only the "
             "last one: remove the other (a nav title is translated once under nav_translations)."
         )
+
+
+def test_a_caller_that_changes_its_mkdocs_config_changes_no_one_elses():
+    # mkdocs.yml is parsed once per content; each caller gets its own copy.
+    mine = mkdocs_config()
+    mine["nav"].clear()
+    mine["plugins"] = []
+    assert mkdocs_config()["nav"] and mkdocs_config()["plugins"]

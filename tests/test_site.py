@@ -89,6 +89,14 @@ def test_a_build_without_site_url_says_it_is_a_preview(_build, site):
     assert "noindex" in summary[0] and "SITE_URL=" in summary[0]
 
 
+def test_the_build_timing_shows_the_startup_and_each_languages_rendering(_build, site):
+    summary = [line for line in _build.result.stdout.splitlines() if "Build timing" in line]
+    assert any(line.startswith("Build timing | Startup: ") for line in summary), summary
+    for language in languages():
+        prefix = f"Build timing | MkDocs rendering ({language}): "
+        assert [line for line in summary if line.startswith(prefix)], (language, summary)
+
+
 def _url(language: str, path: str) -> str:
     return SITE_URL + ("" if language == DEFAULT_LANGUAGE else f"{language}/") + path
 

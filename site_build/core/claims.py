@@ -34,9 +34,11 @@ then those verified longest ago, and with ``-- --online`` compares them with the
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -312,6 +314,13 @@ def duplicates(ledger: dict[str, Claim]) -> list[str]:
     return problems
 
 
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> object:
+    """A ledger file's YAML, parsed once per content (a build reads the ledger for every
+    page); an error is not cached, so a broken file fails every time it is read."""
+    return yaml.load(text, Loader=_Loader)
+
+
 def load_ledger(folder: Path = CLAIMS_DIR, today: dt.date | None = None) -> dict[str, Claim]:
     """Every claim of ``folder/*.yaml`` by id; a LedgerError names the file to fix.
 
@@ -322,7 +331,7 @@ def load_ledger(folder: Path = CLAIMS_DIR, today: dt.date | None = None) -> dict
     for path in sorted(folder.glob("*.yaml")):
         where = path.relative_to(folder.parent).as_posix()
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+            data = copy.deepcopy(_parsed(path.read_text(encoding="utf-8"))) or {}
         except yaml.YAMLError as error:
             raise LedgerError(f"{where}: not valid YAML: {error}") from None
         if not isinstance(data, dict):

@@ -11,11 +11,13 @@ the ``_tf`` file, whose sections it marks too; it shows no PyTorch and no Tensor
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -89,7 +91,15 @@ _IgnoreTagsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def mkdocs_config() -> dict:
-    return yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_IgnoreTagsLoader)
+    """mkdocs.yml as it is now (a copy: callers may change theirs)."""
+    return copy.deepcopy(_parsed_config(MKDOCS_YML.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=4)
+def _parsed_config(text: str) -> dict:
+    """Parsed once per content of mkdocs.yml: a build asks for its languages on every page,
+    and parsing the file in pure-Python YAML each time was most of a warm build's time."""
+    return yaml.load(text, Loader=_IgnoreTagsLoader)
 
 
 def i18n_config() -> dict:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from site_build.core.errors import BuildError
@@ -155,8 +156,10 @@ CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 DYNAMIC_CLASSES = re.compile(r"^(md-|jp-RenderedMermaid|jp-mod-warning|notice)")
 
 
-def _blocks(css: str) -> list[tuple[str, str | None]]:
-    """Top-level (prelude, block body) pairs; body None for statements such as @charset."""
+@lru_cache(maxsize=64)
+def _blocks(css: str) -> tuple[tuple[str, str | None], ...]:
+    """Top-level (prelude, block body) pairs; body None for statements such as @charset.
+    Kept per text: every notebook page of a build inlines the same JupyterLab CSS."""
     found, start, i, depth, quote = [], 0, 0, 0, ""
     body_start = 0
     while i < len(css):
@@ -184,7 +187,7 @@ def _blocks(css: str) -> list[tuple[str, str | None]]:
             found.append((css[start:i].strip(), None))
             start = i + 1
         i += 1
-    return found
+    return tuple(found)
 
 
 def _selector_used(selector: str, classes: set[str]) -> bool:

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -118,12 +119,18 @@ class SiteBuildPlugin(BasePlugin):
         self._notebook_runs: list[tuple[str, bool, float]] = []
         self._sigint_seen = False
         self._previous_sigint = None
+        # For the Build timing lines: Python's start, the imports and reading mkdocs.yml
+        # (until on_startup; the first build only), and each language's MkDocs rendering.
+        self._startup: str | None = None
+        self._rendering: dict[str, float] = {}
+        self._rendered: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this plugin alive across `mkdocs serve` rebuilds;
         # every build below starts from a clean state in on_config.
         self.atomic = command != "serve" and not dirty
         self.serving = command == "serve"
+        self._startup = _startup_timing()
 
     def on_config(self, config, **_):
         if self._build_depth == 0:
@@ -160,6 +167,8 @@ class SiteBuildPlugin(BasePlugin):
                 return  # nothing to train or measure for pages that show the problem
             self._key_notebook_cache(config)
             self.generated.prepare(_language(config))
+            # MkDocs reads, renders and writes this language's pages from here on.
+            self._rendering[_language(config)] = time.perf_counter()
 
     def on_files(self, files, config, **_):
         if self._problem is not None:
@@ -275,7 +284,8 @@ class SiteBuildPlugin(BasePlugin):
             return  # nothing was checked, trained or drawn: no timings to show
         # Every result this build uses is known now (and kept): the others go by age and size.
         prune_results()
-        for line in [*self._timings, *self.generated.timings, *self._notebook_timing()]:
+        lines = [*self._timings, *self.generated.timings, *self._notebook_timing()]
+        for line in [*lines, *self._rendered]:
             print(f"Build timing | {line}")
 
     # Per-language search indexes, sitemaps, 404 pages and robots.txt
@@ -283,6 +293,12 @@ class SiteBuildPlugin(BasePlugin):
     # (mkdocs-static-i18n builds the other languages from its on_post_build, priority -100).
     @event_priority(-50)
     def _publish_language(self, config, **_) -> None:
+        language = _language(config)
+        if (started := self._rendering.pop(language, None)) is not None:
+            self._rendered.append(
+                f"MkDocs rendering ({language}): {time.perf_counter() - started:.1f} s "
+                "(pages read, rendered and written, notebooks included)"
+            )
         publish.after_language(config)
         if self._problem is None:
             default, _, current = publish.build_languages(config)
@@ -327,6 +343,9 @@ class SiteBuildPlugin(BasePlugin):
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
         self._notebook_sources, self._notebook_runs = {}, []
+        # Printed last: the startup (the first build of this process only), then rendering.
+        self._rendering, self._rendered = {}, [self._startup] if self._startup else []
+        self._startup = None
         self._built = dt.date.today()
         self.generated.start_build()
         self.reader.start()
@@ -452,6 +471,21 @@ class SiteBuildPlugin(BasePlugin):
             self._warnings = None
 
 
+def _startup_timing() -> str | None:
+    """From the process's start to now (Python, the imports, reading mkdocs.yml), or None
+    where /proc cannot tell when the process started."""
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        seconds = uptime - int(stat[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return (
+        f"Startup: {seconds:.1f} s (Python, imports and mkdocs.yml, "
+        f"{time.process_time():.1f} s of CPU)"
+    )
+
+
 def _language(config) -> str:
     """The language the i18n plugin is building now (the default one first)."""
     i18n = config.plugins.get("i18n")
@@ -473,7 +507,14 @@ def _first_line(page, markdown: str) -> int:
 def _is_notebook(page, config) -> bool:
     """A page mkdocs-jupyter renders from a notebook (its Markdown never reaches the page)."""
     jupyter = config.plugins.get("mkdocs-jupyter")
-    return jupyter is not None and bool(jupyter.should_include(page.file))
+    if jupyter is None or page.file.abs_src_path is None:
+        return False
+    # should_include reads every Markdown page with jupytext before it looks at its include
+    # patterns; a page that matches none of them is no notebook whatever it holds.
+    path = PurePosixPath(Path(page.file.abs_src_path).as_posix())
+    if not any(path.match(pattern) for pattern in jupyter.config["include"]):
+        return False
+    return bool(jupyter.should_include(page.file))
 
 
 def _interrupted(error: BaseException) -> bool:

@@ -39,6 +39,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from site_build.core import fashion_data
@@ -262,11 +263,39 @@ def _cached(mode: str, md5s: dict[str, str], say: bool = True) -> dict[Run, RunR
     return {run: _valid(run, md5s, say) for run in runs(mode)}
 
 
+def _data_md5s() -> dict[str, str]:
+    """What a run's key records of the data files: located and checked once per version of
+    the files in this process. Checking the Debian package's files (recompressed) means
+    decompressing them, about a second, and every language's pass of a build asks again."""
+    source = fashion_data.source()
+    files = tuple(
+        folder / name
+        for _, folder in source.candidate_dirs()
+        for name, _, _ in source.files.values()
+    )
+    signature = tuple((str(path), _stat(path)) for path in files)
+    # The functions too: a test that stands in for them gets its own answer.
+    return dict(_checked_md5s(fashion_data.locate, fashion_data.md5s, signature))
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+@lru_cache(maxsize=8)
+def _checked_md5s(locate, md5s, signature) -> tuple[tuple[str, str], ...]:
+    return tuple(md5s(locate()).items())
+
+
 def ensure_results(mode: str | None = None, force: bool = False) -> FashionResults:
     """The runs a page shows: the long set when it is all cached (or asked for), else the short
     set, training (in two processes, one per framework) whatever is out of date."""
     started = time.perf_counter()
-    md5s = fashion_data.md5s(fashion_data.locate())
+    md5s = _data_md5s()
     # Two builds at once train each run once: the second waits here, then finds the
     # runs the first wrote (kit/cache.py). One lock for the set: a framework's seeds train
     # in one process.

@@ -35,11 +35,14 @@ def _distributions_by_import_name() -> dict[str, list[str]]:
     return metadata.packages_distributions()
 
 
+@cache
 def installed_version(import_name: str) -> str:
     """The version of the installed distribution that provides ``import import_name``.
 
     Looking up the import name rather than the distribution name means
     ``tensorflow`` resolves whether ``tensorflow`` or ``tensorflow-cpu`` is installed.
+    Looked up once per process (a build asks several hundred times; the environment does
+    not change under a running build).
     """
     distributions = _distributions_by_import_name().get(import_name)
     if not distributions:

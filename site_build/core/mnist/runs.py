@@ -23,6 +23,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from site_build.core.errors import BuildError
@@ -49,7 +50,19 @@ def _complete(spec: RunSpec, results: RunResult) -> bool:
     if spec.experiment != "matched":
         return True
     path = weights_path(spec, results)
-    return bool(path and path.is_file() and file_digest(path) == results.weights.sha256)
+    if not (path and path.is_file()):
+        return False
+    status = path.stat()
+    return _digest(path, status.st_size, status.st_mtime_ns, status.st_ino) == (
+        results.weights.sha256
+    )
+
+
+@lru_cache(maxsize=64)
+def _digest(path: Path, size: int, mtime_ns: int, inode: int) -> str:
+    """A weights file's sha256, read once per version of the file in this process (each
+    language's pass of a build checks every run's weights)."""
+    return file_digest(path)
 
 
 # Orchestration, in the build's process -------------------------------------------------------
