@@ -1,7 +1,8 @@
 """Stand-ins for what the tests must not use for real: an empty cache folder, a trained MNIST
 run's results (in memory or written in the cache), a benchmark run's results, Fashion-MNIST
-runs' results, the data sets' download mirrors (one that fails at once, one served from a
-local folder), a built page's HTML, and two builds started at once."""
+runs' results, a mixed-precision measurement's results, the data sets' download mirrors (one
+that fails at once, one served from a local folder), a built page's HTML, and two builds
+started at once."""
 
 from __future__ import annotations
 
@@ -23,8 +24,15 @@ from site_build.core.fashion.results import Checkpoint, FashionResults
 from site_build.core.fashion.results import DataInfo as FashionDataInfo
 from site_build.core.fashion.results import RunResult as FashionRunResult
 from site_build.core.kit import cache
+from site_build.core.kit.onednn import Kernel
 from site_build.core.kit.records import Machine
 from site_build.core.layout import languages
+from site_build.core.mixed_precision import measure as mixed_precision
+from site_build.core.mixed_precision.results import (
+    FrameworkResult,
+    MixedPrecisionResults,
+    Precision,
+)
 from site_build.core.mnist import spec as mnist_spec
 from site_build.core.mnist.results import DataInfo, RunResult, TestResult, Weights
 from site_build.core.mnist_data import IdxSource
@@ -245,3 +253,42 @@ class PageConfig(dict):
 
 def page_config() -> PageConfig:
     return PageConfig(mdx_configs={})
+
+
+# Mixed precision: a measurement made up, not made.
+AMX_CONV = Kernel("convolution", "brg_conv_fwd:avx512_core_amx", "bf16", 4)
+
+
+def mixed_precision_results(key: str = "m" * 64, tf_kernels=()) -> MixedPrecisionResults:
+    """PyTorch 1.5 times faster in bfloat16 training (AMX kernels), TensorFlow slower (none
+    unless ``tf_kernels`` names some)."""
+
+    def precision(train: float, inference: float) -> Precision:
+        return Precision([train * 0.9, train, train * 1.1], [inference] * 3, 0.9)
+
+    versions = {"torch": {"torch": "2.13.0", "numpy": "2.4.6"}, "tf": {"keras": "3.15.1"}}
+    frameworks = {
+        "torch": FrameworkResult(
+            precision(1000.0, 4000.0),
+            precision(1500.0, 6000.0),
+            [AMX_CONV],
+            "3.12.0",
+            versions["torch"],
+        ),
+        "tf": FrameworkResult(
+            precision(800.0, 3000.0),
+            precision(400.0, 2400.0),
+            list(tf_kernels),
+            "3.7.3" if tf_kernels else "",
+            versions["tf"],
+        ),
+    }
+    return MixedPrecisionResults(
+        key=key,
+        created="2026-12-01T10:00:00+00:00",
+        settings=mixed_precision.SETTINGS,
+        machine=Machine("Test CPU", 2, 8.0, "Linux 6.1", "3.11.9"),
+        cpu_flags=["avx512_bf16", "amx_bf16", "amx_tile"],
+        frameworks=frameworks,
+        seconds=120.0,
+    )

@@ -29,6 +29,7 @@ class _StandIns:
             (g.quantization_bench, "ensure_results", "quantization", lambda work: ({}, work)),
             (g.fashion_runs, "ensure_results", "fashion", lambda work: _fashion(fashion, work)),
             (g.fashion_plots, "ensure_plots", "fashion figures", lambda work: work),
+            (g.mixed_precision_bench, "ensure_results", "precision", lambda work: (None, work)),
         ]:
             monkeypatch.setattr(module, name, self._step(step, result))
         # The quantization step is given the MNIST runs' models (the "mnist" step trains them).
@@ -76,15 +77,17 @@ def test_build_timing_says_what_each_language_pass_did_when_figures_are_redrawn(
 
 
 def test_build_timing_says_what_each_language_pass_did_when_results_are_measured(monkeypatch):
-    lines = _two_passes({"mnist", "bench", "loading", "quantization", "fashion"}, monkeypatch)
+    todo = {"mnist", "bench", "loading", "quantization", "fashion", "precision"}
+    lines = _two_passes(todo, monkeypatch)
     assert lines["Data loading throughput"].endswith("(en: measured / es: cached)")
+    assert lines["Mixed precision"].endswith("(en: measured / es: cached)")
     assert lines["Quantization"].endswith("(en: measured / es: cached)")
     assert lines["Benchmarks"].startswith("Benchmarks: ")
     assert "(en: measured the short run, figure cached / es: short run" in lines["Benchmarks"]
     assert lines["MNIST runs"].endswith("(en: trained: PyTorch, full set / es: all 1 cached)")
     fashion = lines["Fashion-MNIST runs"]
     assert "(en: build set; trained: torch seed 1 / es: build set; all 2 cached)" in fashion
-    assert len(lines) == 7
+    assert len(lines) == 8
     # The next build (``mkdocs serve`` rebuilds in one process) starts its own summary.
     prepared = generated.Generated()
     _two_passes({"loading"}, monkeypatch, prepared)

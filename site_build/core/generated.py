@@ -22,6 +22,9 @@ Placeholder                            Produced by
                                        input pipelines' throughput, measured by the build
 ``{{ quantization:NAME }}``            ``quantization/measure.py``, ``GENERATED[NAME]``,
                                        from its measurements of the MNIST runs' models
+``{{ precision:NAME }}``               ``mixed_precision/report.py``, ``GENERATED[NAME]``,
+                                       from ``mixed_precision/measure.py``'s float32
+                                       against bfloat16 speed
 ``{{ claim:ID }}``                     ``claims.py``, ``claim_kind``: a footnote from
                                        ``claims/*.yaml``
 ``{{ fashion:NAME }}``                 ``fashion/report.py``, ``GENERATED[NAME]``, from the
@@ -55,6 +58,9 @@ from site_build.core.fashion import report as fashion_report
 from site_build.core.fashion import runs as fashion_runs
 from site_build.core.kit.cache import file_digest, fingerprint
 from site_build.core.kit.machine import installed_version, versions
+from site_build.core.mixed_precision import measure as mixed_precision_bench
+from site_build.core.mixed_precision import report as mixed_precision_report
+from site_build.core.mixed_precision.results import MixedPrecisionResults
 from site_build.core.mnist import figures as mnist_plots
 from site_build.core.mnist import report as mnist_report
 from site_build.core.mnist.results import RunResult
@@ -90,6 +96,7 @@ MEASURED_PAGES = {
     "loading": (data_loading_bench, "data_loading"),
     "quantization": (quantization_bench, "quantization"),
     "fashion": (fashion_report, "fashion"),
+    "precision": (mixed_precision_report, "mixed_precision"),
 }
 
 
@@ -106,6 +113,7 @@ class Generated:
         # step -> (language, seconds, what it did) of each pass since start_build
         self._passes: dict[str, list[tuple[str | None, float, str]]] = {}
         self.fashion: fashion_runs.FashionResults | None = None
+        self.mixed_precision: MixedPrecisionResults | None = None
 
     def kinds(self) -> dict[str, Kind]:
         measured = {
@@ -168,6 +176,7 @@ class Generated:
         self.prepare_data_loading()
         self.prepare_quantization()
         self.prepare_fashion()
+        self.prepare_mixed_precision()
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -199,6 +208,13 @@ class Generated:
         self.quantization, measured = quantization_bench.ensure_results(models)
         state = "measured" if measured else "cached"
         return self._timing("Quantization", time.perf_counter() - started, state)
+
+    def prepare_mixed_precision(self) -> str:
+        """Reuse or measure float32 against bfloat16 speed; returns the timing line."""
+        started = time.perf_counter()
+        self.mixed_precision, measured = mixed_precision_bench.ensure_results()
+        state = "measured" if measured else "cached"
+        return self._timing("Mixed precision", time.perf_counter() - started, state)
 
     def prepare_fashion(self) -> list[str]:
         """Reuse or train the Fashion-MNIST runs and draw their figures; the timing lines."""
