@@ -1,8 +1,8 @@
 """Stand-ins for what the tests must not use for real: an empty cache folder, a trained MNIST
 run's results (in memory or written in the cache), a benchmark run's results, Fashion-MNIST
-runs' results, a mixed-precision measurement's results, the data sets' download mirrors (one
-that fails at once, one served from a local folder), a built page's HTML, and two builds
-started at once."""
+runs' results, the mixed-precision and quantization measurements' results, the data sets'
+download mirrors (one that fails at once, one served from a local folder), a built page's
+HTML, and two builds started at once."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ from site_build.core.mixed_precision.results import (
 from site_build.core.mnist import spec as mnist_spec
 from site_build.core.mnist.results import DataInfo, RunResult, TestResult, Weights
 from site_build.core.mnist_data import IdxSource
+from site_build.core.quantization import measure as quantization
+from site_build.core.quantization.results import QuantizationResults
 from tests.static_server import serve
 
 
@@ -291,4 +293,73 @@ def mixed_precision_results(key: str = "m" * 64, tf_kernels=()) -> MixedPrecisio
         cpu_flags=["avx512_bf16", "amx_bf16", "amx_tile"],
         frameworks=frameworks,
         seconds=120.0,
+    )
+
+
+# Quantization: the matched MNIST runs' models, and a measurement of them made up.
+QUANTIZED_MODELS = {
+    framework: {
+        "run": run,
+        "key": f"key of {run}",
+        "weights": f"sha256 of {run}",
+        "path": f"/cache/mnist-runs/{run}.weights",
+        "epochs": 10,
+        "accuracy": 0.99,
+    }
+    for framework, run in quantization.RUNS.items()
+}
+INT8_CONV = Kernel("convolution", "brg_conv_fwd:avx10_1_512_amx", "u8", 2)
+
+
+def _variant(n_bytes: int, accuracy: float, median: float, rate: float | None) -> dict:
+    return {
+        "bytes": n_bytes,
+        "accuracy": accuracy,
+        "latency_ms": {"median": median, "min": median / 2, "max": median * 3},
+        "batch_images_per_second": None if rate is None else [rate * 0.9, rate, rate * 1.2],
+        "float_bytes": None,
+    }
+
+
+def quantization_results(key: str = "k", torch_kernels=(INT8_CONV,)) -> QuantizationResults:
+    """PyTorch's full integer model runs one image at a time (no batch rate); int8 is faster
+    than float32 in both frameworks."""
+    frameworks = {
+        "torch": {
+            "float32": _variant(37_872_205, 0.875, 2.0, 1000.0),
+            "int8": _variant(9_536_767, 0.8745, 1.6, 1500.0),
+            "full_int8": {
+                **_variant(10_173_925, 0.874, 0.5, None),
+                "float_bytes": 38_518_045,
+            },
+            "load_seconds": 0.3,
+            "quantize_seconds": 0.1,
+            "full_quantize_seconds": 9.0,
+            "kernels": [vars(k) for k in torch_kernels],
+            "versions": {"torch": "2.13.0", "torchao": "0.18.0", "numpy": "2.4.6"},
+        },
+        "tf": {
+            "float32": _variant(37_873_176, 0.889, 4.0, 800.0),
+            "int8": _variant(9_488_384, 0.8895, 0.4, 2000.0),
+            "full_int8": _variant(9_485_136, 0.888, 0.25, 3200.0),
+            "load_seconds": 0.3,
+            "quantize_seconds": 0.2,
+            "full_quantize_seconds": 1.0,
+            "kernels": [],
+            "versions": {"tensorflow": "2.21.0", "litert_quantizer": "0.11.0"},
+        },
+    }
+    return QuantizationResults.from_json(
+        {
+            "key": key,
+            "created": "2026-12-01T16:00:00+00:00",
+            "settings": {**quantization.SETTINGS, "epochs": 10},
+            "models": QUANTIZED_MODELS,
+            "machine": vars(Machine("Test CPU", 2, 8.0, "Linux 6.1", "3.11.9")),
+            "cpu_flags": ["avx512_bf16", "amx_bf16", "avx512_vnni", "amx_int8"],
+            "data": {"sizes": {"train": 6400, "validation": 1600, "test": 2000}, "full": False},
+            "frameworks": frameworks,
+            "seconds": 61.0,
+            "format": QuantizationResults.FORMAT,
+        }
     )

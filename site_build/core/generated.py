@@ -20,8 +20,9 @@ Placeholder                            Produced by
                                        ``bench/figures.py``)
 ``{{ loading:NAME }}``                 ``data_loading/measure.py``, ``GENERATED[NAME]``: the
                                        input pipelines' throughput, measured by the build
-``{{ quantization:NAME }}``            ``quantization/measure.py``, ``GENERATED[NAME]``,
-                                       from its measurements of the MNIST runs' models
+``{{ quantization:NAME }}``            ``quantization/report.py``, ``GENERATED[NAME]``,
+                                       from ``quantization/measure.py``'s measurements of
+                                       the MNIST runs' models
 ``{{ precision:NAME }}``               ``mixed_precision/report.py``, ``GENERATED[NAME]``,
                                        from ``mixed_precision/measure.py``'s float32
                                        against bfloat16 speed
@@ -68,6 +69,8 @@ from site_build.core.mnist.runs import ensure_results, trained_models
 from site_build.core.paths import ROOT
 from site_build.core.placeholders import Kind
 from site_build.core.quantization import measure as quantization_bench
+from site_build.core.quantization import report as quantization_report
+from site_build.core.quantization.results import QuantizationResults
 from site_build.core.snippet_lines import lines_kind
 from site_build.core.translation_status import forget_history
 
@@ -94,7 +97,7 @@ MEASURED_PAGES = {
     "mnist": (mnist_report, "mnist"),
     "bench": (bench_report, "bench"),
     "loading": (data_loading_bench, "data_loading"),
-    "quantization": (quantization_bench, "quantization"),
+    "quantization": (quantization_report, "quantization"),
     "fashion": (fashion_report, "fashion"),
     "precision": (mixed_precision_report, "mixed_precision"),
 }
@@ -107,7 +110,7 @@ class Generated:
         self.mnist: dict[str, RunResult] = {}
         self.bench: BenchResults | None = None
         self.data_loading: data_loading_bench.ThroughputResult | None = None
-        self.quantization: dict = {}
+        self.quantization: QuantizationResults | None = None
         self.ledger: dict[str, claims.Claim] = {}
         self.language: str | None = None  # the pass being prepared
         # step -> (language, seconds, what it did) of each pass since start_build

@@ -10,8 +10,13 @@ FILE``), the CNN of ``snippets/mnist/model_*.py`` is built again, given those we
 measured in float32 and again after each of the quantization page's recipes
 (``snippets/quantization/``) has quantized it: dynamic (int8 weights, activations
 quantized on the fly) and full integer (int8 weights and activations, calibrated on
-training images). For each: file size, accuracy on the held-out test images and the
-latency of one image on the CPU.
+training images). For each: file size, accuracy on the held-out test images, the latency
+of one image and the throughput in batches of ``SETTINGS["batch"]`` on the CPU (float32 and
+int8 alternate in neither: each variant is timed after the previous one, on the same
+images and thread count). A second, short pass of each framework over its int8 models runs
+with ``ONEDNN_VERBOSE=1`` (``kit/onednn.py``): oneDNN's log names the int8 kernels PyTorch
+ran and their instruction set (VNNI or AMX); LiteRT does not use oneDNN, so its log stays
+empty and the page says that it cannot show LiteRT's kernels.
 Nothing here is a second copy of the shown code: the functions are imported from the
 snippets.
 
@@ -27,10 +32,7 @@ to code measured before finds its results.
     python -m site_build.core.quantization            # measure unless cached
     python -m site_build.core.quantization --force    # measure again
 
-Why this module is longer than the project's usual 300 lines: the measuring processes (one
-per framework) and the page's table share one results layout, the TypedDicts below, and
-keeping them together keeps that layout in one place; moving the table to a report module of
-its own, as ``bench/report.py`` is for the benchmarks, is the next split.
+The results are typed in ``results.py``; the page's tables and sentences are ``report.py``'s.
 """
 
 from __future__ import annotations
@@ -45,26 +47,22 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
-from site_build.core import mnist_data
-from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
-from site_build.core.i18n_format import number, percent, seconds
-from site_build.core.kit import machine, measurement_cli
+from site_build.core.kit import machine, measurement_cli, onednn
 from site_build.core.kit.cache import (
     atomic_write_json,
     entry_lock,
     file_digest,
     fingerprint,
     keyed_path,
-    read_json,
 )
 from site_build.core.kit.frameworks import COMPARED, NAMES
-from site_build.core.kit.markdown_table import markdown_table
 from site_build.core.kit.process import quiet_tensorflow, run_module
-from site_build.core.kit.records import TrainedModel
+from site_build.core.kit.records import TrainedModel, from_json
 from site_build.core.paths import ROOT
+from site_build.core.quantization.results import QuantizationResults
 
 LIBRARIES = {
     "torch": ("torch", "torchao", "numpy"),
@@ -80,7 +78,12 @@ SETTINGS = {
     "latency_calls": 50,
     "warmup_calls": 5,
     "calibration_images": 200,  # the first training images, for full integer
+    "batch": 256,  # the larger batch whose throughput is measured (the other is 1)
+    "batch_repeats": 5,
 }
+# The short pass whose oneDNN log shows the int8 kernels: fewer images and calls.
+TRACE = {**SETTINGS, "latency_calls": 1, "warmup_calls": 0, "batch": 32, "batch_repeats": 1}
+TRACE_TEST_IMAGES = 64
 
 
 def sources(framework: str) -> tuple[str, ...]:
@@ -89,40 +92,6 @@ def sources(framework: str) -> tuple[str, ...]:
         f"snippets/quantization/full_integer_{framework}.py",
         f"snippets/mnist/model_{framework}.py",  # builds the model the weights are loaded into
     )
-
-
-class Variant(TypedDict, total=False):
-    """One model file measured: float32 or int8."""
-
-    bytes: int
-    accuracy: float
-    latency_ms: dict[str, float]  # median, min, max of single-image calls
-    float_bytes: int  # the float32 model in the same file format, when it differs
-
-
-VARIANTS = ("float32", "int8", "full_int8")  # the table's rows, in this order
-
-
-class FrameworkResult(TypedDict):
-    float32: Variant
-    int8: Variant  # dynamic: int8 weights, activations quantized on the fly
-    full_int8: Variant  # full integer: int8 weights and calibrated activations
-    train_seconds: float
-    quantize_seconds: float
-    full_quantize_seconds: float  # calibration included
-    load_seconds: float  # building the model and loading its weights
-    versions: dict[str, str]
-
-
-class Results(TypedDict):
-    key: str
-    created: str
-    settings: dict[str, Any]  # SETTINGS, and the runs' "epochs"
-    models: dict[str, TrainedModel]
-    machine: dict[str, Any]
-    data: dict[str, Any]
-    frameworks: dict[str, FrameworkResult]
-    seconds: float
 
 
 class QuantizationFailed(BuildError):
@@ -151,6 +120,17 @@ def _log(message: str) -> None:
 
 
 # Measuring, inside one framework's own process ---------------------------------------------
+
+
+def _rates(call, images: int, repeats: int) -> list[float]:
+    """Images per second of ``call()`` on ``images`` images, per repeat, after one warm-up."""
+    call()
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        rates.append(images / (time.perf_counter() - started))
+    return rates
 
 
 def _latency(call, calls: int, warmup: int) -> dict[str, float]:
@@ -183,30 +163,36 @@ def load_model(framework: str, path: Path) -> Any:
     return model
 
 
-def _measure_torch(data, weights: Path) -> dict:
+def _measure_torch(data, weights: Path, settings: dict) -> dict:
     import torch
 
     from snippets.quantization import dynamic_torch, full_integer_torch
 
     model, load_seconds = _load("torch", weights)
     # Inference is measured with the default kernels, on as many threads as LiteRT gets.
-    torch.set_num_threads(SETTINGS["threads"])
+    torch.set_num_threads(settings["threads"])
     test = torch.from_numpy(data.test_images).unsqueeze(1).float() / 255
     labels = torch.from_numpy(data.test_labels)
     one = test[:1].clone()  # a copy: torch.export.save writes its example's whole storage
-    calibration = data.train_images[: SETTINGS["calibration_images"]]
+    big = test[: settings["batch"]]
+    calibration = data.train_images[: settings["calibration_images"]]
     calibration = torch.from_numpy(calibration).unsqueeze(1).float() / 255
 
     @torch.no_grad()
-    def variant(run, n_bytes: int, one_at_a_time: bool = False) -> Variant:
+    def variant(run, n_bytes: int, one_at_a_time: bool = False) -> dict:
         batches = test.split(1 if one_at_a_time else 500)
         predicted = torch.cat([run(batch).argmax(1) for batch in batches])
         return {
             "bytes": n_bytes,
             "accuracy": float((predicted == labels).float().mean()),
             "latency_ms": _latency(
-                lambda: run(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
+                lambda: run(one), settings["latency_calls"], settings["warmup_calls"]
             ),
+            # The full integer program was exported for one image: no batch to time.
+            "batch_images_per_second": None
+            if one_at_a_time
+            else _rates(lambda: run(big), len(big), settings["batch_repeats"]),
+            "float_bytes": None,  # the float32 model in another file format: set below
         }
 
     model.eval()
@@ -238,27 +224,32 @@ def _measure_torch(data, weights: Path) -> dict:
     }
 
 
-def _measure_tf(data, weights: Path) -> dict:
+def _measure_tf(data, weights: Path, settings: dict) -> dict:
     import numpy as np
 
     from snippets.quantization import dynamic_tf, full_integer_tf
 
     model, load_seconds = _load("tf", weights)
     test = data.test_images[..., np.newaxis].astype("float32") / 255
-    calibration = data.train_images[: SETTINGS["calibration_images"], ..., np.newaxis]
+    big = test[: settings["batch"]]
+    calibration = data.train_images[: settings["calibration_images"], ..., np.newaxis]
     calibration = calibration.astype("float32") / 255
 
-    def variant(path: str, loader=dynamic_tf.load) -> Variant:
-        predict = loader(path, threads=SETTINGS["threads"])
+    def variant(path: str, loader=dynamic_tf.load) -> dict:
+        predict = loader(path, threads=settings["threads"])
         batches = (test[i : i + 500] for i in range(0, len(test), 500))
         predicted = np.concatenate([predict(batch).argmax(1) for batch in batches])
         one = test[:1]
         return {
             "bytes": os.path.getsize(path),
-            "accuracy": float((predicted == data.test_labels).mean()),
+            "accuracy": float((predicted == data.test_labels[: len(test)]).mean()),
             "latency_ms": _latency(
-                lambda: predict(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
+                lambda: predict(one), settings["latency_calls"], settings["warmup_calls"]
             ),
+            "batch_images_per_second": _rates(
+                lambda: predict(big), len(big), settings["batch_repeats"]
+            ),
+            "float_bytes": None,  # the float32 row is a .tflite file too
         }
 
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
@@ -281,12 +272,23 @@ def _measure_tf(data, weights: Path) -> dict:
         }
 
 
-def measure(framework: str, weights: Path, output: Path) -> None:
-    """Load the trained model, quantize and measure it; write this framework's results."""
+def measure(framework: str, weights: Path, output: Path | None, trace: bool = False) -> None:
+    """Load the trained model, quantize and measure it; write this framework's results.
+    ``trace``: the short pass for oneDNN's log, on a few test images; nothing written."""
+    import dataclasses
+
     from site_build.core.mnist_data import load_splits
 
     data = load_splits()
-    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights)
+    settings = TRACE if trace else SETTINGS
+    if trace:
+        n = TRACE_TEST_IMAGES
+        data = dataclasses.replace(
+            data, test_images=data.test_images[:n], test_labels=data.test_labels[:n]
+        )
+    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights, settings)
+    if output is None:
+        return
     result["versions"] = machine.versions(*LIBRARIES[framework])
     result["data"] = {"sizes": data.sizes, "full": data.full}
     atomic_write_json(output, result)
@@ -295,16 +297,16 @@ def measure(framework: str, weights: Path, output: Path) -> None:
 # Orchestration, in the build's process ------------------------------------------------------
 
 
-def _measure_in_subprocess(framework: str, weights: Path, output: Path) -> None:
-    run_module(
+def _in_subprocess(framework: str, weights: Path, *args: str, **options) -> str:
+    return run_module(
         "site_build.core.quantization.measure",
-        *("measure", framework, "--weights", str(weights), "--output", str(output)),
-        env=quiet_tensorflow(),
+        *("measure", framework, "--weights", str(weights), *args),
         show="[quantization]",
         keep=20,
         failed=lambda reason: QuantizationFailed(
             f"measuring {NAMES[framework]} failed; the end of its output:\n{reason}"
         ),
+        **options,
     )
 
 
@@ -319,39 +321,54 @@ def _check_accuracy(framework: str, model: TrainedModel, measured: float) -> Non
         )
 
 
-def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
+def run_all(key: str, models: dict[str, TrainedModel]) -> QuantizationResults:
     started = time.perf_counter()
     frameworks, data = {}, {}
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
         for framework in COMPARED:
             t = time.perf_counter()
             model = models[framework]
+            weights = Path(model["path"])
             _log(f"{NAMES[framework]}: quantizing the trained CNN of run {model['run']}")
             output = Path(folder) / f"{framework}.json"
-            _measure_in_subprocess(framework, Path(model["path"]), output)
+            _in_subprocess(framework, weights, "--output", str(output), env=quiet_tensorflow())
             part = json.loads(output.read_text(encoding="utf-8"))
             data = part.pop("data")
             _check_accuracy(framework, model, part["float32"]["accuracy"])
-            frameworks[framework] = part
+            _log(f"{NAMES[framework]}: the int8 kernels, from oneDNN's log")
+            log = _in_subprocess(
+                framework,
+                weights,
+                "--trace",
+                env={**quiet_tensorflow(), **onednn.VERBOSE},
+                capture=True,
+            )
+            kernels, _ = onednn.parse_log(log)
+            frameworks[framework] = {**part, "kernels": [vars(k) for k in kernels]}
             _log(f"{NAMES[framework]}: measured ({time.perf_counter() - t:.1f} s)")
-    return {
-        "key": key,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        # Both runs train with the MNIST page's matched settings: the epochs are the same.
-        "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
-        "models": models,
-        "machine": machine.describe(),
-        "data": data,
-        "frameworks": frameworks,
-        "seconds": time.perf_counter() - started,
-    }
+    return from_json(
+        QuantizationResults,
+        {
+            "key": key,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            # Both runs train with the MNIST page's matched settings: the same epochs.
+            "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
+            "models": models,
+            "machine": machine.describe(),
+            "cpu_flags": onednn.cpu_flags(),
+            "data": data,
+            "frameworks": frameworks,
+            "seconds": time.perf_counter() - started,
+            "format": QuantizationResults.FORMAT,
+        },
+    )
 
 
 def ensure_results(
     models: dict[str, TrainedModel],
     force: bool = False,
     data_md5s: dict[str, str] | None = None,
-):
+) -> tuple[QuantizationResults, bool]:
     """(results, measured): the cached results when their key matches, else new ones.
 
     ``models`` are the MNIST runs' trained models (``mnist/runs.py``, ``trained_models``
@@ -364,74 +381,12 @@ def ensure_results(
     key = cache_key(data_md5s, models)
     # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
     with entry_lock(results_path(key)):
-        cached = read_json(results_path(key))
-        if not force and cached and cached.get("key") == key:
+        cached = QuantizationResults.read(results_path(key))
+        if not force and cached is not None and cached.key == key:
             return cached, False
         results = run_all(key, models)
-        atomic_write_json(results_path(key), results)
+        results.write(results_path(key))
         return results, True
-
-
-# The page's table and provenance line -------------------------------------------------------
-
-TEXT = texts("quantization")
-
-
-def _size(n_bytes: int, language: str) -> str:
-    return f"{number(n_bytes / 1e6, language, 1)}\u00a0MB"
-
-
-def _ms(value: float, language: str) -> str:
-    return f"{number(value, language, 2)}\u00a0ms"
-
-
-def table(results: Results, language: str) -> str:
-    t, s = TEXT[language], results["settings"]
-    header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
-    rows = []
-    for framework in COMPARED:  # a cached file lists them sorted; the page keeps this order
-        result = results["frameworks"][framework]
-        base = result["float32"]["bytes"]
-        for variant in VARIANTS:
-            v = result[variant]
-            size = _size(v["bytes"], language)
-            if variant != "float32":
-                ratio = v.get("float_bytes", base) / v["bytes"]
-                size += " " + t["smaller"].format(ratio=number(ratio, language, 1))
-            latency = v["latency_ms"]
-            row = [
-                NAMES[framework],
-                t[f"{framework}.{variant}"].format(images=s["calibration_images"]),
-                size,
-                percent(v["accuracy"], language, 2),
-                _ms(latency["median"], language),
-                f"{_ms(latency['min'], language)} \u2013 {_ms(latency['max'], language)}",
-            ]
-            rows.append(row)
-    return markdown_table(header, rows)
-
-
-def run(results: Results, language: str) -> str:
-    t, s = TEXT[language], results["settings"]
-    versions = {
-        name: version
-        for framework in COMPARED
-        for name, version in results["frameworks"][framework]["versions"].items()
-        if name != "numpy"
-    }
-    fields = machine.provenance_fields(results["machine"], versions, results["created"], language)
-    return t["run"].format(
-        **fields,
-        epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
-        data=mnist_data.describe(results["data"]["full"], results["data"]["sizes"], language),
-        test=number(results["data"]["sizes"]["test"], language),
-        threads=s["threads"],
-        calls=s["latency_calls"],
-        seconds=seconds(results["seconds"], language, 0),
-    )
-
-
-GENERATED = {"results": table, "run": run}
 
 
 def main(
@@ -447,16 +402,17 @@ def main(
     parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--trace", action="store_true", help="internal: oneDNN's log pass")
     args = parser.parse_args(argv)
     if args.command == "measure":
-        measure(args.framework, args.weights, args.output)
+        measure(args.framework, args.weights, None if args.trace else args.output, args.trace)
         return 0
     if trained_models is None:
         parser.error("measure the page with 'python -m site_build.core.quantization'")
     # A failed measurement or MNIST run, missing data: an error line, exit status 1.
     return measurement_cli.report(
         lambda: ensure_results(trained_models(), args.force),
-        lambda results: ("quantization", results["seconds"], results_path(results["key"])),
+        lambda results: ("quantization", results.seconds, results_path(results.key)),
     )
 
 
