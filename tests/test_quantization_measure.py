@@ -112,3 +112,27 @@ def test_a_matching_result_is_reused_and_a_stale_one_is_measured_again(cache, mo
     # Back to the first data and models (another branch): their results are still there.
     back, was_measured = qb.ensure_results(MODELS, data_md5s=MD5S)
     assert not was_measured and back == first and len(measured) == 3
+
+
+def test_the_variants_are_timed_in_turns_and_a_one_image_program_has_no_batch_rate():
+    calls = []
+    runs = {
+        name: (
+            lambda name=name: calls.append((name, "one")),
+            None if name == "full_int8" else lambda name=name: calls.append((name, "batch")),
+            256,
+        )
+        for name in ("float32", "int8", "full_int8")
+    }
+    settings = {**qb.SETTINGS, "latency_calls": 10, "warmup_calls": 1, "batch_repeats": 3}
+    timed = qb._time_interleaved(runs, settings)
+    assert timed["full_int8"]["batch_images_per_second"] is None
+    assert len(timed["int8"]["batch_images_per_second"]) == 3
+    assert set(timed["float32"]["latency_ms"]) == {"median", "min", "max"}
+    timed_one = [name for name, kind in calls[5:] if kind == "one"]  # after the warm-ups
+    assert len(timed_one) == 30
+    # Five turns of two calls each, not ten calls of one model then ten of the next.
+    assert timed_one[:6] == ["float32"] * 2 + ["int8"] * 2 + ["full_int8"] * 2
+    assert timed_one[6:8] == ["float32"] * 2
+    batches = [name for name, kind in calls[5:] if kind == "batch"]
+    assert batches == ["float32", "int8"] * 3

@@ -11,9 +11,9 @@ measured in float32 and again after each of the quantization page's recipes
 (``snippets/quantization/``) has quantized it: dynamic (int8 weights, activations
 quantized on the fly) and full integer (int8 weights and activations, calibrated on
 training images). For each: file size, accuracy on the held-out test images, the latency
-of one image and the throughput in batches of ``SETTINGS["batch"]`` on the CPU (float32 and
-int8 alternate in neither: each variant is timed after the previous one, on the same
-images and thread count). A second, short pass of each framework over its int8 models runs
+of one image and the throughput in batches of ``SETTINGS["batch"]`` on the CPU, the
+variants of one framework timed in turns (``_time_interleaved``) on the same images and
+thread count. A second, short pass of each framework over its int8 models runs
 with ``ONEDNN_VERBOSE=1`` (``kit/onednn.py``): oneDNN's log names the int8 kernels PyTorch
 ran and their instruction set (VNNI or AMX); LiteRT does not use oneDNN, so its log stays
 empty and the page says that it cannot show LiteRT's kernels.
@@ -37,6 +37,7 @@ The results are typed in ``results.py``; the page's tables and sentences are ``r
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import os
@@ -122,26 +123,43 @@ def _log(message: str) -> None:
 # Measuring, inside one framework's own process ---------------------------------------------
 
 
-def _rates(call, images: int, repeats: int) -> list[float]:
-    """Images per second of ``call()`` on ``images`` images, per repeat, after one warm-up."""
-    call()
-    rates = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        rates.append(images / (time.perf_counter() - started))
-    return rates
-
-
-def _latency(call, calls: int, warmup: int) -> dict[str, float]:
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        call()
-        times.append(1000 * (time.perf_counter() - started))
-    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+def _time_interleaved(runs: dict[str, tuple], settings: dict) -> dict[str, dict]:
+    """Latency and batch throughput of every variant, timed in turns so that a slower or busier
+    moment of the machine falls on all of them alike. ``runs``: variant -> (a call on one
+    image, a call on a batch or None, the batch's images). Returns variant -> the fields
+    ``latency_ms`` and ``batch_images_per_second``."""
+    rounds = 5  # latency calls are split into this many turns per variant
+    for one, batch, _ in runs.values():
+        for _ in range(settings["warmup_calls"]):
+            one()
+        if batch is not None:
+            batch()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    rates: dict[str, list[float]] = {name: [] for name in runs}
+    per_round = max(1, settings["latency_calls"] // rounds)
+    for _ in range(rounds if settings["latency_calls"] > 1 else 1):
+        for name, (one, _, _) in runs.items():
+            for _ in range(per_round):
+                started = time.perf_counter()
+                one()
+                times[name].append(1000 * (time.perf_counter() - started))
+    for _ in range(settings["batch_repeats"]):
+        for name, (_, batch, images) in runs.items():
+            if batch is not None:
+                started = time.perf_counter()
+                batch()
+                rates[name].append(images / (time.perf_counter() - started))
+    return {
+        name: {
+            "latency_ms": {
+                "median": statistics.median(times[name]),
+                "min": min(times[name]),
+                "max": max(times[name]),
+            },
+            "batch_images_per_second": rates[name] if runs[name][1] is not None else None,
+        }
+        for name in runs
+    }
 
 
 def _load(framework: str, weights: Path) -> tuple[Any, float]:
@@ -178,25 +196,26 @@ def _measure_torch(data, weights: Path, settings: dict) -> dict:
     calibration = data.train_images[: settings["calibration_images"]]
     calibration = torch.from_numpy(calibration).unsqueeze(1).float() / 255
 
+    runs = {}
+
     @torch.no_grad()
-    def variant(run, n_bytes: int, one_at_a_time: bool = False) -> dict:
+    def variant(name: str, run, n_bytes: int, one_at_a_time: bool = False) -> dict:
         batches = test.split(1 if one_at_a_time else 500)
         predicted = torch.cat([run(batch).argmax(1) for batch in batches])
+        # The full integer program was exported for one image: no batch to time.
+        runs[name] = (
+            torch.no_grad()(lambda: run(one)),
+            None if one_at_a_time else torch.no_grad()(lambda: run(big)),
+            len(big),
+        )
         return {
             "bytes": n_bytes,
             "accuracy": float((predicted == labels).float().mean()),
-            "latency_ms": _latency(
-                lambda: run(one), settings["latency_calls"], settings["warmup_calls"]
-            ),
-            # The full integer program was exported for one image: no batch to time.
-            "batch_images_per_second": None
-            if one_at_a_time
-            else _rates(lambda: run(big), len(big), settings["batch_repeats"]),
             "float_bytes": None,  # the float32 model in another file format: set below
         }
 
     model.eval()
-    float32 = variant(model, dynamic_torch.saved_bytes(model))
+    float32 = variant("float32", model, dynamic_torch.saved_bytes(model))
 
     # Full integer first: the dynamic recipe below changes the model in place.
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
@@ -208,16 +227,21 @@ def _measure_torch(data, weights: Path, settings: dict) -> dict:
         full_integer_torch.save(quantized, int8_file, one)
         # Compiled for one image: the program was exported for that shape.
         fast = full_integer_torch.compile_int8(quantized, one)
-        full_int8 = variant(fast, os.path.getsize(int8_file), one_at_a_time=True)
+        full_int8 = variant("full_int8", fast, os.path.getsize(int8_file), one_at_a_time=True)
         full_int8["float_bytes"] = os.path.getsize(float_file)
 
+    dynamic = copy.deepcopy(model)  # the recipe changes the model in place
     started = time.perf_counter()
-    dynamic_torch.quantize(model)
+    dynamic_torch.quantize(dynamic)
     quantize_seconds = time.perf_counter() - started
-    return {
+    variants = {
         "float32": float32,
-        "int8": variant(model, dynamic_torch.saved_bytes(model)),
+        "int8": variant("int8", dynamic, dynamic_torch.saved_bytes(dynamic)),
         "full_int8": full_int8,
+    }
+    timed = _time_interleaved(runs, settings)
+    return {
+        **{name: {**fields, **timed[name]} for name, fields in variants.items()},
         "load_seconds": load_seconds,
         "quantize_seconds": quantize_seconds,
         "full_quantize_seconds": full_quantize_seconds,
@@ -235,20 +259,16 @@ def _measure_tf(data, weights: Path, settings: dict) -> dict:
     calibration = data.train_images[: settings["calibration_images"], ..., np.newaxis]
     calibration = calibration.astype("float32") / 255
 
-    def variant(path: str, loader=dynamic_tf.load) -> dict:
+    runs, one = {}, test[:1]
+
+    def variant(name: str, path: str, loader=dynamic_tf.load) -> dict:
         predict = loader(path, threads=settings["threads"])
         batches = (test[i : i + 500] for i in range(0, len(test), 500))
         predicted = np.concatenate([predict(batch).argmax(1) for batch in batches])
-        one = test[:1]
+        runs[name] = (lambda: predict(one), lambda: predict(big), len(big))
         return {
             "bytes": os.path.getsize(path),
             "accuracy": float((predicted == data.test_labels[: len(test)]).mean()),
-            "latency_ms": _latency(
-                lambda: predict(one), settings["latency_calls"], settings["warmup_calls"]
-            ),
-            "batch_images_per_second": _rates(
-                lambda: predict(big), len(big), settings["batch_repeats"]
-            ),
             "float_bytes": None,  # the float32 row is a .tflite file too
         }
 
@@ -262,10 +282,14 @@ def _measure_tf(data, weights: Path, settings: dict) -> dict:
         started = time.perf_counter()
         full_integer_tf.quantize_full_integer(float_file, full_file, calibration)
         full_quantize_seconds = time.perf_counter() - started
+        variants = {
+            "float32": variant("float32", float_file),
+            "int8": variant("int8", int8_file),
+            "full_int8": variant("full_int8", full_file, full_integer_tf.load_int8),
+        }
+        timed = _time_interleaved(runs, settings)
         return {
-            "float32": variant(float_file),
-            "int8": variant(int8_file),
-            "full_int8": variant(full_file, full_integer_tf.load_int8),
+            **{name: {**fields, **timed[name]} for name, fields in variants.items()},
             "load_seconds": load_seconds,
             "quantize_seconds": quantize_seconds,
             "full_quantize_seconds": full_quantize_seconds,

@@ -112,7 +112,7 @@ def kernels(results: QuantizationResults, language: str) -> str:
         found = results.frameworks[framework].int8_kernels
         if found:
             listed = ", ".join(
-                f"`{k.kind}` (`{k.implementation}`)"
+                f"`{k.kind}` (`{k.implementation}`)" if k.implementation else f"`{k.kind}`"
                 for k in sorted(found, key=lambda k: (k.kind, k.implementation))
             )
             sentences.append(
