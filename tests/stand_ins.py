@@ -1,7 +1,8 @@
 """Stand-ins for what the tests must not use for real: an empty cache folder, a trained MNIST
 run's results (in memory or written in the cache), a benchmark run's results, Fashion-MNIST
-runs' results, the data loading page's throughput, the data sets' download mirrors (one that
-fails at once, one served from a local folder), a notebook page's source, a built page's
+runs' results, the data loading page's throughput, the mixed-precision and quantization
+measurements' results, the data sets' download mirrors (one that fails at once, one served
+from a local folder), a notebook page's source, a built page's
 HTML, and two builds started at once."""
 
 from __future__ import annotations
@@ -34,11 +35,20 @@ from site_build.core.fashion.results import Checkpoint, FashionResults
 from site_build.core.fashion.results import DataInfo as FashionDataInfo
 from site_build.core.fashion.results import RunResult as FashionRunResult
 from site_build.core.kit import cache
+from site_build.core.kit.onednn import Kernel
 from site_build.core.kit.records import Machine
 from site_build.core.layout import languages
+from site_build.core.mixed_precision import measure as mixed_precision
+from site_build.core.mixed_precision.results import (
+    FrameworkResult,
+    MixedPrecisionResults,
+    Precision,
+)
 from site_build.core.mnist import spec as mnist_spec
 from site_build.core.mnist.results import DataInfo, RunResult, TestResult, Weights
 from site_build.core.mnist_data import IdxSource
+from site_build.core.quantization import measure as quantization
+from site_build.core.quantization.results import QuantizationResults
 from tests.static_server import serve
 
 
@@ -322,3 +332,111 @@ class PageConfig(dict):
 
 def page_config() -> PageConfig:
     return PageConfig(mdx_configs={})
+
+
+# Mixed precision: a measurement made up, not made.
+AMX_CONV = Kernel("convolution", "brg_conv_fwd:avx512_core_amx", "bf16", 4)
+
+
+def mixed_precision_results(key: str = "m" * 64, tf_kernels=()) -> MixedPrecisionResults:
+    """PyTorch 1.5 times faster in bfloat16 training (AMX kernels), TensorFlow slower (none
+    unless ``tf_kernels`` names some)."""
+
+    def precision(train: float, inference: float) -> Precision:
+        return Precision([train * 0.9, train, train * 1.1], [inference] * 3, 0.9)
+
+    versions = {"torch": {"torch": "2.13.0", "numpy": "2.4.6"}, "tf": {"keras": "3.15.1"}}
+    frameworks = {
+        "torch": FrameworkResult(
+            precision(1000.0, 4000.0),
+            precision(1500.0, 6000.0),
+            [AMX_CONV],
+            "3.12.0",
+            versions["torch"],
+        ),
+        "tf": FrameworkResult(
+            precision(800.0, 3000.0),
+            precision(400.0, 2400.0),
+            list(tf_kernels),
+            "3.7.3" if tf_kernels else "",
+            versions["tf"],
+        ),
+    }
+    return MixedPrecisionResults(
+        key=key,
+        created="2026-12-01T10:00:00+00:00",
+        settings=mixed_precision.SETTINGS,
+        machine=Machine("Test CPU", 2, 8.0, "Linux 6.1", "3.11.9"),
+        cpu_flags=["avx512_bf16", "amx_bf16", "amx_tile"],
+        frameworks=frameworks,
+        seconds=120.0,
+    )
+
+
+# Quantization: the matched MNIST runs' models, and a measurement of them made up.
+QUANTIZED_MODELS = {
+    framework: {
+        "run": run,
+        "key": f"key of {run}",
+        "weights": f"sha256 of {run}",
+        "path": f"/cache/mnist-runs/{run}.weights",
+        "epochs": 10,
+        "accuracy": 0.99,
+    }
+    for framework, run in quantization.RUNS.items()
+}
+INT8_CONV = Kernel("convolution", "brg_conv_fwd:avx10_1_512_amx", "u8", 2)
+
+
+def _variant(n_bytes: int, accuracy: float, median: float, rate: float | None) -> dict:
+    return {
+        "bytes": n_bytes,
+        "accuracy": accuracy,
+        "latency_ms": {"median": median, "min": median / 2, "max": median * 3},
+        "batch_images_per_second": None if rate is None else [rate * 0.9, rate, rate * 1.2],
+        "float_bytes": None,
+    }
+
+
+def quantization_results(key: str = "k", torch_kernels=(INT8_CONV,)) -> QuantizationResults:
+    """PyTorch's full integer model runs one image at a time (no batch rate); int8 is faster
+    than float32 in both frameworks."""
+    frameworks = {
+        "torch": {
+            "float32": _variant(37_872_205, 0.875, 2.0, 1000.0),
+            "int8": _variant(9_536_767, 0.8745, 1.6, 1500.0),
+            "full_int8": {
+                **_variant(10_173_925, 0.874, 0.5, None),
+                "float_bytes": 38_518_045,
+            },
+            "load_seconds": 0.3,
+            "quantize_seconds": 0.1,
+            "full_quantize_seconds": 9.0,
+            "kernels": [vars(k) for k in torch_kernels],
+            "versions": {"torch": "2.13.0", "torchao": "0.18.0", "numpy": "2.4.6"},
+        },
+        "tf": {
+            "float32": _variant(37_873_176, 0.889, 4.0, 800.0),
+            "int8": _variant(9_488_384, 0.8895, 0.4, 2000.0),
+            "full_int8": _variant(9_485_136, 0.888, 0.25, 3200.0),
+            "load_seconds": 0.3,
+            "quantize_seconds": 0.2,
+            "full_quantize_seconds": 1.0,
+            "kernels": [],
+            "versions": {"tensorflow": "2.21.0", "litert_quantizer": "0.11.0"},
+        },
+    }
+    return QuantizationResults.from_json(
+        {
+            "key": key,
+            "created": "2026-12-01T16:00:00+00:00",
+            "settings": {**quantization.SETTINGS, "epochs": 10},
+            "models": QUANTIZED_MODELS,
+            "machine": vars(Machine("Test CPU", 2, 8.0, "Linux 6.1", "3.11.9")),
+            "cpu_flags": ["avx512_bf16", "amx_bf16", "avx512_vnni", "amx_int8"],
+            "data": {"sizes": {"train": 6400, "validation": 1600, "test": 2000}, "full": False},
+            "frameworks": frameworks,
+            "seconds": 61.0,
+            "format": QuantizationResults.FORMAT,
+        }
+    )

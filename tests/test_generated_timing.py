@@ -30,6 +30,7 @@ class _StandIns:
             (g.quantization_bench, "ensure_results", "quantization", lambda work: ({}, work)),
             (g.fashion_runs, "ensure_results", "fashion", lambda work: _fashion(fashion, work)),
             (g.fashion_plots, "ensure_plots", "fashion figures", lambda work: work),
+            (g.mixed_precision_bench, "ensure_results", "precision", lambda work: (None, work)),
         ]:
             monkeypatch.setattr(module, name, self._step(step, result))
         # The quantization step is given the MNIST runs' models (the "mnist" step trains them).
@@ -77,10 +78,11 @@ def test_build_timing_says_what_each_language_pass_did_when_figures_are_redrawn(
 
 
 def test_build_timing_says_what_each_language_pass_did_when_results_are_measured(monkeypatch):
-    steps = {"mnist", "bench", "loading", "quantization", "fashion", "backends"}
+    steps = {"mnist", "bench", "loading", "quantization", "fashion", "backends", "precision"}
     lines = _two_passes(steps, monkeypatch)
     assert lines["Data loading throughput"].endswith("(en: measured / es: cached)")
     assert lines["Keras backends"].endswith("(en: trained / es: cached)")
+    assert lines["Mixed precision"].endswith("(en: measured / es: cached)")
     assert lines["Quantization"].endswith("(en: measured / es: cached)")
     assert lines["Benchmarks"].startswith("Benchmarks: ")
     assert "(en: measured the short run, figure cached / es: short run" in lines["Benchmarks"]

@@ -34,7 +34,7 @@ CASES = {
     "quantization": (
         quantization_bench,
         "ensure_results",
-        {"seconds": 61.0, "key": "a" * 64},
+        SimpleNamespace(seconds=61.0, key="a" * 64),
         "quantization: measured in 61 s; {cache}/results/quantization/"
         + "a" * 64
         + "/results.json",

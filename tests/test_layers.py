@@ -6,9 +6,10 @@
 - ``site_build.mkdocs``: the MkDocs plugin; may import everything below it.
 
 Inside ``site_build.core``, the measured pages are folders, one per family (``mnist/``,
-``fashion/``, ``bench/``, ``quantization/``, ``data_loading/``: every sub-package but
-``kit``), over the shared kit (``kit/``) and the data modules (``mnist_data``,
-``fashion_data``, which pages' code blocks import too). ``family_imports`` checks that:
+``fashion/``, ``bench/``, ``quantization/``, ``data_loading/``, ``mixed_precision/``: every
+sub-package but ``kit``), over the shared kit (``kit/``) and the data modules
+(``mnist_data``, ``fashion_data``, which pages' code blocks import too). ``family_imports``
+checks that:
 
 - the kit and the data modules import no family;
 - a family imports only its own folder, the kit, the data modules and the base modules
@@ -282,6 +283,7 @@ def test_families_import_only_their_folder_and_the_kit():
         "bench",
         "quantization",
         "data_loading",
+        "mixed_precision",
     }
     problems = family_imports(folders)
     assert not problems, "\n".join(problems)

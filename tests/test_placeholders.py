@@ -37,6 +37,7 @@ def test_the_registry_lists_every_kind_that_its_docstring_documents():
             "claim",
             "fashion",
             "backends",
+            "precision",
         }
     )
 

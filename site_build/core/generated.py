@@ -21,8 +21,12 @@ Placeholder                            Produced by
 ``{{ loading:NAME }}``                 ``data_loading/report.py``, ``GENERATED[NAME]``: the
                                        input pipelines' throughput, measured by
                                        ``data_loading/measure.py``
-``{{ quantization:NAME }}``            ``quantization/measure.py``, ``GENERATED[NAME]``,
-                                       from its measurements of the MNIST runs' models
+``{{ quantization:NAME }}``            ``quantization/report.py``, ``GENERATED[NAME]``,
+                                       from ``quantization/measure.py``'s measurements of
+                                       the MNIST runs' models
+``{{ precision:NAME }}``               ``mixed_precision/report.py``, ``GENERATED[NAME]``,
+                                       from ``mixed_precision/measure.py``'s float32
+                                       against bfloat16 speed
 ``{{ claim:ID }}``                     ``claims.py``, ``claim_kind``: a footnote from
                                        ``claims/*.yaml``
 ``{{ fashion:NAME }}``                 ``fashion/report.py``, ``GENERATED[NAME]``, from the
@@ -61,6 +65,9 @@ from site_build.core.fashion import runs as fashion_runs
 from site_build.core.kit.cache import file_digest, fingerprint
 from site_build.core.kit.machine import installed_version, versions
 from site_build.core.learning_curve import backends as keras_backends
+from site_build.core.mixed_precision import measure as mixed_precision_bench
+from site_build.core.mixed_precision import report as mixed_precision_report
+from site_build.core.mixed_precision.results import MixedPrecisionResults
 from site_build.core.mnist import figures as mnist_plots
 from site_build.core.mnist import report as mnist_report
 from site_build.core.mnist.results import RunResult
@@ -68,6 +75,8 @@ from site_build.core.mnist.runs import ensure_results, trained_models
 from site_build.core.paths import ROOT
 from site_build.core.placeholders import Kind
 from site_build.core.quantization import measure as quantization_bench
+from site_build.core.quantization import report as quantization_report
+from site_build.core.quantization.results import QuantizationResults
 from site_build.core.snippet_lines import lines_kind
 from site_build.core.translation_status import forget_history
 
@@ -94,9 +103,10 @@ MEASURED_PAGES = {
     "mnist": (mnist_report, "mnist"),
     "bench": (bench_report, "bench"),
     "loading": (data_loading_report, "data_loading"),
-    "quantization": (quantization_bench, "quantization"),
+    "quantization": (quantization_report, "quantization"),
     "fashion": (fashion_report, "fashion"),
     "backends": (keras_backends, "keras_backends"),
+    "precision": (mixed_precision_report, "mixed_precision"),
 }
 
 
@@ -107,13 +117,14 @@ class Generated:
         self.mnist: dict[str, RunResult] = {}
         self.bench: BenchResults | None = None
         self.data_loading: ThroughputResult | None = None
-        self.quantization: dict = {}
+        self.quantization: QuantizationResults | None = None
         self.ledger: dict[str, claims.Claim] = {}
         self.language: str | None = None  # the pass being prepared
         # step -> (language, seconds, what it did) of each pass since start_build
         self._passes: dict[str, list[tuple[str | None, float, str]]] = {}
         self.fashion: fashion_runs.FashionResults | None = None
         self.keras_backends: keras_backends.BackendResults | None = None
+        self.mixed_precision: MixedPrecisionResults | None = None
 
     def kinds(self) -> dict[str, Kind]:
         measured = {
@@ -177,6 +188,7 @@ class Generated:
         self.prepare_quantization()
         self.prepare_fashion()
         self.prepare_keras_backends()
+        self.prepare_mixed_precision()
 
     def prepare_benchmarks(self) -> str:
         """Reuse or measure the benchmarks and draw their figure; returns the timing line."""
@@ -216,6 +228,13 @@ class Generated:
         self.keras_backends, trained = keras_backends.ensure_result()
         state = "trained" if trained else "cached"
         return self._timing("Keras backends", time.perf_counter() - started, state)
+
+    def prepare_mixed_precision(self) -> str:
+        """Reuse or measure float32 against bfloat16 speed; returns the timing line."""
+        started = time.perf_counter()
+        self.mixed_precision, measured = mixed_precision_bench.ensure_results()
+        state = "measured" if measured else "cached"
+        return self._timing("Mixed precision", time.perf_counter() - started, state)
 
     def prepare_fashion(self) -> list[str]:
         """Reuse or train the Fashion-MNIST runs and draw their figures; the timing lines."""

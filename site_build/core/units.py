@@ -46,6 +46,7 @@ from site_build.core.kit.cache import (
     read_json,
 )
 from site_build.core.learning_curve import backends as keras_backends
+from site_build.core.mixed_precision import measure as mixed_precision
 from site_build.core.mnist import runs as mnist_runs
 from site_build.core.mnist import spec as mnist_spec
 from site_build.core.mnist_data import locate as mnist_locate
@@ -159,6 +160,13 @@ def units() -> list[Unit]:
             90.0,
             _results("quantization"),
             needs=tuple(f"mnist:{name}" for name in quantization.RUNS.values()),
+        ),
+        Unit(
+            "mixed-precision",
+            lambda: mixed_precision.cache_key(mnist_locate().md5s()),
+            lambda: mixed_precision.ensure_results()[1],
+            120.0,
+            _results("mixed-precision"),
         ),
         Unit(
             "keras-backends",

@@ -10,8 +10,13 @@ FILE``), the CNN of ``snippets/mnist/model_*.py`` is built again, given those we
 measured in float32 and again after each of the quantization page's recipes
 (``snippets/quantization/``) has quantized it: dynamic (int8 weights, activations
 quantized on the fly) and full integer (int8 weights and activations, calibrated on
-training images). For each: file size, accuracy on the held-out test images and the
-latency of one image on the CPU.
+training images). For each: file size, accuracy on the held-out test images, the latency
+of one image and the throughput in batches of ``SETTINGS["batch"]`` on the CPU, the
+variants of one framework timed in turns (``_time_interleaved``) on the same images and
+thread count. A second, short pass of each framework over its int8 models runs
+with ``ONEDNN_VERBOSE=1`` (``kit/onednn.py``): oneDNN's log names the int8 kernels PyTorch
+ran and their instruction set (VNNI or AMX); LiteRT does not use oneDNN, so its log stays
+empty and the page says that it cannot show LiteRT's kernels.
 Nothing here is a second copy of the shown code: the functions are imported from the
 snippets.
 
@@ -27,14 +32,12 @@ to code measured before finds its results.
     python -m site_build.core.quantization            # measure unless cached
     python -m site_build.core.quantization --force    # measure again
 
-Why this module is longer than the project's usual 300 lines: the measuring processes (one
-per framework) and the page's table share one results layout, the TypedDicts below, and
-keeping them together keeps that layout in one place; moving the table to a report module of
-its own, as ``bench/report.py`` is for the benchmarks, is the next split.
+The results are typed in ``results.py``; the page's tables and sentences are ``report.py``'s.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import os
@@ -45,26 +48,22 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
-from site_build.core import mnist_data
-from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
-from site_build.core.i18n_format import number, percent, seconds
-from site_build.core.kit import machine, measurement_cli
+from site_build.core.kit import machine, measurement_cli, onednn
 from site_build.core.kit.cache import (
     atomic_write_json,
     entry_lock,
     file_digest,
     fingerprint,
     keyed_path,
-    read_json,
 )
 from site_build.core.kit.frameworks import COMPARED, NAMES
-from site_build.core.kit.markdown_table import markdown_table
 from site_build.core.kit.process import quiet_tensorflow, run_module
-from site_build.core.kit.records import TrainedModel
+from site_build.core.kit.records import TrainedModel, from_json
 from site_build.core.paths import ROOT
+from site_build.core.quantization.results import QuantizationResults
 
 LIBRARIES = {
     "torch": ("torch", "torchao", "numpy"),
@@ -80,7 +79,12 @@ SETTINGS = {
     "latency_calls": 50,
     "warmup_calls": 5,
     "calibration_images": 200,  # the first training images, for full integer
+    "batch": 256,  # the larger batch whose throughput is measured (the other is 1)
+    "batch_repeats": 5,
 }
+# The short pass whose oneDNN log shows the int8 kernels: fewer images and calls.
+TRACE = {**SETTINGS, "latency_calls": 1, "warmup_calls": 0, "batch": 32, "batch_repeats": 1}
+TRACE_TEST_IMAGES = 64
 
 
 def sources(framework: str) -> tuple[str, ...]:
@@ -89,40 +93,6 @@ def sources(framework: str) -> tuple[str, ...]:
         f"snippets/quantization/full_integer_{framework}.py",
         f"snippets/mnist/model_{framework}.py",  # builds the model the weights are loaded into
     )
-
-
-class Variant(TypedDict, total=False):
-    """One model file measured: float32 or int8."""
-
-    bytes: int
-    accuracy: float
-    latency_ms: dict[str, float]  # median, min, max of single-image calls
-    float_bytes: int  # the float32 model in the same file format, when it differs
-
-
-VARIANTS = ("float32", "int8", "full_int8")  # the table's rows, in this order
-
-
-class FrameworkResult(TypedDict):
-    float32: Variant
-    int8: Variant  # dynamic: int8 weights, activations quantized on the fly
-    full_int8: Variant  # full integer: int8 weights and calibrated activations
-    train_seconds: float
-    quantize_seconds: float
-    full_quantize_seconds: float  # calibration included
-    load_seconds: float  # building the model and loading its weights
-    versions: dict[str, str]
-
-
-class Results(TypedDict):
-    key: str
-    created: str
-    settings: dict[str, Any]  # SETTINGS, and the runs' "epochs"
-    models: dict[str, TrainedModel]
-    machine: dict[str, Any]
-    data: dict[str, Any]
-    frameworks: dict[str, FrameworkResult]
-    seconds: float
 
 
 class QuantizationFailed(BuildError):
@@ -153,15 +123,43 @@ def _log(message: str) -> None:
 # Measuring, inside one framework's own process ---------------------------------------------
 
 
-def _latency(call, calls: int, warmup: int) -> dict[str, float]:
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        call()
-        times.append(1000 * (time.perf_counter() - started))
-    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+def _time_interleaved(runs: dict[str, tuple], settings: dict) -> dict[str, dict]:
+    """Latency and batch throughput of every variant, timed in turns so that a slower or busier
+    moment of the machine falls on all of them alike. ``runs``: variant -> (a call on one
+    image, a call on a batch or None, the batch's images). Returns variant -> the fields
+    ``latency_ms`` and ``batch_images_per_second``."""
+    rounds = 5  # latency calls are split into this many turns per variant
+    for one, batch, _ in runs.values():
+        for _ in range(settings["warmup_calls"]):
+            one()
+        if batch is not None:
+            batch()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    rates: dict[str, list[float]] = {name: [] for name in runs}
+    per_round = max(1, settings["latency_calls"] // rounds)
+    for _ in range(rounds if settings["latency_calls"] > 1 else 1):
+        for name, (one, _, _) in runs.items():
+            for _ in range(per_round):
+                started = time.perf_counter()
+                one()
+                times[name].append(1000 * (time.perf_counter() - started))
+    for _ in range(settings["batch_repeats"]):
+        for name, (_, batch, images) in runs.items():
+            if batch is not None:
+                started = time.perf_counter()
+                batch()
+                rates[name].append(images / (time.perf_counter() - started))
+    return {
+        name: {
+            "latency_ms": {
+                "median": statistics.median(times[name]),
+                "min": min(times[name]),
+                "max": max(times[name]),
+            },
+            "batch_images_per_second": rates[name] if runs[name][1] is not None else None,
+        }
+        for name in runs
+    }
 
 
 def _load(framework: str, weights: Path) -> tuple[Any, float]:
@@ -183,34 +181,41 @@ def load_model(framework: str, path: Path) -> Any:
     return model
 
 
-def _measure_torch(data, weights: Path) -> dict:
+def _measure_torch(data, weights: Path, settings: dict) -> dict:
     import torch
 
     from snippets.quantization import dynamic_torch, full_integer_torch
 
     model, load_seconds = _load("torch", weights)
     # Inference is measured with the default kernels, on as many threads as LiteRT gets.
-    torch.set_num_threads(SETTINGS["threads"])
+    torch.set_num_threads(settings["threads"])
     test = torch.from_numpy(data.test_images).unsqueeze(1).float() / 255
     labels = torch.from_numpy(data.test_labels)
     one = test[:1].clone()  # a copy: torch.export.save writes its example's whole storage
-    calibration = data.train_images[: SETTINGS["calibration_images"]]
+    big = test[: settings["batch"]]
+    calibration = data.train_images[: settings["calibration_images"]]
     calibration = torch.from_numpy(calibration).unsqueeze(1).float() / 255
 
+    runs = {}
+
     @torch.no_grad()
-    def variant(run, n_bytes: int, one_at_a_time: bool = False) -> Variant:
+    def variant(name: str, run, n_bytes: int, one_at_a_time: bool = False) -> dict:
         batches = test.split(1 if one_at_a_time else 500)
         predicted = torch.cat([run(batch).argmax(1) for batch in batches])
+        # The full integer program was exported for one image: no batch to time.
+        runs[name] = (
+            torch.no_grad()(lambda: run(one)),
+            None if one_at_a_time else torch.no_grad()(lambda: run(big)),
+            len(big),
+        )
         return {
             "bytes": n_bytes,
             "accuracy": float((predicted == labels).float().mean()),
-            "latency_ms": _latency(
-                lambda: run(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
-            ),
+            "float_bytes": None,  # the float32 model in another file format: set below
         }
 
     model.eval()
-    float32 = variant(model, dynamic_torch.saved_bytes(model))
+    float32 = variant("float32", model, dynamic_torch.saved_bytes(model))
 
     # Full integer first: the dynamic recipe below changes the model in place.
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
@@ -222,43 +227,49 @@ def _measure_torch(data, weights: Path) -> dict:
         full_integer_torch.save(quantized, int8_file, one)
         # Compiled for one image: the program was exported for that shape.
         fast = full_integer_torch.compile_int8(quantized, one)
-        full_int8 = variant(fast, os.path.getsize(int8_file), one_at_a_time=True)
+        full_int8 = variant("full_int8", fast, os.path.getsize(int8_file), one_at_a_time=True)
         full_int8["float_bytes"] = os.path.getsize(float_file)
 
+    dynamic = copy.deepcopy(model)  # the recipe changes the model in place
     started = time.perf_counter()
-    dynamic_torch.quantize(model)
+    dynamic_torch.quantize(dynamic)
     quantize_seconds = time.perf_counter() - started
-    return {
+    variants = {
         "float32": float32,
-        "int8": variant(model, dynamic_torch.saved_bytes(model)),
+        "int8": variant("int8", dynamic, dynamic_torch.saved_bytes(dynamic)),
         "full_int8": full_int8,
+    }
+    timed = _time_interleaved(runs, settings)
+    return {
+        **{name: {**fields, **timed[name]} for name, fields in variants.items()},
         "load_seconds": load_seconds,
         "quantize_seconds": quantize_seconds,
         "full_quantize_seconds": full_quantize_seconds,
     }
 
 
-def _measure_tf(data, weights: Path) -> dict:
+def _measure_tf(data, weights: Path, settings: dict) -> dict:
     import numpy as np
 
     from snippets.quantization import dynamic_tf, full_integer_tf
 
     model, load_seconds = _load("tf", weights)
     test = data.test_images[..., np.newaxis].astype("float32") / 255
-    calibration = data.train_images[: SETTINGS["calibration_images"], ..., np.newaxis]
+    big = test[: settings["batch"]]
+    calibration = data.train_images[: settings["calibration_images"], ..., np.newaxis]
     calibration = calibration.astype("float32") / 255
 
-    def variant(path: str, loader=dynamic_tf.load) -> Variant:
-        predict = loader(path, threads=SETTINGS["threads"])
+    runs, one = {}, test[:1]
+
+    def variant(name: str, path: str, loader=dynamic_tf.load) -> dict:
+        predict = loader(path, threads=settings["threads"])
         batches = (test[i : i + 500] for i in range(0, len(test), 500))
         predicted = np.concatenate([predict(batch).argmax(1) for batch in batches])
-        one = test[:1]
+        runs[name] = (lambda: predict(one), lambda: predict(big), len(big))
         return {
             "bytes": os.path.getsize(path),
-            "accuracy": float((predicted == data.test_labels).mean()),
-            "latency_ms": _latency(
-                lambda: predict(one), SETTINGS["latency_calls"], SETTINGS["warmup_calls"]
-            ),
+            "accuracy": float((predicted == data.test_labels[: len(test)]).mean()),
+            "float_bytes": None,  # the float32 row is a .tflite file too
         }
 
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
@@ -271,22 +282,37 @@ def _measure_tf(data, weights: Path) -> dict:
         started = time.perf_counter()
         full_integer_tf.quantize_full_integer(float_file, full_file, calibration)
         full_quantize_seconds = time.perf_counter() - started
+        variants = {
+            "float32": variant("float32", float_file),
+            "int8": variant("int8", int8_file),
+            "full_int8": variant("full_int8", full_file, full_integer_tf.load_int8),
+        }
+        timed = _time_interleaved(runs, settings)
         return {
-            "float32": variant(float_file),
-            "int8": variant(int8_file),
-            "full_int8": variant(full_file, full_integer_tf.load_int8),
+            **{name: {**fields, **timed[name]} for name, fields in variants.items()},
             "load_seconds": load_seconds,
             "quantize_seconds": quantize_seconds,
             "full_quantize_seconds": full_quantize_seconds,
         }
 
 
-def measure(framework: str, weights: Path, output: Path) -> None:
-    """Load the trained model, quantize and measure it; write this framework's results."""
+def measure(framework: str, weights: Path, output: Path | None, trace: bool = False) -> None:
+    """Load the trained model, quantize and measure it; write this framework's results.
+    ``trace``: the short pass for oneDNN's log, on a few test images; nothing written."""
+    import dataclasses
+
     from site_build.core.mnist_data import load_splits
 
     data = load_splits()
-    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights)
+    settings = TRACE if trace else SETTINGS
+    if trace:
+        n = TRACE_TEST_IMAGES
+        data = dataclasses.replace(
+            data, test_images=data.test_images[:n], test_labels=data.test_labels[:n]
+        )
+    result = {"torch": _measure_torch, "tf": _measure_tf}[framework](data, weights, settings)
+    if output is None:
+        return
     result["versions"] = machine.versions(*LIBRARIES[framework])
     result["data"] = {"sizes": data.sizes, "full": data.full}
     atomic_write_json(output, result)
@@ -295,16 +321,16 @@ def measure(framework: str, weights: Path, output: Path) -> None:
 # Orchestration, in the build's process ------------------------------------------------------
 
 
-def _measure_in_subprocess(framework: str, weights: Path, output: Path) -> None:
-    run_module(
+def _in_subprocess(framework: str, weights: Path, *args: str, **options) -> str:
+    return run_module(
         "site_build.core.quantization.measure",
-        *("measure", framework, "--weights", str(weights), "--output", str(output)),
-        env=quiet_tensorflow(),
+        *("measure", framework, "--weights", str(weights), *args),
         show="[quantization]",
         keep=20,
         failed=lambda reason: QuantizationFailed(
             f"measuring {NAMES[framework]} failed; the end of its output:\n{reason}"
         ),
+        **options,
     )
 
 
@@ -319,39 +345,54 @@ def _check_accuracy(framework: str, model: TrainedModel, measured: float) -> Non
         )
 
 
-def run_all(key: str, models: dict[str, TrainedModel]) -> Results:
+def run_all(key: str, models: dict[str, TrainedModel]) -> QuantizationResults:
     started = time.perf_counter()
     frameworks, data = {}, {}
     with tempfile.TemporaryDirectory(prefix="quantization-") as folder:
         for framework in COMPARED:
             t = time.perf_counter()
             model = models[framework]
+            weights = Path(model["path"])
             _log(f"{NAMES[framework]}: quantizing the trained CNN of run {model['run']}")
             output = Path(folder) / f"{framework}.json"
-            _measure_in_subprocess(framework, Path(model["path"]), output)
+            _in_subprocess(framework, weights, "--output", str(output), env=quiet_tensorflow())
             part = json.loads(output.read_text(encoding="utf-8"))
             data = part.pop("data")
             _check_accuracy(framework, model, part["float32"]["accuracy"])
-            frameworks[framework] = part
+            _log(f"{NAMES[framework]}: the int8 kernels, from oneDNN's log")
+            log = _in_subprocess(
+                framework,
+                weights,
+                "--trace",
+                env={**quiet_tensorflow(), **onednn.VERBOSE},
+                capture=True,
+            )
+            kernels, _ = onednn.parse_log(log)
+            frameworks[framework] = {**part, "kernels": [vars(k) for k in kernels]}
             _log(f"{NAMES[framework]}: measured ({time.perf_counter() - t:.1f} s)")
-    return {
-        "key": key,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        # Both runs train with the MNIST page's matched settings: the epochs are the same.
-        "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
-        "models": models,
-        "machine": machine.describe(),
-        "data": data,
-        "frameworks": frameworks,
-        "seconds": time.perf_counter() - started,
-    }
+    return from_json(
+        QuantizationResults,
+        {
+            "key": key,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            # Both runs train with the MNIST page's matched settings: the same epochs.
+            "settings": {**SETTINGS, "epochs": models["torch"]["epochs"]},
+            "models": models,
+            "machine": machine.describe(),
+            "cpu_flags": onednn.cpu_flags(),
+            "data": data,
+            "frameworks": frameworks,
+            "seconds": time.perf_counter() - started,
+            "format": QuantizationResults.FORMAT,
+        },
+    )
 
 
 def ensure_results(
     models: dict[str, TrainedModel],
     force: bool = False,
     data_md5s: dict[str, str] | None = None,
-):
+) -> tuple[QuantizationResults, bool]:
     """(results, measured): the cached results when their key matches, else new ones.
 
     ``models`` are the MNIST runs' trained models (``mnist/runs.py``, ``trained_models``
@@ -364,74 +405,12 @@ def ensure_results(
     key = cache_key(data_md5s, models)
     # Two builds at once measure once: the second waits, then finds the result (kit/cache.py).
     with entry_lock(results_path(key)):
-        cached = read_json(results_path(key))
-        if not force and cached and cached.get("key") == key:
+        cached = QuantizationResults.read(results_path(key))
+        if not force and cached is not None and cached.key == key:
             return cached, False
         results = run_all(key, models)
-        atomic_write_json(results_path(key), results)
+        results.write(results_path(key))
         return results, True
-
-
-# The page's table and provenance line -------------------------------------------------------
-
-TEXT = texts("quantization")
-
-
-def _size(n_bytes: int, language: str) -> str:
-    return f"{number(n_bytes / 1e6, language, 1)}\u00a0MB"
-
-
-def _ms(value: float, language: str) -> str:
-    return f"{number(value, language, 2)}\u00a0ms"
-
-
-def table(results: Results, language: str) -> str:
-    t, s = TEXT[language], results["settings"]
-    header = [t[k] for k in ("framework", "model", "size", "accuracy", "latency", "spread")]
-    rows = []
-    for framework in COMPARED:  # a cached file lists them sorted; the page keeps this order
-        result = results["frameworks"][framework]
-        base = result["float32"]["bytes"]
-        for variant in VARIANTS:
-            v = result[variant]
-            size = _size(v["bytes"], language)
-            if variant != "float32":
-                ratio = v.get("float_bytes", base) / v["bytes"]
-                size += " " + t["smaller"].format(ratio=number(ratio, language, 1))
-            latency = v["latency_ms"]
-            row = [
-                NAMES[framework],
-                t[f"{framework}.{variant}"].format(images=s["calibration_images"]),
-                size,
-                percent(v["accuracy"], language, 2),
-                _ms(latency["median"], language),
-                f"{_ms(latency['min'], language)} \u2013 {_ms(latency['max'], language)}",
-            ]
-            rows.append(row)
-    return markdown_table(header, rows)
-
-
-def run(results: Results, language: str) -> str:
-    t, s = TEXT[language], results["settings"]
-    versions = {
-        name: version
-        for framework in COMPARED
-        for name, version in results["frameworks"][framework]["versions"].items()
-        if name != "numpy"
-    }
-    fields = machine.provenance_fields(results["machine"], versions, results["created"], language)
-    return t["run"].format(
-        **fields,
-        epochs=f"{s['epochs']} {t['epoch' if s['epochs'] == 1 else 'epochs']}",
-        data=mnist_data.describe(results["data"]["full"], results["data"]["sizes"], language),
-        test=number(results["data"]["sizes"]["test"], language),
-        threads=s["threads"],
-        calls=s["latency_calls"],
-        seconds=seconds(results["seconds"], language, 0),
-    )
-
-
-GENERATED = {"results": table, "run": run}
 
 
 def main(
@@ -447,16 +426,17 @@ def main(
     parser.add_argument("framework", nargs="?", choices=sorted(COMPARED))
     parser.add_argument("--weights", type=Path, help="internal: the trained model's weights")
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--trace", action="store_true", help="internal: oneDNN's log pass")
     args = parser.parse_args(argv)
     if args.command == "measure":
-        measure(args.framework, args.weights, args.output)
+        measure(args.framework, args.weights, None if args.trace else args.output, args.trace)
         return 0
     if trained_models is None:
         parser.error("measure the page with 'python -m site_build.core.quantization'")
     # A failed measurement or MNIST run, missing data: an error line, exit status 1.
     return measurement_cli.report(
         lambda: ensure_results(trained_models(), args.force),
-        lambda results: ("quantization", results["seconds"], results_path(results["key"])),
+        lambda results: ("quantization", results.seconds, results_path(results.key)),
     )
 
 
