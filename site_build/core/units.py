@@ -2,8 +2,9 @@
 
 A unit is one piece of work the docs build would otherwise do itself, stored in the cache
 under its content key: each MNIST run, each Fashion-MNIST run of the build's set, the
-benchmarks, the data loading measurement, the quantization measurement, each executed
-notebook (per language), and the GPU benchmarks (``bench-gpu``, only on a machine with a
+benchmarks, the data loading, quantization and mixed-precision measurements, the
+learning-curve page's Keras model on its three backends, each executed notebook (per
+language), and the GPU benchmarks (``bench-gpu``, only on a machine with a
 GPU). Figures are not units: the build draws them in seconds from these results.
 
 Every unit runs through the same function the build calls (the families' ``ensure_*``,
