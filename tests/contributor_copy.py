@@ -31,6 +31,8 @@ BUILD_SNIPPETS = (
     "quantization",
     "benchmarks",
     "fashion",
+    "mixed_precision",
+    "learning_curve",  # the Keras model trained on its three backends
 )
 HOME_TITLES = {"en": "Home", "es": "Inicio"}
 IGNORE = shutil.ignore_patterns("__pycache__")
