@@ -89,7 +89,7 @@ def test_build_timing_says_what_each_language_pass_did_when_results_are_measured
     assert lines["MNIST runs"].endswith("(en: trained: PyTorch, full set / es: all 1 cached)")
     fashion = lines["Fashion-MNIST runs"]
     assert "(en: build set; trained: torch seed 1 / es: build set; all 2 cached)" in fashion
-    assert len(lines) == 8
+    assert len(lines) == 9
     # The next build (``mkdocs serve`` rebuilds in one process) starts its own summary.
     prepared = generated.Generated()
     _two_passes({"loading"}, monkeypatch, prepared)

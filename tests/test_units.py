@@ -257,7 +257,7 @@ def test_three_shards_merged_give_a_build_that_measures_nothing(tmp_path, monkey
                 assert (merged / path.relative_to(ran_in[unit.name])).read_bytes() == (
                     path.read_bytes()
                 )
-    from site_build.core.data_loading import measure as data_loading
+    from site_build.core.data_loading import report as data_loading
     from site_build.core.generated import Generated
     from site_build.core.notebook_run import download, executed_notebook
 
