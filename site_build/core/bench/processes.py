@@ -28,6 +28,7 @@ from site_build.core.bench.results import Rates, Settings, Setup, Timed, WorkerR
 from site_build.core.errors import BuildError
 from site_build.core.kit.cache import cache_root
 from site_build.core.kit.frameworks import NAMES
+from site_build.core.kit.process import progress
 from site_build.core.paths import ROOT
 
 
@@ -133,8 +134,7 @@ class WorkerProcess:
         return final["max_rss_mib"]
 
 
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+log = progress("bench")
 
 
 def measure_imports(settings: Settings, env: dict[str, str]) -> dict[str, Rates]:

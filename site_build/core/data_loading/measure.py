@@ -44,7 +44,7 @@ from site_build.core.errors import BuildError
 from site_build.core.kit import machine, measurement_cli
 from site_build.core.kit.cache import entry_lock, file_digest, fingerprint, keyed_path
 from site_build.core.kit.frameworks import COMPARED, NAMES
-from site_build.core.kit.process import quiet_tensorflow, run_module
+from site_build.core.kit.process import progress, quiet_tensorflow, run_module
 from site_build.core.kit.records import Machine, from_json
 from site_build.core.mnist_data import load_splits, locate
 from site_build.core.paths import ROOT
@@ -96,8 +96,7 @@ def cache_key(settings: dict[str, Any], md5s: dict[str, str], root: Path = ROOT)
     )
 
 
-def _log(message: str) -> None:
-    print(f"[data-loading] {message}", file=sys.stderr, flush=True)
+_log = progress("data-loading")
 
 
 # In the measuring process -----------------------------------------------------------------

@@ -26,6 +26,16 @@ from site_build.core.paths import ROOT
 _LOG = threading.Lock()  # one progress line at a time, whichever process wrote it
 
 
+def progress(family: str) -> Callable[[str], None]:
+    """The progress printer of one measured family: ``[family] message`` on standard error,
+    flushed at once, so a long measurement shows where it is while it runs."""
+
+    def log(message: str) -> None:
+        print(f"[{family}] {message}", file=sys.stderr, flush=True)
+
+    return log
+
+
 def failure_reason(tail: list[str]) -> str:
     """The last ``error: `` line of a failed process, else the end of its error output."""
     messages = [line.removeprefix("error: ") for line in tail if line.startswith("error: ")]

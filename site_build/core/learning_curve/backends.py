@@ -43,7 +43,7 @@ from site_build.core.kit.cache import (
     read_json,
 )
 from site_build.core.kit.markdown_table import markdown_table
-from site_build.core.kit.process import quiet_tensorflow, run_module
+from site_build.core.kit.process import progress, quiet_tensorflow, run_module
 from site_build.core.paths import ROOT
 
 # Raise when a change to this module changes what is trained or recorded: the key covers the
@@ -110,8 +110,7 @@ def cache_key(root: Path = ROOT) -> str:
     )
 
 
-def _log(message: str) -> None:
-    print(f"[keras-backends] {message}", file=sys.stderr, flush=True)
+_log = progress("keras-backends")
 
 
 # In the training process (KERAS_BACKEND set) ----------------------------------------------

@@ -41,7 +41,7 @@ from site_build.core.kit.cache import (
     keyed_path,
 )
 from site_build.core.kit.frameworks import COMPARED, NAMES
-from site_build.core.kit.process import quiet_tensorflow, run_module
+from site_build.core.kit.process import progress, quiet_tensorflow, run_module
 from site_build.core.kit.records import Machine, from_json
 from site_build.core.mixed_precision.results import FrameworkResult, MixedPrecisionResults, Settings
 from site_build.core.paths import ROOT
@@ -88,8 +88,7 @@ def cache_key(data_md5s: dict[str, str], root: Path = ROOT) -> str:
     )
 
 
-def _log(message: str) -> None:
-    print(f"[mixed precision] {message}", file=sys.stderr, flush=True)
+_log = progress("mixed precision")
 
 
 # In one framework's own process --------------------------------------------------------------

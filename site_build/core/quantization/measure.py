@@ -60,7 +60,7 @@ from site_build.core.kit.cache import (
     keyed_path,
 )
 from site_build.core.kit.frameworks import COMPARED, NAMES
-from site_build.core.kit.process import quiet_tensorflow, run_module
+from site_build.core.kit.process import progress, quiet_tensorflow, run_module
 from site_build.core.kit.records import TrainedModel, from_json
 from site_build.core.paths import ROOT
 from site_build.core.quantization.results import QuantizationResults
@@ -116,8 +116,7 @@ def cache_key(data_md5s: dict[str, str], models: dict[str, TrainedModel], root: 
     )
 
 
-def _log(message: str) -> None:
-    print(f"[quantization] {message}", file=sys.stderr, flush=True)
+_log = progress("quantization")
 
 
 # Measuring, inside one framework's own process ---------------------------------------------
