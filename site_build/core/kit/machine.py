@@ -90,6 +90,18 @@ def os_family(system: str) -> str:
     return system.split()[0] if system.strip() else "?"
 
 
+def frameworks_libraries(per_framework: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """One list of the libraries that the frameworks' processes recorded (framework key ->
+    library -> version), in the frameworks' order, for ``provenance_fields``: numpy, which
+    both record, is left out of the sentence."""
+    return {
+        name: version
+        for libraries in per_framework.values()
+        for name, version in libraries.items()
+        if name != "numpy"
+    }
+
+
 def provenance_fields(
     recorded: Mapping[str, Any], libraries: Mapping[str, str], created: str, language: str
 ) -> dict[str, str]:

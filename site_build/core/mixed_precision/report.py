@@ -111,12 +111,9 @@ def units(results: MixedPrecisionResults, language: str) -> str:
 def run(results: MixedPrecisionResults, language: str) -> str:
     """How it was measured: settings, machine, versions, date."""
     t, s = TEXT[language], results.settings
-    versions = {
-        name: version
-        for framework in COMPARED
-        for name, version in results.frameworks[framework].versions.items()
-        if name != "numpy"
-    }
+    versions = machine.frameworks_libraries(
+        {framework: results.frameworks[framework].versions for framework in COMPARED}
+    )
     fields = machine.provenance_fields(
         results.machine.__dict__, versions, results.created, language
     )

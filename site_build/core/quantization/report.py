@@ -127,12 +127,9 @@ def kernels(results: QuantizationResults, language: str) -> str:
 
 def run(results: QuantizationResults, language: str) -> str:
     t, s = TEXT[language], results.settings
-    versions = {
-        name: version
-        for framework in COMPARED
-        for name, version in results.frameworks[framework].versions.items()
-        if name != "numpy"
-    }
+    versions = machine.frameworks_libraries(
+        {framework: results.frameworks[framework].versions for framework in COMPARED}
+    )
     fields = machine.provenance_fields(vars(results.machine), versions, results.created, language)
     return t["run"].format(
         **fields,
