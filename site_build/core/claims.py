@@ -327,11 +327,22 @@ def load_ledger(folder: Path = CLAIMS_DIR, today: dt.date | None = None) -> dict
     ``today`` is the build's date (the machine's by default): no entry is verified after it.
     """
     today = today or dt.date.today()
+    files = tuple(
+        (path.relative_to(folder.parent).as_posix(), path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.yaml"))
+    )
+    # A new dict each time (callers may add to theirs); the claims themselves are frozen.
+    return dict(_ledger(files, today))
+
+
+@lru_cache(maxsize=16)
+def _ledger(files: tuple[tuple[str, str], ...], today: dt.date) -> dict[str, Claim]:
+    """The claims of the ledger files' texts, checked once per content and day: a build
+    reads the ledger for every page. An error is not cached (lru_cache keeps only returns)."""
     claims: dict[str, Claim] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        where = path.relative_to(folder.parent).as_posix()
+    for where, text in files:
         try:
-            data = copy.deepcopy(_parsed(path.read_text(encoding="utf-8"))) or {}
+            data = copy.deepcopy(_parsed(text)) or {}
         except yaml.YAMLError as error:
             raise LedgerError(f"{where}: not valid YAML: {error}") from None
         if not isinstance(data, dict):

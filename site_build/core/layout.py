@@ -103,9 +103,11 @@ def _parsed_config(text: str) -> dict:
 
 
 def i18n_config() -> dict:
-    for plugin in mkdocs_config()["plugins"]:
+    """The i18n plugin's settings in mkdocs.yml (a copy). Asked for on every page, so only
+    this part is copied, not the whole configuration."""
+    for plugin in _parsed_config(MKDOCS_YML.read_text(encoding="utf-8"))["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin:
-            return plugin["i18n"]
+            return copy.deepcopy(plugin["i18n"])
     raise LookupError("mkdocs.yml has no i18n plugin")
 
 
@@ -297,6 +299,14 @@ def section_line_numbers(snippet_text: str, section: str) -> list[int] | None:
     """The numbers of the lines pymdownx.snippets includes for ``section``: from its first
     start marker to the end marker after it, without marker lines; None when the file has no
     such complete section."""
+    numbers = _section_line_numbers(snippet_text, section)
+    return None if numbers is None else list(numbers)
+
+
+# Keyed by the file's text, so an edited snippet is parsed again. A build asks for the same
+# sections thousands of times: the comment checks walk every page's includes once per page.
+@lru_cache(maxsize=4096)
+def _section_line_numbers(snippet_text: str, section: str) -> tuple[int, ...] | None:
     numbers: list[int] = []
     started = False
     for line in marked_lines(snippet_text):
@@ -307,7 +317,7 @@ def section_line_numbers(snippet_text: str, section: str) -> list[int] | None:
             if line.marker["kind"] == "start":
                 started = True
             elif started:
-                return numbers
+                return tuple(numbers)
     return None
 
 
