@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from site_build.core.bench.peaks import machine_roofs
+from site_build.core.errors import PlaceholderError
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import percent
 from site_build.core.kit.onednn import Kernel
@@ -204,3 +206,21 @@ def test_the_page_says_from_measurement_whether_bfloat16_reached_the_units():
     en = report.reach(amx, "en")
     assert "for TensorFlow in training and in prediction: its bfloat16 is no faster" in en
     assert "none of its bfloat16 kernels" not in en
+
+
+def test_the_page_reads_the_roofs_of_the_builds_own_benchmarks():
+    generated = Generated()
+    generated.mixed_precision = results = mixed_precision_results()
+    assert generated.roofs is None  # no benchmarks prepared, no roofs
+    bench = fake_results()
+    generated.bench = replace(bench, machine={**bench.machine, "cpu": "Test CPU"})
+    page = render("{{ precision:peaks }}", "en", "page.md", generated.kinds())
+    assert page == report.peaks(results, machine_roofs(generated.bench), "en")
+    faster = replace(generated.bench, peak_gflops=2 * generated.bench.peak_gflops)
+    generated.bench = faster
+    assert render("{{ precision:peaks }}", "en", "page.md", generated.kinds()) != page
+
+
+def test_an_unknown_name_lists_the_values_on_the_roofs_too():
+    with pytest.raises(PlaceholderError, match=r"use one of .*peaks.*roofs_note"):
+        render("{{ precision:share }}", "en", "page.md", Generated().kinds())
