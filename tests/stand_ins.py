@@ -19,6 +19,7 @@ import pytest
 
 from site_build.core.bench import flops as bench_flops
 from site_build.core.bench import measure as benchmarks
+from site_build.core.bench.peaks import machine_roofs
 from site_build.core.bench.results import (
     BenchResults,
     LayerCost,
@@ -37,6 +38,7 @@ from site_build.core.fashion.results import RunResult as FashionRunResult
 from site_build.core.kit import cache
 from site_build.core.kit.onednn import Kernel
 from site_build.core.kit.records import Machine
+from site_build.core.kit.roofline import MachineRoofs
 from site_build.core.layout import languages
 from site_build.core.mixed_precision import measure as mixed_precision
 from site_build.core.mixed_precision.results import (
@@ -161,6 +163,12 @@ def fake_results(mode: str = "short") -> BenchResults:
     imports = {fw: Rates.of([1.0, 2.0]) for fw in ("torch", "tf")}
     results = benchmarks.assemble(benchmarks.settings_for(mode), imports, peak, pairs)
     return replace(results, seconds=90.0, timings={"imports": 3.0})
+
+
+def bench_roofs(cpu: str = "Test CPU", threads: int = 2) -> MachineRoofs:
+    """The roofs of ``fake_results()``, as the mixed-precision and quantization pages read
+    them, measured on ``cpu`` with ``threads`` threads (the stand-ins' machine by default)."""
+    return replace(machine_roofs(fake_results()), cpu=cpu, threads=threads)
 
 
 FASHION_MD5S = {"train-images-idx3-ubyte.gz": "f4a8712d7a061bf5bd6d2ca38dc4d50a"}

@@ -8,10 +8,11 @@ import dataclasses
 import pytest
 
 from site_build.core.generated import Generated
+from site_build.core.i18n_format import percent
 from site_build.core.kit.onednn import Kernel
 from site_build.core.placeholders import render
 from site_build.core.quantization import report
-from tests.stand_ins import quantization_results
+from tests.stand_ins import bench_roofs, fake_results, quantization_results
 
 LANGUAGES = ("en", "es")
 
@@ -112,7 +113,90 @@ def test_the_run_line_names_the_machine_the_versions_and_the_batch():
 def test_every_placeholder_renders_in_both_languages():
     generated = Generated()
     generated.quantization = quantization_results()
-    for name in report.GENERATED:
+    bench = fake_results()
+    generated.bench = dataclasses.replace(bench, machine={**bench.machine, "cpu": "Test CPU"})
+    for name in [*report.GENERATED, *report.ON_ROOFS]:
         for language in LANGUAGES:
             page = render(f"{{{{ quantization:{name} }}}}", language, "page.md", generated.kinds())
             assert "{{" not in page and page.strip()
+
+
+# Against the benchmarks' roofs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_speed_is_set_against_the_per_thread_peak_of_its_precision(language):
+    results, roofs = quantization_results(), bench_roofs(threads=2)
+    assert results.settings.threads == 1
+    table = report.peaks(results, roofs, language)
+    rows = table.splitlines()[2:]
+    shares = report.shares(results, roofs)
+    # batch 1 for every model, the larger batch for all but PyTorch's full integer program
+    assert len(rows) == len(shares) == 11
+    assert ("torch", "full_int8", 256) not in shares
+    for row, ((_, variant, batch), found) in zip(rows, shares.items(), strict=True):
+        roof = "float32" if variant == "float32" else "int8"
+        assert found.precision == roof and f"({roof})" in row
+        assert found.peak == pytest.approx(roofs.peaks[roof] / 2)  # one thread of two
+        assert f"| {batch} |" in row and f"| {percent(found.of_peak, language)} |" in row
+    tf_full = shares["tf", "full_int8", 256]
+    rate = results.frameworks["tf"].full_int8.batch_rate
+    expected = rate * roofs.forward_flops / 1e9
+    assert tf_full.gflops == pytest.approx(expected)
+    assert tf_full.of_peak == pytest.approx(expected / (roofs.peaks["int8"] / 2))
+    single = shares["torch", "float32", 1]
+    assert single.gflops == pytest.approx(
+        1000 / results.frameworks["torch"].float32.latency_ms.median * roofs.forward_flops / 1e9
+    )
+
+
+def test_one_image_at_a_time_is_bound_by_memory_and_int8_raises_that_roof():
+    results, roofs = quantization_results(), bench_roofs()
+    shares = report.shares(results, roofs)
+    float32, int8 = shares["tf", "float32", 1], shares["tf", "int8", 1]
+    assert float32.memory_bound and int8.memory_bound
+    assert int8.memory_roof == pytest.approx(4 * float32.memory_roof)
+    rows = report.peaks(results, roofs, "en").splitlines()[2:]
+    assert rows[0].endswith(
+        f"| memory, {percent(shares['torch', 'float32', 1].of_ceiling, 'en')} |"
+    )
+    assert "| memoria, " in report.peaks(results, roofs, "es")
+
+
+def test_no_share_is_given_against_another_machines_peaks():
+    text = report.peaks(quantization_results(), bench_roofs(cpu="Other CPU"), "en")
+    assert "Other CPU" in text and "not on Test CPU" in text and "|" not in text
+
+
+def test_the_note_names_the_machine_the_threads_and_the_rule():
+    results, roofs = quantization_results(), bench_roofs(threads=2)
+    en, es = (report.roofs_note(results, roofs, language) for language in LANGUAGES)
+    assert "on Test CPU on " in en and "with 2 threads" in en
+    assert "ran on 1 thread, the benchmarks on 2" in en and "the peak times 1/2" in en
+    assert "se ejecutaron con 1 hilo" in es and "40,5 MFLOP por imagen" in es
+    assert "as the benchmarks did" in report.roofs_note(results, bench_roofs(threads=1), "en")
+    bare = dataclasses.replace(roofs, peaks={"float32": roofs.peaks["float32"]})
+    assert "measured no int8 peak" in report.roofs_note(results, bare, "en")
+    low = dataclasses.replace(roofs, peaks={k: v / 1000 for k, v in roofs.peaks.items()})
+    assert "A share of the peak above 100%" in report.roofs_note(results, low, "en")
+
+
+def test_the_page_says_from_measurement_whether_int8_gained_from_the_units():
+    results = quantization_results()  # both faster everywhere; AMX kernels only in PyTorch
+    en, es = (report.reach(results, language) for language in LANGUAGES)
+    assert en.startswith("PyTorch's int8 models gained from the int8 units")
+    assert "TensorFlow's int8 models are faster than float32 at every batch measured" in en
+    assert "Los modelos int8 de PyTorch sacaron partido de las unidades de int8" in es
+    torch = results.frameworks["torch"]
+    slow = dataclasses.replace(
+        torch,
+        int8=dataclasses.replace(
+            torch.int8,
+            batch_images_per_second=[r / 2 for r in torch.float32.batch_images_per_second],
+        ),
+    )
+    slower = dataclasses.replace(results, frameworks={**results.frameworks, "torch": slow})
+    en = report.reach(slower, "en")
+    assert "For PyTorch, measurement shows no gain from int8 for int8 (dynamic) at batch 256" in en
+    assert "(0.50\u00d7 the float32 speed)" in en
+    assert "con lotes de 256 (0,50\u00d7 la velocidad en float32)" in report.reach(slower, "es")

@@ -23,10 +23,13 @@ Placeholder                            Produced by
                                        ``data_loading/measure.py``
 ``{{ quantization:NAME }}``            ``quantization/report.py``, ``GENERATED[NAME]``,
                                        from ``quantization/measure.py``'s measurements of
-                                       the MNIST runs' models
+                                       the MNIST runs' models; ``ON_ROOFS[NAME]``: their
+                                       speed against the benchmarks' roofs
 ``{{ precision:NAME }}``               ``mixed_precision/report.py``, ``GENERATED[NAME]``,
                                        from ``mixed_precision/measure.py``'s float32
-                                       against bfloat16 speed
+                                       against bfloat16 speed; ``ON_ROOFS[NAME]``: that
+                                       speed against the benchmarks' roofs
+                                       (``bench/peaks.py``)
 ``{{ claim:ID }}``                     ``claims.py``, ``claim_kind``: a footnote from
                                        ``claims/*.yaml``
 ``{{ fashion:NAME }}``                 ``fashion/report.py``, ``GENERATED[NAME]``, from the
@@ -53,6 +56,7 @@ from pathlib import Path
 from site_build.core import claims, mnist_data
 from site_build.core.bench import figures as bench_figure
 from site_build.core.bench import measure as benchmarks
+from site_build.core.bench import peaks as bench_peaks
 from site_build.core.bench import report as bench_report
 from site_build.core.bench.results import BenchResults
 from site_build.core.data_loading import measure as data_loading_bench
@@ -64,6 +68,7 @@ from site_build.core.fashion import report as fashion_report
 from site_build.core.fashion import runs as fashion_runs
 from site_build.core.kit.cache import file_digest, fingerprint
 from site_build.core.kit.machine import installed_version, versions
+from site_build.core.kit.roofline import MachineRoofs
 from site_build.core.learning_curve import backends as keras_backends
 from site_build.core.mixed_precision import measure as mixed_precision_bench
 from site_build.core.mixed_precision import report as mixed_precision_report
@@ -81,15 +86,21 @@ from site_build.core.snippet_lines import lines_kind
 from site_build.core.translation_status import forget_history
 
 
-def _report_kind(kind: str, module, results: Callable[[], dict]) -> Kind:
-    """``{{ kind:NAME }}`` -> ``module.GENERATED[NAME](results, language)``."""
+def _report_kind(
+    kind: str, module, results: Callable[[], dict], roofs: Callable[[], MachineRoofs | None]
+) -> Kind:
+    """``{{ kind:NAME }}`` -> ``module.GENERATED[NAME](results, language)``, or, for a value
+    set against the benchmarks' roofs, ``module.ON_ROOFS[NAME](results, roofs, language)``."""
 
     def fill(name: str, language: str, page: str) -> str:
+        on_roofs = getattr(module, "ON_ROOFS", {})
+        if name in on_roofs:
+            return on_roofs[name](results(), roofs(), language)
         if name not in module.GENERATED:
             raise PlaceholderError(
                 f"{{{{ {kind}:{name} }}}} is not a generated value: use one of "
-                f"{', '.join(sorted(module.GENERATED))}, or add {name} to GENERATED in "
-                f"{Path(module.__file__).relative_to(ROOT).as_posix()}."
+                f"{', '.join(sorted([*module.GENERATED, *on_roofs]))}, or add {name} to "
+                f"GENERATED in {Path(module.__file__).relative_to(ROOT).as_posix()}."
             )
         return module.GENERATED[name](results(), language)
 
@@ -128,7 +139,12 @@ class Generated:
 
     def kinds(self) -> dict[str, Kind]:
         measured = {
-            kind: _report_kind(kind, module, lambda attribute=attribute: getattr(self, attribute))
+            kind: _report_kind(
+                kind,
+                module,
+                lambda attribute=attribute: getattr(self, attribute),
+                lambda: self.roofs,
+            )
             for kind, (module, attribute) in MEASURED_PAGES.items()
         }
         return {
@@ -137,6 +153,12 @@ class Generated:
             **measured,
             "claim": claims.claim_kind(self.ledger),
         }
+
+    @property
+    def roofs(self) -> MachineRoofs | None:
+        """The benchmarks' roofs of this build, which the mixed-precision and quantization
+        pages set their speeds against (read, never measured again)."""
+        return None if self.bench is None else bench_peaks.machine_roofs(self.bench)
 
     def load_ledger(self) -> None:
         """Read claims/ again (`mkdocs serve` rebuilds in one process); fails on a bad entry."""

@@ -17,9 +17,12 @@ its moments and reads its gradient (7 accesses of 4 bytes a parameter).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from site_build.core.bench.results import CountedFlops, LayerCost
+from site_build.core.kit.roofline import (  # Traffic and attainable: the roofline's, here too
+    ELEMENT_BYTES,
+    Traffic,
+    attainable,  # noqa: F401 (bench/report.py and its tests call bench_flops.attainable)
+)
 
 BYTES = 4  # float32
 # Adam's update of one parameter, as torch.optim.Adam's algorithm writes it: the first moment
@@ -30,30 +33,20 @@ ADAM_ACCESSES = 7  # weight read + write, gradient read, each moment read + writ
 SGD_ACCESSES = 3  # weight read + write, gradient read
 
 
-@dataclass(frozen=True)
-class Traffic:
-    """FLOPs and bytes of one call; ``intensity`` in FLOPs per byte."""
-
-    flops: float
-    bytes: float
-
-    @property
-    def intensity(self) -> float:
-        return self.flops / self.bytes
-
-
 def parameters(costs: tuple[LayerCost, ...]) -> int:
     return sum(layer.parameters for layer in costs)
 
 
-def layer_traffic(layer: LayerCost, batch: int) -> Traffic:
-    """One forward call of ``layer`` on ``batch`` images."""
+def layer_traffic(layer: LayerCost, batch: int, element_bytes: int = BYTES) -> Traffic:
+    """One forward call of ``layer`` on ``batch`` images, each number ``element_bytes``."""
     moved = layer.parameters + batch * (layer.inputs + layer.outputs)
-    return Traffic(batch * layer.flops, BYTES * moved)
+    return Traffic(batch * layer.flops, element_bytes * moved)
 
 
-def forward_traffic(costs: tuple[LayerCost, ...], batch: int) -> Traffic:
-    layers = [layer_traffic(layer, batch) for layer in costs]
+def forward_traffic(
+    costs: tuple[LayerCost, ...], batch: int, element_bytes: int = BYTES
+) -> Traffic:
+    layers = [layer_traffic(layer, batch, element_bytes) for layer in costs]
     return Traffic(sum(t.flops for t in layers), sum(t.bytes for t in layers))
 
 
@@ -69,9 +62,18 @@ def adam_traffic(costs: tuple[LayerCost, ...]) -> Traffic:
     return Traffic(ADAM_FLOPS_PER_PARAMETER * n, ADAM_ACCESSES * BYTES * n)
 
 
-def attainable(intensity: float, peak_gflops: float, bandwidth_gbs: float) -> float:
-    """The roofline: GFLOP/s at most, the lower of the peak and bandwidth x intensity."""
-    return min(peak_gflops, bandwidth_gbs * intensity)
+def precision_traffic(
+    costs: tuple[LayerCost, ...], batch: int, precision: str, training: bool
+) -> Traffic:
+    """A call of the mixed-precision and quantization pages on ``batch`` images, every
+    number of the forward at the size of ``precision`` (``kit.roofline.ELEMENT_BYTES``): a
+    prediction, or (``training``) a training step with Adam, whose update keeps float32
+    weights and moments (the pages' own loops). The FLOPs are the pages' rule, 3x forward
+    for a step; Adam's few FLOPs a parameter are left out, its bytes are not."""
+    forward = forward_traffic(costs, batch, ELEMENT_BYTES[precision])
+    if not training:
+        return forward
+    return Traffic(3 * forward.flops, 3 * forward.bytes + adam_traffic(costs).bytes)
 
 
 def layer_flops() -> dict[str, int]:

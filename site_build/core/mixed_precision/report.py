@@ -2,16 +2,25 @@
 
 A page asks for it with ``{{ precision:NAME }}`` (``GENERATED`` below, registered in
 ``generated.py``); the numbers come from ``measure.py``'s results, the words from the
-``mixed_precision`` section of each language's catalog.
+``mixed_precision`` section of each language's catalog. ``ON_ROOFS`` sets the same speeds
+against the benchmarks' roofs of the same build (``kit/roofline.py``), which the build passes
+in beside the results.
 """
 
 from __future__ import annotations
 
 from site_build.core.catalog import texts
-from site_build.core.i18n_format import number, seconds
+from site_build.core.i18n_format import number, percent, seconds
 from site_build.core.kit import machine
 from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.kit.markdown_table import markdown_table
+from site_build.core.kit.roofline import (
+    MachineRoofs,
+    Share,
+    caveat_fields,
+    caveats,
+    share,
+)
 from site_build.core.mixed_precision.results import PRECISIONS, MixedPrecisionResults
 
 TEXT = texts("mixed_precision")
@@ -129,4 +138,145 @@ def run(results: MixedPrecisionResults, language: str) -> str:
     )
 
 
-GENERATED = {"speed": speed, "kernels": kernels, "units": units, "run": run}
+# The speeds against the roofs -------------------------------------------------------------
+
+TASKS = ("train", "inference")
+
+
+def _threads(results: MixedPrecisionResults) -> int:
+    """The frameworks' own default: one thread per logical core."""
+    return results.machine.logical_cores or 1
+
+
+def _share(
+    results: MixedPrecisionResults, roofs: MachineRoofs, framework: str, name: str, task: str
+) -> Share:
+    s, p = results.settings, results.frameworks[framework].precision(name)
+    training = task == "train"
+    rate, batch = (p.train, s.batch) if training else (p.inference, s.test_batch)
+    return share(roofs, name, rate, batch, training, _threads(results))
+
+
+def shares(
+    results: MixedPrecisionResults, roofs: MachineRoofs
+) -> dict[tuple[str, str, str], Share]:
+    """(framework, precision, task) -> its median speed on the roofs, in the table's order."""
+    return {
+        (framework, name, task): _share(results, roofs, framework, name, task)
+        for framework in COMPARED
+        for name in PRECISIONS
+        for task in TASKS
+    }
+
+
+def _gflops(value: float, language: str) -> str:
+    return f"{number(value, language, 1 if value < 100 else 0)}\u00a0GFLOP/s"
+
+
+def _same_machine(results: MixedPrecisionResults, roofs: MachineRoofs) -> bool:
+    return results.machine.cpu == roofs.cpu
+
+
+def peaks(results: MixedPrecisionResults, roofs: MachineRoofs, language: str) -> str:
+    """Each median speed as achieved GFLOP/s, against the peak of its own precision and the
+    memory roof at its batch, with the roof that binds."""
+    t = TEXT[language]
+    if not _same_machine(results, roofs):
+        return t["roofs_elsewhere"].format(roofs_cpu=roofs.cpu, cpu=results.machine.cpu)
+    rows = []
+    for (framework, name, task), found in shares(results, roofs).items():
+        batch = results.settings.batch if task == "train" else results.settings.test_batch
+        binds = t["roof_memory" if found.memory_bound else "roof_compute"]
+        rows.append(
+            [
+                NAMES[framework],
+                t[f"{framework}.{name}"],
+                t[f"roof_task_{task}"].format(batch=batch),
+                _gflops(found.gflops, language),
+                f"{_gflops(found.peak, language)} ({found.precision})",
+                percent(found.of_peak, language),
+                _gflops(found.memory_roof, language),
+                f"{binds}, {percent(found.of_ceiling, language)}",
+            ]
+        )
+    header = [t[k] for k in ("framework", "precision", "roof_task", "achieved", "peak")]
+    header += [t[k] for k in ("of_peak", "memory_roof", "binds")]
+    return markdown_table(header, rows)
+
+
+def _ratios(result, tasks: list[str], language: str) -> str:
+    t = TEXT[language]
+    return ", ".join(
+        f"{_times(result.speed_up(task), language)} {t[f'in_{task}']}" for task in tasks
+    )
+
+
+def reach(results: MixedPrecisionResults, language: str) -> str:
+    """Per framework, whether its bfloat16 reached the bfloat16 units, from measurement: AMX
+    kernels in oneDNN's log and a speed above its float32 in each task."""
+    t = TEXT[language]
+    sentences = []
+    for framework in COMPARED:
+        result, name = results.frameworks[framework], NAMES[framework]
+        slower = [task for task in TASKS if result.speed_up(task) <= 1]
+        if result.uses_amx and not slower:
+            sentences.append(
+                t["reached"].format(
+                    framework=name,
+                    train=_times(result.speed_up("train"), language),
+                    inference=_times(result.speed_up("inference"), language),
+                )
+            )
+            continue
+        missed = list(TASKS) if not result.uses_amx else slower
+        reasons = [] if result.uses_amx else [t["reason_no_amx"]]
+        if slower:
+            reasons.append(t["reason_no_faster"].format(ratios=_ratios(result, slower, language)))
+        sentences.append(
+            t["not_reached"].format(
+                framework=name,
+                tasks=t["and"].join(t[f"in_{task}"] for task in missed),
+                reasons=t["and"].join(reasons),
+            )
+        )
+    return " ".join(sentences)
+
+
+def roofs_note(results: MixedPrecisionResults, roofs: MachineRoofs, language: str) -> str:
+    """Where the roofs come from and the rules that set a speed against them."""
+    t = TEXT[language]
+    fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
+    measured = t["and"].join(
+        f"{precision} {_gflops(roofs.peaks[precision], language)}"
+        for precision in ("float32", "bfloat16")
+        if precision in roofs.peaks
+    )
+    sentences = [
+        t["roofs_from"].format(
+            cpu=roofs.cpu,
+            date=fields["date"],
+            threads=roofs.threads,
+            peaks=measured,
+            bandwidth=f"{number(roofs.bandwidth, language, 1)}\u00a0GB/s",
+        ),
+        t["roofs_rule"].format(
+            forward=number(roofs.forward_flops / 1e6, language, 1),
+            training=number(roofs.training_flops / 1e6, language, 1),
+            counted=number(roofs.counted_ratio, language, 2),
+        ),
+        t["threads_same" if _threads(results) >= roofs.threads else "threads_scaled"].format(
+            threads=_threads(results), bench_threads=roofs.threads
+        ),
+    ]
+    if "bfloat16" not in roofs.peaks:
+        sentences.append(t["no_bf16_peak"])
+    same = _same_machine(results, roofs)
+    if same:
+        for key in caveats(roofs, shares(results, roofs).values()):
+            sentences.append(t[key].format(**caveat_fields(roofs, language)))
+    return " ".join(sentences)
+
+
+GENERATED = {"speed": speed, "kernels": kernels, "units": units, "reach": reach, "run": run}
+# The values that read the benchmarks' roofs too: NAME(results, roofs, language).
+ON_ROOFS = {"peaks": peaks, "roofs_note": roofs_note}

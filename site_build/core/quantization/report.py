@@ -3,7 +3,9 @@
 A page asks for it with ``{{ quantization:NAME }}`` (``GENERATED`` below, registered in
 ``generated.py``): the size and accuracy table, the speed table, the sentence about the int8
 kernels and the provenance line. The numbers come from ``measure.py``'s results, the words
-from the ``quantization`` section of each language's catalog.
+from the ``quantization`` section of each language's catalog. ``ON_ROOFS`` sets the same
+speeds against the benchmarks' roofs of the same build (``kit/roofline.py``), which the build
+passes in beside the results.
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from site_build.core.i18n_format import number, percent, seconds
 from site_build.core.kit import machine
 from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.kit.markdown_table import markdown_table
+from site_build.core.kit.roofline import (
+    MachineRoofs,
+    Share,
+    caveat_fields,
+    caveats,
+    share,
+)
 from site_build.core.quantization.results import VARIANTS, QuantizationResults
 
 TEXT = texts("quantization")
@@ -144,4 +153,130 @@ def run(results: QuantizationResults, language: str) -> str:
     )
 
 
-GENERATED = {"results": table, "speed": speed, "kernels": kernels, "run": run}
+# The speeds against the roofs -------------------------------------------------------------
+
+PRECISION = {"float32": "float32", "int8": "int8", "full_int8": "int8"}  # variant -> roof
+
+
+def shares(results: QuantizationResults, roofs: MachineRoofs) -> dict[tuple[str, str, int], Share]:
+    """(framework, variant, batch) -> that speed on the roofs: batch 1 from the median
+    latency, and the larger batch where the model takes it, in the table's order."""
+    found = {}
+    threads = results.settings.threads
+    for framework in COMPARED:
+        result = results.frameworks[framework]
+        for variant in VARIANTS:
+            v = result.variant(variant)
+            rates = [(1, v.single_images_per_second)]
+            if v.batch_rate is not None:
+                rates.append((results.settings.batch, v.batch_rate))
+            for batch, rate in rates:
+                found[framework, variant, batch] = share(
+                    roofs, PRECISION[variant], rate, batch, False, threads
+                )
+    return found
+
+
+def _ops(value: float, language: str) -> str:
+    return f"{number(value, language, 1 if value < 100 else 0)}\u00a0GOP/s"
+
+
+def peaks(results: QuantizationResults, roofs: MachineRoofs, language: str) -> str:
+    """Each speed as achieved operations per second, against the peak of its own precision
+    (per thread) and the memory roof at its batch, with the roof that binds."""
+    t = TEXT[language]
+    if results.machine.cpu != roofs.cpu:
+        return t["roofs_elsewhere"].format(roofs_cpu=roofs.cpu, cpu=results.machine.cpu)
+    rows = []
+    for (framework, variant, batch), found in shares(results, roofs).items():
+        binds = t["roof_memory" if found.memory_bound else "roof_compute"]
+        rows.append(
+            [
+                NAMES[framework],
+                t[f"roof_model.{variant}"],
+                str(batch),
+                _ops(found.gflops, language),
+                f"{_ops(found.peak, language)} ({found.precision})",
+                percent(found.of_peak, language),
+                _ops(found.memory_roof, language),
+                f"{binds}, {percent(found.of_ceiling, language)}",
+            ]
+        )
+    header = [t[k] for k in ("framework", "model", "roof_batch", "achieved", "peak", "of_peak")]
+    header += [t[k] for k in ("memory_roof", "binds")]
+    return markdown_table(header, rows)
+
+
+def reach(results: QuantizationResults, language: str) -> str:
+    """Per framework, whether its int8 models gained from the int8 units, from measurement:
+    int8 kernels on the AMX units in oneDNN's log, and a speed above float32 at every batch."""
+    t = TEXT[language]
+    sentences = []
+    for framework in COMPARED:
+        result, name = results.frameworks[framework], NAMES[framework]
+        base = result.float32
+        slower = []
+        for variant in VARIANTS[1:]:
+            v = result.variant(variant)
+            pairs = [(1, v.single_images_per_second, base.single_images_per_second)]
+            if v.batch_rate is not None and base.batch_rate is not None:
+                pairs.append((results.settings.batch, v.batch_rate, base.batch_rate))
+            slower += [
+                t["slower_at"].format(
+                    model=t[f"roof_model.{variant}"],
+                    batch=batch,
+                    ratio=_times(rate / base_rate, language),
+                )
+                for batch, rate, base_rate in pairs
+                if rate <= base_rate
+            ]
+        amx = any(k.amx for k in result.int8_kernels)
+        if slower:
+            sentences.append(t["no_faster"].format(framework=name, cases=t["and"].join(slower)))
+        elif amx:
+            sentences.append(t["reached"].format(framework=name))
+        else:
+            sentences.append(t["faster_unseen"].format(framework=name))
+    return " ".join(sentences)
+
+
+def roofs_note(results: QuantizationResults, roofs: MachineRoofs, language: str) -> str:
+    """Where the roofs come from and the rules that set a speed against them."""
+    t, threads = TEXT[language], results.settings.threads
+    fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
+    measured = t["and"].join(
+        f"{precision} {_ops(roofs.peaks[precision], language)}"
+        for precision in ("float32", "int8")
+        if precision in roofs.peaks
+    )
+    sentences = [
+        t["roofs_from"].format(
+            cpu=roofs.cpu,
+            date=fields["date"],
+            threads=roofs.threads,
+            peaks=measured,
+            bandwidth=f"{number(roofs.bandwidth, language, 1)}\u00a0GB/s",
+        ),
+        t["roofs_rule"].format(forward=number(roofs.forward_flops / 1e6, language, 1)),
+        t["threads_same" if threads >= roofs.threads else "threads_scaled"].format(
+            threads=threads, bench_threads=roofs.threads
+        ),
+    ]
+    if "int8" not in roofs.peaks:
+        sentences.append(t["no_int8_peak"])
+    same = results.machine.cpu == roofs.cpu
+    if same:
+        for key in caveats(roofs, shares(results, roofs).values()):
+            sentences.append(t[key].format(**caveat_fields(roofs, language)))
+    return " ".join(sentences)
+
+
+GENERATED = {
+    "results": table,
+    "speed": speed,
+    "kernels": kernels,
+    "reach": reach,
+    "run": run,
+}
+# The values that read the benchmarks' roofs too: NAME(results, roofs, language).
+ON_ROOFS = {"peaks": peaks, "roofs_note": roofs_note}
