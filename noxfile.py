@@ -11,6 +11,7 @@ editable mode, so every entry point imports them by name.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import sys
@@ -26,8 +27,22 @@ SHARED_BIN = SHARED_ENV / "bin"
 # The dependency group that the shared environment installs; it includes the
 # "docs" and "frameworks" groups (see pyproject.toml).
 SHARED_GROUP = "test"
-# MNIST's test split ships beside the checkout on the build machines (see README.md).
-DEFAULT_MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+
+
+def _offline_mnist_dir() -> Path | None:
+    """MNIST's offline test split (``shared/data/mnist`` in the checkout or a folder above it,
+    README.md "Data"), by the rule of ``site_build/core/paths.py``: read from its file, as nox
+    runs outside the environment where the project is installed. None on a fresh clone."""
+    spec = importlib.util.spec_from_file_location("_paths", ROOT / "site_build/core/paths.py")
+    paths = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(paths)
+    return paths.offline_data_dir("mnist")
+
+
+# Handed to every session as MNIST_DIR unless it is set; without it the loader uses the
+# cache and downloads (site_build/core/mnist_data.py).
+OFFLINE_MNIST_DIR = _offline_mnist_dir()
+
 # Debian's chromium package, which `nox -s e2e` drives (tests/browser/checks.py names it too).
 CHROMIUM = "/usr/bin/chromium"
 
@@ -73,8 +88,14 @@ def _shared_env(session: nox.Session) -> dict[str, str]:
         # TensorFlow's C++ start-up chatter hides real warnings in logs.
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
     }
-    if "MNIST_DIR" not in os.environ and DEFAULT_MNIST_DIR.is_dir():
-        env["MNIST_DIR"] = str(DEFAULT_MNIST_DIR)
+    if "MNIST_DIR" not in os.environ and OFFLINE_MNIST_DIR is not None:
+        env["MNIST_DIR"] = str(OFFLINE_MNIST_DIR)
+        session.log(f"MNIST: MNIST_DIR={OFFLINE_MNIST_DIR}, the offline test split")
+    elif "MNIST_DIR" not in os.environ:
+        session.log(
+            "MNIST: MNIST_DIR is unset and no shared/data/mnist is in or above the checkout: "
+            "the loader reads the cache, and downloads the official files with internet access"
+        )
     return env
 
 
@@ -273,8 +294,8 @@ def canary(session: nox.Session) -> None:
         "SITE_CACHE_DIR": str(CANARY_DIR / "site-cache"),
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
     }
-    if "MNIST_DIR" not in os.environ and DEFAULT_MNIST_DIR.is_dir():
-        env["MNIST_DIR"] = str(DEFAULT_MNIST_DIR)
+    if "MNIST_DIR" not in os.environ and OFFLINE_MNIST_DIR is not None:
+        env["MNIST_DIR"] = str(OFFLINE_MNIST_DIR)
     # Fails when an example changed its output or failed; the report is written either way.
     session.run(
         "python",

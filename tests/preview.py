@@ -8,6 +8,7 @@ the preview with the shared environment's Python, the one `nox -s serve` uses.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -23,8 +24,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The environment `nox -s docs` and `nox -s serve` create and run in (noxfile.py).
 SHARED_PYTHON = ROOT / ".nox" / "shared" / "bin" / "python"
-# MNIST's test split beside the checkout, which `nox -s serve` hands the build (noxfile.py).
-DEFAULT_MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
+
+
+def _offline_mnist_dir() -> Path | None:
+    """MNIST's offline test split, which `nox -s serve` hands the build (noxfile.py), by the
+    rule of site_build/core/paths.py, read from its file (this module imports no project
+    package)."""
+    spec = importlib.util.spec_from_file_location("_paths", ROOT / "site_build/core/paths.py")
+    paths = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(paths)
+    return paths.offline_data_dir("mnist")
+
+
+OFFLINE_MNIST_DIR = _offline_mnist_dir()
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -59,8 +71,8 @@ def page_showing(url: str, expected: str, absent: str = "", seconds: float = 90)
 def _serve_environment() -> dict[str, str]:
     """This process's environment, with what `nox -s serve` adds to it."""
     env = dict(os.environ)
-    if "MNIST_DIR" not in env and DEFAULT_MNIST_DIR.is_dir():
-        env["MNIST_DIR"] = str(DEFAULT_MNIST_DIR)
+    if "MNIST_DIR" not in env and OFFLINE_MNIST_DIR is not None:
+        env["MNIST_DIR"] = str(OFFLINE_MNIST_DIR)
     return env
 
 

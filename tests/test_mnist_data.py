@@ -15,12 +15,13 @@ import pytest
 
 from site_build.core import mnist_data
 from site_build.core.mnist_data import OFFICIAL_FILES, TEST_PARTS, MnistDataError
-from site_build.core.paths import ROOT
+from site_build.core.paths import OFFLINE_DATA, ROOT, offline_data_dir
 from tests import stand_ins
 
 TEST_FILES = [OFFICIAL_FILES[part][0] for part in TEST_PARTS]
-# Read once, before any test's fixture removes the variable.
-CONFIGURED_DIR = os.environ.get(mnist_data.ENV_VAR)
+# Read once, before any test's fixture removes the variable; where nox would set it when it
+# is unset (pytest run directly).
+CONFIGURED_DIR = os.environ.get(mnist_data.ENV_VAR) or offline_data_dir("mnist")
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def official_dir() -> Path:
     if not folder or not all((Path(folder) / name).is_file() for name in TEST_FILES):
         pytest.fail(
             f"Set {mnist_data.ENV_VAR} to the folder with the official MNIST test split "
-            "(README.md, 'Data'); nox and .ci/run set it to ../shared/data/mnist."
+            "(README.md, 'Data'), or put it in shared/data/mnist in or above the checkout."
         )
     return Path(folder)
 
@@ -52,6 +53,46 @@ def test_no_data_and_no_network_names_mnist_dir(isolated):
         mnist_data.locate()
     message = str(error.value)
     assert "MNIST_DIR" in message and "is not set" in message and "download failed" in message
+    # What to do, online and offline.
+    assert "python -m site_build.core.mnist_data --download` with internet access" in message
+    assert "put the official test split in shared/data/mnist in the checkout" in message
+
+
+def _checkout(tmp_path: Path, *offline: str) -> Path:
+    """A checkout at tmp_path/machine/work/checkout, with the offline MNIST folder
+    (shared/data/mnist) under each of the folders ``offline`` names (relative to tmp_path)."""
+    checkout = tmp_path / "machine" / "work" / "checkout"
+    checkout.mkdir(parents=True)
+    for folder in offline:
+        (tmp_path / folder / OFFLINE_DATA / "mnist").mkdir(parents=True)
+    return checkout
+
+
+@pytest.mark.parametrize(
+    ("offline", "found"),
+    [
+        # A copied checkout that carries shared/ inside it.
+        (("machine/work/checkout",), "machine/work/checkout"),
+        # The build machines: shared/ beside the checkout (../shared, as in CI).
+        (("machine/work",), "machine/work"),
+        # A worktree one folder deeper than the main checkout, shared/ two folders up.
+        (("machine",), "machine"),
+        # The nearest one wins.
+        (("machine", "machine/work"), "machine/work"),
+    ],
+)
+def test_the_offline_folder_is_found_in_the_checkout_or_a_folder_above_it(tmp_path, offline, found):
+    checkout = _checkout(tmp_path, *offline)
+    assert offline_data_dir("mnist", checkout) == tmp_path / found / "shared" / "data" / "mnist"
+
+
+def test_a_fresh_clone_has_no_offline_folder_and_a_file_is_not_one(tmp_path):
+    checkout = _checkout(tmp_path)
+    assert offline_data_dir("mnist", checkout) is None
+    # shared/data/mnist must be a folder; a file of that name is not the data set.
+    (checkout / "shared" / "data").mkdir(parents=True)
+    (checkout / "shared" / "data" / "mnist").write_text("not a folder")
+    assert offline_data_dir("mnist", checkout) is None
 
 
 def test_mnist_dir_is_used_first_and_the_test_split_alone_is_enough(

@@ -31,12 +31,12 @@ from IPython.display import HTML
 
 fig, axis = plt.subplots(figsize=(4, 2))
 axis.imshow(numbers, cmap="gray_r")
-axis.set_title("two by two"{title_colour})
+axis.set_title("two by two"{title_style})
 png = io.BytesIO()
-fig.savefig(png, format="png", dpi=50)
+fig.savefig(png, format="png", dpi=100)
 plt.close(fig)
 encoded = base64.b64encode(png.getvalue()).decode()
-HTML(f'<img src="data:image/png;base64,{{encoded}}" width="200" height="100" alt="A square">')
+HTML(f'<img src="data:image/png;base64,{{encoded}}" width="400" height="200" alt="A square">')
 ```
 """
 SAVED_NOT_SHOWN = """
@@ -46,6 +46,7 @@ import io
 import matplotlib.pyplot as plt
 
 fig, axis = plt.subplots()
+axis.axis("off")  # no text: nothing to check for size
 fig.savefig(io.BytesIO(), format="png")
 ```
 """
@@ -73,9 +74,7 @@ def executed(tmp_path_factory):
     """The notebook with a figure, executed once for the tests below."""
     tmp_path = tmp_path_factory.mktemp("nb")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        source = _notebook(
-            tmp_path, monkeypatch, FRONT_MATTER + FIGURE_CELL.format(title_colour="")
-        )
+        source = _notebook(tmp_path, monkeypatch, FRONT_MATTER + FIGURE_CELL.format(title_style=""))
         path, ran = notebook_pages.executed_notebook(source)
         assert ran
         yield json.loads(path.read_text()), json.loads(notebook_pages.download(path))
@@ -100,7 +99,7 @@ def test_the_page_shows_a_light_and_a_dark_version_of_the_same_size(executed):
         k: v for k, v in dark.items() if k != "src"
     }
     light_png, dark_png = _png(light["src"]), _png(dark["src"])
-    assert png_size(light_png) == png_size(dark_png) == (200, 100)
+    assert png_size(light_png) == png_size(dark_png) == (400, 200)
     assert background_luminance(light_png) > 0.9
     assert background_luminance(dark_png) < 0.05
     # The dark one is drawn on the dark scheme's own background.
@@ -140,12 +139,40 @@ def test_a_saved_figure_that_no_output_shows_fails_naming_the_notebook(tmp_path,
 
 def test_a_text_unreadable_in_the_dark_scheme_fails_naming_the_notebook(tmp_path, monkeypatch):
     # A title in a fixed dark grey: legible on white, not on slate.
-    cell = FIGURE_CELL.format(title_colour=', color="#333333"')
+    cell = FIGURE_CELL.format(title_style=', color="#333333"')
     source = _notebook(tmp_path, monkeypatch, FRONT_MATTER + cell)
     with pytest.raises(
         BuildError, match=r"nb\.md: a cell failed.*: FigureNotLegible: .*two by two.*dark scheme"
     ):
         notebook_pages.executed_notebook(source)
+
+
+def test_a_text_too_small_on_a_phone_fails_naming_the_notebook_and_the_size(tmp_path, monkeypatch):
+    """The size check of the site's own figures (kit.figure_data.check_legible): a 6-pt title
+    in a 4-inch figure saved at 100 dpi (400 px, shown 358 px wide on a phone) is 7.5 CSS px."""
+    cell = FIGURE_CELL.format(title_style=", fontsize=6")
+    source = _notebook(tmp_path, monkeypatch, FRONT_MATTER + cell)
+    with pytest.raises(
+        BuildError,
+        match=r"nb\.md: a cell failed.*: FigureNotLegible: figure 1 .*'two by two' would be "
+        r"7\.5 CSS px on a phone \(at least 9\).*at least 7\.2 pt",
+    ):
+        notebook_pages.executed_notebook(source)
+
+
+def test_the_resolution_checked_is_the_one_the_figure_was_saved_at():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(dpi=72)
+    assert notebook_schemes.saved_dpi(fig, {"dpi": 120}) == 120
+    with matplotlib.rc_context({"savefig.dpi": "figure"}):
+        assert notebook_schemes.saved_dpi(fig, {}) == 72
+    with matplotlib.rc_context({"savefig.dpi": 150}):
+        assert notebook_schemes.saved_dpi(fig, {}) == 150
+    plt.close(fig)
 
 
 def test_restyle_gives_the_dark_schemes_colours_and_keeps_the_data():

@@ -14,10 +14,9 @@ import pytest
 import yaml
 
 from site_build.core import verified_line
-from site_build.core.catalog import texts
 from site_build.core.errors import PlaceholderError
 from site_build.core.kit.machine import installed_version
-from site_build.core.layout import ROOT, languages, pages
+from site_build.core.layout import ROOT, languages, page_text, pages
 from site_build.mkdocs.images import attributes
 from tests.contributor_copy import SiteBuild
 from tests.figure_checks import background_luminance, png_size
@@ -61,9 +60,9 @@ def test_home_page_shows_the_installed_versions(site, language):
 
 @pytest.mark.parametrize("language", languages())
 def test_content_pages_say_what_they_were_built_with_under_their_title(site, language):
-    versions = verified_line.framework_versions()
-    frameworks = texts("verified_line")[language]["and"].join(f"{n} {v}" for n, v in versions)
-    for page in pages(language):
+    for page, page_file in pages(language).items():
+        versions = verified_line.framework_versions(page_text(page_file))
+        frameworks = verified_line.frameworks_text(language, versions)
         html = _built(site, language, page)
         if verified_line.shown_on(page):
             title_end = html.index("</h1>")

@@ -15,7 +15,7 @@ import pytest
 from site_build.core import claims, verified_line
 from site_build.core.catalog import texts
 from site_build.core.kit.machine import installed_version
-from site_build.core.layout import DOCS_DIR, languages, pages
+from site_build.core.layout import DOCS_DIR, includes, languages, page_text, pages
 from site_build.mkdocs.plugin import SiteBuildPlugin
 from tests.stand_ins import page_config
 
@@ -50,6 +50,50 @@ def test_the_line_reads_as_a_sentence_in_each_language():
         "El dato con fuente más antiguo de esta página se comprobó el 1 de marzo de 2026."
     )
     assert verified_line.line("en", BUILT, versions, None).endswith("TensorFlow 2.0.")
+
+
+def test_three_libraries_read_as_a_list_in_each_language():
+    versions = [("PyTorch", "1.0"), ("TensorFlow", "2.0"), ("JAX", "0.1")]
+    assert verified_line.line("en", BUILT, versions, None) == (
+        "Page built on 6 December 2026 with PyTorch 1.0, TensorFlow 2.0 and JAX 0.1."
+    )
+    assert verified_line.line("es", BUILT, versions, None) == (
+        "Página generada el 6 de diciembre de 2026 con PyTorch 1.0, TensorFlow 2.0 y JAX 0.1."
+    )
+
+
+JAX_INCLUDE = '--8<-- "learning_curve/keras_backend_jax.py:bridge"'
+
+
+def test_a_page_that_includes_a_jax_snippet_names_the_installed_jax_too():
+    compared = verified_line.framework_versions()
+    assert [name for name, _ in compared] == ["PyTorch", "TensorFlow"]
+    page = f"# Keras\n\n```python\n{JAX_INCLUDE}\n```\n"
+    assert verified_line.framework_versions(page) == [*compared, ("JAX", installed_version("jax"))]
+    # Named in prose or in a tab label, JAX is not code the page runs.
+    prose = '# Keras\n\n=== "JAX (Keras 3)"\n\n    keras_backend_jax.py runs it on JAX.\n'
+    assert verified_line.framework_versions(prose) == compared
+
+
+def test_the_pages_whose_line_names_jax_are_those_that_include_jax_code():
+    """Derived from the pages as they are: at least one page (the learning curve's Keras on
+    three backends) includes a `_jax` file, and every page's line names JAX exactly when it
+    includes one."""
+    with_jax = []
+    for language in languages():
+        for page, page_file in pages(language).items():
+            markdown = page_text(page_file)
+            runs_jax = any(
+                Path(include.file).stem.endswith("_jax") for include in includes(markdown)
+            )
+            shown = verified_line.with_line(markdown, language, page, [], LEDGER, BUILT)
+            heading = verified_line.FIRST_HEADING.search(shown)
+            under_title = shown[heading.end() :].lstrip("\n").split("\n", 1)[0] if heading else ""
+            named = f"JAX {installed_version('jax')}" in under_title
+            if verified_line.shown_on(page):
+                assert named == runs_jax, f"{language}/{page}"
+                with_jax += [f"{language}/{page}"] if runs_jax else []
+    assert {page.split("/", 1)[0] for page in with_jax} == set(languages()), with_jax
 
 
 def test_the_oldest_fact_is_the_earliest_verified_day_among_the_cited_claims():
@@ -103,8 +147,10 @@ def _hook(language: str, page: str, markdown: str | None = None) -> tuple[str, s
     return shown, plugin.reader.markdown[src]
 
 
-def _expected(language: str, oldest: dt.date | None) -> str:
-    versions = verified_line.framework_versions()
+def _expected(
+    language: str, oldest: dt.date | None, versions: list[tuple[str, str]] | None = None
+) -> str:
+    versions = versions or verified_line.framework_versions()
     return f"\n*{verified_line.line(language, dt.date.today(), versions, oldest)}*\n"
 
 
@@ -123,6 +169,16 @@ def test_a_page_that_cites_no_claim_says_only_what_it_was_built_with(language):
     shown, copy = _hook(language, "tensors.md", "# Tensors\n\nNo sourced fact here.\n")
     assert _expected(language, None) in shown and _expected(language, None) in copy
     assert WORDS[language]["oldest"].split("{")[0] not in shown
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_learning_curve_page_and_its_copy_name_the_jax_its_keras_code_ran_on(language):
+    markdown = f"# Learning curve\n\n```python\n{JAX_INCLUDE}\n```\n"
+    shown, copy = _hook(language, "learning_curve.md", markdown)
+    versions = verified_line.framework_versions(markdown)
+    assert ("JAX", installed_version("jax")) in versions
+    assert _expected(language, None, versions) in shown
+    assert _expected(language, None, versions) in copy
 
 
 def test_every_page_that_has_the_line_is_a_page_of_the_site():

@@ -2,7 +2,9 @@
 
 Where the files come from, in this order:
 
-1. the folder named by ``MNIST_DIR``;
+1. the folder named by ``MNIST_DIR`` (the nox sessions set it, when it is unset, to the offline
+   test split ``shared/data/mnist`` in the checkout or a folder above it, where machines
+   without internet keep it: ``paths.offline_data_dir``);
 2. the cache's ``mnist-data/`` folder (in the user's cache folder, or under
    ``$SITE_CACHE_DIR``);
 3. when neither holds the test split: the official files, downloaded into the cache and
@@ -46,6 +48,7 @@ from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number
 from site_build.core.kit.cache import cache_root, file_digest
+from site_build.core.paths import OFFLINE_DATA
 
 ENV_VAR = "MNIST_DIR"
 # The mirror torchvision downloads from; the original site (yann.lecun.com) now often
@@ -348,6 +351,12 @@ MNIST = IdxSource(
     required=TEST_PARTS,  # the test split alone is enough (see the module's docstring)
     download_command="python -m site_build.core.mnist_data --download",
     error=MnistDataError,
+    # Where the nox sessions find the offline test split (site_build/core/paths.py).
+    hint=(
+        ", or, on a machine without internet, put the official test split in "
+        f"{OFFLINE_DATA / 'mnist'} in the checkout or a folder above it, where the nox "
+        f"sessions find it and set {ENV_VAR}"
+    ),
 )
 
 

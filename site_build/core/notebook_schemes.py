@@ -15,9 +15,12 @@ again afterwards (``site_build/mkdocs/notebook_pages.py``):
   saved;
 - ``AFTER_CELL``, a cell after every code cell: ``show_dark`` redraws each noted figure in
   the dark scheme's colours (``restyle``: background, texts, frames, grey-scale images;
-  nothing is recomputed) with the same size and resolution, checks the text contrast of both
-  versions against their scheme's background (``kit.figure_data.check_contrast``), and
-  displays the dark PNG, tagged with the digest of the light one.
+  nothing is recomputed) with the same size and resolution, checks the text size on a phone
+  of the figure as saved (its width and dpi; ``kit.figure_data.check_legible``, the check
+  the site's own figures pass) and the text contrast of both versions against their
+  scheme's background (``kit.figure_data.check_contrast``), and displays the dark PNG,
+  tagged with the digest of the light one. A figure that fails either check fails the
+  notebook's execution, so the build, naming the notebook, the figure and the fix.
 
 ``merge`` then puts each dark PNG beside its light one, in the output that shows it: the
 light ``<img>`` (a notebook shows its figures as an ``<img>`` of the saved PNG, with alt
@@ -115,16 +118,27 @@ def restyle(fig, scheme: str = "dark") -> None:
             text.set_color(colours.text)
 
 
+def saved_dpi(fig, kwargs: dict[str, Any]) -> float:
+    """The resolution ``fig.savefig(..., **kwargs)`` saved at: its ``dpi``, else matplotlib's
+    ``savefig.dpi``, whose default ``"figure"`` means the figure's own."""
+    import matplotlib
+
+    dpi = kwargs.get("dpi") or matplotlib.rcParams["savefig.dpi"]
+    return fig.dpi if dpi == "figure" else float(dpi)
+
+
 def show_dark() -> None:
     """Display the dark version of every figure saved since the last call (``AFTER_CELL``)."""
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from site_build.core.kit.figure_data import check_contrast
+    from site_build.core.kit.figure_data import check_contrast, check_legible, texts_in
 
     noted, _noted[:] = list(_noted), []
     for number, (drawn, kwargs, light) in enumerate(noted, start=1):
         where = f"figure {number} that the cell above saved"
+        if texts_in(drawn):  # a figure may be images alone
+            check_legible(drawn, saved_dpi(drawn, kwargs), where)
         check_contrast(drawn, "light", where)
         fig = pickle.loads(pickle.dumps(drawn))  # the reader's figure stays as it was drawn
         restyle(fig, "dark")
