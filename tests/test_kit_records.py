@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from site_build.core.kit.records import Record, ResultsFormatError, ordered
+from site_build.core.kit.records import Record, ResultsFormatError, from_json, ordered, to_json
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,18 @@ def test_ordered_puts_the_keys_in_the_pages_order_and_the_others_after():
         "other",
     ]
     assert ordered(read_back, ()) == read_back
+
+
+@dataclass(frozen=True)
+class Repeats:
+    seconds: tuple[float, ...]
+    shape: tuple[int, str]
+
+
+def test_tuples_read_back_from_json_lists_and_keep_their_types():
+    value = json.loads(json.dumps(to_json(Repeats((0.5, 1), (3, "x")))))
+    assert from_json(Repeats, value) == Repeats((0.5, 1.0), (3, "x"))
+    with pytest.raises(ResultsFormatError, match="expected 2 items"):
+        from_json(Repeats, {"seconds": [], "shape": [3]})
+    with pytest.raises(ResultsFormatError, match="expected a list"):
+        from_json(Repeats, {"seconds": 0.5, "shape": [3, "x"]})

@@ -45,6 +45,15 @@ def _decode(kind: Any, value: Any) -> Any:
         if not isinstance(value, list):
             raise ResultsFormatError(f"expected a list, found {value!r}")
         return [_decode(item, element) for element in value]
+    if origin is tuple:  # tuple[X, ...] or a fixed tuple, written as a JSON list
+        items = typing.get_args(kind)
+        if not isinstance(value, list):
+            raise ResultsFormatError(f"expected a list, found {value!r}")
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(_decode(items[0], element) for element in value)
+        if len(items) != len(value):
+            raise ResultsFormatError(f"expected {len(items)} items, found {value!r}")
+        return tuple(_decode(item, element) for item, element in zip(items, value, strict=True))
     if origin is dict:
         _, item = typing.get_args(kind)
         if not isinstance(value, dict):
@@ -92,6 +101,7 @@ class Record:
 
     FORMAT: ClassVar[int]  # the results format this code writes and reads
     LOG: ClassVar[str]  # the prefix of the build's log lines about these results
+    AGAIN: ClassVar[str] = "trained again"  # what the build does about a file it cannot read
 
     def to_json(self) -> dict[str, Any]:
         return to_json(self)
@@ -121,8 +131,7 @@ class Record:
         except ResultsFormatError as error:
             if say:
                 print(
-                    f"{cls.LOG} {path} is not in this code's results format ({error}): "
-                    "trained again",
+                    f"{cls.LOG} {path} is not in this code's results format ({error}): {cls.AGAIN}",
                     file=sys.stderr,
                     flush=True,
                 )

@@ -114,3 +114,4 @@ class QuantizationResults(Record):
 
     FORMAT = RESULTS_FORMAT
     LOG = "[quantization]"
+    AGAIN = "measured again"
