@@ -17,7 +17,7 @@ from PIL import Image
 from site_build.core.bench import figures as bench_figure
 from site_build.core.bench import report as bench_report
 from site_build.core.bench.results import Summary
-from site_build.core.kit import figure_data
+from site_build.core.kit import figure_data, figure_style
 from site_build.core.kit.figure_data import SCHEMES
 from tests.figure_checks import background_luminance, png_size
 from tests.stand_ins import fake_results
@@ -157,8 +157,8 @@ def test_both_schemes_figures_are_drawn_and_cached_at_one_size(cache):
 
 def test_a_figure_with_text_too_small_for_a_phone_fails_the_build(monkeypatch):
     monkeypatch.setattr(bench_figure, "FONT_PT", 7)
-    monkeypatch.setitem(bench_figure.STYLE, "font.size", 7)
-    monkeypatch.setitem(bench_figure.STYLE, "xtick.labelsize", 7)
+    monkeypatch.setitem(figure_style.STYLE, "font.size", 7)  # the style every figure shares
+    monkeypatch.setitem(figure_style.STYLE, "xtick.labelsize", 7)
     with pytest.raises(
         figure_data.FigureNotLegible, match=re.escape("bench/figures.py, es/throughput.png")
     ):

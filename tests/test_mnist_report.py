@@ -14,6 +14,7 @@ from matplotlib.colors import to_rgb
 from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
+from site_build.core.kit import figure_data
 from site_build.core.kit.figure_data import SCHEMES
 from site_build.core.kit.records import Machine
 from site_build.core.mnist import figures as mnist_plots
@@ -95,7 +96,7 @@ def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path,
     for language in LANGUAGES:
         for scheme in SCHEMES:
             for path in mnist_plots.figure_paths(language, scheme).values():
-                assert 0 < path.stat().st_size <= mnist_plots.MAX_BYTES, path
+                assert 0 < path.stat().st_size <= figure_data.MAX_BYTES, path
         for path in mnist_plots.data_paths(language).values():
             assert path.stat().st_size > 0, path
     assert mnist_plots.ensure_plots(results) is False  # unchanged results: nothing redrawn
@@ -174,9 +175,9 @@ def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, languag
     either colour scheme."""
     png, smallest = mnist_plots.render(name, results, language, scheme)
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
-    assert width == mnist_plots.WIDTH * mnist_plots.DPI
-    font = mnist_plots.FONT_PT  # the smallest size the style uses; render checks every text
-    assert font * mnist_plots.DPI / 72 * 358 / width >= 9
+    assert width == figure_data.WIDTH * figure_data.DPI
+    font = figure_data.FONT_PT  # the smallest size the style uses; render checks every text
+    assert font * figure_data.DPI / 72 * 358 / width >= 9
     assert smallest >= 9
     # Opaque, on the background of the page of its scheme.
     pixels = plt.imread(io.BytesIO(png))

@@ -24,10 +24,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on build machines
-
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -37,26 +33,23 @@ from site_build.core.bench.results import BenchResults
 from site_build.core.catalog import LANGUAGES, texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number, percent
-from site_build.core.kit.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
+from site_build.core.kit import figure_style
+from site_build.core.kit.cache import atomic_write_bytes, cache_root, fingerprint
 from site_build.core.kit.figure_data import (
-    DPI,
     FONT_PT,
     MAX_BYTES,
     SCHEMES,
     WIDTH,
     FigureFiles,
     Scheme,
-    render_png,
-    site_style,
-    wrap_to_width,
     write_csv,
 )
+from site_build.core.kit.figure_style import wrap as _wrap
 from site_build.core.kit.frameworks import NAMES
 
-# The site's figure style (``kit/figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
+# The site's figure style (``kit/figure_style.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
 ROW_INCHES = 0.5  # a bar and the label above it
 BAR_HEIGHT = 0.45  # in rows
-STYLE = site_style(FONT_PT)
 
 
 FILES = FigureFiles("bench", ("throughput", "roofline"))
@@ -79,22 +72,9 @@ def figure_key(results: BenchResults) -> str:
         {
             "results": results.to_json(),
             "text": {s: texts(s) for s in ("bench", "bench_configs", "bench_figure_data")},
-            "code": {
-                name: file_digest(Path(__file__).parents[1] / name)
-                for name in (
-                    "bench/figures.py",
-                    "kit/figure_data.py",
-                    "kit/frameworks.py",
-                    "i18n_format.py",
-                )
-            },
-            "matplotlib": matplotlib.__version__,
+            **figure_style.drawing(("bench/figures.py",)),
         }
     )
-
-
-def _wrap(text: str, points: float) -> str:
-    return wrap_to_width(text, points, WIDTH)
 
 
 def _draw_panel(axis, title: str, entries, language: str, scheme: Scheme) -> None:
@@ -241,14 +221,9 @@ def draw(
     """The figure ``name`` in ``language`` for colour ``scheme`` as a 256-colour PNG on an
     opaque background; FigureNotLegible when any of its texts would be under 9 CSS px on a
     phone or contrast too little with the scheme's background."""
-    where = f"site_build/core/bench/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png"
-    return render_png(
-        lambda: DRAWERS[name](results, language, SCHEMES[scheme]),
-        STYLE,
-        where,
-        language,
-        dpi=DPI,
-        scheme=scheme,
+    draw = DRAWERS[name]
+    return figure_style.render(
+        "bench", name, language, scheme, lambda s: draw(results, language, s), max_bytes=None
     )[0]
 
 
