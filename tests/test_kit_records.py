@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pytest
 
@@ -85,3 +86,22 @@ def test_tuples_read_back_from_json_lists_and_keep_their_types():
         from_json(Repeats, {"seconds": [], "shape": [3]})
     with pytest.raises(ResultsFormatError, match="expected a list"):
         from_json(Repeats, {"seconds": 0.5, "shape": [3, "x"]})
+
+
+class Named(TypedDict):
+    run: str
+    epochs: int
+
+
+@dataclass(frozen=True)
+class Models:
+    models: dict[str, Named]
+
+
+def test_a_typed_mapping_reads_back_with_its_keys_and_their_types():
+    value = {"models": {"torch": {"run": "matched-torch", "epochs": 3}}}
+    assert from_json(Models, value) == Models({"torch": Named(run="matched-torch", epochs=3)})
+    with pytest.raises(ResultsFormatError, match=r"Named: missing \['epochs'\]"):
+        from_json(Models, {"models": {"torch": {"run": "matched-torch"}}})
+    with pytest.raises(ResultsFormatError, match="expected int, found '3'"):
+        from_json(Models, {"models": {"torch": {"run": "matched-torch", "epochs": "3"}}})

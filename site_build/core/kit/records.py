@@ -34,6 +34,14 @@ def _decode(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if dataclasses.is_dataclass(kind):
         return from_json(kind, value)
+    if typing.is_typeddict(kind):  # a mapping with named, typed keys: all of them, no other
+        if not isinstance(value, dict):
+            raise ResultsFormatError(f"{kind.__name__}: expected a mapping, found {value!r}")
+        hints = typing.get_type_hints(kind)
+        missing, extra = sorted(set(hints) - set(value)), sorted(set(value) - set(hints))
+        if missing or extra:
+            raise ResultsFormatError(f"{kind.__name__}: missing {missing}, unexpected {extra}")
+        return {name: _decode(hints[name], value[name]) for name in hints}
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(kind)
         if value is None and type(None) in options:
