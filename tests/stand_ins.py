@@ -34,6 +34,7 @@ from site_build.core.fashion import runs as fashion_runs
 from site_build.core.fashion.results import Checkpoint, FashionResults
 from site_build.core.fashion.results import DataInfo as FashionDataInfo
 from site_build.core.fashion.results import RunResult as FashionRunResult
+from site_build.core.generated import Generated
 from site_build.core.kit import cache
 from site_build.core.kit.onednn import Kernel
 from site_build.core.kit.records import Machine
@@ -54,6 +55,8 @@ from site_build.core.mnist.results import (
     Weights,
 )
 from site_build.core.mnist_data import IdxSource
+from site_build.core.paths import ROOT
+from site_build.core.placeholders import render
 from site_build.core.quantization import measure as quantization
 from site_build.core.quantization.results import QuantizationResults
 from tests.static_server import serve
@@ -332,6 +335,14 @@ jupyter:
 print(6 * 7)
 ```
 """
+
+
+def rendered_page(generated: Generated, language: str, page: str) -> tuple[str, str]:
+    """``docs/<language>/<page>`` and that page with its placeholders filled from
+    ``generated`` (whose results the test sets), the claims ledger read: (source, rendered)."""
+    generated.load_ledger()
+    source = (ROOT / "docs" / language / page).read_text(encoding="utf-8")
+    return source, render(source, language, f"{language}/{page}", generated.kinds())
 
 
 def built_page(site: Path, language: str, page: str) -> str:

@@ -17,7 +17,7 @@ from site_build.core.kit.cache import atomic_write_json
 from site_build.core.kit.records import Machine
 from site_build.core.learning_curve import backends
 from site_build.core.paths import ROOT
-from site_build.core.placeholders import render
+from tests.stand_ins import rendered_page
 
 LANGUAGES = ("en", "es")
 FAKE_KEY = "e" * 64
@@ -114,10 +114,7 @@ def test_the_key_follows_the_keras_code_the_page_shows(tmp_path):
 def test_the_page_shows_the_three_backends_the_machine_and_the_date(language, cache):
     generated = Generated()
     generated.keras_backends = _fake_result()
-    generated.load_ledger()
-    page = f"{language}/learning_curve.md"
-    source = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    rendered = render(source, language, page, generated.kinds())
+    source, rendered = rendered_page(generated, language, "learning_curve.md")
     assert "{{ backends:" not in rendered
     table = backends.table(generated.keras_backends, language)
     assert table in rendered
