@@ -14,6 +14,7 @@ from site_build.core.kit.figure_data import (
     SCHEMES,
     WIDTH,
     FigureNotLegible,
+    FigureTooLarge,
     relative_luminance,
 )
 from tests.figure_checks import background_luminance, png_size
@@ -49,7 +50,9 @@ def test_a_text_too_small_fails_naming_the_familys_file():
 
 
 def test_a_figure_over_the_size_limit_fails_naming_it():
-    with pytest.raises(ValueError, match=r"site_build/core/demo/figures\.py, en/line-dark\.png"):
+    with pytest.raises(
+        FigureTooLarge, match=r"site_build/core/demo/figures\.py, en/line-dark\.png"
+    ):
         figure_style.render("demo", "line", "en", "dark", _draw(), max_bytes=100)
 
 

@@ -62,8 +62,8 @@ def render(
     """Figure ``name`` of the family in ``site_build/core/<folder>/``, as ``draw(scheme)``
     makes it, as PNG bytes in the site's style and the colours of ``scheme``, and the size of
     its smallest text on a phone (CSS px). FigureNotLegible when a text would be under 9 CSS
-    px on a phone or contrast too little with the scheme's background; ValueError, naming the
-    file, above ``max_bytes``."""
+    px on a phone or contrast too little with the scheme's background; FigureTooLarge, naming
+    the file, above ``max_bytes``."""
     return render_png(
         lambda: draw(SCHEMES[scheme]),
         STYLE,
