@@ -35,6 +35,7 @@ from site_build.core.fashion import runs as fashion_runs
 from site_build.core.fashion.results import Checkpoint, FashionResults
 from site_build.core.fashion.results import DataInfo as FashionDataInfo
 from site_build.core.fashion.results import RunResult as FashionRunResult
+from site_build.core.generated import Generated
 from site_build.core.kit import cache
 from site_build.core.kit.onednn import Kernel
 from site_build.core.kit.records import Machine
@@ -47,8 +48,17 @@ from site_build.core.mixed_precision.results import (
     Precision,
 )
 from site_build.core.mnist import spec as mnist_spec
-from site_build.core.mnist.results import DataInfo, RunResult, TestResult, Weights
+from site_build.core.mnist.results import (
+    DataInfo,
+    Epoch,
+    RunResult,
+    Settings,
+    TestResult,
+    Weights,
+)
 from site_build.core.mnist_data import IdxSource
+from site_build.core.paths import ROOT
+from site_build.core.placeholders import render
 from site_build.core.quantization import measure as quantization
 from site_build.core.quantization.results import QuantizationResults
 from tests.static_server import serve
@@ -74,6 +84,61 @@ def run_result(spec, key: str = "e" * 64, weights: Weights | None = None) -> Run
         created="2026-12-01T00:00:00+00:00",
         weights=weights,
     )
+
+
+def mnist_run(
+    framework: str, experiment: str, batch_size: int, trained: int, parameters: int, size: int
+) -> RunResult:
+    """A finished MNIST run of three epochs whose most frequent mistake is a 4 read as 9."""
+    history = [
+        Epoch(
+            epoch=epoch,
+            loss=1.0 / epoch,
+            accuracy=0.5 + epoch / 10,
+            val_loss=1.2 / epoch,
+            val_accuracy=0.45 + epoch / 10,
+            seconds=10.0 + epoch,
+            train_seconds=8.0,
+            images_per_second=trained / 8.0,
+        )
+        for epoch in (1, 2, 3)
+    ]
+    confusion = [[10 if row == column else 1 for column in range(10)] for row in range(10)]
+    confusion[4][9] = 7  # the most frequent mistake: a 4 read as 9
+    return RunResult(
+        run=f"{experiment}-{framework}",
+        framework=framework,
+        experiment=experiment,
+        key=f"key-{experiment}-{framework}",
+        settings=Settings(batch_size=batch_size, epochs=3, learning_rate=0.01, seed=1),
+        parameters=parameters,
+        input_size=size,
+        data=DataInfo(
+            full=False,
+            sizes={"train": 6400, "validation": 1600, "test": 2000},
+            md5={},
+            limited_to=None,
+        ),
+        trained_images=trained,
+        history=history,
+        test=TestResult(accuracy=0.875, confusion=confusion, misclassified=[]),
+        seconds=40.0,
+        versions={"torch" if framework == "torch" else "keras": "1.0", "numpy": "2.0"},
+        machine=Machine(
+            cpu="Test CPU", logical_cores=2, memory_gib=24.0, system="Linux", python="3.11"
+        ),
+        created="2026-11-22T10:00:00+00:00",
+    )
+
+
+def mnist_results() -> dict[str, RunResult]:
+    """The four runs the MNIST page shows (run name -> result), as mnist_run makes them."""
+    return {
+        "matched-torch": mnist_run("torch", "matched", 64, 6400, 9_467_274, 28),
+        "matched-tf": mnist_run("tf", "matched", 64, 6400, 9_467_274, 28),
+        "article-torch": mnist_run("torch", "article", 512, 5600, 29_066, 8),
+        "article-tf": mnist_run("tf", "article", 32, 5600, 9_467_274, 28),
+    }
 
 
 def write_run(spec, key: str) -> None:
@@ -278,6 +343,14 @@ jupyter:
 print(6 * 7)
 ```
 """
+
+
+def rendered_page(generated: Generated, language: str, page: str) -> tuple[str, str]:
+    """``docs/<language>/<page>`` and that page with its placeholders filled from
+    ``generated`` (whose results the test sets), the claims ledger read: (source, rendered)."""
+    generated.load_ledger()
+    source = (ROOT / "docs" / language / page).read_text(encoding="utf-8")
+    return source, render(source, language, f"{language}/{page}", generated.kinds())
 
 
 def built_page(site: Path, language: str, page: str) -> str:

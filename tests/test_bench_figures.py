@@ -17,7 +17,7 @@ from PIL import Image
 from site_build.core.bench import figures as bench_figure
 from site_build.core.bench import report as bench_report
 from site_build.core.bench.results import Summary
-from site_build.core.kit import figure_data
+from site_build.core.kit import figure_data, figure_style
 from site_build.core.kit.figure_data import SCHEMES
 from tests.figure_checks import background_luminance, png_size
 from tests.stand_ins import fake_results
@@ -60,18 +60,17 @@ def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeyp
     bench_figure.ensure_figures(results)
     bench_figure.figure_path("es").unlink()
     assert bench_figure.ensure_figures(results) is True
-    # A redraw stopped after the first language leaves no stamp that would pass for done.
-    bench_figure.stamp_path().write_text("a key of other results")
-    calls = []
+    # A redraw stopped midway leaves no stamp that would pass for done.
+    stamp = bench_figure.FILES.stamp_path("throughput", "en")
+    stamp.write_text("a key of other results")
 
-    def interrupted(results, language, scheme, name="throughput"):
-        calls.append(language)
+    def interrupted(name, results, language, scheme="light"):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr(bench_figure, "draw", interrupted)
+        patched.setattr(bench_figure, "render", interrupted)
         bench_figure.ensure_figures(results)
-    assert not bench_figure.stamp_path().exists()
+    assert not stamp.exists()
     assert bench_figure.ensure_figures(results) is True
 
 
@@ -116,7 +115,7 @@ def test_the_figure_is_drawn_for_a_phone(language, scheme, monkeypatch):
     assert smallest >= figure_data.MIN_TEXT_PX
     image = Image.open(io.BytesIO(data))
     assert image.mode == "P" and image.size[0] == 768 and "transparency" not in image.info
-    assert len(data) <= bench_figure.MAX_BYTES
+    assert len(data) <= figure_data.MAX_BYTES
     # Every bar is still there, each with its share of the peak written beside it.
     bars = len(results.tasks("train")) + len(results.tasks("throughput"))
     shares = {
@@ -157,8 +156,8 @@ def test_both_schemes_figures_are_drawn_and_cached_at_one_size(cache):
 
 def test_a_figure_with_text_too_small_for_a_phone_fails_the_build(monkeypatch):
     monkeypatch.setattr(bench_figure, "FONT_PT", 7)
-    monkeypatch.setitem(bench_figure.STYLE, "font.size", 7)
-    monkeypatch.setitem(bench_figure.STYLE, "xtick.labelsize", 7)
+    monkeypatch.setitem(figure_style.STYLE, "font.size", 7)  # the style every figure shares
+    monkeypatch.setitem(figure_style.STYLE, "xtick.labelsize", 7)
     with pytest.raises(
         figure_data.FigureNotLegible, match=re.escape("bench/figures.py, es/throughput.png")
     ):

@@ -29,7 +29,7 @@ from site_build.core.layout import (
     pages,
 )
 from site_build.mkdocs import comment_includes, reader_files
-from tests.test_spanish_style import TERMS
+from tests.spanish_terms import TERMS
 
 DEFAULT, *TRANSLATED = languages()
 SNIPPET_SETTINGS = next(

@@ -9,9 +9,7 @@ from site_build.core.data_loading import report
 from site_build.core.data_loading.results import ThroughputResult
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import NBSP
-from site_build.core.paths import ROOT
-from site_build.core.placeholders import render
-from tests.stand_ins import throughput_result
+from tests.stand_ins import rendered_page, throughput_result
 
 LANGUAGES = ("en", "es")
 
@@ -20,10 +18,7 @@ LANGUAGES = ("en", "es")
 def test_the_page_shows_the_measured_numbers_the_machine_and_the_date(language):
     generated = Generated()
     generated.data_loading = throughput_result()
-    generated.load_ledger()
-    page = f"{language}/data_loading.md"
-    source = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    rendered = render(source, language, page, generated.kinds())
+    _, rendered = rendered_page(generated, language, "data_loading.md")
     assert "{{ loading:" not in rendered
     table = report.throughput(generated.data_loading, language)
     assert table in rendered

@@ -16,6 +16,7 @@ from site_build.core.catalog import texts
 from site_build.core.fashion import figures as fashion_plots
 from site_build.core.fashion import report as fashion_report
 from site_build.core.generated import Generated
+from site_build.core.kit import figure_data, figure_style
 from site_build.core.kit.figure_data import SCHEMES, FigureNotLegible
 from site_build.core.paths import ROOT
 from tests.figure_checks import background_luminance, png_size
@@ -38,7 +39,7 @@ def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, languag
     12 pt, so at least 9 CSS px, checked on every text of the saved figure."""
     png, smallest = fashion_plots.render(name, results, language, scheme)
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
-    assert width == fashion_plots.WIDTH * fashion_plots.DPI == 768
+    assert width == figure_data.WIDTH * figure_data.DPI == 768
     assert smallest >= 9
     # A 256-colour PNG (palette), opaque, on the page's background in its scheme.
     assert png[25] == 3  # colour type 3: indexed colours
@@ -57,8 +58,7 @@ def test_the_dark_figure_has_the_light_ones_size(results, name):
 
 def test_a_text_too_small_for_a_phone_fails_the_build_naming_the_figure(results, monkeypatch):
     """The check runs on what render saves: the old 8-pt legend is refused."""
-    style = {**fashion_plots.STYLE, "legend.fontsize": 8}
-    monkeypatch.setattr(fashion_plots, "STYLE", style)
+    monkeypatch.setitem(figure_style.STYLE, "legend.fontsize", 8)  # every figure's style
     with pytest.raises(FigureNotLegible) as error:
         fashion_plots.render("curves", results, "es")
     message = str(error.value)

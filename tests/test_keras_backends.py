@@ -13,10 +13,11 @@ import shutil
 import pytest
 
 from site_build.core.generated import Generated
-from site_build.core.kit.cache import atomic_write_json, read_json
+from site_build.core.kit.cache import atomic_write_json
+from site_build.core.kit.records import Machine
 from site_build.core.learning_curve import backends
 from site_build.core.paths import ROOT
-from site_build.core.placeholders import render
+from tests.stand_ins import rendered_page
 
 LANGUAGES = ("en", "es")
 FAKE_KEY = "e" * 64
@@ -47,13 +48,7 @@ def _fake_result(key: str = FAKE_KEY) -> backends.BackendResults:
     return backends.BackendResults(
         key=key,
         created="2026-12-06T10:00:00+00:00",
-        machine={
-            "cpu": "Test CPU",
-            "logical_cores": 2,
-            "memory_gib": 8.0,
-            "system": "Linux 6.1",
-            "python": "3.11.7",
-        },
+        machine=Machine("Test CPU", 2, 8.0, "Linux 6.1", "3.11.7"),
         versions={"keras": "3.15.1", "torch": "2.13.0", "tensorflow": "2.21.0", "jax": "0.10.2"},
         seconds=31.4,
         runs=runs,
@@ -62,8 +57,21 @@ def _fake_result(key: str = FAKE_KEY) -> backends.BackendResults:
 
 def test_the_result_survives_its_json_file(cache):
     result = _fake_result()
-    atomic_write_json(backends.result_path(result.key), result.to_json())
-    assert backends.BackendResults.from_json(read_json(backends.result_path(result.key))) == result
+    result.write(backends.result_path(result.key))
+    assert backends.BackendResults.read(backends.result_path(result.key)) == result
+
+
+def test_a_file_of_before_the_kits_decoder_is_trained_again_saying_so(cache, capsys):
+    """The files written before the kit's decoder read them have no format number."""
+    old = _fake_result().to_json()
+    del old["format"]
+    path = backends.result_path(old["key"])
+    atomic_write_json(path, old)
+    assert backends.BackendResults.read(path) is None
+    assert capsys.readouterr().err.splitlines() == [
+        f"[keras-backends] {path} is not in this code's results format (no format number (an "
+        "older format); this code reads 1): trained again"
+    ]
 
 
 def test_a_matching_key_is_reused_and_a_stale_one_trained_once(cache, monkeypatch):
@@ -106,10 +114,7 @@ def test_the_key_follows_the_keras_code_the_page_shows(tmp_path):
 def test_the_page_shows_the_three_backends_the_machine_and_the_date(language, cache):
     generated = Generated()
     generated.keras_backends = _fake_result()
-    generated.load_ledger()
-    page = f"{language}/learning_curve.md"
-    source = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    rendered = render(source, language, page, generated.kinds())
+    source, rendered = rendered_page(generated, language, "learning_curve.md")
     assert "{{ backends:" not in rendered
     table = backends.table(generated.keras_backends, language)
     assert table in rendered

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pytest
 
-from site_build.core.kit.records import Record, ResultsFormatError, ordered
+from site_build.core.kit.records import Record, ResultsFormatError, from_json, ordered, to_json
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,37 @@ def test_ordered_puts_the_keys_in_the_pages_order_and_the_others_after():
         "other",
     ]
     assert ordered(read_back, ()) == read_back
+
+
+@dataclass(frozen=True)
+class Repeats:
+    seconds: tuple[float, ...]
+    shape: tuple[int, str]
+
+
+def test_tuples_read_back_from_json_lists_and_keep_their_types():
+    value = json.loads(json.dumps(to_json(Repeats((0.5, 1), (3, "x")))))
+    assert from_json(Repeats, value) == Repeats((0.5, 1.0), (3, "x"))
+    with pytest.raises(ResultsFormatError, match="expected 2 items"):
+        from_json(Repeats, {"seconds": [], "shape": [3]})
+    with pytest.raises(ResultsFormatError, match="expected a list"):
+        from_json(Repeats, {"seconds": 0.5, "shape": [3, "x"]})
+
+
+class Named(TypedDict):
+    run: str
+    epochs: int
+
+
+@dataclass(frozen=True)
+class Models:
+    models: dict[str, Named]
+
+
+def test_a_typed_mapping_reads_back_with_its_keys_and_their_types():
+    value = {"models": {"torch": {"run": "matched-torch", "epochs": 3}}}
+    assert from_json(Models, value) == Models({"torch": Named(run="matched-torch", epochs=3)})
+    with pytest.raises(ResultsFormatError, match=r"Named: missing \['epochs'\]"):
+        from_json(Models, {"models": {"torch": {"run": "matched-torch"}}})
+    with pytest.raises(ResultsFormatError, match="expected int, found '3'"):
+        from_json(Models, {"models": {"torch": {"run": "matched-torch", "epochs": "3"}}})

@@ -14,72 +14,17 @@ from matplotlib.colors import to_rgb
 from site_build.core.catalog import LANGUAGES
 from site_build.core.generated import Generated
 from site_build.core.i18n_format import number, percent
+from site_build.core.kit import figure_data
 from site_build.core.kit.figure_data import SCHEMES
-from site_build.core.kit.records import Machine
 from site_build.core.mnist import figures as mnist_plots
 from site_build.core.mnist import report as mnist_report
-from site_build.core.mnist.results import (
-    DataInfo,
-    Epoch,
-    RunResult,
-    Settings,
-    TestResult,
-)
 from tests.figure_checks import background_luminance, png_size
-
-
-def _run(
-    framework: str, experiment: str, batch_size: int, trained: int, parameters: int, size: int
-) -> RunResult:
-    history = [
-        Epoch(
-            epoch=epoch,
-            loss=1.0 / epoch,
-            accuracy=0.5 + epoch / 10,
-            val_loss=1.2 / epoch,
-            val_accuracy=0.45 + epoch / 10,
-            seconds=10.0 + epoch,
-            train_seconds=8.0,
-            images_per_second=trained / 8.0,
-        )
-        for epoch in (1, 2, 3)
-    ]
-    confusion = [[10 if row == column else 1 for column in range(10)] for row in range(10)]
-    confusion[4][9] = 7  # the most frequent mistake: a 4 read as 9
-    return RunResult(
-        run=f"{experiment}-{framework}",
-        framework=framework,
-        experiment=experiment,
-        key=f"key-{experiment}-{framework}",
-        settings=Settings(batch_size=batch_size, epochs=3, learning_rate=0.01, seed=1),
-        parameters=parameters,
-        input_size=size,
-        data=DataInfo(
-            full=False,
-            sizes={"train": 6400, "validation": 1600, "test": 2000},
-            md5={},
-            limited_to=None,
-        ),
-        trained_images=trained,
-        history=history,
-        test=TestResult(accuracy=0.875, confusion=confusion, misclassified=[]),
-        seconds=40.0,
-        versions={"torch" if framework == "torch" else "keras": "1.0", "numpy": "2.0"},
-        machine=Machine(
-            cpu="Test CPU", logical_cores=2, memory_gib=24.0, system="Linux", python="3.11"
-        ),
-        created="2026-11-22T10:00:00+00:00",
-    )
+from tests.stand_ins import mnist_results
 
 
 @pytest.fixture
 def results():
-    return {
-        "matched-torch": _run("torch", "matched", 64, 6400, 9_467_274, 28),
-        "matched-tf": _run("tf", "matched", 64, 6400, 9_467_274, 28),
-        "article-torch": _run("torch", "article", 512, 5600, 29_066, 8),
-        "article-tf": _run("tf", "article", 32, 5600, 9_467_274, 28),
-    }
+    return mnist_results()
 
 
 def test_figure_labels_exist_in_both_languages():
@@ -95,7 +40,7 @@ def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path,
     for language in LANGUAGES:
         for scheme in SCHEMES:
             for path in mnist_plots.figure_paths(language, scheme).values():
-                assert 0 < path.stat().st_size <= mnist_plots.MAX_BYTES, path
+                assert 0 < path.stat().st_size <= figure_data.MAX_BYTES, path
         for path in mnist_plots.data_paths(language).values():
             assert path.stat().st_size > 0, path
     assert mnist_plots.ensure_plots(results) is False  # unchanged results: nothing redrawn
@@ -174,9 +119,9 @@ def test_every_text_of_every_figure_is_legible_on_a_phone(results, name, languag
     either colour scheme."""
     png, smallest = mnist_plots.render(name, results, language, scheme)
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
-    assert width == mnist_plots.WIDTH * mnist_plots.DPI
-    font = mnist_plots.FONT_PT  # the smallest size the style uses; render checks every text
-    assert font * mnist_plots.DPI / 72 * 358 / width >= 9
+    assert width == figure_data.WIDTH * figure_data.DPI
+    font = figure_data.FONT_PT  # the smallest size the style uses; render checks every text
+    assert font * figure_data.DPI / 72 * 358 / width >= 9
     assert smallest >= 9
     # Opaque, on the background of the page of its scheme.
     pixels = plt.imread(io.BytesIO(png))

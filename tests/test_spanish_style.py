@@ -14,6 +14,7 @@ import pytest
 
 from site_build.core.claims import prose_blocks
 from site_build.core.layout import DOCS_DIR, page_text, pages
+from tests.spanish_terms import TERMS
 
 SPANISH_PAGES = sorted(pages("es"))
 
@@ -23,16 +24,6 @@ _SYNTAX = [
     re.compile(r"<[^>\n]+>"),  # HTML tags and their attributes
     re.compile(r"\{\{[^}]*\}\}"),  # claim references: their ids are not prose
 ]
-
-# One term per concept (wrong -> right), as words in prose.
-TERMS = {
-    r"\bficheros?\b": "archivo(s)",
-    r"\bsnippets?\b": "fragmento(s) de código",
-    r"\bgrafos? computacional(?:es)?\b": "grafo de cómputo",
-    r"\bpruebas? de rendimiento\b": "medición de rendimiento ('las pruebas' son los tests)",
-    r"\bcheckpoints?\b": "punto(s) de control",
-    r"\bnotebooks?\b": "cuaderno(s)",
-}
 
 NUMBER_RULES = [
     # Five or more digits are grouped in threes with a non-breaking space: 10 000.

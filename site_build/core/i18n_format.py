@@ -13,8 +13,9 @@ def number(value: float, language: str, decimals: int = 0) -> str:
     text = f"{value:,.{decimals}f}"
     if language == "es":
         # Spanish: decimal comma, and a (non-breaking) space between thousands, which the
-        # RAE leaves out of four-digit numbers (2000, not 2 000).
-        if abs(value) < 10_000:
+        # RAE leaves out of four-digit numbers (2000, not 2 000): as written, after rounding
+        # (9999.96 to one decimal is 10 000,0).
+        if abs(round(value, decimals)) < 10_000:
             text = f"{value:.{decimals}f}"
         text = text.replace(",", "\0").replace(".", ",").replace("\0", NBSP)
     return text

@@ -24,39 +24,23 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on build machines
-
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from site_build.core.bench import report
 from site_build.core.bench.report import CONFIGS, TEXT, figure_data, plain
 from site_build.core.bench.results import BenchResults
-from site_build.core.catalog import LANGUAGES, texts
-from site_build.core.errors import BuildError
+from site_build.core.catalog import texts
 from site_build.core.i18n_format import number, percent
-from site_build.core.kit.cache import atomic_write_bytes, cache_root, file_digest, fingerprint
-from site_build.core.kit.figure_data import (
-    DPI,
-    FONT_PT,
-    MAX_BYTES,
-    SCHEMES,
-    WIDTH,
-    FigureFiles,
-    Scheme,
-    render_png,
-    site_style,
-    wrap_to_width,
-    write_csv,
-)
+from site_build.core.kit import figure_style
+from site_build.core.kit.cache import fingerprint
+from site_build.core.kit.figure_data import FONT_PT, WIDTH, FigureFiles, Scheme
+from site_build.core.kit.figure_style import wrap as _wrap
 from site_build.core.kit.frameworks import NAMES
 
-# The site's figure style (``kit/figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
+# The site's figure style (``kit/figure_style.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
 ROW_INCHES = 0.5  # a bar and the label above it
 BAR_HEIGHT = 0.45  # in rows
-STYLE = site_style(FONT_PT)
 
 
 FILES = FigureFiles("bench", ("throughput", "roofline"))
@@ -69,32 +53,18 @@ def figure_path(language: str, scheme: str = "light", name: str = "throughput") 
     return FILES.figure_paths(language, scheme)[name]
 
 
-def stamp_path() -> Path:
-    return cache_root() / "site-assets" / "bench-figures.key"
-
-
-def figure_key(results: BenchResults) -> str:
-    """What the figure shows and how it is drawn: a change to any of them redraws it."""
+def figure_key(name: str, results: BenchResults, language: str) -> str:
+    """What figure ``name`` in ``language`` shows and how it is drawn: the results themselves,
+    the words of the catalogs, the drawing code and matplotlib's version."""
     return fingerprint(
         {
+            "figure": name,
+            "language": language,
             "results": results.to_json(),
             "text": {s: texts(s) for s in ("bench", "bench_configs", "bench_figure_data")},
-            "code": {
-                name: file_digest(Path(__file__).parents[1] / name)
-                for name in (
-                    "bench/figures.py",
-                    "kit/figure_data.py",
-                    "kit/frameworks.py",
-                    "i18n_format.py",
-                )
-            },
-            "matplotlib": matplotlib.__version__,
+            **figure_style.drawing(("bench/figures.py",)),
         }
     )
-
-
-def _wrap(text: str, points: float) -> str:
-    return wrap_to_width(text, points, WIDTH)
 
 
 def _draw_panel(axis, title: str, entries, language: str, scheme: Scheme) -> None:
@@ -235,47 +205,33 @@ def _roofline(results: BenchResults, language: str, scheme: Scheme):
 DRAWERS = {"throughput": _figure, "roofline": _roofline}
 
 
+def render(
+    name: str, results: BenchResults, language: str, scheme: str = "light"
+) -> tuple[bytes, float]:
+    """Figure ``name`` in ``language`` for colour ``scheme`` as a 256-colour PNG on an opaque
+    background, and the size of its smallest text on a phone (CSS px); FigureNotLegible when
+    any of its texts would be under 9 CSS px on a phone or contrast too little with the
+    scheme's background, FigureTooLarge above ``MAX_BYTES``."""
+    draw = DRAWERS[name]
+    return figure_style.render(
+        "bench", name, language, scheme, lambda s: draw(results, language, s)
+    )
+
+
 def draw(
     results: BenchResults, language: str, scheme: str = "light", name: str = "throughput"
 ) -> bytes:
-    """The figure ``name`` in ``language`` for colour ``scheme`` as a 256-colour PNG on an
-    opaque background; FigureNotLegible when any of its texts would be under 9 CSS px on a
-    phone or contrast too little with the scheme's background."""
-    where = f"site_build/core/bench/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png"
-    return render_png(
-        lambda: DRAWERS[name](results, language, SCHEMES[scheme]),
-        STYLE,
-        where,
-        language,
-        dpi=DPI,
-        scheme=scheme,
-    )[0]
+    """The PNG of ``render``."""
+    return render(name, results, language, scheme)[0]
+
+
+# What each figure plots, as a table and a CSV file beside it (``bench/report.py``).
+DATA = {"throughput": figure_data, "roofline": report.roofline_data}
 
 
 def ensure_figures(results: BenchResults) -> bool:
-    """Draw the figure in every language and scheme unless what it shows is unchanged; True
-    if drawn."""
-    key = figure_key(results)
-    stamp = stamp_path()
-    if (
-        stamp.exists()
-        and stamp.read_text() == key
-        and all(path.exists() for lang in LANGUAGES for path in generated_files(lang))
-    ):
-        return False
-    stamp.unlink(missing_ok=True)  # an interrupted redraw must not pass for a finished one
-    for language in LANGUAGES:
-        for name in FILES.names:
-            for scheme in SCHEMES:
-                data = draw(results, language, scheme, name)
-                if len(data) > MAX_BYTES:
-                    raise BuildError(
-                        f"the benchmark figure {name} ({language}, {scheme}) is {len(data)} "
-                        "bytes; keep it under 150 KB (site_build/core/bench/figures.py: fewer "
-                        "bars or points, a smaller size or dpi)"
-                    )
-                atomic_write_bytes(figure_path(language, scheme, name), data)
-        write_csv(figure_data(results, language), figure_path(language).parent)
-        write_csv(report.roofline_data(results, language), figure_path(language).parent)
-    atomic_write_bytes(stamp, key.encode())
-    return True
+    """Draw each figure, and write its CSV, in every language and scheme unless what it shows
+    is unchanged (``FigureFiles.ensure``); True if any was drawn."""
+    return FILES.ensure(
+        results, figure_key, render, lambda name, results, language: DATA[name](results, language)
+    )

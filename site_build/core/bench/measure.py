@@ -46,6 +46,7 @@ from site_build.core.bench.processes import (
     worker_env,
 )
 from site_build.core.bench.results import (
+    LIBRARIES,
     BenchResults,
     Flops,
     Measurement,
@@ -57,26 +58,10 @@ from site_build.core.bench.results import (
     WorkerRecord,
 )
 from site_build.core.kit import machine, measurement_cli
-from site_build.core.kit.cache import (
-    atomic_write_json,
-    entry_lock,
-    file_digest,
-    fingerprint,
-    keyed_path,
-    read_json,
-)
+from site_build.core.kit.cache import entry_lock, file_digest, fingerprint, keyed_path
+from site_build.core.kit.records import Machine
 from site_build.core.paths import ROOT
 
-LIBRARIES = (
-    "torch",
-    "tensorflow",
-    "keras",
-    "numpy",
-    "onnx",
-    "onnxruntime",
-    "onnxscript",
-    "tf2onnx",
-)
 # Raise when a change to this folder's code changes what is measured: the key covers the
 # shown snippets, settings, data, versions and machine, not the build package's own files, so
 # moving or tidying them measures nothing again.
@@ -148,12 +133,9 @@ def cache_key(settings: Settings, root: Path = ROOT) -> str:
 
 
 def read_results(key: str) -> BenchResults | None:
-    """The results stored under ``key``, or None when missing or of an older format."""
-    data = read_json(results_path(key))
-    try:
-        return BenchResults.from_json(data, LIBRARIES) if data else None
-    except (KeyError, TypeError, ValueError):
-        return None
+    """The results stored under ``key``, or None when missing, corrupt or of another format
+    (``Record.read``: one line names the file, and the build measures again)."""
+    return BenchResults.read(results_path(key))
 
 
 def run_benchmarks(settings: Settings) -> BenchResults:
@@ -259,7 +241,7 @@ def assemble(
         key=cache_key(settings),
         mode=settings.mode,
         settings=settings,
-        machine=machine.describe(),
+        machine=Machine(**machine.describe()),
         versions=machine.versions(*LIBRARIES),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         imports=imports,
@@ -290,7 +272,7 @@ def ensure_results(mode: str = "short", force: bool = False) -> tuple[BenchResul
                 if cached and cached.key == candidate_key:
                     return cached, False
         results = replace(run_benchmarks(settings_for(mode)), key=key)
-        atomic_write_json(results_path(key), results.to_json())
+        results.write(results_path(key))
         return results, True
 
 

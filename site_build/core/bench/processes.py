@@ -29,6 +29,7 @@ from site_build.core.errors import BuildError
 from site_build.core.kit.cache import cache_root
 from site_build.core.kit.frameworks import NAMES
 from site_build.core.kit.process import progress
+from site_build.core.kit.records import from_json
 from site_build.core.paths import ROOT
 
 
@@ -123,7 +124,7 @@ class WorkerProcess:
     def run(self) -> dict[str, Timed]:
         self.process.stdin.write("run\n")
         self.process.stdin.flush()
-        return {task: Timed(**value) for task, value in self._receive().items()}
+        return {task: from_json(Timed, value) for task, value in self._receive().items()}
 
     def finish(self) -> float:
         """Peak memory in MiB, once the worker has stopped."""

@@ -181,7 +181,9 @@ def settings(results: BenchResults, language: str) -> str:
 def run(results: BenchResults, language: str) -> str:
     t, s = TEXT[language], results.settings
     mode = t[results.mode].format(repeats=s.repeats, warmup=s.warmup)
-    fields = machine.provenance_fields(results.machine, results.versions, results.created, language)
+    fields = machine.provenance_fields(
+        vars(results.machine), results.versions, results.created, language
+    )
     provenance = t["machine"].format(**fields, seconds=seconds(results.seconds, language, 0))
     return f"{mode}\n\n{provenance}"
 

@@ -2,23 +2,41 @@
 
 The workers (``bench/worker.py``) send ``Setup`` and ``Timed`` values as JSON lines; the
 orchestrator (``bench/measure.py``) gathers them into ``WorkerRecord``s and computes
-``BenchResults``, which it writes under its cache key (``bench/measure.py``) with ``to_json`` and
-reads back with ``from_json``; the page's tables and figure (``bench/report.py``,
-``bench/figures.py``) read nothing else. A file that ``from_json`` cannot read (an older
-format) counts as missing, so the build measures again.
+``BenchResults``, which it writes under its cache key (``bench/measure.py``) and reads back
+with ``Record.read`` (``kit/records.py``, the one decoder of every family's results): a
+file of another format counts as missing, with one line naming it, so the build measures
+again. The page's tables and figure (``bench/report.py``, ``bench/figures.py``) read nothing
+else. The messages between workers and orchestrator go through the same decoder
+(``from_json``), so a worker of another version fails with ``ResultsFormatError``.
 """
 
 from __future__ import annotations
 
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from site_build.core.kit.frameworks import REGISTRY
-from site_build.core.kit.records import ordered
+from site_build.core.kit.records import Machine, Record, from_json, ordered, to_json
+
+# 2: read by the kit's decoder: a format number, the machine as ``kit.records.Machine``, and
+# every field of a worker's ``Setup`` written (None where it does not apply). The files of
+# before have no format number: read as missing, so each cache measures once again.
+RESULTS_FORMAT = 2
 
 # The order in which the page lists frameworks (a JSON file sorts its keys): the registry's.
 FRAMEWORK_ORDER = tuple(REGISTRY)
+# The libraries whose versions a run records, in the order the page lists them.
+LIBRARIES = (
+    "torch",
+    "tensorflow",
+    "keras",
+    "numpy",
+    "onnx",
+    "onnxruntime",
+    "onnxscript",
+    "tf2onnx",
+)
 
 
 @dataclass(frozen=True)
@@ -38,11 +56,11 @@ class Settings:
     threads: int
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return to_json(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Settings:
-        return cls(**data)
+    def from_json(cls, data: Any) -> Settings:
+        return from_json(cls, data)
 
 
 @dataclass(frozen=True)
@@ -64,10 +82,6 @@ class Summary:
         else:
             q1 = q3 = ordered[0]
         return cls(len(ordered), statistics.median(ordered), ordered[0], ordered[-1], q1, q3)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Summary:
-        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -117,18 +131,6 @@ class Roofs:
     kernels: dict[str, str]  # the same keys -> the kernel oneDNN reported
     adam: Rates  # seconds of one Adam update of the CNN's parameters
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Roofs:
-        return cls(
-            **{
-                **data,
-                "bandwidth": Rates.from_json(data["bandwidth"]),
-                "cpu_flags": tuple(data["cpu_flags"]),
-                "peaks": {k: Rates.from_json(v) for k, v in data["peaks"].items()},
-                "adam": Rates.from_json(data["adam"]),
-            }
-        )
-
 
 @dataclass(frozen=True)
 class RoofsSetup:
@@ -139,16 +141,6 @@ class RoofsSetup:
     cpu_flags: tuple[str, ...]
     kernels: dict[str, str]
     layers: tuple[LayerCost, ...]
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RoofsSetup:
-        return cls(
-            **{
-                **data,
-                "cpu_flags": tuple(data["cpu_flags"]),
-                "layers": tuple(LayerCost(**layer) for layer in data["layers"]),
-            }
-        )
 
 
 @dataclass(frozen=True)
@@ -164,18 +156,11 @@ class Setup:
     roofs: RoofsSetup | None = None  # the PyTorch matrix-product worker
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return to_json(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Setup:
-        counted, roofs = data.get("counted_flops"), data.get("roofs")
-        return cls(
-            **{
-                **data,
-                "counted_flops": CountedFlops(**counted) if counted else None,
-                "roofs": RoofsSetup.from_json(roofs) if roofs else None,
-            }
-        )
+    def from_json(cls, data: Any) -> Setup:
+        return from_json(cls, data)
 
 
 @dataclass(frozen=True)
@@ -200,10 +185,6 @@ class WorkerInfo:
     setup: Setup
     max_rss_mib: float
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> WorkerInfo:
-        return cls(**{**data, "setup": Setup.from_json(data["setup"])})
-
 
 @dataclass(frozen=True)
 class Measurement:
@@ -219,19 +200,6 @@ class Measurement:
     fraction_of_peak: float
     latency_seconds: Summary | None = None  # latency: seconds per image
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Measurement:
-        latency = data.get("latency_seconds")
-        return cls(
-            **{
-                **data,
-                "images": tuple(data["images"]),
-                "images_per_second": Summary.from_json(data["images_per_second"]),
-                "repeats_seconds": tuple(data["repeats_seconds"]),
-                "latency_seconds": Summary.from_json(latency) if latency else None,
-            }
-        )
-
 
 @dataclass(frozen=True)
 class Rates:
@@ -244,10 +212,6 @@ class Rates:
     def of(cls, values: list[float]) -> Rates:
         return cls(tuple(values), Summary.of(values))
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Rates:
-        return cls(tuple(data["repeats"]), Summary.from_json(data["summary"]))
-
 
 @dataclass(frozen=True)
 class Flops:
@@ -259,25 +223,15 @@ class Flops:
     counted: CountedFlops
     costs: tuple[LayerCost, ...]  # from the model's code (bench/flops.py:layer_costs)
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Flops:
-        return cls(
-            **{
-                **data,
-                "counted": CountedFlops(**data["counted"]),
-                "costs": tuple(LayerCost(**layer) for layer in data["costs"]),
-            }
-        )
-
 
 @dataclass(frozen=True)
-class BenchResults:
+class BenchResults(Record):
     """One run of the benchmarks, as written by the code that measured it."""
 
     key: str
     mode: str
     settings: Settings
-    machine: dict[str, Any]
+    machine: Machine
     versions: dict[str, str]
     created: str  # ISO 8601, UTC
     imports: dict[str, Rates]  # framework -> seconds of `import` in a fresh interpreter
@@ -289,6 +243,11 @@ class BenchResults:
     workers: tuple[WorkerInfo, ...]
     seconds: float = 0.0  # the whole run
     timings: dict[str, float] = field(default_factory=dict)  # seconds of each step
+    format: int = field(default=RESULTS_FORMAT)
+
+    FORMAT = RESULTS_FORMAT
+    LOG = "[benchmarks]"
+    AGAIN = "measured again"
 
     def tasks(self, task: str) -> list[Measurement]:
         return [m for m in self.measurements if m.task == task]
@@ -299,28 +258,14 @@ class BenchResults:
                 return info
         raise KeyError((framework, kind, config))
 
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["workers"] = [{**asdict(info), "setup": info.setup.to_json()} for info in self.workers]
-        return data
-
     @classmethod
-    def from_json(cls, data: dict[str, Any], libraries: tuple[str, ...] = ()) -> BenchResults:
-        """Raises KeyError, TypeError or ValueError on a file of another format."""
-        return cls(
-            **{
-                **data,
-                "settings": Settings.from_json(data["settings"]),
-                "versions": ordered(data["versions"], libraries),
-                "imports": ordered(
-                    {k: Rates.from_json(v) for k, v in data["imports"].items()}, FRAMEWORK_ORDER
-                ),
-                "peak": ordered(
-                    {k: Rates.from_json(v) for k, v in data["peak"].items()}, FRAMEWORK_ORDER
-                ),
-                "roofs": Roofs.from_json(data["roofs"]),
-                "flops": Flops.from_json(data["flops"]),
-                "measurements": tuple(Measurement.from_json(m) for m in data["measurements"]),
-                "workers": tuple(WorkerInfo.from_json(w) for w in data["workers"]),
-            }
+    def from_json(cls, value: Any) -> BenchResults:
+        """The results in parsed JSON (``Record.from_json``: ResultsFormatError when of another
+        format), with frameworks and libraries in the page's order (the file sorts its keys)."""
+        results = super().from_json(value)
+        return replace(
+            results,
+            versions=ordered(results.versions, LIBRARIES),
+            imports=ordered(results.imports, FRAMEWORK_ORDER),
+            peak=ordered(results.peak, FRAMEWORK_ORDER),
         )

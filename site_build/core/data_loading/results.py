@@ -56,6 +56,7 @@ class ThroughputResult(Record):
 
     FORMAT = RESULTS_FORMAT
     LOG = "[data-loading]"
+    AGAIN = "measured again"
 
     def ordered_versions(self) -> dict[str, str]:
         """The versions in ``LIBRARIES``' order, also when read back from the JSON file (which

@@ -22,11 +22,6 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,39 +32,20 @@ from site_build.core.fashion import report as fashion_report
 from site_build.core.fashion.report import FIGURES
 from site_build.core.fashion.results import FashionResults
 from site_build.core.i18n_format import percent
-from site_build.core.kit.cache import file_digest, fingerprint
-from site_build.core.kit.figure_data import (
-    DPI,
-    FONT_PT,
-    MAX_BYTES,
-    SCHEMES,
-    WIDTH,
-    FigureFiles,
-    Scheme,
-    render_png,
-    site_style,
-    wrap_to_width,
-)
+from site_build.core.kit import figure_style
+from site_build.core.kit.cache import fingerprint
+from site_build.core.kit.figure_data import FONT_PT, WIDTH, FigureFiles, Scheme
+from site_build.core.kit.figure_style import wrap as _wrap
 from site_build.core.kit.frameworks import NAMES
 
 LABELS = texts("fashion")
-STYLE = site_style(FONT_PT)
-CODE = (
-    "fashion/figures.py",
-    "fashion/report.py",
-    "kit/figure_data.py",  # the site's figure style
-    "kit/frameworks.py",  # the frameworks' names and colours
-    "i18n_format.py",
-)
+# The modules that draw these figures besides the kit's (``kit/figure_style.py``: KIT).
+CODE = ("fashion/figures.py", "fashion/report.py")
 
 
 FILES = FigureFiles("fashion", tuple(FIGURES))
 assets_dir, figure_paths = FILES.assets_dir, FILES.figure_paths
 data_paths, generated_files = FILES.data_paths, FILES.generated_files
-
-
-def _wrap(text: str, points: float) -> str:
-    return wrap_to_width(text, points, WIDTH)
 
 
 def _titles(fig, title: str, results: FashionResults, language: str) -> None:
@@ -166,21 +142,14 @@ def render(
     """Figure ``name`` for colour ``scheme`` as PNG bytes, and the size of its smallest text
     on a phone (CSS px); FigureNotLegible when a text would be under 9 CSS px on a phone or
     contrast too little with the scheme's background."""
-    return render_png(
-        lambda: DRAW[name](results, language, SCHEMES[scheme]),
-        STYLE,
-        f"site_build/core/fashion/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png",
-        language,
-        MAX_BYTES,
-        DPI,
-        scheme,
+    return figure_style.render(
+        "fashion", name, language, scheme, lambda s: DRAW[name](results, language, s)
     )
 
 
 def figure_key(name: str, results: FashionResults, language: str) -> str:
     """What figure ``name`` in ``language`` depends on: every number of every run, the values
     and words it shows, the drawing code and matplotlib's version."""
-    here = Path(__file__).parents[1]  # site_build/core: CODE names files from there
     return fingerprint(
         {
             "figure": name,
@@ -191,8 +160,7 @@ def figure_key(name: str, results: FashionResults, language: str) -> str:
             "data": fashion_report.figure_data(name, results, language).to_json(),
             "labels": LABELS[language],
             "description": fashion_report.data_sentence(results, language),
-            "code": {module: file_digest(here / module) for module in CODE},
-            "matplotlib": matplotlib.__version__,
+            **figure_style.drawing(CODE),
         }
     )
 

@@ -85,6 +85,10 @@ class FigureNotLegible(BuildError):
     less than MIN_TEXT_CONTRAST with the figure's background."""
 
 
+class FigureTooLarge(BuildError):
+    """A figure's PNG is larger than its limit (``MAX_BYTES``: a phone downloads it)."""
+
+
 @dataclass(frozen=True)
 class Scheme:
     """One of Material's colour schemes, as a figure is drawn for it.
@@ -500,9 +504,9 @@ def png_bytes(
     image.quantize(256, dither=Image.Dither.NONE).save(buffer, format="PNG", optimize=True)
     data = buffer.getvalue()
     if max_bytes is not None and len(data) > max_bytes:
-        raise ValueError(
-            f"{where} is {len(data):,} bytes, above the {max_bytes:,} limit: draw fewer points "
-            "or a smaller figure."
+        raise FigureTooLarge(
+            f"{where} is {len(data):,} bytes, above the {max_bytes:,} limit: draw fewer bars "
+            "or points, or a smaller figure."
         )
     return data, smallest
 

@@ -34,6 +34,14 @@ def _decode(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if dataclasses.is_dataclass(kind):
         return from_json(kind, value)
+    if typing.is_typeddict(kind):  # a mapping with named, typed keys: all of them, no other
+        if not isinstance(value, dict):
+            raise ResultsFormatError(f"{kind.__name__}: expected a mapping, found {value!r}")
+        hints = typing.get_type_hints(kind)
+        missing, extra = sorted(set(hints) - set(value)), sorted(set(value) - set(hints))
+        if missing or extra:
+            raise ResultsFormatError(f"{kind.__name__}: missing {missing}, unexpected {extra}")
+        return {name: _decode(hints[name], value[name]) for name in hints}
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(kind)
         if value is None and type(None) in options:
@@ -45,6 +53,15 @@ def _decode(kind: Any, value: Any) -> Any:
         if not isinstance(value, list):
             raise ResultsFormatError(f"expected a list, found {value!r}")
         return [_decode(item, element) for element in value]
+    if origin is tuple:  # tuple[X, ...] or a fixed tuple, written as a JSON list
+        items = typing.get_args(kind)
+        if not isinstance(value, list):
+            raise ResultsFormatError(f"expected a list, found {value!r}")
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(_decode(items[0], element) for element in value)
+        if len(items) != len(value):
+            raise ResultsFormatError(f"expected {len(items)} items, found {value!r}")
+        return tuple(_decode(item, element) for item, element in zip(items, value, strict=True))
     if origin is dict:
         _, item = typing.get_args(kind)
         if not isinstance(value, dict):
@@ -92,6 +109,7 @@ class Record:
 
     FORMAT: ClassVar[int]  # the results format this code writes and reads
     LOG: ClassVar[str]  # the prefix of the build's log lines about these results
+    AGAIN: ClassVar[str] = "trained again"  # what the build does about a file it cannot read
 
     def to_json(self) -> dict[str, Any]:
         return to_json(self)
@@ -121,8 +139,7 @@ class Record:
         except ResultsFormatError as error:
             if say:
                 print(
-                    f"{cls.LOG} {path} is not in this code's results format ({error}): "
-                    "trained again",
+                    f"{cls.LOG} {path} is not in this code's results format ({error}): {cls.AGAIN}",
                     file=sys.stderr,
                     flush=True,
                 )

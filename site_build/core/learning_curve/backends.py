@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,27 +34,26 @@ from site_build.core.catalog import texts
 from site_build.core.errors import BuildError
 from site_build.core.i18n_format import number, seconds
 from site_build.core.kit import machine, measurement_cli
-from site_build.core.kit.cache import (
-    atomic_write_json,
-    entry_lock,
-    file_digest,
-    fingerprint,
-    keyed_path,
-    read_json,
-)
+from site_build.core.kit.cache import entry_lock, file_digest, fingerprint, keyed_path
+from site_build.core.kit.frameworks import NAMES
 from site_build.core.kit.markdown_table import markdown_table
 from site_build.core.kit.process import progress, quiet_tensorflow, run_module
+from site_build.core.kit.records import Machine, Record, from_json, ordered
 from site_build.core.paths import ROOT
 
 # Raise when a change to this module changes what is trained or recorded: the key covers the
 # snippets, versions and machine, not the build package's files.
 METHOD = 1
+# 1: read by the kit's decoder (a format number, the machine as ``kit.records.Machine``); the
+# files of before have none, so each cache trains once again.
+RESULTS_FORMAT = 1
 SOURCES = (
     "snippets/learning_curve/classifier_tf.py",
     "snippets/learning_curve/trainer_tf.py",
 )
-# KERAS_BACKEND's value -> the name the table shows, in the page's tab order.
-BACKENDS = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX"}
+# KERAS_BACKEND's value -> the name the table shows, in the page's tab order (JAX is a Keras
+# backend, not one of the frameworks the site compares: its name is written here).
+BACKENDS = {"torch": NAMES["torch"], "tensorflow": NAMES["tf"], "jax": "JAX"}
 LIBRARIES = ("keras", "torch", "tensorflow", "jax", "numpy")
 TEXT = texts("keras_backends")
 
@@ -76,23 +75,20 @@ class BackendRun:
 
 
 @dataclass(frozen=True)
-class BackendResults:
+class BackendResults(Record):
+    """Written under the cache key and read back with ``Record.read`` (``kit/records.py``, the
+    one decoder of every family's results): a file of another format is trained again."""
+
     key: str
     created: str  # ISO 8601, UTC
-    machine: dict[str, Any]
+    machine: Machine
     versions: dict[str, str]
     seconds: float
     runs: tuple[BackendRun, ...]
+    format: int = field(default=RESULTS_FORMAT)
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> BackendResults:
-        runs = tuple(
-            BackendRun(**{**r, "epoch_losses": tuple(r["epoch_losses"])}) for r in data["runs"]
-        )
-        return cls(**{**data, "runs": runs})
+    FORMAT = RESULTS_FORMAT
+    LOG = "[keras-backends]"
 
 
 def result_path(key: str) -> Path:
@@ -159,7 +155,7 @@ def train_in_subprocess(backend: str) -> BackendRun:
             f"KERAS_BACKEND={backend} gave Keras the backend {found['backend']!r}: a "
             "keras.json or an earlier import decided it; unset it and build again."
         )
-    return BackendRun(**{**found, "epoch_losses": tuple(found["epoch_losses"])})
+    return from_json(BackendRun, found)
 
 
 def run(key: str) -> BackendResults:
@@ -171,7 +167,7 @@ def run(key: str) -> BackendResults:
     return BackendResults(
         key=key,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        machine=machine.describe(),
+        machine=Machine(**machine.describe()),
         versions=machine.versions(*LIBRARIES),
         seconds=time.perf_counter() - started,
         runs=tuple(runs),
@@ -183,14 +179,11 @@ def ensure_result(force: bool = False) -> tuple[BackendResults, bool]:
     key = cache_key()
     with entry_lock(result_path(key)):
         if not force:
-            cached = read_json(result_path(key))
-            if cached and cached.get("key") == key:
-                try:
-                    return BackendResults.from_json(cached), False
-                except (KeyError, TypeError):
-                    pass  # an older format: train again
+            cached = BackendResults.read(result_path(key))
+            if cached and cached.key == key:
+                return cached, False
         result = run(key)
-        atomic_write_json(result_path(key), result.to_json())
+        result.write(result_path(key))
         return result, True
 
 
@@ -217,9 +210,8 @@ def table(result: BackendResults, language: str) -> str:
 
 
 def machine_sentence(result: BackendResults, language: str) -> str:
-    names = sorted(result.versions, key=lambda n: LIBRARIES.index(n) if n in LIBRARIES else 99)
-    versions = {name: result.versions[name] for name in names}
-    fields = machine.provenance_fields(result.machine, versions, result.created, language)
+    versions = ordered(result.versions, LIBRARIES)
+    fields = machine.provenance_fields(vars(result.machine), versions, result.created, language)
     return TEXT[language]["machine"].format(
         **fields,
         epochs=len(result.runs[0].epoch_losses),

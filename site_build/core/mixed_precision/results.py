@@ -88,3 +88,4 @@ class MixedPrecisionResults(Record):
 
     FORMAT = RESULTS_FORMAT
     LOG = "[mixed precision]"
+    AGAIN = "measured again"

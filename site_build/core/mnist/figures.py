@@ -19,11 +19,6 @@ words it shows, the code of this module and of the modules it uses, and matplotl
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display on build machines
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,20 +27,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from site_build.core import mnist_data
 from site_build.core.i18n_format import number, percent
-from site_build.core.kit.cache import file_digest, fingerprint
-from site_build.core.kit.figure_data import (
-    DPI,
-    FONT_PT,
-    MAX_BYTES,
-    SCHEMES,
-    WIDTH,
-    FigureFiles,
-    Scheme,
-    render_png,
-    site_style,
-    text_colour_on,
-    wrap_to_width,
-)
+from site_build.core.kit import figure_style
+from site_build.core.kit.cache import fingerprint
+from site_build.core.kit.figure_data import FONT_PT, WIDTH, FigureFiles, Scheme, text_colour_on
+from site_build.core.kit.figure_style import wrap as _wrap
 from site_build.core.mnist import figure_data as mnist_figures
 from site_build.core.mnist.figure_data import (
     FIGURES,
@@ -57,24 +42,13 @@ from site_build.core.mnist.figure_data import (
 )
 from site_build.core.mnist.results import RunResult
 
-# The site's figure style (``kit/figure_data.py``): WIDTH, DPI, FONT_PT, MAX_BYTES.
-STYLE = site_style(FONT_PT)
-CODE = (
-    "mnist/figures.py",
-    "mnist/figure_data.py",
-    "kit/figure_data.py",
-    "kit/frameworks.py",
-    "i18n_format.py",
-)
+# The modules that draw these figures besides the kit's (``kit/figure_style.py``: KIT).
+CODE = ("mnist/figures.py", "mnist/figure_data.py")
 
 
 FILES = FigureFiles("mnist", tuple(FIGURES))
 assets_dir, figure_paths = FILES.assets_dir, FILES.figure_paths
 data_paths, generated_files = FILES.data_paths, FILES.generated_files
-
-
-def _wrap(text: str, points: float) -> str:
-    return wrap_to_width(text, points, WIDTH)
 
 
 def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> None:
@@ -218,21 +192,14 @@ def render(
     Drawn and saved in the site's style (ticks are made while saving, so the style must
     still hold then); FigureNotLegible when a text would be under 9 CSS px on a phone or
     contrast too little with the scheme's background."""
-    return render_png(
-        lambda: DRAW[name](runs_of(name, results), language, SCHEMES[scheme]),
-        STYLE,
-        f"site_build/core/mnist/figures.py, {language}/{name}{SCHEMES[scheme].suffix}.png",
-        language,
-        MAX_BYTES,
-        DPI,
-        scheme,
+    return figure_style.render(
+        "mnist", name, language, scheme, lambda s: DRAW[name](runs_of(name, results), language, s)
     )
 
 
 def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
     """What figure ``name`` in ``language`` depends on: the whole results of the runs it
     plots, the values and words it shows, the drawing code and matplotlib's version."""
-    here = Path(__file__).parents[1]  # site_build/core: CODE names files from there
     return fingerprint(
         {
             "figure": name,
@@ -246,8 +213,7 @@ def figure_key(name: str, results: dict[str, RunResult], language: str) -> str:
                 run: mnist_data.describe(results[run].data.full, results[run].data.sizes, language)
                 for run in mnist_figures.FIGURE_RUNS[name]
             },
-            "code": {module: file_digest(here / module) for module in CODE},
-            "matplotlib": matplotlib.__version__,
+            **figure_style.drawing(CODE),
         }
     )
 

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from site_build.core.kit.onednn import Kernel
-from site_build.core.kit.records import Machine, Record
+from site_build.core.kit.records import Machine, Record, TrainedModel
 
 RESULTS_FORMAT = 1
 VARIANTS = ("float32", "int8", "full_int8")  # the tables' rows per framework, in this order
@@ -82,18 +82,6 @@ class FrameworkResult:
 
 
 @dataclass(frozen=True)
-class Model:
-    """The MNIST run whose trained model was measured (``kit.records.TrainedModel``)."""
-
-    run: str
-    key: str
-    weights: str
-    path: str
-    epochs: int
-    accuracy: float
-
-
-@dataclass(frozen=True)
 class Data:
     sizes: dict[str, int]
     full: bool
@@ -104,7 +92,7 @@ class QuantizationResults(Record):
     key: str
     created: str
     settings: Settings
-    models: dict[str, Model]
+    models: dict[str, TrainedModel]  # the MNIST runs whose trained models were measured
     machine: Machine
     cpu_flags: list[str]  # of those the page names, the ones /proc/cpuinfo lists
     data: Data
@@ -114,3 +102,4 @@ class QuantizationResults(Record):
 
     FORMAT = RESULTS_FORMAT
     LOG = "[quantization]"
+    AGAIN = "measured again"
