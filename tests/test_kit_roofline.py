@@ -21,7 +21,7 @@ def test_the_roofs_are_the_benchmarks_results():
     assert roofs.peaks["int8"] == results.roofs.peaks["int8"].summary.median
     assert roofs.bandwidth == results.roofs.bandwidth.summary.median
     assert roofs.threads == results.settings.threads
-    assert roofs.cpu == results.machine["cpu"]
+    assert roofs.cpu == results.machine.cpu
     assert roofs.forward_flops == results.flops.forward
     assert roofs.training_flops == 3 * results.flops.forward
     assert roofs.counted_ratio == results.flops.counted.training / results.flops.counted.forward

@@ -94,7 +94,7 @@ def test_every_placeholder_renders_in_both_languages():
     generated = Generated()
     generated.mixed_precision = mixed_precision_results()
     bench = fake_results()
-    generated.bench = replace(bench, machine={**bench.machine, "cpu": "Test CPU"})
+    generated.bench = replace(bench, machine=replace(bench.machine, cpu="Test CPU"))
     for name in [*report.GENERATED, *report.ON_ROOFS]:
         for language in LANGUAGES:
             page = render(f"{{{{ precision:{name} }}}}", language, "page.md", generated.kinds())
@@ -213,7 +213,7 @@ def test_the_page_reads_the_roofs_of_the_builds_own_benchmarks():
     generated.mixed_precision = results = mixed_precision_results()
     assert generated.roofs is None  # no benchmarks prepared, no roofs
     bench = fake_results()
-    generated.bench = replace(bench, machine={**bench.machine, "cpu": "Test CPU"})
+    generated.bench = replace(bench, machine=replace(bench.machine, cpu="Test CPU"))
     page = render("{{ precision:peaks }}", "en", "page.md", generated.kinds())
     assert page == report.peaks(results, machine_roofs(generated.bench), "en")
     faster = replace(generated.bench, peak_gflops=2 * generated.bench.peak_gflops)

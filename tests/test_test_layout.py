@@ -24,6 +24,7 @@ COVERED_BY = {
     "core/bench/flops.py": ("test_bench_roofs.py", "the layers' costs: the roofline's inputs"),
     "core/bench/gpu.py": ("test_units.py", "the GPU results as a unit of the build"),
     "core/bench/report.py": ("test_bench_roofs.py", "the page's prediction and verdicts"),
+    "core/bench/peaks.py": ("test_kit_roofline.py", "the roofs it reads from the benchmarks"),
     "core/bench/worker.py": ("test_bench_measure.py", "what the workers time, with the harness"),
     "core/catalog.py": ("test_catalogs.py", "the catalogs it reads, named in the plural"),
     "core/errors.py": ("test_kit_measurement_cli.py", "a BuildError's message ends a command"),

@@ -18,7 +18,7 @@ from site_build.core.kit.roofline import MachineRoofs
 def machine_roofs(results: BenchResults) -> MachineRoofs:
     costs, f = results.flops.costs, results.flops
     return MachineRoofs(
-        cpu=results.machine["cpu"],
+        cpu=results.machine.cpu,
         threads=results.settings.threads,
         created=results.created,
         bandwidth=results.roofs.bandwidth.summary.median,
