@@ -246,3 +246,18 @@ def test_the_plugin_fills_a_page_as_the_stage_does(staged):
         assert staged_text.endswith(stage_module.as_staged(filled, language, folder / "snippets"))
         accuracy = percent(generated.mnist["matched-torch"].test.accuracy, language, 2)
         assert accuracy in filled
+
+
+def test_the_key_leaves_out_what_only_a_build_log_says():
+    """Two processes that find the same results cached compute the same key: the seconds a
+    build spent and the runs it trained are not part of it; every measured page's are."""
+    from site_build.core.fashion.results import FashionResults
+    from site_build.core.generated import MEASURED_PAGES
+
+    one, other = Generated(), Generated()
+    one.fashion = FashionResults("build", {"torch": []}, trained=["torch seed 0"], seconds=12.0)
+    other.fashion = FashionResults("build", {"torch": []}, trained=[], seconds=0.1)
+    assert stage_module._results(one) == stage_module._results(other)
+    other.fashion = FashionResults("full", {"torch": []}, trained=[], seconds=0.1)
+    assert stage_module._results(one)["fashion"] != stage_module._results(other)["fashion"]
+    assert set(stage_module._results(one)) == {attr for _, attr in MEASURED_PAGES.values()}

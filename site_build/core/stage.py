@@ -54,7 +54,7 @@ from pathlib import Path
 from site_build.core import checks, code_comments, translation_status, verified_line
 from site_build.core.claims import references
 from site_build.core.errors import BuildError
-from site_build.core.generated import Generated, notebook_key
+from site_build.core.generated import MEASURED_PAGES, Generated, notebook_key
 from site_build.core.kit.cache import (
     cache_root,
     check_writable,
@@ -64,6 +64,7 @@ from site_build.core.kit.cache import (
     touch,
 )
 from site_build.core.kit.machine import versions
+from site_build.core.kit.records import BUILD_LOG
 from site_build.core.layout import FRONT_MATTER, INCLUDE, languages, pages
 from site_build.core.notebook_run import executed_notebook
 from site_build.core.page_source import page_markdown
@@ -155,20 +156,26 @@ def _git_commit() -> str:
 
 
 def _results(generated: Generated) -> dict[str, str]:
-    """A digest of each measured page's results as prepared (typed records)."""
+    """A digest of each measured page's results as prepared (typed records), without what
+    only one build's log says (fields marked ``BUILD_LOG``: the seconds a build spent)."""
 
     def plain(value):
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return dataclasses.asdict(value)
+            return {
+                f.name: plain(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if not f.metadata.get(BUILD_LOG)
+            }
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
         return value
 
-    found = {}
-    for name in ("mnist", "bench", "data_loading", "quantization", "fashion"):
-        value = getattr(generated, name)
-        if isinstance(value, dict):
-            value = {str(k): plain(v) for k, v in value.items()}
-        found[name] = fingerprint({"value": plain(value)})
-    return found
+    return {
+        attribute: fingerprint({"value": plain(getattr(generated, attribute))})
+        for _, attribute in MEASURED_PAGES.values()
+    }
 
 
 def stage_key(generated: Generated, built: dt.date) -> str:
