@@ -161,13 +161,22 @@ def notebook_page(executed: Path) -> str:
     """A notebook page as any MkDocs-compatible generator renders it: the executed notebook
     as HTML (nbconvert's basic template: every cell, its outputs, its figures inline) in a
     Markdown page. mkdocs-jupyter cannot render it there: under the i18n plugin, an
-    ``.ipynb`` page is copied as it is."""
+    ``.ipynb`` page is copied as it is. Kept in the cache by the executed notebook's
+    content, so that staging again after an edit elsewhere does not convert it again."""
+    folder = cache_root() / "notebook-pages"
+    kept = folder / f"{file_digest(executed)[:KEY_LENGTH]}.md"
+    if kept.is_file():
+        touch(kept)
+        return kept.read_text(encoding="utf-8")
     import nbformat
     from nbconvert import HTMLExporter
 
     notebook = nbformat.read(executed, as_version=4)
     body, _ = HTMLExporter(template_name="basic").from_notebook_node(notebook)
-    return f'<div class="staged-notebook" markdown="0">\n{body.strip()}\n</div>\n'
+    page = f'<div class="staged-notebook" markdown="0">\n{body.strip()}\n</div>\n'
+    atomic_write_bytes(kept, page.encode("utf-8"))
+    prune(folder, {kept.name}, STAGED_MAX_AGE_DAYS, keep_newest=4 * KEYS_KEPT)
+    return page
 
 
 def _digests(paths: Iterable[Path], base: Path = ROOT) -> dict[str, str]:
