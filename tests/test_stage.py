@@ -1,13 +1,13 @@
 """The staged docs tree (``site_build/core/stage.py``) renders without the site-build plugin.
 
-The slow test stages the site (with a warm cache nothing trains or measures again), builds
-the staged tree with MkDocs from the staged ``mkdocs.yml`` (Material, the i18n plugin,
-mkdocs-jupyter and pymdownx, but no site-build plugin, so none of its events), and checks
-that both languages show the generated numbers, tables and figures; then that the plugin's
-plugin reads each page as staged (``stage.page_for_build``) and each notebook's download
-lies beside its page in both builds. The other tests are fast: what the stage keeps as
-authored, the staged ``mkdocs.yml``, and the loud failure when mkdocs.yml no longer has the
-lines the stage rewrites.
+The slow tests stage the site (with a warm cache nothing trains or measures again), build
+the staged tree from the staged ``mkdocs.yml`` (Material, the i18n plugin and pymdownx, but
+no site-build plugin, so none of its events) with MkDocs and with ProperDocs, the
+maintained MkDocs 1.x fork, and check that both languages show the generated numbers,
+tables, figures, notebooks and the notebooks' downloads; then that the plugin reads each
+page as staged (``stage.page_for_build``). The other tests are fast: what the stage keeps
+as authored, the staged ``mkdocs.yml``, the loud failure when mkdocs.yml no longer has what
+the stage rewrites, the stage key and the record of a strict build's checks.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def _staged_mkdocs(tmp_path: Path) -> dict:
 def test_staged_mkdocs_yml_has_no_site_build_plugin(tmp_path):
     config = _staged_mkdocs(tmp_path)
     names = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
-    assert "site-build" not in names
-    assert {"search", "i18n", "mkdocs-jupyter"} <= set(names)
+    assert "site-build" not in names and "mkdocs-jupyter" not in names
+    assert {"search", "i18n"} <= set(names)
     assert config["docs_dir"] == "docs"  # beside the staged mkdocs.yml
     assert Path(config["theme"]["custom_dir"]).is_dir()
     snippets = next(e for e in config["markdown_extensions"] if "pymdownx.snippets" in str(e))
@@ -102,20 +102,26 @@ def test_a_staged_page_keeps_its_markdown_but_the_placeholders(language):
     assert format_date(dt.date(2026, 12, 6), language) in staged  # the build's day
 
 
-@pytest.fixture(scope="module")
-def staged(tmp_path_factory):
-    """(staged folder, what was prepared, the built site folder): staged and built once."""
+# Two MkDocs-compatible generators build the staged tree: MkDocs itself, without the
+# site-build plugin, and ProperDocs, the maintained MkDocs 1.x fork.
+GENERATORS = ("mkdocs", "properdocs")
+
+
+@pytest.fixture(scope="module", params=GENERATORS)
+def staged(tmp_path_factory, request):
+    """(staged folder, what was prepared, the built site folder): staged once, built once
+    by each generator."""
     generated = Generated()
     generated.load_ledger()
     generated.prepare()
     folder = stage_module.ensure(generated)
-    site = tmp_path_factory.mktemp("staged-site")
+    site = tmp_path_factory.mktemp(f"staged-site-{request.param}")
     config = str(folder / "mkdocs.yml")
     build = subprocess.run(
         [
             sys.executable,
             "-m",
-            "mkdocs",
+            request.param,
             "build",
             "--strict",
             "-f",
@@ -127,7 +133,9 @@ def staged(tmp_path_factory):
         text=True,
         check=False,
     )
-    assert build.returncode == 0, f"the staged tree did not build:\n{build.stderr[-4000:]}"
+    assert build.returncode == 0, (
+        f"{request.param} did not build the staged tree:\n{build.stderr[-4000:]}"
+    )
     return folder, generated, site
 
 

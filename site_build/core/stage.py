@@ -92,6 +92,9 @@ KEYS_KEPT = 4
 STAGED_MAX_AGE_DAYS = 7
 LEFTOVER_AGE_S = 3600
 PLUGIN = "site-build"
+# Renders a notebook for the plugin only (``executed_copy``); the staged notebook pages are
+# Markdown, so the staged mkdocs.yml leaves it out.
+NOTEBOOK_PLUGIN = "mkdocs-jupyter"
 # A Markdown link to a notebook page: staged as its executed .ipynb, linked as such.
 
 
@@ -332,16 +335,20 @@ def _layout_changed(what: str, found: int) -> BuildError:
 
 def staged_config(staged: Path) -> str:
     """mkdocs.yml for the staged tree in ``staged``, written beside its ``docs/``: the
-    site-build plugin and the watched folders removed, the paths that MkDocs would read from
-    the project (the theme's overrides, the snippets) made absolute, and the staged tree's
-    translated snippet copies (``as_staged``) after the snippets; ``docs_dir`` and
-    ``site_dir`` stay relative to it. Its comments are not kept."""
+    site-build plugin, mkdocs-jupyter and the watched folders removed, the paths that MkDocs
+    would read from the project (the theme's overrides, the snippets) made absolute, and the
+    staged tree's translated snippet copies (``as_staged``) after the snippets; ``docs_dir``
+    and ``site_dir`` stay relative to it. Its comments are not kept."""
     settings = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     plugins = settings.get("plugins") or []
     kept = [p for p in plugins if p != PLUGIN and not (isinstance(p, dict) and PLUGIN in p)]
     if len(plugins) - len(kept) != 1:
         raise _layout_changed(f"the plugins, removing {PLUGIN},", len(plugins) - len(kept))
-    settings["plugins"] = kept
+    settings["plugins"] = [
+        p
+        for p in kept
+        if p != NOTEBOOK_PLUGIN and not (isinstance(p, dict) and NOTEBOOK_PLUGIN in p)
+    ]
     settings.pop("watch", None)
     theme = settings.get("theme") or {}
     if isinstance(theme, dict) and theme.get("custom_dir"):
