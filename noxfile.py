@@ -150,24 +150,23 @@ def check(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site into site/ (English at /, Spanish at /es/) with warnings as errors.
 
+    First the stage (`nox -s stage`: train, measure and draw what is out of date, then write
+    the staged docs tree, site_build/core/stage.py), then `mkdocs build`, which reads the
+    pages, figures and notebooks from that tree (its plugin finds the key staged).
     `-- --fresh` builds with an empty cache (trains, measures and runs every doctest again)
     instead of the results cached in the user's cache folder or $SITE_CACHE_DIR.
     `-- --publish` builds the site a public host serves: it stops at once unless $SITE_URL
-    names the public address (README.md, "Publishing the site").
+    names the public address (README.md, "Publishing the site"); MkDocs checks that before
+    it stages.
     """
     publish = {"SITE_PUBLISH": "1"} if "--publish" in session.posargs else {}
     args = [arg for arg in session.posargs if arg != "--publish"]
     empty_cache = "--fresh" in args
     args = [arg for arg in args if arg != "--fresh"]
-    if not empty_cache:
-        _run_shared(
-            session, "mkdocs", "build", "--strict", "--site-dir", "site", *args, extra_env=publish
-        )
-        return
-    # A new, empty folder for this build only; the shared cache is neither read nor written.
-    fresh = tempfile.mkdtemp(prefix="site-fresh-cache-")
-    session.log(f"--fresh: caching in the empty folder {fresh} for this build only")
-    try:
+
+    def build(env: dict[str, str]) -> None:
+        if not publish:
+            _run_shared(session, "python", "-m", "site_build.core.stage", extra_env=env)
         _run_shared(
             session,
             "mkdocs",
@@ -176,8 +175,17 @@ def docs(session: nox.Session) -> None:
             "--site-dir",
             "site",
             *args,
-            extra_env={"SITE_CACHE_DIR": fresh, **publish},
+            extra_env={**env, **publish},
         )
+
+    if not empty_cache:
+        build({})
+        return
+    # A new, empty folder for this build only; the shared cache is neither read nor written.
+    fresh = tempfile.mkdtemp(prefix="site-fresh-cache-")
+    session.log(f"--fresh: caching in the empty folder {fresh} for this build only")
+    try:
+        build({"SITE_CACHE_DIR": fresh})
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 

@@ -281,10 +281,27 @@ def test_docs_fresh_builds_with_an_empty_cache_of_its_own(monkeypatch):
     monkeypatch.setattr(noxfile, "_run_shared", run_shared)
     noxfile.docs(types.SimpleNamespace(posargs=["--fresh", "-q"], log=lambda message: None))
     noxfile.docs(types.SimpleNamespace(posargs=[], log=lambda message: None))
-    (program, args, folder, contents), (_, plain_args, plain_folder, _) = calls
+    staged, (program, args, folder, contents), plain_staged, plain_build = calls
+    # First the stage, then MkDocs, both on the same empty cache.
+    assert staged[:2] == ("python", ("-m", "site_build.core.stage"))
+    assert staged[2] == folder and staged[3] == []
     assert program == "mkdocs" and "--fresh" not in args and "-q" in args
     assert contents == [] and not Path(folder).exists()  # empty during, removed after
-    assert plain_folder is None and "--fresh" not in plain_args
+    assert plain_staged[:3] == ("python", ("-m", "site_build.core.stage"), None)
+    assert plain_build[2] is None and "--fresh" not in plain_build[1]
+
+
+def test_docs_to_publish_lets_mkdocs_check_the_address_before_it_stages(monkeypatch):
+    noxfile = _noxfile(monkeypatch)
+    calls = []
+    monkeypatch.setattr(
+        noxfile,
+        "_run_shared",
+        lambda session, program, *args, extra_env=None: calls.append((program, extra_env)),
+    )
+    noxfile.docs(types.SimpleNamespace(posargs=["--publish"], log=lambda message: None))
+    [(program, env)] = calls
+    assert program == "mkdocs" and env["SITE_PUBLISH"] == "1"
 
 
 def test_ctrl_c_seen_through_the_error_a_notebook_cleanup_raises_instead():

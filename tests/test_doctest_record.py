@@ -43,7 +43,7 @@ def test_the_record_key_covers_the_file_what_it_imports_and_the_versions(
     (snippets_project / "snippets/topic/helper.py").write_text("VALUE = 2\n")
     after_helper = doctest_record.record_key(shown)
     assert after_helper != before
-    monkeypatch.setattr(doctest_record, "_environment", lambda: "other versions")
+    monkeypatch.setattr(doctest_record, "environment", lambda: "other versions")
     assert doctest_record.record_key(shown) != after_helper
 
 

@@ -1,5 +1,6 @@
-"""Notebook pages: mkdocs-jupyter's inlined assets move to shared files, and the executed
-notebook is written beside its page (site_build/mkdocs/notebook_pages.py)."""
+"""Notebook pages: mkdocs-jupyter's inlined assets move to shared files and the page must
+link its download (site_build/mkdocs/notebook_pages.py); one execution serves the page and
+the download (site_build/core/notebook_run.py; the staged download: tests/test_stage.py)."""
 
 from __future__ import annotations
 
@@ -73,26 +74,6 @@ def test_a_notebook_page_without_its_download_link_fails_naming_the_file(tmp_pat
         )
 
 
-def test_the_executed_notebook_lies_beside_the_page_without_page_only_cells(tmp_path, monkeypatch):
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))
-    source = tmp_path / "nb.md"
-    source.write_text(NOTEBOOK)
-    page = _page(tmp_path, source)
-    html = notebook_pages.finish_page(_page_html(), page, {"site_dir": tmp_path / "site"})
-    assert "<style" not in html
-    written = tmp_path / "site" / "notebooks" / "nb" / "nb.ipynb"
-    notebook = json.loads(written.read_text())
-    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
-    assert not any("download" in text for text in sources)
-    [code] = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    assert "".join(code["outputs"][0]["text"]) == "42\n"
-    # The second build reads the cache instead of executing again.
-    monkeypatch.setattr(notebook_run, "_execute", lambda source: pytest.fail("executed"))
-    written.unlink()
-    notebook_pages.finish_page(_page_html(), page, {"site_dir": tmp_path / "site"})
-    assert json.loads(written.read_text()) == notebook
-
-
 def test_the_css_keeps_what_the_page_can_use():
     css = (
         "/* Keyword */\n.jp-Cell .kn { color: var(--keyword) }\n"
@@ -117,19 +98,19 @@ def test_one_execution_serves_the_page_and_the_download(tmp_path, monkeypatch):
     source = tmp_path / "en" / "notebooks" / "nb.md"
     source.parent.mkdir(parents=True)
     source.write_text(NOTEBOOK)
-    executed, ran = notebook_pages.executed_notebook(source)
+    executed, ran = notebook_run.executed_notebook(source)
     assert ran and executed.name == "nb.ipynb" and executed.parent.name == "notebooks"
     # The page renders every cell, the download link included; the download has no link.
     page_cells = json.loads(executed.read_text())["cells"]
     assert any("download" in "".join(cell["source"]) for cell in page_cells)
-    downloaded = json.loads(notebook_pages.download(executed))
+    downloaded = json.loads(notebook_run.download(executed))
     assert [c for c in downloaded["cells"] if "download" in "".join(c["source"])] == []
     assert [c for c in page_cells if c["cell_type"] == "code"] == [
         c for c in downloaded["cells"] if c["cell_type"] == "code"
     ]
     # Asked again (the download, the other pass), it is the same file, not a new execution.
     monkeypatch.setattr(notebook_run, "_execute", lambda source: pytest.fail("executed"))
-    assert notebook_pages.executed_notebook(source) == (executed, False)
+    assert notebook_run.executed_notebook(source) == (executed, False)
 
 
 def test_a_damaged_cached_notebook_is_executed_again(tmp_path, monkeypatch):
@@ -137,9 +118,9 @@ def test_a_damaged_cached_notebook_is_executed_again(tmp_path, monkeypatch):
     source = tmp_path / "en" / "notebooks" / "nb.md"
     source.parent.mkdir(parents=True)
     source.write_text(NOTEBOOK)
-    executed, _ = notebook_pages.executed_notebook(source)
+    executed, _ = notebook_run.executed_notebook(source)
     executed.write_text('{"cells": [')
-    again, ran = notebook_pages.executed_notebook(source)
+    again, ran = notebook_run.executed_notebook(source)
     assert ran and again == executed
     assert json.loads(again.read_text())["cells"]
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from mkdocs.exceptions import PluginError
-from mkdocs.utils import meta
 
 from site_build.core import checks, generated, placeholders
+from site_build.core.errors import BuildError
 from site_build.core.generated import Generated
-from site_build.mkdocs.plugin import SiteBuildPlugin
+from site_build.core.stage import fill_page, filled_source
 from tests.contributor_copy import build_problem, build_site, copy_empty_project
-from tests.stand_ins import page_config
-
-PAGE = SimpleNamespace(file=SimpleNamespace(src_path="es/mnist.md", src_uri="es/mnist.md"))
 
 
 def _render(markdown: str) -> str:
-    return SiteBuildPlugin().on_page_markdown(markdown, page=PAGE, config=page_config())
+    """The page es/mnist.md as the stage fills it (the site's pages come from the stage)."""
+    return fill_page(markdown, "es", "mnist.md", Generated(), dt.date.today())
 
 
 def test_the_registry_lists_every_kind_that_its_docstring_documents():
@@ -56,7 +55,7 @@ def test_the_registry_lists_every_kind_that_its_docstring_documents():
 def test_an_unfillable_placeholder_fails_naming_the_page_the_placeholder_and_the_fix(
     placeholder, fix
 ):
-    with pytest.raises(PluginError) as error:
+    with pytest.raises(BuildError) as error:
         _render(f"Text {placeholder} more text.")
     message = str(error.value)
     assert message.startswith("es/mnist.md: ") and placeholder in message and fix in message
@@ -96,9 +95,9 @@ def test_a_broken_placeholder_fails_naming_the_page_and_its_line_in_the_file(
 ):
     text = f"{FRONT_MATTER}A first paragraph.\n\nThe data: {broken} and more.\n"
     page = _page(tmp_path, src_path, text)
-    markdown, _ = meta.get_data(text)  # as MkDocs hands a page over: no front matter
-    with pytest.raises(PluginError) as error:
-        SiteBuildPlugin().on_page_markdown(markdown, page=page, config=page_config())
+    language, _, name = src_path.partition("/")
+    with pytest.raises(BuildError) as error:
+        filled_source(Path(page.file.abs_src_path), language, name, Generated(), dt.date.today())
     message = str(error.value)
     assert message.startswith(f"{src_path}: ")
     assert f"line 9: The data: {broken} and more." in message

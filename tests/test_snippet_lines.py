@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from site_build.core.errors import PlaceholderError
+from site_build.core.errors import BuildError, PlaceholderError
+from site_build.core.generated import Generated
 from site_build.core.snippet_lines import replace_placeholders, snippet_lines
-from site_build.mkdocs.plugin import SiteBuildPlugin
-from tests.stand_ins import page_config
+from site_build.core.stage import fill_page
 
 EXAMPLE = '''"""A docstring.
 
@@ -72,12 +71,13 @@ def test_missing_or_unfinished_section_is_an_error(snippets, section):
 
 
 def test_build_error_names_the_page():
-    page = SimpleNamespace(
-        file=SimpleNamespace(src_path="en/learning_curve.md", src_uri="en/learning_curve.md")
-    )
-    with pytest.raises(PluginError, match=r"^en/learning_curve\.md: .*no_such_topic"):
-        SiteBuildPlugin().on_page_markdown(
-            "{{ lines:no_such_topic/x_torch.py:train }}", page=page, config=page_config()
+    with pytest.raises(BuildError, match=r"^en/learning_curve\.md: .*no_such_topic"):
+        fill_page(
+            "{{ lines:no_such_topic/x_torch.py:train }}",
+            "en",
+            "learning_curve.md",
+            Generated(),
+            dt.date.today(),
         )
 
 

@@ -1,12 +1,13 @@
 """The staged docs tree (``site_build/core/stage.py``) renders without the site-build plugin.
 
-The slow test stages the site (with a warm cache nothing trains or measures again), builds
-the staged tree with MkDocs from the staged ``mkdocs.yml`` (Material, the i18n plugin,
-mkdocs-jupyter and pymdownx, but no site-build plugin, so none of its events), and checks
-that both languages show the generated numbers, tables and figures; then that the plugin's
-own page hook fills the MNIST page exactly as the stage did. The other tests are fast: what
-the stage keeps as authored, the staged ``mkdocs.yml``, and the loud failure when mkdocs.yml
-no longer has the lines the stage rewrites.
+The slow tests stage the site (with a warm cache nothing trains or measures again), build
+the staged tree from the staged ``mkdocs.yml`` (Material, the i18n plugin and pymdownx, but
+no site-build plugin, so none of its events) with MkDocs and with ProperDocs, the
+maintained MkDocs 1.x fork, and check that both languages show the generated numbers,
+tables, figures, notebooks and the notebooks' downloads; then that the plugin reads each
+page as staged (``stage.page_for_build``). The other tests are fast: what the stage keeps
+as authored, the staged ``mkdocs.yml``, the loud failure when mkdocs.yml no longer has what
+the stage rewrites, the stage key and the record of a strict build's checks.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def _staged_mkdocs(tmp_path: Path) -> dict:
 def test_staged_mkdocs_yml_has_no_site_build_plugin(tmp_path):
     config = _staged_mkdocs(tmp_path)
     names = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
-    assert "site-build" not in names
-    assert {"search", "i18n", "mkdocs-jupyter"} <= set(names)
+    assert "site-build" not in names and "mkdocs-jupyter" not in names
+    assert {"search", "i18n"} <= set(names)
     assert config["docs_dir"] == "docs"  # beside the staged mkdocs.yml
     assert Path(config["theme"]["custom_dir"]).is_dir()
     snippets = next(e for e in config["markdown_extensions"] if "pymdownx.snippets" in str(e))
@@ -101,20 +102,26 @@ def test_a_staged_page_keeps_its_markdown_but_the_placeholders(language):
     assert format_date(dt.date(2026, 12, 6), language) in staged  # the build's day
 
 
-@pytest.fixture(scope="module")
-def staged(tmp_path_factory):
-    """(staged folder, what was prepared, the built site folder): staged and built once."""
+# Two MkDocs-compatible generators build the staged tree: MkDocs itself, without the
+# site-build plugin, and ProperDocs, the maintained MkDocs 1.x fork.
+GENERATORS = ("mkdocs", "properdocs")
+
+
+@pytest.fixture(scope="module", params=GENERATORS)
+def staged(tmp_path_factory, request):
+    """(staged folder, what was prepared, the built site folder): staged once, built once
+    by each generator."""
     generated = Generated()
     generated.load_ledger()
     generated.prepare()
-    folder = stage_module.stage(generated=generated)
-    site = tmp_path_factory.mktemp("staged-site")
+    folder = stage_module.ensure(generated)
+    site = tmp_path_factory.mktemp(f"staged-site-{request.param}")
     config = str(folder / "mkdocs.yml")
     build = subprocess.run(
         [
             sys.executable,
             "-m",
-            "mkdocs",
+            request.param,
             "build",
             "--strict",
             "-f",
@@ -126,7 +133,9 @@ def staged(tmp_path_factory):
         text=True,
         check=False,
     )
-    assert build.returncode == 0, f"the staged tree did not build:\n{build.stderr[-4000:]}"
+    assert build.returncode == 0, (
+        f"{request.param} did not build the staged tree:\n{build.stderr[-4000:]}"
+    )
     return folder, generated, site
 
 
@@ -137,17 +146,15 @@ def test_the_stage_is_atomic_and_keyed(staged):
     assert folder.name == stage_module.stage_key(generated, dt.date.today())
     assert not list(folder.parent.glob(".*.tmp")), "a temporary folder was left behind"
     for language in languages():
-        staged_pages = {stage_module.staged_name(page) for page in pages(language)}
-        assert staged_pages == {
+        assert set(pages(language)) == {
             p.relative_to(folder / "docs" / language).as_posix()
-            for p in (folder / "docs" / language).rglob("*")
-            if p.suffix in (".md", ".ipynb")
+            for p in (folder / "docs" / language).rglob("*.md")
         }
     # A folder that a killed stage left an hour ago goes; the same inputs reuse the tree.
     leftover = folder.parent / f".{folder.name}.killed.tmp"
     (leftover / "docs").mkdir(parents=True)
     os.utime(leftover, (time.time() - 7200, time.time() - 7200))
-    assert stage_module.stage(generated=generated) == folder
+    assert stage_module.ensure(generated) == folder
     assert not leftover.exists()
 
 
@@ -211,7 +218,7 @@ def test_translated_pages_show_the_code_comments_in_their_language(staged):
 def test_staged_notebooks_show_their_executed_outputs(staged, language):
     folder, _, site = staged
     for page in [p for p in pages(language) if p.startswith("notebooks/")]:
-        executed = folder / "docs" / language / Path(page).with_suffix(".ipynb")
+        executed = stage_module.executed_copy(folder, language, page)
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
         printed = [
             line.strip()
@@ -223,12 +230,53 @@ def test_staged_notebooks_show_their_executed_outputs(staged, language):
         ]
         assert printed, f"{language}/{page}: the staged notebook has no printed output"
         html = unescape(built_page(site, language, page))
+        # A page of the site's theme, not the notebook's JSON copied as it is.
+        assert "md-content" in html and not html.lstrip().startswith("{"), page
         assert printed[-1] in html, f"{language}/{page}: {printed[-1]!r} is not on the page"
+        figures = [
+            o for c in cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+        ]
+        assert len(IMG_SRC.findall(html)) >= len(figures), f"{language}/{page}: figures missing"
 
 
 @pytest.mark.slow
-def test_the_plugin_fills_a_page_as_the_stage_does(staged):
-    """The plugin's on_page_markdown, on the MNIST page, gives the staged Markdown."""
+@pytest.mark.parametrize("language", languages())
+def test_notebook_downloads_are_staged_and_linked(staged, language):
+    """Each notebook page links its download, which the built site has beside the page:
+    the executed notebook the page was rendered from, without the cells only the page
+    shows (the download link itself). The site-build plugin adds the same staged file
+    (``stage.added_files``)."""
+    folder, _, site = staged
+    prefix = "" if language == languages()[0] else f"{language}/"
+    for page in [p for p in pages(language) if p.startswith("notebooks/")]:
+        html = built_page(site, language, page)
+        tags = [t for t in re.findall(r"<a\b[^>]*>", html) if re.search(r"\sdownload[=\s>]", t)]
+        [link] = [re.search(r'href="([^"]+)"', t)[1] for t in tags]
+        assert link.endswith(".ipynb"), f"{language}/{page}: the download link is {link}"
+        url = f"{prefix}{page.removesuffix('.md')}/"
+        target = site / unquote(urljoin(url, link))
+        assert target.is_file(), f"{language}/{page}: its download {link} is not in the site"
+        offered = json.loads(target.read_text(encoding="utf-8"))
+        executed = stage_module.executed_copy(folder, language, page)
+        rendered = json.loads(executed.read_text(encoding="utf-8"))
+
+        def code(notebook: dict) -> list[tuple[str, list[str]]]:
+            """Each code cell's source and printed output (the download's figures are the
+            light ones only: ``notebook_run.download``)."""
+            return [
+                (c["source"], [o.get("text") for o in c["outputs"] if o.get("name") == "stdout"])
+                for c in notebook["cells"]
+                if c["cell_type"] == "code"
+            ]
+
+        assert code(offered) == code(rendered), f"{language}/{page}: another execution"
+        assert len(offered["cells"]) < len(rendered["cells"]), "the page-only cells stayed"
+
+
+@pytest.mark.slow
+def test_the_plugin_reads_each_page_as_staged(staged):
+    """The plugin gives MkDocs the staged MNIST page (numbers filled), with its links and
+    includes as the build from docs/ names them; nothing is filled again on the way."""
     from mkdocs.config import load_config
     from mkdocs.structure.files import File
     from mkdocs.structure.pages import Page
@@ -237,12 +285,44 @@ def test_the_plugin_fills_a_page_as_the_stage_does(staged):
     config = load_config(str(MKDOCS_YML), site_dir=str(site))
     plugin = config.plugins["site-build"]
     plugin.generated = generated
+    plugin._staged = folder
     for language in languages():
         file = File(f"{language}/mnist.md", str(DOCS_DIR), str(site), True)
-        source = file.abs_src_path and Path(file.abs_src_path).read_text(encoding="utf-8")
-        body = source[len(FRONT_MATTER.match(source)[0]) :]
-        filled = plugin.on_page_markdown(body, page=Page(None, file, config), config=config)
+        page = Page(None, file, config)
+        source = plugin.on_page_read_source(page=page, config=config)
         staged_text = (folder / "docs" / language / "mnist.md").read_text(encoding="utf-8")
-        assert staged_text.endswith(stage_module.as_staged(filled, language, folder / "snippets"))
+        assert stage_module.as_staged(source, language, folder / "snippets") == staged_text
+        body = source[len(FRONT_MATTER.match(source)[0]) :]
+        assert plugin.on_page_markdown(body, page=page, config=config) == body
         accuracy = percent(generated.mnist["matched-torch"].test.accuracy, language, 2)
-        assert accuracy in filled
+        assert accuracy in body and "{{" not in body
+
+
+def test_the_key_leaves_out_what_only_a_build_log_says():
+    """Two processes that find the same results cached compute the same key: the seconds a
+    build spent and the runs it trained are not part of it; every measured page's are."""
+    from site_build.core.fashion.results import FashionResults
+    from site_build.core.generated import MEASURED_PAGES
+
+    one, other = Generated(), Generated()
+    one.fashion = FashionResults("build", {"torch": []}, trained=["torch seed 0"], seconds=12.0)
+    other.fashion = FashionResults("build", {"torch": []}, trained=[], seconds=0.1)
+    assert stage_module._results(one) == stage_module._results(other)
+    other.fashion = FashionResults("full", {"torch": []}, trained=[], seconds=0.1)
+    assert stage_module._results(one)["fashion"] != stage_module._results(other)["fashion"]
+    assert set(stage_module._results(one)) == {attr for _, attr in MEASURED_PAGES.values()}
+
+
+def test_a_strict_check_is_recorded_once_and_found_by_the_next_build():
+    """``nox -s docs`` checks in the stage, and MkDocs' build after it finds the record for
+    the same pages, snippets and versions instead of checking again; a new day is a new key,
+    and a build that is not strict records nothing."""
+    today = dt.date.today()
+    record = stage_module.cache_root() / "checked" / stage_module.checks_key(today)
+    record.unlink(missing_ok=True)
+    assert "passed already" not in stage_module.check_before_anything(False, today)
+    assert not record.exists()
+    assert "passed already" not in stage_module.check_before_anything(True, today)
+    assert record.is_file()
+    assert "passed already" in stage_module.check_before_anything(True, today)
+    assert stage_module.checks_key(today + dt.timedelta(days=1)) != record.name

@@ -16,6 +16,7 @@ from site_build.core import claims, verified_line
 from site_build.core.catalog import texts
 from site_build.core.kit.machine import installed_version
 from site_build.core.layout import DOCS_DIR, includes, languages, page_text, pages
+from site_build.core.stage import fill_page
 from site_build.mkdocs.plugin import SiteBuildPlugin
 from tests.stand_ins import page_config
 
@@ -132,8 +133,8 @@ def test_the_line_goes_under_the_title_and_markdown_without_a_title_is_left_alon
 
 
 def _hook(language: str, page: str, markdown: str | None = None) -> tuple[str, str]:
-    """What the plugin's page hook makes of a page (its file's text unless ``markdown`` is
-    given): (the page, its Markdown copy)."""
+    """What the stage and the plugin's page hook make of a page (its file's text unless
+    ``markdown`` is given): (the page, its Markdown copy)."""
     plugin = SiteBuildPlugin()
     plugin.generated.ledger = LEDGER
     path = DOCS_DIR / language / page
@@ -143,7 +144,9 @@ def _hook(language: str, page: str, markdown: str | None = None) -> tuple[str, s
     )
     if markdown is None:
         markdown = path.read_text(encoding="utf-8").split("---\n", 2)[-1]  # no front matter
-    shown = plugin.on_page_markdown(markdown, page=stand_in, config=page_config())
+    # The stage fills the page; the plugin hands the staged page to MkDocs as it is.
+    staged = fill_page(markdown, language, page, plugin.generated, dt.date.today())
+    shown = plugin.on_page_markdown(staged, page=stand_in, config=page_config())
     return shown, plugin.reader.markdown[src]
 
 

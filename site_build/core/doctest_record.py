@@ -73,7 +73,7 @@ def records_dir() -> Path:
 
 
 @cache
-def _environment() -> str:
+def environment() -> str:
     """Python, the platform and every installed distribution's version, as one digest.
 
     The distributions are read from the environment's own folders, not from the import path,
@@ -175,7 +175,7 @@ def key_parts(path: Path) -> dict:
     return {
         "file": _relative(path),
         "sources": {_relative(p): file_digest(p) for p in project_sources(path)},
-        "environment": _environment(),
+        "environment": environment(),
     }
 
 

@@ -181,6 +181,10 @@ class Generated:
             lines.append(f"{step}: {seconds:.1f} s ({did})")
         return lines
 
+    def note_timing(self, step: str, seconds: float, what: str) -> None:
+        """Note a step done outside ``prepare`` (the staged tree, ``stage.py``)."""
+        self._timing(step, seconds, what)
+
     def _timing(self, step: str, seconds: float, what: str) -> str:
         """Note what this pass did for ``step``; returns this pass's own line."""
         self._passes.setdefault(step, []).append((self.language, seconds, what))

@@ -13,22 +13,18 @@ styles its whole interface), so that a phone does not parse it all before the fi
 
 mkdocs-jupyter can copy a notebook's source next to its page (``include_source``), but the
 source here is jupytext Markdown without outputs: the only notebooks executed under
-mkdocs-static-i18n. So the site executes each notebook once per build itself
-(``executed_notebook`` of ``site_build/core/notebook_run.py``, which the build's units of
-work call too: from the project root, as mkdocs-jupyter would, cached on the code
-the notebooks import, ``notebook_key``, and on the source; an error in a cell fails the
-build) and uses that one execution twice: mkdocs-jupyter renders the page from it, with its
-own execution switched off in ``mkdocs.yml`` (the plugin points the page at the executed
-file while it renders, ``rendered_from``), and ``finish_page`` writes it beside the page as
-``<name>.ipynb`` for download, without the cells tagged ``page-only`` (the download link
-itself). The page a reader sees and the file a reader downloads hold the same outputs.
+mkdocs-static-i18n. So the stage (``site_build/core/stage.py``) executes each notebook
+once (``executed_notebook`` of ``site_build/core/notebook_run.py``: from the project root,
+as mkdocs-jupyter would, cached on the code the notebooks import, ``notebook_key``, and on
+the source; an error in a cell fails the build) and stages that one execution twice: the
+executed ``.ipynb`` mkdocs-jupyter renders the page from, with its own execution switched
+off in ``mkdocs.yml``, and ``<name>.ipynb`` beside the page for download, without the cells
+tagged ``page-only`` (the download link itself). The page a reader sees and the file a
+reader downloads hold the same outputs. ``finish_page`` checks that the page links its
+download.
 
-The plugin calls ``finish_page`` from ``on_post_page``: it writes into the site folder, so
-the file and the download link also work under ``mkdocs serve``.
-
-Why this module is longer than the project's usual 300 lines: moving the assets, pruning the
-CSS to what the page can use and writing the executed notebook all work on the same parsed
-page, in one pass.
+Why this module is longer than the project's usual 300 lines: moving the assets and pruning
+the CSS to what the page can use work on the same parsed page, in one pass.
 """
 
 from __future__ import annotations
@@ -40,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from site_build.core.errors import BuildError
 from site_build.core.kit.cache import atomic_write_bytes
-from site_build.core.notebook_run import PAGE_ONLY_TAG, download, download_name, executed_notebook
+from site_build.core.notebook_run import PAGE_ONLY_TAG, download_name
 
 WRAPPER = '<div class="jupyter-wrapper">'
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
@@ -123,15 +119,9 @@ def link_assets(html: str, page_url: str, site_dir: Path) -> str:
     return html.replace("</head>", links + "</head>", 1)
 
 
-def write_download(source: Path, dest_dir: Path) -> Path:
-    target = dest_dir / download_name(source)
-    executed, _ = executed_notebook(source)
-    atomic_write_bytes(target, download(executed))
-    return target
-
-
 def finish_page(html: str, page, config) -> str:
-    """on_post_page for every page: notebook pages get their shared assets and download."""
+    """on_post_page for every page: a notebook page gets its shared assets, and must link
+    its download (the staged tree's, which the plugin puts beside it)."""
     if not is_notebook_page(html):
         return html
     site_dir = Path(config["site_dir"])
@@ -143,7 +133,6 @@ def finish_page(html: str, page, config) -> str:
             f'"{link}": add a Markdown cell tagged "{PAGE_ONLY_TAG}" with '
             f'<a href="{link}" download>...</a> near the top'
         )
-    write_download(source, Path(page.file.abs_dest_path).parent)
     return link_assets(html, page.url, site_dir)
 
 

@@ -16,26 +16,24 @@ module only says when:
   a file that is not valid Python, on a broken placeholder, and in a strict build on any
   rule a page breaks (``core/checks.py``); check that the cache is writable and run the
   doctests of included snippets that have no passing record (``core/doctest_record.py``).
-  Under ``mkdocs serve``
-  such a problem does not fail the rebuild (the browser would wait for it): every page
-  shows it (``checks.problem_page``) until a save fixes it. Then, for each
-  language, give mkdocs-jupyter a checked staging copy of its cache
-  (``core/notebook_cache.py``) and train, measure and draw what is out of date
-  (``core/generated.py``).
-- ``on_files``: put the generated figures, kept outside docs/, beside each language's pages.
-- ``on_page_read_source``: a page that points to a file shows it (``core/page_source.py``).
+  Then ``core/stage.py``'s ``ensure``: train, measure and draw what is out of date
+  (``core/generated.py``) and write the staged docs tree, unless its key is staged
+  already (``nox -s docs`` stages first). Everything generated that the site shows comes
+  from that tree. Under ``mkdocs serve`` such a problem (a broken placeholder included)
+  does not fail the rebuild (the browser would wait for it): every page shows it
+  (``checks.problem_page``) until a save fixes it. Then, for each language, give
+  mkdocs-jupyter a checked staging copy of its cache (``core/notebook_cache.py``).
+- ``on_files``: put what the stage added beside each language's pages (figures, their CSV
+  data, the notebooks' downloads: ``mkdocs/files.py``) on the site.
+- ``on_pre_page``: a notebook page renders from its staged executed ``.ipynb``.
+- ``on_page_read_source``: an ordinary page is its staged file (``stage.page_for_build``:
+  placeholders, claims' footnotes, the stale-translation notice and the line under the
+  title filled in; a page that points to a file shows that file).
 - ``on_page_markdown``: a warning for each rule of the tests the page breaks
-  (``core/checks.py``), then the page filled by ``core/stage.py``'s ``fill_page``, the
-  function that writes the staged docs tree too: every ``{{ kind:arg }}`` placeholder
-  (``core/placeholders.py``; the kinds are listed in ``core/generated.py``; a broken one
-  fails the build naming the page and the line), the stale-translation notice
-  (``core/translation_status.py``) and the line under the title with the framework
-  versions, the build's day and the oldest cited fact's verified day
-  (``core/verified_line.py``); the result, includes expanded, is kept for the page's
-  Markdown copy (``mkdocs/reader_files.py``).
-- ``on_post_page``: a notebook page links shared CSS instead of inlining it and gets its
-  executed ``.ipynb`` beside it (``mkdocs/notebook_pages.py``); every page gets its Markdown
-  copy beside it.
+  (``core/checks.py``); the page, includes expanded, is kept for its Markdown copy
+  (``mkdocs/reader_files.py``). Nothing is filled here.
+- ``on_post_page``: a notebook page links shared CSS instead of inlining it and must link
+  its download (``mkdocs/notebook_pages.py``); every page gets its Markdown copy beside it.
 - ``on_post_build``: after each language, its own search index; when every language is
   built, the sitemaps, 404 pages and robots.txt (``mkdocs/publish.py``), each language's
   ``llms.txt`` and the claims as JSON (``mkdocs/reader_files.py``), then keep the
@@ -69,21 +67,17 @@ from mkdocs.utils import CountHandler
 
 from site_build.core import (
     checks,
-    doctest_record,
     notebook_cache,
+    stage,
 )
 from site_build.core.errors import BuildError
 from site_build.core.generated import Generated, notebook_key
 from site_build.core.kit.cache import (
     cache_root,
-    check_writable,
     prune_results,
     prune_temporaries,
 )
-from site_build.core.layout import languages
-from site_build.core.page_source import shown_markdown
 from site_build.core.site_swap import AtomicSite
-from site_build.core.stage import fill_page
 from site_build.mkdocs import (
     code_spans,
     images,
@@ -93,7 +87,7 @@ from site_build.mkdocs import (
     tables,
 )
 from site_build.mkdocs.comment_includes import use_language
-from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
+from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_staged
 
 log = get_plugin_logger(__name__)
 
@@ -113,10 +107,10 @@ class SiteBuildPlugin(BasePlugin):
         self._warnings: CountHandler | None = None
         self._notebooks: list[notebook_cache.NotebookStaging] = []
         self._timings: list[str] = []
-        # Notebook pages rendered from their executed copy: page -> source, and each
-        # execution (page, executed now, seconds) for the Build timing line.
+        # The staged tree this build reads its pages, figures and notebooks from.
+        self._staged: Path | None = None
+        # Notebook pages rendered from their staged executed copy: page -> source.
         self._notebook_sources: dict[str, Path] = {}
-        self._notebook_runs: list[tuple[str, bool, float]] = []
         self._sigint_seen = False
         self._previous_sigint = None
         # For the Build timing lines: Python's start, the imports and reading mkdocs.yml
@@ -158,24 +152,22 @@ class SiteBuildPlugin(BasePlugin):
                 try:
                     if self._problem is None:
                         self._check_before_anything_runs(config)
+                        self._stage()
                 except BuildError as error:
                     if not self.serving:
                         raise
                     self._show_problem_in_the_preview(str(error))
             self._notebooks_as_problem_pages(config, self._problem is not None)
             if self._problem is not None:
-                return  # nothing to train or measure for pages that show the problem
+                return  # nothing was staged: the pages show the problem
             self._key_notebook_cache(config)
-            self.generated.prepare(_language(config))
             # MkDocs reads, renders and writes this language's pages from here on.
             self._rendering[_language(config)] = time.perf_counter()
 
     def on_files(self, files, config, **_):
         if self._problem is not None:
-            return files  # nothing was drawn; every page shows the problem instead
-        for folder, paths in Generated.figures(languages()).items():
-            files = add_figures(files, config, folder, paths)
-        return files
+            return files  # nothing was staged; every page shows the problem instead
+        return add_staged(files, config, self._staged)
 
     def on_env(self, env, config, files, **_):
         """The footer's links to llms.txt and claims.json, in each language's words."""
@@ -194,15 +186,21 @@ class SiteBuildPlugin(BasePlugin):
         return page
 
     def on_page_read_source(self, page, **_) -> str | None:
-        """A pointer page's source, a notebook page's own (not the executed copy it renders
-        from); None lets MkDocs read ordinary pages itself."""
+        """An ordinary page's staged file (``stage.page_for_build``); a notebook page's own
+        source (not the executed copy it renders from). None, while the preview shows a
+        problem, lets MkDocs read the page itself."""
         with _as_plugin_error(page.file.src_path):
             source = self._notebook_sources.get(page.file.src_uri)
             if source is not None:
                 return source.read_text(encoding="utf-8")
-            return shown_markdown(Path(page.file.abs_src_path))
+            if self._problem is not None:
+                return None
+            language, *rest = PurePosixPath(page.file.src_uri).parts
+            return stage.page_for_build(self._staged, language, "/".join(rest))
 
     def on_page_markdown(self, markdown: str, page, config, **_) -> str:
+        """The staged page as it is (everything generated is filled in already), or the
+        problem the preview shows."""
         language, *rest = PurePosixPath(page.file.src_uri).parts
         if self._problem is not None:
             return checks.problem_page(self._problem, language)
@@ -210,33 +208,22 @@ class SiteBuildPlugin(BasePlugin):
         # a shown line too wide): the preview says so instead of looking right.
         for problem in checks.page_problems(language, "/".join(rest)):
             log.warning(problem)
-        with _as_plugin_error(page.file.src_path):
-            # The same filling as the staged tree's (core/stage.py): placeholders, the
-            # stale-translation notice and the line under the title.
-            markdown = fill_page(
-                markdown,
-                language,
-                "/".join(rest),
-                self.generated,
-                self._built,
-                _first_line(page, markdown),
-            )
         if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
             self.reader.keep_page(page, markdown, config)
         return markdown
 
     def _render_from_executed(self, page) -> None:
-        """Execute the notebook once (or take it from the cache) and point the page at the
-        executed file while mkdocs-jupyter renders it, with its own execution switched off
-        (mkdocs.yml): the page and the download show the same run, and mkdocs-jupyter's
-        cache follows the run. ``on_page_content`` points the page back at its source."""
-        source = Path(page.file.abs_src_path)
-        started = time.perf_counter()
-        with _as_plugin_error(page.file.src_path):
-            executed, ran = notebook_pages.executed_notebook(source)
-        seconds = time.perf_counter() - started
-        self._notebook_runs.append((page.file.src_uri, ran, seconds))
-        self._notebook_sources[page.file.src_uri] = source
+        """Point the page at its staged executed notebook while mkdocs-jupyter renders it,
+        with its own execution switched off (mkdocs.yml): the page and the download show
+        the same run. ``on_page_content`` points the page back at its source."""
+        language, *rest = PurePosixPath(page.file.src_uri).parts
+        executed = stage.executed_copy(self._staged, language, "/".join(rest))
+        if not executed.is_file():
+            raise PluginError(
+                f"{page.file.src_path}: {executed} is missing from the staged tree; stage it "
+                "again (python -m site_build.core.stage), or build with nox -s docs."
+            )
+        self._notebook_sources[page.file.src_uri] = Path(page.file.abs_src_path)
         page.file.abs_src_path = str(executed)
 
     def on_page_content(self, html: str, page, config, files, **_) -> str:
@@ -256,10 +243,11 @@ class SiteBuildPlugin(BasePlugin):
             output = notebook_pages.finish_page(output, page, config)
             if self._problem is None:
                 if _is_notebook(page, config):
-                    # Its copy is the download finish_page has just written beside it.
-                    name = notebook_pages.download_name(Path(page.file.abs_src_path))
-                    written = Path(page.file.abs_dest_path).parent / name
-                    self.reader.keep_notebook(page, written.read_bytes())
+                    # Its copy is its download, from the staged tree (on_files).
+                    language, *rest = PurePosixPath(page.file.src_uri).parts
+                    offered = stage.download_path("/".join(rest))
+                    download = self._staged / "docs" / language / offered
+                    self.reader.keep_notebook(page, download.read_bytes())
                 language = PurePosixPath(page.file.src_uri).parts[0]
                 self.reader.page_written(page, language, config)
         return output
@@ -284,7 +272,7 @@ class SiteBuildPlugin(BasePlugin):
             return  # nothing was checked, trained or drawn: no timings to show
         # Every result this build uses is known now (and kept): the others go by age and size.
         prune_results()
-        lines = [*self._timings, *self.generated.timings, *self._notebook_timing()]
+        lines = [*self._timings, *self.generated.timings]
         for line in [*lines, *self._rendered]:
             print(f"Build timing | {line}")
 
@@ -325,24 +313,11 @@ class SiteBuildPlugin(BasePlugin):
         # and after every successful build, when nothing is left to abandon.
         self._abandon_build("The build was interrupted", keep_notebooks=False)
 
-    def _notebook_timing(self) -> list[str]:
-        """One Build timing line: which notebooks this build executed, which it found cached."""
-        if not self._notebook_runs:
-            return []
-        total = sum(seconds for _, _, seconds in self._notebook_runs)
-        ran = [page for page, executed, _ in self._notebook_runs if executed]
-        cached = len(self._notebook_runs) - len(ran)
-        # Once each: the page and its download show the same execution.
-        what = [f"executed once each: {', '.join(ran)}"] if ran else []
-        if cached:
-            what.append(f"{cached} cached" if ran else f"all {cached} cached")
-        return [f"Notebooks: {total:.1f} s ({'; '.join(what)})"]
-
     # --- the steps ------------------------------------------------------------------------
 
     def _start_build(self, config) -> None:
         self._notebooks, self._timings = [], []
-        self._notebook_sources, self._notebook_runs = {}, []
+        self._notebook_sources, self._staged = {}, None
         # Printed last: the startup (the first build of this process only), then rendering.
         self._rendering, self._rendered = {}, [self._startup] if self._startup else []
         self._startup = None
@@ -412,17 +387,18 @@ class SiteBuildPlugin(BasePlugin):
             config.site_dir = str(self._site.start())
 
     def _check_before_anything_runs(self, config) -> None:
-        """Before any training: every include shows an existing section of valid Python, no
-        placeholder is broken, a strict build breaks no page rule of the tests, the cache is
-        writable, and doctests pass for every snippet shown."""
-        if errors := checks.include_errors() + checks.placeholder_errors():
-            raise BuildError("\n".join(errors))
-        if config.strict and (problems := checks.site_problems()):
-            # The strict build would fail on these warnings after training; say so first.
-            raise BuildError("\n".join(problems))
-        check_writable()
+        """Before any training: ``stage.check_before_anything`` (includes, placeholders, a
+        strict build's page rules, the cache, the snippets' doctests; found recorded when
+        ``nox -s docs`` has just checked them in the stage)."""
+        self._timings.append(stage.check_before_anything(bool(config.strict), self._built))
         prune_temporaries(cache_root())
-        self._timings.append(doctest_record.check_included().timing())
+
+    def _stage(self) -> None:
+        """Train, measure and draw what is out of date, then write the staged tree unless its
+        key is staged already (``core/stage.py``): every page, figure and notebook this
+        build shows comes from it."""
+        self.generated.prepare()
+        self._staged = stage.ensure(self.generated, self._built, checked=True)
 
     def _key_notebook_cache(self, config) -> None:
         """Give mkdocs-jupyter a checked staging copy of the cache folder of this language.
@@ -490,18 +466,6 @@ def _language(config) -> str:
     """The language the i18n plugin is building now (the default one first)."""
     i18n = config.plugins.get("i18n")
     return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
-
-
-def _first_line(page, markdown: str) -> int:
-    """The line of the page's file where ``markdown`` starts (MkDocs removed the front
-    matter), so that a message names the line a contributor sees; 1 when it is not known."""
-    try:
-        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-    except (OSError, TypeError, AttributeError):
-        return 1
-    if not markdown or not source.endswith(markdown):
-        return 1
-    return source.count("\n", 0, len(source) - len(markdown)) + 1
 
 
 def _is_notebook(page, config) -> bool:

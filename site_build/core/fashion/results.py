@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from site_build.core.kit.records import Machine, Record, from_json
+from site_build.core.kit.records import BUILD_LOG, Machine, Record, from_json
 
 # 2: typed records, with this number in every file; 1 was the plain mappings before it,
 # which had no "format" field. 3: no words in the results (the data's description is
@@ -107,8 +107,9 @@ class FashionResults:
 
     mode: str
     runs: dict[str, list[RunResult]]  # framework -> results, in seed order
-    trained: list[str]
-    seconds: float
+    # What this build did, for its log only: no page shows it (``BUILD_LOG``).
+    trained: list[str] = field(metadata={BUILD_LOG: True})
+    seconds: float = field(metadata={BUILD_LOG: True})
 
     @property
     def first(self) -> RunResult:

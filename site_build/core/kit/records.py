@@ -24,6 +24,11 @@ from site_build.core.kit.cache import atomic_write_json, read_json
 
 T = TypeVar("T")
 
+# Metadata of a field that says what one build did, for its log (the seconds it spent, the
+# runs it trained), not what a page shows: ``field(metadata={BUILD_LOG: True})``. The staged
+# docs tree's key (``core/stage.py``) leaves such fields out.
+BUILD_LOG = "build_log"
+
 
 class ResultsFormatError(ValueError):
     """A results file that does not have the fields of this version of the code."""
