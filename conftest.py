@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,6 +25,7 @@ from sybil.integration.pytest import SybilItem
 
 from site_build.core import doctest_record
 from site_build.core.paths import SNIPPETS_DIR
+from tests import framework_state
 from tests.doc_examples import ALL_EXAMPLES
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
@@ -41,6 +43,7 @@ _failed: set[Path] = set()
 _failures: list[dict] = []
 _all_passed: list[str] = []  # snippet files whose selected examples all passed
 _checked_in_order: list[str] = []  # snippet files in the order their doctests started
+_cpu_at_start: dict[Path, float] = {}  # CPU seconds used when a snippet file's doctests began
 
 
 def _snippet_of(item) -> Path | None:
@@ -94,6 +97,16 @@ def pytest_runtest_setup(item) -> None:
     path = _snippet_of(item)
     if path is not None and (not _checked_in_order or _checked_in_order[-1] != _relative(path)):
         _checked_in_order.append(_relative(path))
+        # Both frameworks are imported once per process, before the first file: not a cost
+        # of that file, which the doctest stage would otherwise deal as a heavy one.
+        framework_state.ensure_baseline()
+        _cpu_at_start[path] = _cpu_seconds()
+
+
+def _cpu_seconds() -> float:
+    """The CPU seconds this process (all its threads) and its finished children used so far."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
 @pytest.fixture
@@ -131,7 +144,8 @@ def pytest_collectreport(report) -> None:
 def _record(path: Path) -> None:
     _all_passed.append(_relative(path))
     try:
-        doctest_record.write_record(path, _passed[path], by="pytest")
+        seconds = _cpu_seconds() - _cpu_at_start[path] if path in _cpu_at_start else None
+        doctest_record.write_record(path, _passed[path], by="pytest", cpu_seconds=seconds)
     except OSError as error:  # an unwritable cache must not fail the tests themselves
         print(f"\nCould not record the passing doctests of {path}: {error}", file=sys.stderr)
 

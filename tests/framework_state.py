@@ -178,7 +178,7 @@ _settings: list[Setting] = []
 _baseline: dict[str, Any] = {}
 
 
-def _ensure_baseline() -> None:
+def ensure_baseline() -> None:
     """Import both frameworks and note every setting, once, before the first snippet file."""
     if _settings:
         return
@@ -188,7 +188,7 @@ def _ensure_baseline() -> None:
 
 def changed_settings() -> list[str]:
     """The names of the settings that differ from the baseline now."""
-    _ensure_baseline()
+    ensure_baseline()
     return [s.name for s in _settings if s.read() != _baseline[s.name]]
 
 

@@ -101,6 +101,33 @@ def test_files_are_dealt_evenly_and_keep_their_order():
     assert doctest_record.shares(files[:1], 2) == [files[:1]]  # no empty process
 
 
+def test_files_are_dealt_by_their_recorded_cost_not_their_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(doctest_record, "ROOT", tmp_path)
+    files = []
+    for name, size in (("a", 400), ("b", 300), ("c", 200), ("d", 100)):
+        files.append(tmp_path / f"{name}_torch.py")
+        files[-1].write_text("#" * size)
+    # By size, c and d would share a process (as a and b the other); their records say
+    # that they cost most, so each goes to its own process.
+    costs = {"a_torch.py": 1.0, "b_torch.py": 1.0, "c_torch.py": 30.0, "d_torch.py": 30.0}
+    names = [[path.name for path in share] for share in doctest_record.shares(files, 2, costs)]
+    assert names == [["a_torch.py", "c_torch.py"], ["b_torch.py", "d_torch.py"]]
+    # A file without a record is estimated at the recorded files' seconds per byte
+    # (62 s for 1,000 bytes): e, of 1,000 bytes, weighs as much as the four others together.
+    files.append(tmp_path / "e_torch.py")
+    files[-1].write_text("#" * 1000)
+    names = [[path.name for path in share] for share in doctest_record.shares(files, 2, costs)]
+    assert names == [["e_torch.py"], ["a_torch.py", "b_torch.py", "c_torch.py", "d_torch.py"]]
+
+
+def test_a_passing_record_keeps_the_cpu_seconds_its_doctests_took(cache_dir):
+    path = SNIPPETS_DIR / "tensors" / "creation_torch.py"
+    doctest_record.write_record(path, 3, by="pytest", cpu_seconds=2.5)
+    assert doctest_record.recorded_costs() == {"snippets/tensors/creation_torch.py": 2.5}
+    doctest_record.write_record(path, 3, by="pytest")  # a record without seconds: ignored
+    assert doctest_record.recorded_costs() == {}
+
+
 def test_two_processes_each_record_what_they_ran(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))  # no records: all run
     monkeypatch.setenv(doctest_record.PROCESSES_ENV, "2")
@@ -112,4 +139,6 @@ def test_two_processes_each_record_what_they_ran(tmp_path, monkeypatch):
     check = doctest_record.check_included(files)
     assert sorted(check.ran) == sorted(doctest_record._relative(path) for path in files)
     assert all(doctest_record.has_passed(path) for path in files)
+    costs = doctest_record.recorded_costs()  # each process measured its own files
+    assert all(costs[doctest_record._relative(path)] > 0 for path in files)
     assert doctest_record.check_included(files).ran == []  # recorded: nothing runs again

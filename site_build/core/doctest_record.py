@@ -197,8 +197,9 @@ def has_passed(path: Path) -> bool:
     return True
 
 
-def write_record(path: Path, examples: int, by: str) -> None:
-    """Record that all ``examples`` doctest examples of ``path`` passed (called by pytest)."""
+def write_record(path: Path, examples: int, by: str, cpu_seconds: float | None = None) -> None:
+    """Record that all ``examples`` doctest examples of ``path`` passed (called by pytest),
+    and the CPU seconds they took, which ``shares`` deals the next run's files by."""
     parts = key_parts(path)
     atomic_write_json(
         records_dir() / f"{fingerprint(parts)}.json",
@@ -207,8 +208,25 @@ def write_record(path: Path, examples: int, by: str) -> None:
             "examples": examples,
             "by": by,
             "passed": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cpu_seconds": cpu_seconds,
         },
     )
+
+
+def recorded_costs() -> dict[str, float]:
+    """{snippet file: CPU seconds its doctests took at their newest passing record}, from the
+    records of any content (an edited file costs about what its previous version did)."""
+    newest: dict[str, tuple[str, float]] = {}
+    for record in records_dir().glob("*.json"):
+        data = read_json(record)
+        if not isinstance(data, dict):
+            continue
+        name, seconds, passed = data.get("file"), data.get("cpu_seconds"), data.get("passed")
+        if not (isinstance(name, str) and isinstance(seconds, int | float) and seconds > 0):
+            continue
+        if name not in newest or str(passed) > newest[name][0]:
+            newest[name] = (str(passed), float(seconds))
+    return {name: seconds for name, (_, seconds) in newest.items()}
 
 
 def included_snippets() -> list[Path]:
@@ -278,12 +296,29 @@ def processes(files: int) -> int:
     return max(1, min(cores, files // FILES_PER_PROCESS))
 
 
-def shares(files: list[Path], count: int) -> list[list[Path]]:
-    """`files` dealt to `count` processes, largest first, so that each gets a similar load;
-    each share keeps the given order (pytest sorts a share into build order itself)."""
+def shares(
+    files: list[Path], count: int, costs: dict[str, float] | None = None
+) -> list[list[Path]]:
+    """`files` dealt to `count` processes so that each gets a similar load: the costliest
+    first, each to the process with the least so far. A file's cost is the CPU seconds of its
+    last passing record (``costs``, from ``recorded_costs``); a file without one is estimated
+    from its size, at the seconds per byte of the files with one (or by its size alone when no
+    file has one, as on an empty cache). The doctests of a few files (a quantized model
+    compiled, a model exported) cost ten times those of most, so sizes alone can leave one
+    process with twice the other's work. Each share keeps the given order (pytest sorts a
+    share into build order itself)."""
+    costs = costs or {}
+    sizes = {path: path.stat().st_size for path in files}
+    known = {path: costs[_relative(path)] for path in files if _relative(path) in costs}
+    known_size = sum(sizes[path] for path in known)
+    per_byte = sum(known.values()) / known_size if known and known_size else 1.0
+    cost = {path: known.get(path, sizes[path] * per_byte) for path in files}
     dealt: list[list[Path]] = [[] for _ in range(count)]
-    for index, path in enumerate(sorted(files, key=lambda p: -p.stat().st_size)):
-        dealt[index % count].append(path)
+    loads = [0.0] * count
+    for path in sorted(files, key=lambda p: (-cost[p], _relative(p))):
+        least = loads.index(min(loads))
+        dealt[least].append(path)
+        loads[least] += cost[path]
     order = {path: position for position, path in enumerate(files)}
     return [sorted(share, key=order.__getitem__) for share in dealt if share]
 
@@ -299,7 +334,7 @@ class _Run:
 
 def _run_pytest(files: list[Path]) -> None:
     names = [_relative(path) for path in files]
-    groups = shares(files, processes(len(files)))
+    groups = shares(files, processes(len(files)), recorded_costs())
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     print(
         f"[doctests] running the doctests of {len(names)} snippet file(s) that have no passing "
