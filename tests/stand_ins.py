@@ -198,7 +198,7 @@ def fake_results(mode: str = "short") -> BenchResults:
         triad_elements=2**27,
         last_level_cache_bytes=2**29,
         cpu_flags=("amx_bf16", "amx_int8"),
-        kernels={"bfloat16": "matmul brg_matmul:amx", "int8": "gemm_api"},
+        kernels={"bfloat16": "matmul brg_matmul:amx", "int8": "matmul brg_matmul:avx10_1_512_amx"},
         layers=(
             LayerCost("0 (Conv2d)", 320, 784, 21632, 389376),
             LayerCost("6 (Linear)", 9_438_208, 9216, 1024, 18_874_368),

@@ -91,6 +91,77 @@ def test_onednn_names_the_kernel_of_a_bfloat16_product():
     assert kernels and all(k.startswith("matmul") for k in kernels), kernels
 
 
+def test_the_int8_product_is_a_quantized_linear_layer_of_x_and_w():
+    import torch
+
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randint(0, 256, (48, 256), dtype=torch.uint8, generator=generator)
+    w = torch.randint(-128, 128, (32, 256), dtype=torch.int8, generator=generator)
+    out = worker.int8_product(x, w)()
+    # x @ w.T summed exactly, at the scales of both operands, as uint8 around the zero point.
+    sums = x.double() @ w.double().T * worker.INT8_SCALE**2
+    expected = (sums.round() + worker.INT8_OUTPUT_ZERO_POINT).clamp(0, 255)
+    assert out.dtype == torch.uint8 and out.shape == (48, 32)
+    assert torch.equal(out.double(), expected)
+    # No sum was clipped: the comparison is of the sums themselves, not of 0s and 255s.
+    assert expected.min() > 0 and expected.max() < 255
+
+
+def test_onednn_runs_the_int8_product_on_the_amx_units():
+    """Issue 30: ``torch._int_mm`` ran oneDNN's ``gemm_api``, not the AMX units that the
+    quantization page's int8 models reach, so its speed was no ceiling for them."""
+    if "amx_int8" not in worker.cpu_flags():
+        pytest.skip("this CPU has no AMX int8 units")
+    import torch
+
+    x = torch.randint(0, 256, (256, 256), dtype=torch.uint8)
+    w = torch.randint(-128, 128, (256, 256), dtype=torch.int8)
+    kernels = worker.onednn_kernels(worker.int8_product(x, w))
+    assert kernels and all(k.startswith("matmul") and "amx" in k for k in kernels), kernels
+
+
+def test_the_int8_peak_reaches_the_page_in_the_workers_own_format(cache, monkeypatch):
+    """The PyTorch peak worker, in this process on a small product, its messages through
+    JSON and the decoders that read the workers' lines, then the results file."""
+    if not set(worker.cpu_flags()) & set(worker.LOW_PRECISION_FLAGS["int8"]):
+        pytest.skip("this CPU has no int8 units")
+    import json
+    from dataclasses import asdict
+
+    from site_build.core.bench.peaks import machine_roofs
+    from site_build.core.bench.results import Setup, Timed, WorkerRecord
+
+    # Small arrays for the triad: this test is about the int8 product, not the bandwidth.
+    monkeypatch.setattr(worker, "TRIAD_MIN_ELEMENTS", 2**16)
+    monkeypatch.setattr(worker, "last_level_cache_bytes", lambda: 2**18)
+    settings = replace(
+        benchmarks.settings_for("short"), matmul_size=256, matmul_calls=2, warmup=0, repeats=3
+    )
+    peak = worker.MatmulWorker("torch", settings)
+    setup = Setup.from_json(json.loads(json.dumps(peak.setup.to_json())))
+    repeats = []
+    for _ in range(settings.repeats):
+        line = json.dumps({task: asdict(value) for task, value in peak.repeat().items()})
+        repeats.append({task: Timed(**value) for task, value in json.loads(line).items()})
+    record = WorkerRecord("torch", "peak", "matmul", setup, 100.0, tuple(repeats))
+    results = benchmarks.assemble(settings, {}, [record], [])
+    atomic_write_json(benchmarks.results_path(results.key), results.to_json())
+    read = benchmarks.read_results(results.key)
+    assert read == results
+    # 2 x 256^3 operations a product, two products a repeat: GOP/s from the repeats' seconds.
+    rates = [2 * 256**3 * 2 / r["matmul_int8"].seconds / 1e9 for r in repeats]
+    assert all(r["matmul_int8"].count == 2 * 256**3 * 2 for r in repeats)
+    assert read.roofs.peaks["int8"].repeats == pytest.approx(tuple(rates))
+    assert machine_roofs(read).peaks["int8"] == pytest.approx(sorted(rates)[1])
+    kernel = read.roofs.kernels["int8"]
+    assert kernel.startswith("matmul"), kernel
+    if "amx_int8" in worker.cpu_flags():
+        assert "amx" in kernel, kernel
+    for language in LANGUAGES:
+        table = bench_report.roofs(read, language)
+        assert f"`{kernel}`" in table and "`torch.ops.onednn.qlinear_pointwise`" in table
+
+
 # Results: typed fields, and older files measured again -------------------------------------
 
 
@@ -165,7 +236,8 @@ def test_the_roofs_table_names_each_kernel_and_only_what_was_measured(language):
     table = bench_report.roofs(results, language)
     rows = [line for line in table.splitlines() if line.startswith("|")][2:]
     assert len(rows) == 4  # bandwidth, float32, bfloat16, int8
-    assert "`matmul brg_matmul:amx`" in table and "`gemm_api`" in table
+    assert "`matmul brg_matmul:amx`" in table
+    assert "`matmul brg_matmul:avx10_1_512_amx`" in table
     bare = replace(results, roofs=replace(results.roofs, peaks={}, kernels={}, cpu_flags=()))
     rows = [line for line in bench_report.roofs(bare, language).splitlines()][2:]
     assert len(rows) == 2

@@ -65,7 +65,8 @@ from site_build.core.paths import ROOT
 # Raise when a change to this folder's code changes what is measured: the key covers the
 # shown snippets, settings, data, versions and machine, not the build package's own files, so
 # moving or tidying them measures nothing again.
-METHOD = 2  # 2: the roofs (bandwidth, bfloat16 and int8 peaks, Adam) and layer costs
+METHOD = 3  # 2: the roofs (bandwidth, bfloat16 and int8 peaks, Adam) and layer costs;
+# 3: the int8 peak from oneDNN's quantized linear layer (AMX) instead of torch._int_mm
 SOURCES = (
     "snippets/benchmarks/configs_torch.py",
     "snippets/benchmarks/configs_tf.py",

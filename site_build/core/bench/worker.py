@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,15 @@ def prepare_framework(framework: str, threads: int) -> None:
 
 
 # The CPU flags of the units that multiply 16-bit floats or 8-bit integers faster, and the
-# matrix products measured when the CPU lists one of them (bfloat16 in, int8 in int32 out).
+# matrix products measured when the CPU lists one of them (bfloat16 in; int8 in, int32 sums).
 LOW_PRECISION_FLAGS = {
     "bfloat16": ("amx_bf16", "avx512_bf16"),
     "int8": ("amx_int8", "avx512_vnni", "avx_vnni"),
 }
+# The int8 product's quantization: the scale of its activations and weights; its uint8 output
+# at scale 1 around 128, so that sums of either sign stay in range.
+INT8_SCALE = 1 / 128
+INT8_OUTPUT_ZERO_POINT = 128
 TRIAD_MIN_ELEMENTS = 2**25  # 128 MiB a float32 array, when the cache size is unknown
 TRIAD_CALLS = 3
 
@@ -142,6 +147,31 @@ def onednn_kernels(call) -> list[str]:
     return [f"{fields[i + 2]} {fields[i + 3]}".strip() for fields, i in zip(lines, at, strict=True)]
 
 
+def int8_product(x: Any, w: Any) -> Callable[[], Any]:
+    """The int8 peak's product, ``x @ w.T``: a quantized linear layer in oneDNN,
+    ``torch.ops.onednn.qlinear_pointwise``, the operation that ``torch.compile`` (Inductor)
+    runs for the Linear layers of an int8 model quantized with torchao's x86 recipe, such as
+    the quantization page's full integer model: uint8 activations ``x`` (N, K) times int8
+    weights ``w`` (M, K) prepacked once for the CPU, summed in int32 and returned as uint8
+    (``INT8_SCALE``, ``INT8_OUTPUT_ZERO_POINT``). ``torch._int_mm`` (int8
+    times int8 into int32) reaches a oneDNN ``gemm_api`` kernel on this PyTorch instead of the
+    AMX units, so it would not be the ceiling of the models that do reach them."""
+    import torch
+
+    packed = torch.ops.onednn.qlinear_prepack(w, list(x.shape))
+    # One scale per output channel, as the x86 recipe quantizes weights; zero points 0.
+    w_scales = torch.full((w.shape[0],), INT8_SCALE)
+    w_zero_points = torch.zeros(w.shape[0], dtype=torch.int64)
+
+    def product() -> Any:
+        return torch.ops.onednn.qlinear_pointwise(
+            x, INT8_SCALE, 0, packed, w_scales, w_zero_points, None,
+            1.0, INT8_OUTPUT_ZERO_POINT, torch.uint8, "none", [], "",
+        )  # fmt: skip
+
+    return product
+
+
 class RoofsWorker:
     """The other roofs, measured in the PyTorch worker beside its float32 product: memory
     bandwidth (a triad over arrays larger than the last-level cache), the bfloat16 and int8
@@ -167,9 +197,9 @@ class RoofsWorker:
             y = torch.rand(size, size, generator=generator).to(torch.bfloat16)
             self.products["bfloat16"] = lambda: torch.mm(x, y)
         if set(flags) & set(LOW_PRECISION_FLAGS["int8"]):
-            i = torch.randint(-128, 128, (size, size), dtype=torch.int8, generator=generator)
-            j = torch.randint(-128, 128, (size, size), dtype=torch.int8, generator=generator)
-            self.products["int8"] = lambda: torch._int_mm(i, j)
+            u8 = torch.randint(0, 256, (size, size), dtype=torch.uint8, generator=generator)
+            s8 = torch.randint(-128, 128, (size, size), dtype=torch.int8, generator=generator)
+            self.products["int8"] = int8_product(u8, s8)
         for name, product in self.products.items():
             kernels[name] = ", ".join(sorted(set(onednn_kernels(product)))) or "?"
         from snippets.mnist.model_torch import build_model
