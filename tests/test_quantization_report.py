@@ -114,7 +114,8 @@ def test_every_placeholder_renders_in_both_languages():
     generated = Generated()
     generated.quantization = quantization_results()
     bench = fake_results()
-    generated.bench = dataclasses.replace(bench, machine=dataclasses.replace(bench.machine, cpu="Test CPU"))
+    machine = dataclasses.replace(bench.machine, cpu="Test CPU")
+    generated.bench = dataclasses.replace(bench, machine=machine)
     for name in [*report.GENERATED, *report.ON_ROOFS]:
         for language in LANGUAGES:
             page = render(f"{{{{ quantization:{name} }}}}", language, "page.md", generated.kinds())

@@ -24,6 +24,8 @@ from site_build.core.kit.roofline import (
 from site_build.core.mixed_precision.results import PRECISIONS, MixedPrecisionResults
 
 TEXT = texts("mixed_precision")
+# The words of a speed set against the roofs, shared with the other precision page.
+ROOF_TEXT = texts("roofline")
 
 
 def _rate(value: float, language: str) -> str:
@@ -180,7 +182,7 @@ def _same_machine(results: MixedPrecisionResults, roofs: MachineRoofs) -> bool:
 def peaks(results: MixedPrecisionResults, roofs: MachineRoofs, language: str) -> str:
     """Each median speed as achieved GFLOP/s, against the peak of its own precision and the
     memory roof at its batch, with the roof that binds."""
-    t = TEXT[language]
+    t = TEXT[language] | ROOF_TEXT[language]
     if not _same_machine(results, roofs):
         return t["roofs_elsewhere"].format(roofs_cpu=roofs.cpu, cpu=results.machine.cpu)
     rows = []
@@ -244,7 +246,7 @@ def reach(results: MixedPrecisionResults, language: str) -> str:
 
 def roofs_note(results: MixedPrecisionResults, roofs: MachineRoofs, language: str) -> str:
     """Where the roofs come from and the rules that set a speed against them."""
-    t = TEXT[language]
+    t = TEXT[language] | ROOF_TEXT[language]
     fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
     measured = t["and"].join(
         f"{precision} {_gflops(roofs.peaks[precision], language)}"

@@ -26,6 +26,8 @@ from site_build.core.kit.roofline import (
 from site_build.core.quantization.results import VARIANTS, QuantizationResults
 
 TEXT = texts("quantization")
+# The words of a speed set against the roofs, shared with the other precision page.
+ROOF_TEXT = texts("roofline")
 
 
 def _size(n_bytes: int, language: str) -> str:
@@ -184,7 +186,7 @@ def _ops(value: float, language: str) -> str:
 def peaks(results: QuantizationResults, roofs: MachineRoofs, language: str) -> str:
     """Each speed as achieved operations per second, against the peak of its own precision
     (per thread) and the memory roof at its batch, with the roof that binds."""
-    t = TEXT[language]
+    t = TEXT[language] | ROOF_TEXT[language]
     if results.machine.cpu != roofs.cpu:
         return t["roofs_elsewhere"].format(roofs_cpu=roofs.cpu, cpu=results.machine.cpu)
     rows = []
@@ -242,7 +244,7 @@ def reach(results: QuantizationResults, language: str) -> str:
 
 def roofs_note(results: QuantizationResults, roofs: MachineRoofs, language: str) -> str:
     """Where the roofs come from and the rules that set a speed against them."""
-    t, threads = TEXT[language], results.settings.threads
+    t, threads = TEXT[language] | ROOF_TEXT[language], results.settings.threads
     fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
     measured = t["and"].join(
         f"{precision} {_ops(roofs.peaks[precision], language)}"
