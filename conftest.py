@@ -25,6 +25,7 @@ from sybil.integration.pytest import SybilItem
 from site_build.core import doctest_record
 from site_build.core.paths import SNIPPETS_DIR
 from tests.doc_examples import ALL_EXAMPLES
+from tests.framework_state import REVERSED
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
 
@@ -74,14 +75,26 @@ def pytest_itemcollected(item) -> None:
         _examples_by_place[parts[0] + ("/" if len(parts) > 1 else "")] += 1
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        REVERSED,
+        action="store_true",
+        help="run the snippet files in the reverse of the build's order "
+        "(tests/test_snippet_isolation.py)",
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items) -> None:
+def pytest_collection_modifyitems(config, items) -> None:
     # Snippet doctests first: their records let the site builds later in the session skip
     # them. First among the hooks, so
     # that a narrower order (tests/check_topic.py) still has the last word.
     # The files in the order of the build's doctest stage (sorted paths), each file's
-    # examples in their own order (the sort is stable).
-    items.sort(key=lambda item: (_snippet_of(item) is None, str(_snippet_of(item) or "")))
+    # examples in their own order (the sort is stable). With REVERSED, the snippet files in
+    # the reverse order, each file's examples still in their own.
+    files = sorted({str(path) for item in items if (path := _snippet_of(item)) is not None})
+    rank = {name: (-i if config.getoption(REVERSED) else i) for i, name in enumerate(files)}
+    items.sort(key=lambda item: (_snippet_of(item) is None, rank.get(str(_snippet_of(item)), 0)))
 
 
 def pytest_collection_finish(session) -> None:
