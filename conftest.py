@@ -119,7 +119,9 @@ def pytest_runtest_setup(item) -> None:
     path = _snippet_of(item)
     if path is not None and (not _checked_in_order or _checked_in_order[-1] != _relative(path)):
         _checked_in_order.append(_relative(path))
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Asked of this process's configuration, not of $PYTEST_XDIST_WORKER, which the pytest
+    # that a build's doctest stage starts inherits: that one must not wait for its builder.
+    if hasattr(item.config, "workerinput"):
         # A site build in another worker that lacks a record waits for this worker's
         # doctests to write it, instead of running the same files at the same time.
         if path is not None and not _running_doctests:
