@@ -7,7 +7,9 @@ It also writes the *passing records* of snippet doctests (site_build/core/doctes
 when every example of a snippet file passed, a record keyed on the file's exact content, the
 project modules it imports and the installed versions lets the docs build trust the output
 it shows under "Checked by the tests" without running it again. The snippet doctests run
-first, so the site builds among the tests find their records.
+first, so the site builds among the tests find their records; in a parallel run
+(`nox -s tests`, see SnippetsTogether below), a build in another process that lacks a record
+waits for the process running the doctests to write it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from site_build.core import doctest_record
 from site_build.core.paths import SNIPPETS_DIR
 from tests import framework_state
 from tests.doc_examples import ALL_EXAMPLES
+from tests.framework_state import REVERSED
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
 
@@ -44,6 +47,7 @@ _failures: list[dict] = []
 _all_passed: list[str] = []  # snippet files whose selected examples all passed
 _checked_in_order: list[str] = []  # snippet files in the order their doctests started
 _cpu_at_start: dict[Path, float] = {}  # CPU seconds used when a snippet file's doctests began
+_running_doctests: list = []  # the records' running lock, held by a parallel run's worker
 
 
 def _snippet_of(item) -> Path | None:
@@ -77,14 +81,35 @@ def pytest_itemcollected(item) -> None:
         _examples_by_place[parts[0] + ("/" if len(parts) > 1 else "")] += 1
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        REVERSED,
+        action="store_true",
+        help="run the snippet files in the reverse of the build's order "
+        "(tests/test_snippet_isolation.py)",
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items) -> None:
+def pytest_collection_modifyitems(config, items) -> None:
     # Snippet doctests first: their records let the site builds later in the session skip
     # them. First among the hooks, so
     # that a narrower order (tests/check_topic.py) still has the last word.
     # The files in the order of the build's doctest stage (sorted paths), each file's
-    # examples in their own order (the sort is stable).
-    items.sort(key=lambda item: (_snippet_of(item) is None, str(_snippet_of(item) or "")))
+    # examples in their own order (the sort is stable). Then the test files that hold a test
+    # marked slow, so that in a parallel run (SnippetsTogether) they start first.
+    # With REVERSED, the snippet files in the reverse order, each file's examples still in
+    # their own.
+    files = sorted({str(path) for item in items if (path := _snippet_of(item)) is not None})
+    rank = {name: (-i if config.getoption(REVERSED) else i) for i, name in enumerate(files)}
+    with_slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(
+        key=lambda item: (
+            _snippet_of(item) is None,
+            rank.get(str(_snippet_of(item)), 0),
+            item.path not in with_slow,
+        )
+    )
 
 
 def pytest_collection_finish(session) -> None:
@@ -101,12 +126,27 @@ def pytest_runtest_setup(item) -> None:
         # of that file, which the doctest stage would otherwise deal as a heavy one.
         framework_state.ensure_baseline()
         _cpu_at_start[path] = _cpu_seconds()
+    # Asked of this process's configuration, not of $PYTEST_XDIST_WORKER, which the pytest
+    # that a build's doctest stage starts inherits: that one must not wait for its builder.
+    if hasattr(item.config, "workerinput"):
+        # A site build in another worker that lacks a record waits for this worker's
+        # doctests to write it, instead of running the same files at the same time.
+        if path is not None and not _running_doctests:
+            _running_doctests.append(doctest_record.running_lock())
+            _running_doctests[0].__enter__()
+        elif path is None:
+            _release_running_lock()
 
 
 def _cpu_seconds() -> float:
     """The CPU seconds this process (all its threads) and its finished children used so far."""
     usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
+def _release_running_lock() -> None:
+    if _running_doctests:
+        _running_doctests.pop().__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -155,9 +195,48 @@ def _relative(path: Path) -> str:
 
 
 def pytest_sessionfinish(session) -> None:
+    _release_running_lock()
     if report := os.environ.get(doctest_record.FAILURES_ENV):
         outcome = {"failures": _failures, "passed": _all_passed}
         Path(report).write_text(json.dumps(outcome), encoding="utf-8")
+
+
+# In a parallel run (`pytest -n 2 --dist loadfile`, as `nox -s tests` runs it), each test
+# file is a unit that one worker runs whole, so a module's fixtures (a site build, the stage)
+# run once; the snippet doctests are one unit, run by one worker in the build's order as in
+# a single process, with the test that checks that order. Units are handed out in the
+# collection's order (above): the snippet doctests, then the files that hold a slow test.
+SNIPPET_UNIT = "snippet doctests, in the build's order"
+RUN_WITH_SNIPPETS = (
+    "tests/test_snippet_isolation.py::test_this_run_checks_snippet_files_in_the_builds_order",
+)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SnippetsTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(SNIPPETS_DIR.name + "/") or nodeid in RUN_WITH_SNIPPETS:
+                return SNIPPET_UNIT
+            return super()._split_scope(nodeid)
+
+    config.option.loadscopereorder = False  # the collection's order, not the unit sizes
+    return SnippetsTogether(config, log)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids) -> None:
+    """In a parallel run the workers collect, not this process: count the examples from the
+    test ids of the first worker's collection (the others collect the same)."""
+    if not _examples_by_place:
+        for nodeid in ids:
+            if "::sybil:" in nodeid:
+                parts = nodeid.split("::")[0].split("/")
+                _examples_by_place[parts[0] + ("/" if len(parts) > 1 else "")] += 1
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -43,6 +43,9 @@ def _offline_mnist_dir() -> Path | None:
 # cache and downloads (site_build/core/mnist_data.py).
 OFFLINE_MNIST_DIR = _offline_mnist_dir()
 
+# `nox -s tests` runs in one process per core up to this many: the snippet doctests are one
+# worker's share whatever the count, and each worker imports both frameworks first.
+TEST_WORKERS = 4
 # Debian's chromium package, which `nox -s e2e` drives (tests/browser/checks.py names it too).
 CHROMIUM = "/usr/bin/chromium"
 
@@ -132,8 +135,14 @@ def _run_shared(
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Run every test: snippet doctests, page code blocks and the site's consistency checks."""
-    _run_shared(session, "pytest", *session.posargs)
+    """Run every test: snippet doctests, page code blocks and the site's consistency checks.
+
+    In one worker process per core, up to TEST_WORKERS (pytest-xdist; conftest.py says how
+    the tests are shared out); `nox -s tests -- -n 0` runs them all in this one process."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    workers = min(cores, TEST_WORKERS)
+    parallel = ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
+    _run_shared(session, "pytest", *parallel, *session.posargs)
 
 
 @nox.session(venv_backend="none")

@@ -18,9 +18,9 @@ process has it. For the same reason conftest.py keeps pytest from importing snip
 collection.
 
 What is covered is listed in ``_settings``; a setting that a snippet can change and that is
-missing here makes the output depend on the order, which
-tests/test_snippet_isolation.py catches by running every included file in the build's order
-and in the reverse order.
+missing here makes the output depend on the order, which the tests catch: the suite runs
+every snippet file in the build's order in one process, and a slow test in
+tests/test_snippet_isolation.py runs every included file again in the reverse order.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+# The pytest option (conftest.py) that runs the snippet files in the reverse of the build's
+# order, for tests/test_snippet_isolation.py.
+REVERSED = "--reverse-snippet-order"
 # The module of a snippet file: snippets.<topic>.<name>_torch, _tf or _jax.
 SNIPPET_MODULE = re.compile(r"snippets\.[a-z0-9_]+\.[a-z0-9_]+_(?:torch|tf|jax)")
 

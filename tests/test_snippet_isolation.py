@@ -2,13 +2,16 @@
 
 Pages show each file's doctest output as the file prints it alone; all files run in one
 process, in the tests and in the build's doctest stage. tests/framework_state.py gives each
-file the state of a fresh process; these tests show that it does, and that the build's
-doctest stage passes with the files in its own order and in the reverse order.
+file the state of a fresh process; these tests show that it does, that the suite runs the
+files in the build's order, and that every included file passes with the files run in the
+reverse order, as the build's doctest stage runs them otherwise.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 
 import keras
@@ -18,8 +21,9 @@ import tensorflow as tf
 import torch
 
 from site_build.core import doctest_record
-from site_build.core.layout import relative
+from site_build.core.layout import ROOT, relative
 from tests import framework_state
+from tests.framework_state import REVERSED
 
 
 def test_every_setting_a_file_changes_is_back_for_the_next_file(tmp_path, monkeypatch):
@@ -100,16 +104,34 @@ def test_this_run_checks_snippet_files_in_the_builds_order(snippet_files_checked
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("order", ["build order", "reverse order"])
-def test_the_builds_doctest_stage_passes_in_either_order(order, tmp_path, monkeypatch):
-    """Every included snippet file, run by the build's own doctest stage (one pytest process
-    with the files named on its command line, as a cold `nox -s docs` runs them), passes in
-    the build's order and in the reverse order: the output a page shows is the same whichever
-    files ran before. A file that fails in one order names the state that leaks."""
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))  # no records: all run
-    monkeypatch.setenv(doctest_record.PROCESSES_ENV, "1")  # all files in one process
-    files = doctest_record.included_snippets()
-    if order == "reverse order":
-        files.reverse()
-    check = doctest_record.check_included(files)  # raises DoctestsFailed, naming the file
-    assert check.ran == [relative(path) for path in files]
+def test_every_included_snippet_file_passes_in_the_reverse_order(tmp_path):
+    """Every included snippet file passes with the files run in the reverse of the build's
+    order, in one pytest process with the files named on its command line (as the build's
+    doctest stage runs them): the output a page shows is the same whichever files ran
+    before. A file that fails names the state that leaks.
+
+    The build's order needs no run of its own: the suite runs every snippet file's doctests
+    in that order in one process (the test above checks the order), so a state that leaks
+    from a file to a later one fails there, and one that leaks to an earlier one fails here.
+    """
+    files = [relative(path) for path in doctest_record.included_snippets()]
+    report = tmp_path / "outcome.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", REVERSED, *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            doctest_record.FAILURES_ENV: str(report),
+            "SITE_CACHE_DIR": str(tmp_path / "cache"),  # its records stay out of the cache
+        },
+    )
+    outcome = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    failures = "\n".join(
+        f"{f['file']}, line {f['line']}:\n{f['message']}" for f in outcome.get("failures", [])
+    )
+    assert done.returncode == 0, failures or (done.stdout + done.stderr)[-4000:]
+    # Each file's examples all passed, the files finishing in the reverse order.
+    assert outcome["passed"] == files[::-1]

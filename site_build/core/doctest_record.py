@@ -269,7 +269,7 @@ def check_included(files: list[Path] | None = None) -> DoctestCheck:
     missing = [path for path in files if not has_passed(path)]
     if missing:
         # Two builds at once run them once: the second waits, then finds the records.
-        with entry_lock(records_dir() / "run"):
+        with running_lock():
             missing = [path for path in missing if not has_passed(path)]
             if missing:
                 check.ran = [_relative(path) for path in missing]
@@ -277,6 +277,13 @@ def check_included(files: list[Path] | None = None) -> DoctestCheck:
     prune(records_dir(), keep=set(), max_age_days=RECORD_MAX_AGE_DAYS)
     check.seconds = time.perf_counter() - started
     return check
+
+
+def running_lock():
+    """Held while doctests run that will write records: by the build's doctest stage, and by
+    the pytest worker that runs the snippet doctests in a parallel `nox -s tests`
+    (conftest.py). A build that lacks records waits for it, then finds them."""
+    return entry_lock(records_dir() / "run")
 
 
 def processes(files: int) -> int:
