@@ -1,13 +1,13 @@
-"""Generated figures on the site (site_build/mkdocs/files.py): kept outside docs/, each
-language's file is published beside that language's pages, the default language's at the
-site's root, under generated/<folder>/."""
+"""What the stage adds beside the pages, on the site (site_build/mkdocs/files.py): the staged
+tree is outside docs/, each language's file is published beside that language's pages, the
+default language's at the site's root, under generated/<family>/."""
 
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_figures
+from site_build.mkdocs.files import DEFAULT_LANGUAGE, add_staged
 
 
 def _config(tmp_path) -> MkDocsConfig:
@@ -24,21 +24,24 @@ def _config(tmp_path) -> MkDocsConfig:
 
 def test_each_languages_figure_lands_beside_its_pages(tmp_path):
     config = _config(tmp_path)
-    assets = tmp_path / "cache"
-    paths = {}
+    staged = tmp_path / "staged"
     for language in (DEFAULT_LANGUAGE, "es"):
-        (assets / language).mkdir(parents=True)
-        png = assets / language / "speed.png"
+        png = staged / "docs" / language / "generated" / "mnist" / "speed.png"
+        png.parent.mkdir(parents=True)
         png.write_bytes(f"a {language} figure".encode())
-        paths[language] = [png]
-    files = add_figures(Files([]), config, "mnist", paths)
-    published = {file.dest_uri: file.abs_src_path for file in files}
+    files = add_staged(Files([]), config, staged)
+    published = {
+        file.dest_uri: file.abs_src_path for file in files if "generated/" in file.dest_uri
+    }
     assert published == {
-        "generated/mnist/speed.png": str(assets / DEFAULT_LANGUAGE / "speed.png"),
-        "es/generated/mnist/speed.png": str(assets / "es" / "speed.png"),
+        "generated/mnist/speed.png": str(
+            staged / "docs" / DEFAULT_LANGUAGE / "generated/mnist/speed.png"
+        ),
+        "es/generated/mnist/speed.png": str(staged / "docs/es/generated/mnist/speed.png"),
     }
     for file in files:
-        file.copy_file()
+        if "generated/" in file.dest_uri:
+            file.copy_file()
     site = tmp_path / "site"
     assert (site / "generated/mnist/speed.png").read_bytes() == b"a en figure"
     assert (site / "es/generated/mnist/speed.png").read_bytes() == b"a es figure"

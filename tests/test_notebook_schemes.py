@@ -12,10 +12,9 @@ import re
 import pytest
 from PIL import Image
 
-from site_build.core import notebook_schemes
+from site_build.core import notebook_run, notebook_schemes
 from site_build.core.errors import BuildError
 from site_build.core.kit.figure_data import SCHEMES
-from site_build.mkdocs import notebook_pages
 from tests.figure_checks import background_luminance, png_size
 from tests.stand_ins import NOTEBOOK
 
@@ -75,9 +74,9 @@ def executed(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("nb")
     with pytest.MonkeyPatch.context() as monkeypatch:
         source = _notebook(tmp_path, monkeypatch, FRONT_MATTER + FIGURE_CELL.format(title_style=""))
-        path, ran = notebook_pages.executed_notebook(source)
+        path, ran = notebook_run.executed_notebook(source)
         assert ran
-        yield json.loads(path.read_text()), json.loads(notebook_pages.download(path))
+        yield json.loads(path.read_text()), json.loads(notebook_run.download(path))
 
 
 def _figure_html(notebook: dict) -> str:
@@ -134,7 +133,7 @@ def test_the_download_holds_the_figure_as_it_ran_and_nothing_the_build_added(exe
 def test_a_saved_figure_that_no_output_shows_fails_naming_the_notebook(tmp_path, monkeypatch):
     source = _notebook(tmp_path, monkeypatch, FRONT_MATTER + SAVED_NOT_SHOWN)
     with pytest.raises(BuildError, match=r"nb\.md: the dark version of a figure.*<img"):
-        notebook_pages.executed_notebook(source)
+        notebook_run.executed_notebook(source)
 
 
 def test_a_text_unreadable_in_the_dark_scheme_fails_naming_the_notebook(tmp_path, monkeypatch):
@@ -144,7 +143,7 @@ def test_a_text_unreadable_in_the_dark_scheme_fails_naming_the_notebook(tmp_path
     with pytest.raises(
         BuildError, match=r"nb\.md: a cell failed.*: FigureNotLegible: .*two by two.*dark scheme"
     ):
-        notebook_pages.executed_notebook(source)
+        notebook_run.executed_notebook(source)
 
 
 def test_a_text_too_small_on_a_phone_fails_naming_the_notebook_and_the_size(tmp_path, monkeypatch):
@@ -157,7 +156,7 @@ def test_a_text_too_small_on_a_phone_fails_naming_the_notebook_and_the_size(tmp_
         match=r"nb\.md: a cell failed.*: FigureNotLegible: figure 1 .*'two by two' would be "
         r"7\.5 CSS px on a phone \(at least 9\).*at least 7\.2 pt",
     ):
-        notebook_pages.executed_notebook(source)
+        notebook_run.executed_notebook(source)
 
 
 def test_the_resolution_checked_is_the_one_the_figure_was_saved_at():
