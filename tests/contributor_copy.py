@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 from site_build.core.kit.cache import cache_root
-from site_build.core.layout import ROOT
+from site_build.core.layout import ROOT, dump_mkdocs_yml, load_mkdocs_yml
 
 PROJECT_FILES = ("conftest.py", "pyproject.toml", "mkdocs.yml", "CONTRIBUTING.md")
 PROJECT_FOLDERS = ("docs", "snippets", "claims", "tests", "site_build", "overrides")
@@ -38,47 +37,13 @@ HOME_TITLES = {"en": "Home", "es": "Inicio"}
 IGNORE = shutil.ignore_patterns("__pycache__")
 
 
-class _Env:
-    """A ``!ENV [NAME, default]`` value of mkdocs.yml, written back as it was read."""
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml keeping its ``!ENV`` tags (``site_url`` comes from ``SITE_URL``)."""
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    pass
-
-
-_ConfigLoader.add_constructor(
-    "!ENV",
-    lambda loader, node: _Env(
-        loader.construct_sequence(node)
-        if isinstance(node, yaml.SequenceNode)
-        else loader.construct_scalar(node)
-    ),
-)
-_ConfigDumper.add_representer(
-    _Env,
-    lambda dumper, env: (
-        dumper.represent_sequence("!ENV", env.value, flow_style=True)
-        if isinstance(env.value, list)
-        else dumper.represent_scalar("!ENV", env.value)
-    ),
-)
-
-
 def read_config(path: Path) -> dict:
     """mkdocs.yml of a project copy, to edit and give to ``write_config``."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return load_mkdocs_yml(path.read_text(encoding="utf-8"))
 
 
 def write_config(path: Path, settings: dict) -> None:
-    text = yaml.dump(settings, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
-    path.write_text(text, "utf-8")
+    path.write_text(dump_mkdocs_yml(settings), "utf-8")
 
 
 def copy_project(destination: Path) -> Path:

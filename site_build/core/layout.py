@@ -102,6 +102,52 @@ def _parsed_config(text: str) -> dict:
     return yaml.load(text, Loader=_IgnoreTagsLoader)
 
 
+class _Env:
+    """A ``!ENV [NAME, default]`` value of mkdocs.yml, written back as it was read."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    pass
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+_ConfigLoader.add_constructor(
+    "!ENV",
+    lambda loader, node: _Env(
+        loader.construct_sequence(node)
+        if isinstance(node, yaml.SequenceNode)
+        else loader.construct_scalar(node)
+    ),
+)
+
+_ConfigDumper.add_representer(
+    _Env,
+    lambda dumper, env: (
+        dumper.represent_sequence("!ENV", env.value, flow_style=True)
+        if isinstance(env.value, list)
+        else dumper.represent_scalar("!ENV", env.value)
+    ),
+)
+
+
+def load_mkdocs_yml(text: str) -> dict:
+    """mkdocs.yml's settings to edit and write back with ``dump_mkdocs_yml``: its ``!ENV``
+    tags (``site_url`` comes from ``SITE_URL``) are kept as they were, not resolved."""
+    return yaml.load(text, Loader=_ConfigLoader)
+
+
+def dump_mkdocs_yml(settings: dict) -> str:
+    """The text of ``settings`` read by ``load_mkdocs_yml``, its ``!ENV`` tags as they were
+    (comments are not kept)."""
+    return yaml.dump(settings, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
+
+
 def i18n_config() -> dict:
     """The i18n plugin's settings in mkdocs.yml (a copy). Asked for on every page, so only
     this part is copied, not the whole configuration."""

@@ -64,8 +64,6 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from site_build.core import checks, code_comments, doctest_record, translation_status, verified_line
 from site_build.core.claims import references
 from site_build.core.errors import BuildError
@@ -81,7 +79,14 @@ from site_build.core.kit.cache import (
 )
 from site_build.core.kit.machine import versions
 from site_build.core.kit.records import BUILD_LOG
-from site_build.core.layout import FRONT_MATTER, INCLUDE, languages, pages
+from site_build.core.layout import (
+    FRONT_MATTER,
+    INCLUDE,
+    dump_mkdocs_yml,
+    languages,
+    load_mkdocs_yml,
+    pages,
+)
 from site_build.core.notebook_run import download, download_name, executed_notebook
 from site_build.core.page_source import page_markdown
 from site_build.core.paths import CLAIMS_DIR, CONTRIBUTING, DOCS_DIR, MKDOCS_YML, ROOT, SNIPPETS_DIR
@@ -293,39 +298,6 @@ def staged_root() -> Path:
     return cache_root() / "staged"
 
 
-class _Env:
-    """An ``!ENV`` value of mkdocs.yml, written back as it was."""
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    pass
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    pass
-
-
-_ConfigLoader.add_constructor(
-    "!ENV",
-    lambda loader, node: _Env(
-        loader.construct_sequence(node)
-        if isinstance(node, yaml.SequenceNode)
-        else loader.construct_scalar(node)
-    ),
-)
-_ConfigDumper.add_representer(
-    _Env,
-    lambda dumper, env: (
-        dumper.represent_sequence("!ENV", env.value, flow_style=True)
-        if isinstance(env.value, list)
-        else dumper.represent_scalar("!ENV", env.value)
-    ),
-)
-
-
 def _layout_changed(what: str, found: int) -> BuildError:
     return BuildError(
         f"{MKDOCS_YML.name}: the stage rewrites {what} for the staged tree (1 expected) and "
@@ -339,7 +311,7 @@ def staged_config(staged: Path) -> str:
     would read from the project (the theme's overrides, the snippets) made absolute, and the
     staged tree's translated snippet copies (``as_staged``) after the snippets; ``docs_dir``
     and ``site_dir`` stay relative to it. Its comments are not kept."""
-    settings = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    settings = load_mkdocs_yml(MKDOCS_YML.read_text(encoding="utf-8"))
     plugins = settings.get("plugins") or []
     kept = [p for p in plugins if p != PLUGIN and not (isinstance(p, dict) and PLUGIN in p)]
     if len(plugins) - len(kept) != 1:
@@ -363,7 +335,7 @@ def staged_config(staged: Path) -> str:
     base = snippets[0].get("base_path", ["."])
     base = [base] if isinstance(base, str) else base
     snippets[0]["base_path"] = [str(ROOT / path) for path in base] + [str(staged / "snippets")]
-    return yaml.dump(settings, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
+    return dump_mkdocs_yml(settings)
 
 
 def download_path(page: str) -> str:
