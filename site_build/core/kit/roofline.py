@@ -26,7 +26,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from site_build.core.catalog import texts
 from site_build.core.i18n_format import number
+from site_build.core.kit import machine
 
 # Bytes per number in each precision's traffic (weights, inputs and outputs of a layer).
 ELEMENT_BYTES = {"float32": 4, "bfloat16": 2, "int8": 1}
@@ -139,3 +141,28 @@ def caveat_fields(roofs: MachineRoofs, language: str) -> dict[str, str]:
         "weights": number(roofs.weight_bytes / 1e6, language, 1),
         "cache": number((roofs.last_level_cache_bytes or 0) / 1e6, language, 0),
     }
+
+
+def roofs_from(
+    roofs: MachineRoofs,
+    precisions: Iterable[str],
+    rate: Callable[[float, str], str],
+    joiner: str,
+    language: str,
+) -> str:
+    """The sentence a page sets before its shares: where and when the benchmarks measured the
+    roofs, with how many threads, the peaks of ``precisions`` (as ``rate`` writes a peak, in
+    the page's unit) and the memory bandwidth."""
+    fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
+    measured = joiner.join(
+        f"{precision} {rate(roofs.peaks[precision], language)}"
+        for precision in precisions
+        if precision in roofs.peaks
+    )
+    return texts("roofline")[language]["roofs_from"].format(
+        cpu=roofs.cpu,
+        date=fields["date"],
+        threads=roofs.threads,
+        peaks=measured,
+        bandwidth=f"{number(roofs.bandwidth, language, 1)}\u00a0GB/s",
+    )

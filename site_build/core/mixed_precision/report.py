@@ -19,6 +19,7 @@ from site_build.core.kit.roofline import (
     Share,
     caveat_fields,
     caveats,
+    roofs_from,
     share,
 )
 from site_build.core.mixed_precision.results import PRECISIONS, MixedPrecisionResults
@@ -247,20 +248,8 @@ def reach(results: MixedPrecisionResults, language: str) -> str:
 def roofs_note(results: MixedPrecisionResults, roofs: MachineRoofs, language: str) -> str:
     """Where the roofs come from and the rules that set a speed against them."""
     t = TEXT[language] | ROOF_TEXT[language]
-    fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
-    measured = t["and"].join(
-        f"{precision} {_gflops(roofs.peaks[precision], language)}"
-        for precision in ("float32", "bfloat16")
-        if precision in roofs.peaks
-    )
     sentences = [
-        t["roofs_from"].format(
-            cpu=roofs.cpu,
-            date=fields["date"],
-            threads=roofs.threads,
-            peaks=measured,
-            bandwidth=f"{number(roofs.bandwidth, language, 1)}\u00a0GB/s",
-        ),
+        roofs_from(roofs, ("float32", "bfloat16"), _gflops, t["and"], language),
         t["roofs_rule"].format(
             forward=number(roofs.forward_flops / 1e6, language, 1),
             training=number(roofs.training_flops / 1e6, language, 1),

@@ -21,6 +21,7 @@ from site_build.core.kit.roofline import (
     Share,
     caveat_fields,
     caveats,
+    roofs_from,
     share,
 )
 from site_build.core.quantization.results import VARIANTS, QuantizationResults
@@ -245,20 +246,8 @@ def reach(results: QuantizationResults, language: str) -> str:
 def roofs_note(results: QuantizationResults, roofs: MachineRoofs, language: str) -> str:
     """Where the roofs come from and the rules that set a speed against them."""
     t, threads = TEXT[language] | ROOF_TEXT[language], results.settings.threads
-    fields = machine.provenance_fields({"cpu": roofs.cpu}, {}, roofs.created, language)
-    measured = t["and"].join(
-        f"{precision} {_ops(roofs.peaks[precision], language)}"
-        for precision in ("float32", "int8")
-        if precision in roofs.peaks
-    )
     sentences = [
-        t["roofs_from"].format(
-            cpu=roofs.cpu,
-            date=fields["date"],
-            threads=roofs.threads,
-            peaks=measured,
-            bandwidth=f"{number(roofs.bandwidth, language, 1)}\u00a0GB/s",
-        ),
+        roofs_from(roofs, ("float32", "int8"), _ops, t["and"], language),
         t["roofs_rule"].format(forward=number(roofs.forward_flops / 1e6, language, 1)),
         t["threads_same" if threads >= roofs.threads else "threads_scaled"].format(
             threads=threads, bench_threads=roofs.threads
