@@ -195,18 +195,17 @@ class SiteBuildPlugin(BasePlugin):
                 return source.read_text(encoding="utf-8")
             if self._problem is not None:
                 return None
-            language, *rest = PurePosixPath(page.file.src_uri).parts
-            return stage.page_for_build(self._staged, language, "/".join(rest))
+            return stage.page_for_build(self._staged, *_place(page))
 
     def on_page_markdown(self, markdown: str, page, config, **_) -> str:
         """The staged page as it is (everything generated is filled in already), or the
         problem the preview shows."""
-        language, *rest = PurePosixPath(page.file.src_uri).parts
+        language, name = _place(page)
         if self._problem is not None:
             return checks.problem_page(self._problem, language)
         # What the tests would reject about this page (a missing or different translation,
         # a shown line too wide): the preview says so instead of looking right.
-        for problem in checks.page_problems(language, "/".join(rest)):
+        for problem in checks.page_problems(language, name):
             log.warning(problem)
         if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
             self.reader.keep_page(page, markdown, config)
@@ -216,8 +215,7 @@ class SiteBuildPlugin(BasePlugin):
         """Point the page at its staged executed notebook while mkdocs-jupyter renders it,
         with its own execution switched off (mkdocs.yml): the page and the download show
         the same run. ``on_page_content`` points the page back at its source."""
-        language, *rest = PurePosixPath(page.file.src_uri).parts
-        executed = stage.executed_copy(self._staged, language, "/".join(rest))
+        executed = stage.executed_copy(self._staged, *_place(page))
         if not executed.is_file():
             raise PluginError(
                 f"{page.file.src_path}: {executed} is missing from the staged tree; stage it "
@@ -242,13 +240,11 @@ class SiteBuildPlugin(BasePlugin):
         with _as_plugin_error(page.file.src_path):
             output = notebook_pages.finish_page(output, page, config)
             if self._problem is None:
+                language, name = _place(page)
                 if _is_notebook(page, config):
                     # Its copy is its download, from the staged tree (on_files).
-                    language, *rest = PurePosixPath(page.file.src_uri).parts
-                    offered = stage.download_path("/".join(rest))
-                    download = self._staged / "docs" / language / offered
+                    download = self._staged / "docs" / language / stage.download_path(name)
                     self.reader.keep_notebook(page, download.read_bytes())
-                language = PurePosixPath(page.file.src_uri).parts[0]
                 self.reader.page_written(page, language, config)
         return output
 
@@ -466,6 +462,12 @@ def _language(config) -> str:
     """The language the i18n plugin is building now (the default one first)."""
     i18n = config.plugins.get("i18n")
     return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+
+
+def _place(page) -> tuple[str, str]:
+    """The page's language and its path inside that language's folder (``tensors.md``)."""
+    language, *rest = PurePosixPath(page.file.src_uri).parts
+    return language, "/".join(rest)
 
 
 def _is_notebook(page, config) -> bool:
