@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from site_build.core import yaml_files
 from site_build.core.errors import BuildError
 from site_build.core.layout import languages
 
@@ -34,7 +33,7 @@ def catalog(language: str) -> dict[str, Any]:
             f"mkdocs.yml declares the language '{language}' but {path.name} is missing from "
             f"site_build/catalogs/: copy en.yaml to {path.name} and translate every value."
         )
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise BuildError(f"site_build/catalogs/{path.name} must be a mapping of keys to text")
     return data

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import yaml
 
+from site_build.core import yaml_files
 from site_build.core.catalog import texts
 from site_build.core.errors import BuildError, PlaceholderError
 from site_build.core.paths import CLAIMS_DIR, DOCS_DIR
@@ -127,13 +128,13 @@ class Claim:
         return self.review_by is not None and self.review_by < today
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml_files.SafeLoader):
     """YAML without implicit dates: a verified date is checked here, with the claim's name."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml_files.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import yaml
 
+from site_build.core import yaml_files
 from site_build.core.errors import BuildError
 from site_build.core.layout import (
     DOCS_DIR,
@@ -169,7 +170,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 @cache
 def _load(path: Path, stamp: tuple[int, int]) -> dict[str, str]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise BuildError(
             f"{_where(path)} is not valid YAML ({error}): write one `English: translation` "

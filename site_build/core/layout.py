@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from site_build.core import yaml_files
 from site_build.core.kit.frameworks import COMPARED, NAMES
 from site_build.core.page_source import page_markdown, pointed_file
 
@@ -83,7 +84,7 @@ class Include:
         return f"{self.file}:{self.section}" if self.section else self.file
 
 
-class _IgnoreTagsLoader(yaml.SafeLoader):
+class _IgnoreTagsLoader(yaml_files.SafeLoader):
     """Reads mkdocs.yml without executing the `!!python/...` tags that Material configs use."""
 
 
@@ -109,7 +110,7 @@ class _Env:
         self.value = value
 
 
-class _ConfigLoader(yaml.SafeLoader):
+class _ConfigLoader(yaml_files.SafeLoader):
     pass
 
 
@@ -216,7 +217,7 @@ FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 def front_matter(page_file: Path) -> dict:
     """The YAML header of a page (``---`` lines at the top), or {}."""
     match = FRONT_MATTER.match(page_file.read_text(encoding="utf-8"))
-    meta = yaml.safe_load(match[1]) if match else None
+    meta = yaml_files.safe_load(match[1]) if match else None
     return meta if isinstance(meta, dict) else {}
 
 
