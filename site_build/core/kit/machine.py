@@ -30,9 +30,40 @@ from site_build.core.i18n_format import number
 from site_build.core.kit.records import Machine
 
 
+def _provides(distribution: metadata.Distribution, import_name: str) -> bool:
+    """Whether ``import import_name`` comes from ``distribution``: its top_level.txt, or, for
+    a wheel without one (numpy), the first folder of a file it installed."""
+    top_level = distribution.read_text("top_level.txt")
+    if top_level is not None:
+        return import_name in top_level.split()
+    return any(
+        file.parts and file.parts[0] in (import_name, f"{import_name}.py")
+        for file in distribution.files or ()
+    )
+
+
 @cache
-def _distributions_by_import_name() -> dict[str, list[str]]:
-    return metadata.packages_distributions()
+def _distributions_providing(import_name: str) -> list[str]:
+    """The installed distributions that provide ``import import_name``.
+
+    ``metadata.packages_distributions()`` answers for every import name at once, but it
+    reads the file list of every installed wheel (about half a second here, in each of a
+    warm build's two processes), so the usual cases go first: the distribution named like
+    the import (torch, keras, numpy), then one whose top_level.txt names it
+    (tensorflow-cpu provides tensorflow).
+    """
+    try:
+        named = metadata.distribution(import_name)
+    except metadata.PackageNotFoundError:
+        named = None
+    if named is not None and _provides(named, import_name):
+        return [named.metadata["Name"]]
+    listed = [
+        distribution.metadata["Name"]
+        for distribution in metadata.distributions()
+        if import_name in (distribution.read_text("top_level.txt") or "").split()
+    ]
+    return listed or metadata.packages_distributions().get(import_name, [])
 
 
 @cache
@@ -44,7 +75,7 @@ def installed_version(import_name: str) -> str:
     Looked up once per process (a build asks several hundred times; the environment does
     not change under a running build).
     """
-    distributions = _distributions_by_import_name().get(import_name)
+    distributions = _distributions_providing(import_name)
     if not distributions:
         raise PlaceholderError(
             f"{{{{ version:{import_name} }}}}: no installed package provides '{import_name}'. "
