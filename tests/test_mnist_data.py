@@ -118,6 +118,31 @@ def test_a_wrong_md5_stops_before_anything_is_read(isolated, official_dir, monke
         mnist_data.locate(download=False)
 
 
+def test_a_checked_file_is_not_read_again_until_it_changes(isolated, official_dir, monkeypatch):
+    copy = isolated / "copy"
+    shutil.copytree(official_dir, copy)
+    monkeypatch.setenv(mnist_data.ENV_VAR, str(copy))
+    mnist_data.locate(download=False)  # checks both files and remembers the passes
+    read = []
+    real_digest = mnist_data.file_digest
+    monkeypatch.setattr(
+        mnist_data,
+        "file_digest",
+        lambda path, algorithm: read.append(path) or real_digest(path, algorithm),
+    )
+    mnist_data.locate(download=False)
+    assert read == [], "a file that passed its check and did not change was read again"
+    # The same size, another byte: its modification time tells it from the checked file.
+    images = copy / TEST_FILES[0]
+    data = bytearray(images.read_bytes())
+    data[-1] ^= 0xFF
+    images.chmod(0o644)
+    images.write_bytes(bytes(data))
+    with pytest.raises(MnistDataError, match=r"md5 .* but the official t10k-images"):
+        mnist_data.locate(download=False)
+    assert read == [images]
+
+
 def test_a_truncated_file_is_refused(tmp_path, official_dir):
     raw = gzip.decompress((official_dir / TEST_FILES[0]).read_bytes())
     truncated = tmp_path / "truncated.gz"
