@@ -24,9 +24,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from site_build.core.bench import report
 from site_build.core.bench.report import CONFIGS, TEXT, figure_data, plain
 from site_build.core.bench.results import BenchResults
@@ -70,6 +67,8 @@ def figure_key(name: str, results: BenchResults, language: str) -> str:
 def _draw_panel(axis, title: str, entries, language: str, scheme: Scheme) -> None:
     """One task's bars, each labelled above by its framework and configuration, so that the
     bars take the figure's whole width; its share of the peak written after its range."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     rates = [e.images_per_second for e in entries]
     positions = list(range(len(entries)))
     axis.barh(
@@ -99,6 +98,8 @@ def _draw_panel(axis, title: str, entries, language: str, scheme: Scheme) -> Non
 
 
 def _figure(results: BenchResults, language: str, scheme: Scheme):
+    import matplotlib.pyplot as plt
+
     t = TEXT[language]
     panels = [
         (t["figure_train"], results.tasks("train")),
@@ -125,6 +126,9 @@ def _figure(results: BenchResults, language: str, scheme: Scheme):
 
 def _roofline(results: BenchResults, language: str, scheme: Scheme):
     """Log-log: the two roofs, the low-precision peaks and every point, a label per group."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
     t = TEXT[language]
     bandwidth, peak = report.bandwidth(results), results.peak_gflops
     found = report.points(results)

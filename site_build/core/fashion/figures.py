@@ -23,9 +23,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from site_build.core.catalog import texts
 from site_build.core.fashion import report as fashion_report
@@ -57,6 +55,9 @@ def _titles(fig, title: str, results: FashionResults, language: str) -> None:
 
 
 def _curves(results: FashionResults, language: str, scheme: Scheme):
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     text = LABELS[language]
     colours = scheme.colours
     fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 10.0), layout="constrained", sharex=True)
@@ -101,6 +102,9 @@ def _curves(results: FashionResults, language: str, scheme: Scheme):
 
 
 def _seeds(results: FashionResults, language: str, scheme: Scheme):
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
     text = LABELS[language]
     colours = scheme.colours
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH, 8.5), layout="constrained")

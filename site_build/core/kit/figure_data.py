@@ -525,6 +525,9 @@ def render_png(
     with the tick labels of ``language`` (``decimal_comma_ticks``), as ``png_bytes`` saves
     it; then closed. FigureNotLegible when a text would be under 9 CSS px on a phone or
     contrast less than 4.5:1 with the scheme's background."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # before pyplot is imported: build machines have no display
     import matplotlib.pyplot as plt
 
     with plt.rc_context({**style, **SCHEMES[scheme].style()}):

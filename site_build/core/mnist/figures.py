@@ -20,10 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import to_rgb
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from site_build.core import mnist_data
 from site_build.core.i18n_format import number, percent
@@ -61,10 +58,14 @@ def _titles(fig, title_key: str, runs: dict[str, RunResult], language: str) -> N
 
 
 def _figure(rows: int, height: float, **options):
+    import matplotlib.pyplot as plt
+
     return plt.subplots(rows, 1, figsize=(WIDTH, height), layout="constrained", **options)
 
 
 def _curves(runs: dict[str, RunResult], language: str, scheme: Scheme):
+    from matplotlib.ticker import MaxNLocator
+
     text = LABELS[language]
     fig, axes = _figure(2, 9.0, sharex=True)
     for framework, result in runs.items():
@@ -91,6 +92,8 @@ def _curves(runs: dict[str, RunResult], language: str, scheme: Scheme):
 
 
 def _speed(runs: dict[str, RunResult], language: str, scheme: Scheme):
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     text = LABELS[language]
     fig, (top, bottom) = _figure(2, 7.5)
     names = [NAMES[f] for f in runs]
@@ -124,6 +127,9 @@ def _speed(runs: dict[str, RunResult], language: str, scheme: Scheme):
 
 
 def _confusion(runs: dict[str, RunResult], language: str, scheme: Scheme):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
     text = LABELS[language]
     fig, axes = _figure(2, 14.0)
     cmap = plt.get_cmap(scheme.heatmap)
@@ -145,6 +151,8 @@ def _confusion(runs: dict[str, RunResult], language: str, scheme: Scheme):
 
 
 def _article(runs: dict[str, RunResult], language: str, scheme: Scheme):
+    from matplotlib.ticker import MaxNLocator
+
     text = LABELS[language]
     fig, axes = _figure(2, 9.0, sharey=True)
     for axis, (framework, result) in zip(axes, runs.items(), strict=True):
