@@ -37,7 +37,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from site_build.core.errors import BuildError
@@ -80,9 +79,15 @@ def environment() -> str:
     which a snippet's imports may extend: the build and pytest must compute the same key.
     """
     folders = sorted({sysconfig.get_paths()[name] for name in ("purelib", "platlib")})
+    # Each installed distribution's folder is named after it and its version
+    # (``tensorflow_cpu-2.21.0.dist-info``): listing them is exact and costs nothing, where
+    # reading every distribution's metadata took each process of a warm build 0.2 s.
     distributions = sorted(
-        ((dist.metadata["Name"] or "").lower(), dist.version)
-        for dist in metadata.distributions(path=folders)
+        entry.name
+        for folder in folders
+        if Path(folder).is_dir()
+        for entry in Path(folder).iterdir()
+        if entry.suffix in (".dist-info", ".egg-info")
     )
     return fingerprint(
         {
