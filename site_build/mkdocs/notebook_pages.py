@@ -145,34 +145,40 @@ CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 DYNAMIC_CLASSES = re.compile(r"^(md-|jp-RenderedMermaid|jp-mod-warning|notice)")
 
 
+# What the CSS scanner stops at; the runs between (most of the text) are skipped at once.
+_CSS_STOP = re.compile(r"""/\*|["'{};\\]""")
+
+
 @lru_cache(maxsize=64)
 def _blocks(css: str) -> tuple[tuple[str, str | None], ...]:
     """Top-level (prelude, block body) pairs; body None for statements such as @charset.
     Kept per text: every notebook page of a build inlines the same JupyterLab CSS."""
-    found, start, i, depth, quote = [], 0, 0, 0, ""
+    found, start, depth, quote = [], 0, 0, ""
     body_start = 0
-    while i < len(css):
-        char = css[i]
+    prelude = ""
+    i = 0
+    while (stop := _CSS_STOP.search(css, i)) is not None:
+        i, token = stop.start(), stop.group()
         if quote:
-            if char == "\\":
-                i += 1
-            elif char == quote:
+            if token == "\\":
+                i += 1  # the escaped character
+            elif token == quote:
                 quote = ""
-        elif css.startswith("/*", i):
+        elif token == "/*":
             end = css.find("*/", i + 2)
             i = len(css) if end < 0 else end + 1
-        elif char in "\"'":
-            quote = char
-        elif char == "{":
+        elif token in "\"'":
+            quote = token
+        elif token == "{":
             if depth == 0:
                 prelude, body_start = css[start:i].strip(), i + 1
             depth += 1
-        elif char == "}":
+        elif token == "}":
             depth -= 1
             if depth == 0:
                 found.append((prelude, css[body_start:i]))
                 start = i + 1
-        elif char == ";" and depth == 0:
+        elif token == ";" and depth == 0:
             found.append((css[start:i].strip(), None))
             start = i + 1
         i += 1

@@ -204,9 +204,12 @@ class SiteBuildPlugin(BasePlugin):
         if self._problem is not None:
             return checks.problem_page(self._problem, language)
         # What the tests would reject about this page (a missing or different translation,
-        # a shown line too wide): the preview says so instead of looking right.
-        for problem in checks.page_problems(language, name):
-            log.warning(problem)
+        # a shown line too wide): the preview says so instead of looking right. A strict
+        # build checked every page before anything ran (check_before_anything) and would
+        # have stopped on the first problem, so it does not look again page by page.
+        if not config.strict:
+            for problem in checks.page_problems(language, name):
+                log.warning(problem)
         if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
             self.reader.keep_page(page, markdown, config)
         return markdown
