@@ -4,6 +4,7 @@ splits."""
 from __future__ import annotations
 
 import gzip
+import importlib
 import os
 import shutil
 import subprocess
@@ -178,6 +179,21 @@ def test_download_checks_each_file_and_keeps_only_official_ones(mirror, official
     with pytest.raises(MnistDataError, match="md5"):
         mnist_data.download_official_files(other_cache, mirror=url, parts=("test_labels",))
     assert list(other_cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("loader", ["framework_loader_torch", "framework_loader_tf"])
+def test_the_framework_loaders_doctests_find_the_data_as_the_build_does(
+    isolated, official_dir, loader
+):
+    """A fresh clone without MNIST_DIR: the doctests of the two framework loaders read the
+    official test split from the project's cache, where the build's download puts it
+    (that download is tested above and below)."""
+    cache = mnist_data.MNIST.cache_dir()
+    cache.mkdir(parents=True)
+    for name in TEST_FILES:
+        shutil.copy(official_dir / name, cache / name)
+    folder = importlib.import_module(f"snippets.mnist.{loader}").official_test_files()
+    assert folder == cache
 
 
 def test_locate_downloads_into_the_cache_when_nothing_is_local(

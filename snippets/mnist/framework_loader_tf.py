@@ -1,8 +1,8 @@
 """MNIST through Keras' own download cache (``keras.utils.get_file``), offline.
 
 Shown on docs/*/mnist.md next to framework_loader_torch.py. The doctest first copies the
-official test files from MNIST_DIR into a temporary Keras cache (not shown on the page), as
-an earlier download would have left them.
+official test files (from MNIST_DIR, the project's cache or the official mirror) into a
+temporary Keras cache (not shown on the page), as an earlier download would have left them.
 
 >>> import tempfile
 >>> workdir = tempfile.TemporaryDirectory()
@@ -99,21 +99,20 @@ def mnist_test_dataset(cache_dir=None, batch_size=1000, mirror=MIRROR):
 
 
 def official_test_files():
-    """The folder named by MNIST_DIR, once it holds the two official test files."""
-    import os
+    """The folder of the official test files, found as the build finds them: MNIST_DIR,
+    else the project's cache, else downloaded into it (site_build/core/mnist_data.py,
+    which checks each file's md5 and names the fix when one is missing or wrong)."""
+    from site_build.core.mnist_data import TEST_PARTS, locate
 
-    folder = os.environ.get("MNIST_DIR")
-    if not folder:
+    paths = locate().paths
+    folders = {paths[part].parent for part in TEST_PARTS}
+    if len(folders) != 1:
         raise RuntimeError(
-            "MNIST_DIR is not set: set it to the folder holding the official "
-            f"{' and '.join(MD5)} (README.md, 'Data')."
+            f"The official {' and '.join(MD5)} lie in different folders "
+            f"({', '.join(map(str, sorted(folders)))}): put them in one folder and set "
+            "MNIST_DIR to it (README.md, 'Data')."
         )
-    for name in MD5:
-        if not (Path(folder) / name).is_file():
-            raise FileNotFoundError(
-                f"MNIST_DIR={folder} has no {name} (README.md, 'Data')."
-            )
-    return Path(folder)
+    return folders.pop()
 
 
 def keras_cache(mnist_dir, workdir):
@@ -130,9 +129,9 @@ def keras_cache(mnist_dir, workdir):
 
 
 def official_bytes(name, header_bytes):
-    """The bytes after the header of an official file, read straight from MNIST_DIR."""
+    """The bytes after the header of an official file, read straight from its folder."""
     with gzip.open(official_test_files() / name) as file:
         return np.frombuffer(file.read(), np.uint8, offset=header_bytes)
 
 
-from pathlib import Path  # noqa: E402 (the setup is kept below the shown code)
+from pathlib import Path  # noqa: E402, F401 (below the shown code; the doctest uses it)
