@@ -483,7 +483,17 @@ def _is_notebook(page, config) -> bool:
     path = PurePosixPath(Path(page.file.abs_src_path).as_posix())
     if not any(path.match(pattern) for pattern in jupyter.config["include"]):
         return False
-    return bool(jupyter.should_include(page.file))
+    # Asked in four events per page; a notebook page's answer means reading it with jupytext.
+    status = os.stat(page.file.abs_src_path)
+    patterns = (tuple(jupyter.config["include"]), tuple(jupyter.config["ignore"]))
+    asked = (patterns, page.file.abs_src_path, status.st_mtime_ns, status.st_size)
+    if asked not in _NOTEBOOK_ANSWERS:
+        _NOTEBOOK_ANSWERS[asked] = bool(jupyter.should_include(page.file))
+    return _NOTEBOOK_ANSWERS[asked]
+
+
+# _is_notebook's answers, by mkdocs-jupyter's patterns, the file, its modification time and size.
+_NOTEBOOK_ANSWERS: dict[tuple, bool] = {}
 
 
 def _interrupted(error: BaseException) -> bool:
