@@ -7,8 +7,11 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -117,22 +120,83 @@ def scaffold_project(destination: Path) -> subprocess.CompletedProcess[str]:
     return created
 
 
-def run_module(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m module` inside `project` with the current interpreter, as nox would."""
+def run_module(
+    project: Path, module: str, *args: str, bytecode: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m module` inside `project` with the current interpreter, as nox would.
+
+    It writes no bytecode, or, with ``bytecode``, writes it there and never beside the
+    sources (``PYTHONPYCACHEPREFIX``)."""
+    env = {
+        **os.environ,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # Copies share the project's cache of training results: their keys are made
+        # from file contents, so a copy with the same MNIST code reuses them.
+        "SITE_CACHE_DIR": os.environ.get("SITE_CACHE_DIR", str(cache_root())),
+    }
+    if bytecode is not None:
+        del env["PYTHONDONTWRITEBYTECODE"]
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=project,
         capture_output=True,
         text=True,
-        env={
-            **os.environ,
-            "PYTHONDONTWRITEBYTECODE": "1",
-            # Copies share the project's cache of training results: their keys are made
-            # from file contents, so a copy with the same MNIST code reuses them.
-            "SITE_CACHE_DIR": os.environ.get("SITE_CACHE_DIR", str(cache_root())),
-        },
+        env=env,
         check=False,
     )
+
+
+def copies_bytecode() -> Path:
+    """One bytecode folder for the checks of every project copy in this test process.
+
+    The check writes bytecode under a pycache prefix (tests/check_topic.py), and Python
+    then reads bytecode only there, never from the __pycache__ folders beside the installed
+    packages: in each fresh copy's empty .cache/pycache, every check would compile pytest,
+    torch and TensorFlow from source again. This folder starts as that prefix would look
+    after such a compile: the installed packages' and the standard library's own bytecode,
+    hard-linked to the place a prefix puts it (Python still checks each file against its
+    source). Each copy adds only its own files, under its own path. Removed when the process
+    exits."""
+    folder = Path(_bytecode_folder().name)
+    if not any(folder.iterdir()):
+        _link_installed_bytecode(folder)
+    return folder
+
+
+@cache
+def _bytecode_folder() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="copies-bytecode-")
+
+
+def _link_installed_bytecode(prefix: Path) -> None:
+    """``<dir>/__pycache__/<name>.<tag>.pyc`` as ``prefix/<dir>/<name>.<tag>.pyc``; where
+    no hard link can be made (another file system), the checks compile what is missing."""
+    ending = f".{sys.implementation.cache_tag}.pyc"
+    roots = {sysconfig.get_path(key) for key in ("stdlib", "purelib", "platlib")}
+    for root in sorted(roots):
+        for folder, _, files in os.walk(root):
+            if os.path.basename(folder) != "__pycache__":
+                continue
+            target = prefix / Path(folder).parent.relative_to("/")
+            for name in files:
+                if name.endswith(ending) and name.count(".") == 2:  # not .opt-1.pyc
+                    target.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(os.path.join(folder, name), target / name)
+                    except FileExistsError:  # roots that overlap
+                        continue
+                    except OSError:
+                        return
+
+
+def link_or_copy(source: str, target: str | Path) -> None:
+    """A hard link where the file system allows it, else a copy. (For bytecode: Python
+    writes a new file and renames it, never changes one in place.)"""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -167,9 +231,10 @@ class CheckRun:
 
 
 def run_check(project: Path, target: str) -> CheckRun:
-    """Run the command behind `nox -s check -- TARGET` in `project`."""
+    """Run the command behind `nox -s check -- TARGET` in `project` (its bytecode in
+    ``copies_bytecode()``)."""
     started = time.perf_counter()
-    result = run_module(project, "tests.check_topic", target)
+    result = run_module(project, "tests.check_topic", target, bytecode=copies_bytecode())
     seconds = time.perf_counter() - started
     out = result.stdout
     message = ""

@@ -64,7 +64,7 @@ def page_showing(url: str, expected: str, absent: str = "", seconds: float = 90)
             html = ""
         if expected in html and not (absent and absent in html):
             return html
-        time.sleep(0.5)
+        time.sleep(0.1)  # a refused connection or a page read costs milliseconds
     raise AssertionError(f"{url} did not show {expected!r} within {seconds:.0f} s:\n{html[-1500:]}")
 
 
