@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import shutil
 import struct
 
 import matplotlib.pyplot as plt
@@ -27,6 +28,25 @@ def results():
     return mnist_results()
 
 
+@pytest.fixture(scope="module")
+def _drawn_once(tmp_path_factory):
+    """A cache where every figure of the stand-in results was drawn from nothing, once for
+    the module: the tests that redraw start from a copy of it (``drawn``)."""
+    folder = tmp_path_factory.mktemp("drawn") / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_CACHE_DIR", str(folder))
+        assert mnist_plots.ensure_plots(mnist_results()) is True  # nothing was there
+    return folder
+
+
+@pytest.fixture
+def drawn(_drawn_once, tmp_path, monkeypatch):
+    """This test's own copy of that cache (the files' times kept), as $SITE_CACHE_DIR."""
+    folder = shutil.copytree(_drawn_once, tmp_path / "cache")
+    monkeypatch.setenv("SITE_CACHE_DIR", str(folder))
+    return folder
+
+
 def test_figure_labels_exist_in_both_languages():
     english, spanish = mnist_plots.LABELS["en"], mnist_plots.LABELS["es"]
     assert set(english) == set(spanish)
@@ -34,9 +54,8 @@ def test_figure_labels_exist_in_both_languages():
     assert set(mnist_report.TEXT["en"]) == set(mnist_report.TEXT["es"])
 
 
-def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path, monkeypatch):
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
-    assert mnist_plots.ensure_plots(results) is True
+def test_figures_are_drawn_per_language_within_the_size_limit(results, drawn):
+    # Drawn from nothing by the fixture, which found ensure_plots True.
     for language in LANGUAGES:
         for scheme in SCHEMES:
             for path in mnist_plots.figure_paths(language, scheme).values():
@@ -48,19 +67,18 @@ def test_figures_are_drawn_per_language_within_the_size_limit(results, tmp_path,
     assert mnist_plots.ensure_plots(results) is True
 
 
-def _stamps(tmp_path) -> dict[str, float]:
-    return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "site-assets/mnist-keys").iterdir()}
+def _stamps(cache) -> dict[str, float]:
+    return {p.name: p.stat().st_mtime_ns for p in (cache / "site-assets/mnist-keys").iterdir()}
 
 
-def test_a_retrained_run_with_new_timings_redraws_its_figures(results, tmp_path, monkeypatch):
+def test_a_retrained_run_with_new_timings_redraws_its_figures(results, drawn):
     """Before, figures were keyed on the runs' inputs only: after `nox -s train -- --force`
     (same code, settings and data, so the same key; new timings) the table showed the new
     numbers and speed.png the old ones."""
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
-    mnist_plots.ensure_plots(results)
+    assert mnist_plots.ensure_plots(results) is False  # the copy holds every figure
     speed = mnist_plots.figure_paths("en")["speed"]
     old_png, old_csv = speed.read_bytes(), mnist_plots.data_paths("en")["speed"].read_text()
-    before = _stamps(tmp_path)
+    before = _stamps(drawn)
     retrained = results["matched-torch"]
     slower = [dataclasses.replace(e, seconds=2 * e.seconds) for e in retrained.history]
     results["matched-torch"] = dataclasses.replace(retrained, history=slower)
@@ -72,7 +90,7 @@ def test_a_retrained_run_with_new_timings_redraws_its_figures(results, tmp_path,
     assert "| Seconds per epoch (median) | 24.0\u00a0s |" in mnist_report.results_table(
         results, "en"
     )
-    after = _stamps(tmp_path)
+    after = _stamps(drawn)
     redrawn = sorted(name for name in after if after[name] != before[name])
     # Every figure of the matched runs, in both languages; the article figure is untouched.
     assert redrawn == sorted(

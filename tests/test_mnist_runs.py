@@ -182,15 +182,32 @@ def test_a_nan_loss_stops_the_run_and_writes_nothing(run, tmp_path):
     assert not output.exists()
 
 
-def test_a_short_real_run_writes_complete_results(tmp_path):
-    output = tmp_path / "results.json"
-    process = _train("matched-torch", output, "--limit", "96", "--set", "epochs=2")
+# One short real run per matched framework, shared by the tests that read what it wrote.
+SHORT = 96  # images; two epochs
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory):
+    """run -> (its process, its results file): trained once per module on first use."""
+    done: dict[str, tuple[subprocess.CompletedProcess[str], object]] = {}
+
+    def get(run: str):
+        if run not in done:
+            output = tmp_path_factory.mktemp(f"short-{run}") / "results.json"
+            done[run] = _train(run, output, "--limit", str(SHORT), "--set", "epochs=2"), output
+        return done[run]
+
+    return get
+
+
+def test_a_short_real_run_writes_complete_results(short_run):
+    process, output = short_run("matched-torch")
     assert process.returncode == 0, process.stderr[-2000:]
     assert "[mnist] PyTorch (matched): epoch 2/2" in process.stderr  # progress is printed
     results = RunResult.read(output)
     assert [e.epoch for e in results.history] == [1, 2]
-    assert results.data.limited_to == 96 and results.trained_images == 96
-    assert sum(map(sum, results.test.confusion)) == 96
+    assert results.data.limited_to == SHORT and results.trained_images == SHORT
+    assert sum(map(sum, results.test.confusion)) == SHORT
     assert set(results.versions) == {"torch", "numpy"}
     # What the run measured of its model, not typed by hand anywhere.
     assert results.settings.epochs == 2 and results.settings.batch_size == 64
@@ -198,17 +215,18 @@ def test_a_short_real_run_writes_complete_results(tmp_path):
 
 
 @pytest.mark.parametrize("run", ["matched-torch", "matched-tf"])
-def test_a_matched_run_keeps_weights_that_load_back_into_the_trained_model(run, tmp_path):
-    output = tmp_path / "results.json"
-    limit = 64
-    process = _train(run, output, "--limit", str(limit), "--set", "epochs=1")
+def test_a_matched_run_keeps_weights_that_load_back_into_the_trained_model(run, short_run):
+    process, output = short_run(run)
+    limit = SHORT
     assert process.returncode == 0, process.stderr[-2000:]
     results = RunResult.read(output)
+    assert results.data.limited_to == limit
     spec = RUNS[run]
     weights = output.with_name(results.weights.file)
     assert weights.name == f"results{mnist_training.WEIGHTS_SUFFIX[spec.framework]}"
     assert hashlib.sha256(weights.read_bytes()).hexdigest() == results.weights.sha256
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries
+    # No temporaries; the run's folder holds only what it wrote.
+    assert not [p.name for p in output.parent.iterdir() if p.name.startswith(".")]
     # The snippet's model, given the weights, predicts what the run recorded on its images.
     model = load_model(spec.framework, weights)  # as the quantization page loads it
     from site_build.core.mnist_data import load_splits
