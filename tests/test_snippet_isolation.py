@@ -228,20 +228,28 @@ def test_a_failed_reverse_order_run_writes_no_record(scratch_project):
     assert not list(reverse_order_record.records_dir().glob("*.json"))
 
 
+def _skip_reason(files: list[Path], rerun: bool) -> str | None:
+    """Why the reverse-order run of ``files`` is skipped, or None when it runs."""
+    try:
+        _skip_when_recorded(files, rerun)
+    except pytest.skip.Exception as skipped:
+        return str(skipped)
+    return None
+
+
 def test_a_passing_reverse_order_run_is_recorded_and_then_skipped_with_the_reason(
     scratch_project,
 ):
     files = _run_order(scratch_project)
+    assert _skip_reason(files, rerun=False) is None  # no record yet: it runs
     assert reverse_order_record.record_if_passed(files, 0, _passed(files), "") is None
     record = reverse_order_record.passed_record(files)
     assert record is not None and record.parent == reverse_order_record.records_dir()
-    with pytest.raises(pytest.skip.Exception) as skipped:
-        _skip_when_recorded(files, rerun=False)
-    reason = str(skipped.value)
-    assert "passed in the reverse order already" in reason and record.stem[:12] in reason
-    assert "--rerun-reverse-order" in reason
+    reason = _skip_reason(files, rerun=False)
+    assert reason is not None and "passed in the reverse order already" in reason
+    assert record.stem[:12] in reason and "--rerun-reverse-order" in reason
+    assert _skip_reason(files, rerun=True) is None  # --rerun-reverse-order
     # Another order, or changed content, has no record: the run is not skipped.
-    assert reverse_order_record.passed_record(files[::-1]) is None
-    _skip_when_recorded(files, rerun=True)  # --rerun-reverse-order
+    assert _skip_reason(files[::-1], rerun=False) is None
     (scratch_project / "snippets/topic/helper.py").write_text("VALUE = 3\n")
-    _skip_when_recorded(files, rerun=False)
+    assert _skip_reason(files, rerun=False) is None
