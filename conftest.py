@@ -29,7 +29,7 @@ from site_build.core import doctest_record
 from site_build.core.paths import SNIPPETS_DIR
 from tests import framework_state
 from tests.doc_examples import ALL_EXAMPLES
-from tests.framework_state import REVERSED
+from tests.framework_state import RERUN_REVERSED, REVERSED
 
 pytest_collect_file = ALL_EXAMPLES.pytest()
 
@@ -87,6 +87,12 @@ def pytest_addoption(parser) -> None:
         action="store_true",
         help="run the snippet files in the reverse of the build's order "
         "(tests/test_snippet_isolation.py)",
+    )
+    parser.addoption(
+        RERUN_REVERSED,
+        action="store_true",
+        help="run every snippet file in the reverse order even when a record says that this "
+        "run passed for exactly these files and set-up (tests/reverse_order_record.py)",
     )
 
 

@@ -36,6 +36,9 @@ from typing import Any
 # The pytest option (conftest.py) that runs the snippet files in the reverse of the build's
 # order, for tests/test_snippet_isolation.py.
 REVERSED = "--reverse-snippet-order"
+# The pytest option (conftest.py) that runs that test even when a record says it passed for
+# exactly these files and set-up (tests/reverse_order_record.py).
+RERUN_REVERSED = "--rerun-reverse-order"
 # The module of a snippet file: snippets.<topic>.<name>_torch, _tf or _jax.
 SNIPPET_MODULE = re.compile(r"snippets\.[a-z0-9_]+\.[a-z0-9_]+_(?:torch|tf|jax)")
 

@@ -98,9 +98,9 @@ def environment() -> str:
     )
 
 
-def _module_file(name: str) -> Path | None:
-    """The file of a project module (``snippets.mnist.model_torch``), or None."""
-    if name.split(".")[0] not in PROJECT_PACKAGES:
+def _module_file(name: str, packages: tuple[str, ...] = PROJECT_PACKAGES) -> Path | None:
+    """The file of a module of ``packages`` (``snippets.mnist.model_torch``), or None."""
+    if name.split(".")[0] not in packages:
         return None
     base = ROOT.joinpath(*name.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -161,8 +161,8 @@ def _doctest_nodes(tree: ast.Module) -> list[ast.AST]:
     return nodes
 
 
-def project_sources(path: Path) -> list[Path]:
-    """``path`` and every project module it imports, directly or not, sorted."""
+def project_sources(path: Path, packages: tuple[str, ...] = PROJECT_PACKAGES) -> list[Path]:
+    """``path`` and every module of ``packages`` it imports, directly or not, sorted."""
     found: set[Path] = set()
     pending = [path.resolve()]
     while pending:
@@ -171,7 +171,7 @@ def project_sources(path: Path) -> list[Path]:
             continue
         found.add(current)
         for name in _imported_modules(current):
-            if (module := _module_file(name)) is not None:
+            if (module := _module_file(name, packages)) is not None:
                 pending.append(module.resolve())
     return sorted(found)
 
