@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import replace
 
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_hex
 from PIL import Image
@@ -125,10 +126,10 @@ def test_the_figure_is_drawn_for_a_phone(language, scheme, monkeypatch):
     }
     with monkeypatch.context() as patched:
         figures = []
-        patched.setattr(bench_figure.plt, "close", figures.append)
+        patched.setattr(plt, "close", figures.append)
         bench_figure.draw(results, language, scheme)
     [figure] = figures
-    bench_figure.plt.close(figure)
+    plt.close(figure)
     texts = [t.get_text() for axis in figure.axes for t in axis.texts]
     assert len(texts) == 2 * bars  # a label and a share per bar
     assert shares <= set(s.strip() for s in texts)

@@ -207,7 +207,7 @@ class SiteBuildPlugin(BasePlugin):
         # a shown line too wide): the preview says so instead of looking right. A strict
         # build checked every page before anything ran (check_before_anything) and would
         # have stopped on the first problem, so it does not look again page by page.
-        if not config.strict:
+        if not config.get("strict"):
             for problem in checks.page_problems(language, name):
                 log.warning(problem)
         if not _is_notebook(page, config):  # a notebook's copy is its executed notebook
