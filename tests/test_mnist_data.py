@@ -186,14 +186,14 @@ def test_the_framework_loaders_doctests_find_the_data_as_the_build_does(
     isolated, official_dir, loader
 ):
     """A fresh clone without MNIST_DIR: the doctests of the two framework loaders read the
-    official test split from the project's cache, where the build's download puts it
-    (that download is tested above and below)."""
+    official test split where the build's loader finds it, here the project's cache, where
+    its download puts the files (that download is tested above and below)."""
     cache = mnist_data.MNIST.cache_dir()
     cache.mkdir(parents=True)
     for name in TEST_FILES:
         shutil.copy(official_dir / name, cache / name)
-    folder = importlib.import_module(f"snippets.mnist.{loader}").official_test_files()
-    assert folder == cache
+    helper = importlib.import_module(f"snippets.mnist.{loader}").official_test_files
+    assert helper(mnist_data.locate(download=False).paths) == cache
 
 
 def test_locate_downloads_into_the_cache_when_nothing_is_local(

@@ -6,7 +6,9 @@ temporary Keras cache (not shown on the page), as an earlier download would have
 
 >>> import tempfile
 >>> workdir = tempfile.TemporaryDirectory()
->>> cache_dir = keras_cache(official_test_files(), Path(workdir.name))
+>>> from site_build.core.mnist_data import locate
+>>> mnist_dir = official_test_files(locate().paths)
+>>> cache_dir = keras_cache(mnist_dir, Path(workdir.name))
 
 # --8<-- [start:load-checks]
 >>> # An unreachable mirror: the files can only come from the cache.
@@ -98,21 +100,24 @@ def mnist_test_dataset(cache_dir=None, batch_size=1000, mirror=MIRROR):
 # Not shown on the page: the doctest's setup.
 
 
-def official_test_files():
-    """The folder of the official test files, found as the build finds them: MNIST_DIR,
-    else the project's cache, else downloaded into it (site_build/core/mnist_data.py,
-    which checks each file's md5 and names the fix when one is missing or wrong)."""
-    from site_build.core.mnist_data import TEST_PARTS, locate
-
-    paths = locate().paths
-    folders = {paths[part].parent for part in TEST_PARTS}
+def official_test_files(paths):
+    """The one folder of the official test files that the build's loader found: ``paths``
+    is ``locate().paths`` of site_build/core/mnist_data.py, which looks in MNIST_DIR, then
+    the project's cache, then downloads into it, and checks each file's md5. Kept for
+    ``official_bytes``."""
+    folders = {paths[part].parent for part in ("test_images", "test_labels")}
     if len(folders) != 1:
         raise RuntimeError(
             f"The official {' and '.join(MD5)} lie in different folders "
             f"({', '.join(map(str, sorted(folders)))}): put them in one folder and set "
             "MNIST_DIR to it (README.md, 'Data')."
         )
-    return folders.pop()
+    _official["folder"] = folders.pop()
+    return _official["folder"]
+
+
+# The folder official_test_files found, which official_bytes reads.
+_official = {}
 
 
 def keras_cache(mnist_dir, workdir):
@@ -130,7 +135,9 @@ def keras_cache(mnist_dir, workdir):
 
 def official_bytes(name, header_bytes):
     """The bytes after the header of an official file, read straight from its folder."""
-    with gzip.open(official_test_files() / name) as file:
+    if "folder" not in _official:
+        raise RuntimeError("call official_test_files(locate().paths) first")
+    with gzip.open(_official["folder"] / name) as file:
         return np.frombuffer(file.read(), np.uint8, offset=header_bytes)
 
 

@@ -7,7 +7,8 @@ stand-ins for the training files (see ``torchvision_root`` below).
 
 >>> import tempfile
 >>> workdir = tempfile.TemporaryDirectory()
->>> mnist_dir = official_test_files()
+>>> from site_build.core.mnist_data import locate
+>>> mnist_dir = official_test_files(locate().paths)
 >>> root = torchvision_root(mnist_dir, Path(workdir.name))
 
 # --8<-- [start:load-checks]
@@ -81,14 +82,11 @@ def mnist_test_loader(root, batch_size=1000):
 TEST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 
 
-def official_test_files():
-    """The folder of the official test files, found as the build finds them: MNIST_DIR,
-    else the project's cache, else downloaded into it (site_build/core/mnist_data.py,
-    which checks each file's md5 and names the fix when one is missing or wrong)."""
-    from site_build.core.mnist_data import TEST_PARTS, locate
-
-    paths = locate().paths
-    folders = {paths[part].parent for part in TEST_PARTS}
+def official_test_files(paths):
+    """The one folder of the official test files that the build's loader found: ``paths``
+    is ``locate().paths`` of site_build/core/mnist_data.py, which looks in MNIST_DIR, then
+    the project's cache, then downloads into it, and checks each file's md5."""
+    folders = {paths[part].parent for part in ("test_images", "test_labels")}
     if len(folders) != 1:
         raise RuntimeError(
             f"The official {' and '.join(TEST_FILES)} lie in different folders "
