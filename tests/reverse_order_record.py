@@ -83,7 +83,11 @@ def key_parts(files: list[Path]) -> dict:
 
 
 def record_path(files: list[Path]) -> Path:
-    return records_dir() / f"{fingerprint(key_parts(files))}.json"
+    return _record_of(key_parts(files))
+
+
+def _record_of(parts: dict) -> Path:
+    return records_dir() / f"{fingerprint(parts)}.json"
 
 
 def passed_record(files: list[Path]) -> Path | None:
@@ -127,11 +131,12 @@ def record_if_passed(files: list[Path], returncode: int, outcome: dict, output: 
     problem = failure(files, returncode, outcome, output)
     if problem is not None:
         return problem
-    record = record_path(files)
+    parts = key_parts(files)  # read every file and import once, for the key and the record
+    record = _record_of(parts)
     atomic_write_json(
         record,
         {
-            **key_parts(files),  # what the key was made of, to tell why a record does not match
+            **parts,  # what the key was made of, to tell why a record does not match
             "order": [_relative(path) for path in files],
             "passed": datetime.now(UTC).isoformat(timespec="seconds"),
         },
