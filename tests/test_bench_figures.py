@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -26,19 +27,32 @@ from tests.stand_ins import fake_results
 LANGUAGES = ("en", "es")  # both, in the order the build makes them
 
 
+@pytest.fixture(scope="module")
+def _drawn_once(tmp_path_factory):
+    """A cache where every figure of the stand-in results was drawn from nothing, once for
+    the module: the tests that read or redraw figures start from a copy of it (``drawn``)."""
+    folder = tmp_path_factory.mktemp("drawn") / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_CACHE_DIR", str(folder))
+        results = fake_results()  # "created" is the time of the call: these results are kept
+        assert bench_figure.ensure_figures(results) is True  # nothing was there
+    return folder, results
+
+
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
-    return tmp_path
+def drawn(_drawn_once, tmp_path, monkeypatch):
+    """This test's own copy of that cache, as $SITE_CACHE_DIR; returns the results drawn."""
+    folder, results = _drawn_once
+    monkeypatch.setenv("SITE_CACHE_DIR", str(shutil.copytree(folder, tmp_path / "cache")))
+    return results
 
 
 def _figures() -> dict[str, bytes]:
     return {lang: bench_figure.figure_path(lang).read_bytes() for lang in LANGUAGES}
 
 
-def test_new_results_of_the_same_run_redraw_the_figure(cache):
-    results = fake_results()
-    assert bench_figure.ensure_figures(results) is True
+def test_new_results_of_the_same_run_redraw_the_figure(drawn):
+    results = drawn  # drawn from nothing by the fixture, which found True
     before = _figures()
     assert bench_figure.ensure_figures(results) is False  # nothing changed: nothing drawn
 
@@ -56,9 +70,9 @@ def test_new_results_of_the_same_run_redraw_the_figure(cache):
     assert bench_figure.ensure_figures(remeasured) is False
 
 
-def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeypatch):
-    results = fake_results()
-    bench_figure.ensure_figures(results)
+def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(drawn, monkeypatch):
+    results = drawn
+    assert bench_figure.ensure_figures(results) is False  # the copy holds every figure
     bench_figure.figure_path("es").unlink()
     assert bench_figure.ensure_figures(results) is True
     # A redraw stopped midway leaves no stamp that would pass for done.
@@ -76,9 +90,9 @@ def test_a_missing_figure_or_an_interrupted_redraw_is_drawn_again(cache, monkeyp
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_figure_comes_with_its_data_alt_text_table_and_csv(cache, language):
-    results = fake_results()
-    bench_figure.ensure_figures(results)
+def test_the_figure_comes_with_its_data_alt_text_table_and_csv(drawn, language):
+    results = drawn
+    assert bench_figure.ensure_figures(results) is False  # the copy holds every figure
     markdown = bench_report.figure(results, language)
     assert markdown.startswith("![") and "(generated/bench/throughput.png#only-light)" in markdown
     assert "(generated/bench/throughput-dark.png#only-dark)" in markdown
@@ -143,9 +157,9 @@ def test_the_figure_is_drawn_for_a_phone(language, scheme, monkeypatch):
     assert bars_colour == SCHEMES[scheme].text
 
 
-def test_both_schemes_figures_are_drawn_and_cached_at_one_size(cache):
-    results = fake_results()
-    assert bench_figure.ensure_figures(results) is True
+def test_both_schemes_figures_are_drawn_and_cached_at_one_size(drawn):
+    results = drawn
+    assert bench_figure.ensure_figures(results) is False  # drawn from nothing by the fixture
     for language in LANGUAGES:
         light, dark = (bench_figure.figure_path(language, s) for s in ("light", "dark"))
         assert png_size(light) == png_size(dark)

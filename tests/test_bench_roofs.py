@@ -8,6 +8,7 @@ intensities come from the model itself (``bench/flops.py``), never from typed nu
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -264,10 +265,29 @@ def test_every_new_placeholder_fills_in_both_languages(language):
 # The figure ----------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _drawn_once(tmp_path_factory):
+    """A cache where the figures of the stand-in results were drawn from nothing, once for
+    the module; each language's test reads its own copy (``drawn``)."""
+    folder = tmp_path_factory.mktemp("drawn") / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_CACHE_DIR", str(folder))
+        results = fake_results()  # "created" is the time of the call: these results are kept
+        assert bench_figure.ensure_figures(results) is True  # nothing was there
+    return folder, results
+
+
+@pytest.fixture
+def drawn(_drawn_once, tmp_path, monkeypatch):
+    folder, results = _drawn_once
+    monkeypatch.setenv("SITE_CACHE_DIR", str(shutil.copytree(folder, tmp_path / "cache")))
+    return results
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_roofline_figure_comes_with_its_table_and_csv(cache, language):
-    results = fake_results()
-    assert bench_figure.ensure_figures(results) is True
+def test_the_roofline_figure_comes_with_its_table_and_csv(drawn, language):
+    results = drawn
+    assert bench_figure.ensure_figures(results) is False  # the copy holds every figure
     markdown = bench_report.roofline_figure(results, language)
     assert "(generated/bench/roofline.png#only-light)" in markdown
     assert "(generated/bench/roofline-dark.png#only-dark)" in markdown
