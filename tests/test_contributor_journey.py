@@ -15,11 +15,15 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.contributor_copy import (
+    IGNORE,
     SCAFFOLDED_NAV,
     SCAFFOLDED_PAIR,
     add_to_nav,
@@ -296,36 +300,144 @@ def test_each_mistake_stops_the_build_with_one_message(scaffolded, tmp_path, mis
     assert "Build timing" not in built.stdout, f"'{mistake}': the build trained first"
 
 
+# What the mistakes edit: a project copy is made like its scaffolded original by syncing these.
+EDITED = ("mkdocs.yml", "docs", "snippets", "claims")
+
+
+def _files(project: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for name in EDITED:
+        path = project / name
+        for file in [path] if path.is_file() else path.rglob("*"):
+            if file.is_file() and "__pycache__" not in file.parts:
+                found[file.relative_to(project).as_posix()] = file
+    return found
+
+
+def _differ(first: dict[str, Path], second: dict[str, Path]) -> set[str]:
+    names = first.keys() | second.keys()
+    return {
+        name
+        for name in names
+        if name not in first
+        or name not in second
+        or first[name].read_bytes() != second[name].read_bytes()
+    }
+
+
+def _sync(project: Path, source: Path, scaffolded: Path) -> None:
+    """Make ``project``'s edited files those of ``source`` (a copy of ``scaffolded`` with a
+    mistake made): only the files that differ are written or removed, in one burst, so that
+    a running preview rebuilds once. The mistake's own files come first: should the preview
+    start building halfway, it builds a project with a problem, never one without (that
+    build would train)."""
+    have, want = _files(project), _files(source)
+    mistake = _differ(want, _files(scaffolded))
+    for name in sorted(_differ(have, want), key=lambda name: name not in mistake):
+        if name not in want:
+            have[name].unlink()
+        else:
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(want[name], project / name)
+
+
+class SharedPreview:
+    """One `mkdocs serve` of a project copy for the preview tests, as a contributor keeps
+    it running: each test saves its mistake in one burst (the previous one's files put back
+    as they were) and waits for the pages the rebuild shows. Started on the first call, with
+    that mistake made, so that no build of the preview is ever one without a problem (that
+    build would train)."""
+
+    def __init__(self, scaffolded: Path, folder: Path, stack: ExitStack) -> None:
+        self.scaffolded, self.folder, self.stack = scaffolded, folder, stack
+        self.project = folder / "project"
+        self.log = folder / "serve.log"
+        self.site = ""
+        self.saves = 0
+
+    def show(self, mistake: str) -> int:
+        """Save ``mistake`` (and nothing else) into the served project; where the log of the
+        rebuild it causes starts."""
+        self.saves += 1
+        staging = self.folder / f"save-{self.saves}"
+        staging.mkdir()
+        for name in EDITED:
+            source = self.scaffolded / name
+            if source.is_dir():
+                shutil.copytree(source, staging / name, ignore=IGNORE)
+            else:
+                shutil.copy2(source, staging / name)
+        MISTAKES[mistake][0](staging)
+        if not self.site:
+            shutil.copytree(self.scaffolded, self.project)
+            _sync(self.project, staging, self.scaffolded)
+            self.site = self.stack.enter_context(preview(self.project, self.log))
+            return 0
+        start = self.log.stat().st_size
+        _sync(self.project, staging, self.scaffolded)
+        return start
+
+    def builds_since(self, start: int) -> list[list[str]]:
+        """What each build since ``start`` printed, build by build."""
+        with self.log.open("rb") as log:
+            log.seek(start)
+            printed = log.read().decode("utf-8")
+        builds: list[list[str]] = []
+        for line in printed.splitlines():
+            if "Building documentation..." in line:
+                builds.append([])
+            if builds:
+                builds[-1].append(line)
+        return builds
+
+
+@pytest.fixture(scope="module")
+def served(scaffolded, tmp_path_factory) -> Iterator[SharedPreview]:
+    with ExitStack() as stack:
+        yield SharedPreview(scaffolded, tmp_path_factory.mktemp("preview"), stack)
+
+
+def _page_matching(url: str, title: str, pattern: str, seconds: float = 90) -> str:
+    """The page at ``url`` once it shows ``title`` and a match of ``pattern`` (the preview
+    may still show the previous mistake for a moment)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        html = page_showing(url, title, seconds=max(deadline - time.monotonic(), 1))
+        if re.search(pattern, html) or time.monotonic() > deadline:
+            return html
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize("mistake", BUILD_MESSAGES)
-def test_each_mistake_is_shown_on_every_page_of_thepreview(scaffolded, tmp_path, mistake):
-    project = tmp_path / "project"
-    shutil.copytree(scaffolded, project)
-    MISTAKES[mistake][0](project)
-    with preview(project, tmp_path / "serve.log") as site:
-        for page, title in (("", "The preview stopped on a problem"), ("es/shapes/", "La vista")):
-            html = page_showing(site + page, title)
-            assert re.search(BUILD_MESSAGES[mistake], html), f"'{mistake}' is not shown on {page}"
-    printed = (tmp_path / "serve.log").read_text(encoding="utf-8")
-    errors = [line for line in printed.splitlines() if line.startswith("ERROR")]
-    assert len(errors) == 1 and re.search(BUILD_MESSAGES[mistake], errors[0]), errors
+def test_each_mistake_is_shown_on_every_page_of_thepreview(served, mistake):
+    start = served.show(mistake)
+    site = served.site
+    for page, title in (("", "The preview stopped on a problem"), ("es/shapes/", "La vista")):
+        html = _page_matching(site + page, title, BUILD_MESSAGES[mistake])
+        assert re.search(BUILD_MESSAGES[mistake], html), f"'{mistake}' is not shown on {page}"
+    # The save's build printed the one message, once (each build prints one message; should
+    # the preview have started building halfway through the save, the last build is this
+    # mistake's own).
+    builds = [
+        [line for line in printed if line.startswith("ERROR")]
+        for printed in served.builds_since(start)
+    ]
+    assert builds and all(len(errors) == 1 for errors in builds), builds
+    assert re.search(BUILD_MESSAGES[mistake], builds[-1][0]), builds
 
 
-def test_the_preview_follows_each_save(scaffolded, tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(scaffolded, project)
-    MISTAKES["section name typo on the page"][0](project)
+def test_the_preview_follows_each_save(served):
+    served.show("section name typo on the page")
+    site, project = served.site, served.project
     typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
-    with preview(project, tmp_path / "serve.log") as site:
-        for page in ("", "shapes/", "es/", "es/shapes/"):
-            html = page_showing(site + page, typo)
-            assert "add '# --8<-- [start:example-check]' and" in html, page
-        # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
-        # (Never a site without a problem here: that build would train.)
-        MISTAKES["syntax error"][0](project)
-        replace(
-            project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example"
-        )
-        page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
+    for page in ("", "shapes/", "es/", "es/shapes/"):
+        html = page_showing(site + page, typo)
+        assert "add '# --8<-- [start:example-check]' and" in html, page
+    # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
+    # (Never a site without a problem here: that build would train.)
+    MISTAKES["syntax error"][0](project)
+    replace(project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example")
+    page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
 
 
 def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(scaffolded, tmp_path):
