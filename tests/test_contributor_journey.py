@@ -60,10 +60,38 @@ def scaffolded(tmp_path_factory) -> Path:
     return project
 
 
-def test_the_new_pair_passes_every_check_and_appears_in_both_languages(scaffolded, tmp_path):
-    check = run_check(scaffolded, "shapes")
-    code, message = check.returncode, check.message
-    assert code == 0, f"the scaffolded pair fails `check shapes`:\n{message}"
+@pytest.fixture(scope="module")
+def checked(scaffolded, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`nox -s check -- shapes`, once, in a copy of the scaffolded project, as nox runs it
+    (bytecode where the check puts it), in a checkout where the check ran before: the
+    installed packages' bytecode (torch, TensorFlow, pytest) in .cache/pycache, linked, not
+    compiled again. The copy's own files are at a new path, so the check compiles them and
+    writes their bytecode there."""
+    project = tmp_path_factory.mktemp("checked") / "project"
+    shutil.copytree(scaffolded, project)
+    shutil.copytree(copies_bytecode(), project / ".cache" / "pycache", copy_function=link_or_copy)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    }
+    check = subprocess.run(
+        [sys.executable, "-m", "tests.check_topic", "shapes"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return project, check
+
+
+def test_the_new_pair_passes_every_check_and_appears_in_both_languages(
+    scaffolded, checked, tmp_path
+):
+    _, check = checked
+    message = check.stdout[-2000:] + check.stderr[-2000:]
+    assert check.returncode == 0, f"the scaffolded pair fails `check shapes`:\n{message}"
     assert re.search(r"all \d+ checks passed", check.stdout), "`check shapes` passed silently"
     built = build_site(scaffolded, tmp_path / "site")
     assert built.returncode == 0, f"the scaffolded site does not build:\n{build_problem(built)}"
@@ -440,26 +468,8 @@ def test_the_preview_follows_each_save(served):
     page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
 
 
-def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(scaffolded, tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(scaffolded, project)
-    # A checkout where the check ran before: the installed packages' bytecode (torch,
-    # TensorFlow, pytest) in .cache/pycache, linked, not compiled again. The copy's own files
-    # are at a new path, so the check compiles them and writes their bytecode here.
-    shutil.copytree(copies_bytecode(), project / ".cache" / "pycache", copy_function=link_or_copy)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
-    }
-    check = subprocess.run(
-        [sys.executable, "-m", "tests.check_topic", "shapes"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(checked):
+    project, check = checked
     assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
     watched = [
         project / "docs",
