@@ -15,11 +15,15 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.contributor_copy import (
+    IGNORE,
     SCAFFOLDED_NAV,
     SCAFFOLDED_PAIR,
     add_to_nav,
@@ -56,10 +60,38 @@ def scaffolded(tmp_path_factory) -> Path:
     return project
 
 
-def test_the_new_pair_passes_every_check_and_appears_in_both_languages(scaffolded, tmp_path):
-    check = run_check(scaffolded, "shapes")
-    code, message = check.returncode, check.message
-    assert code == 0, f"the scaffolded pair fails `check shapes`:\n{message}"
+@pytest.fixture(scope="module")
+def checked(scaffolded, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`nox -s check -- shapes`, once, in a copy of the scaffolded project, as nox runs it
+    (bytecode where the check puts it), in a checkout where the check ran before: the
+    installed packages' bytecode (torch, TensorFlow, pytest) in .cache/pycache, linked, not
+    compiled again. The copy's own files are at a new path, so the check compiles them and
+    writes their bytecode there."""
+    project = tmp_path_factory.mktemp("checked") / "project"
+    shutil.copytree(scaffolded, project)
+    shutil.copytree(copies_bytecode(), project / ".cache" / "pycache", copy_function=link_or_copy)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    }
+    check = subprocess.run(
+        [sys.executable, "-m", "tests.check_topic", "shapes"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return project, check
+
+
+def test_the_new_pair_passes_every_check_and_appears_in_both_languages(
+    scaffolded, checked, tmp_path
+):
+    _, check = checked
+    message = check.stdout[-2000:] + check.stderr[-2000:]
+    assert check.returncode == 0, f"the scaffolded pair fails `check shapes`:\n{message}"
     assert re.search(r"all \d+ checks passed", check.stdout), "`check shapes` passed silently"
     built = build_site(scaffolded, tmp_path / "site")
     assert built.returncode == 0, f"the scaffolded site does not build:\n{build_problem(built)}"
@@ -296,58 +328,148 @@ def test_each_mistake_stops_the_build_with_one_message(scaffolded, tmp_path, mis
     assert "Build timing" not in built.stdout, f"'{mistake}': the build trained first"
 
 
-@pytest.mark.parametrize("mistake", BUILD_MESSAGES)
-def test_each_mistake_is_shown_on_every_page_of_thepreview(scaffolded, tmp_path, mistake):
-    project = tmp_path / "project"
-    shutil.copytree(scaffolded, project)
-    MISTAKES[mistake][0](project)
-    with preview(project, tmp_path / "serve.log") as site:
-        for page, title in (("", "The preview stopped on a problem"), ("es/shapes/", "La vista")):
-            html = page_showing(site + page, title)
-            assert re.search(BUILD_MESSAGES[mistake], html), f"'{mistake}' is not shown on {page}"
-    printed = (tmp_path / "serve.log").read_text(encoding="utf-8")
-    errors = [line for line in printed.splitlines() if line.startswith("ERROR")]
-    assert len(errors) == 1 and re.search(BUILD_MESSAGES[mistake], errors[0]), errors
+# What the mistakes edit: a project copy is made like its scaffolded original by syncing these.
+EDITED = ("mkdocs.yml", "docs", "snippets", "claims")
 
 
-def test_the_preview_follows_each_save(scaffolded, tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(scaffolded, project)
-    MISTAKES["section name typo on the page"][0](project)
-    typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
-    with preview(project, tmp_path / "serve.log") as site:
-        for page in ("", "shapes/", "es/", "es/shapes/"):
-            html = page_showing(site + page, typo)
-            assert "add '# --8<-- [start:example-check]' and" in html, page
-        # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
-        # (Never a site without a problem here: that build would train.)
-        MISTAKES["syntax error"][0](project)
-        replace(
-            project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example"
-        )
-        page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
+def _files(project: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for name in EDITED:
+        path = project / name
+        for file in [path] if path.is_file() else path.rglob("*"):
+            if file.is_file() and "__pycache__" not in file.parts:
+                found[file.relative_to(project).as_posix()] = file
+    return found
 
 
-def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(scaffolded, tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(scaffolded, project)
-    # A checkout where the check ran before: the installed packages' bytecode (torch,
-    # TensorFlow, pytest) in .cache/pycache, linked, not compiled again. The copy's own files
-    # are at a new path, so the check compiles them and writes their bytecode here.
-    shutil.copytree(copies_bytecode(), project / ".cache" / "pycache", copy_function=link_or_copy)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+def _differ(first: dict[str, Path], second: dict[str, Path]) -> set[str]:
+    names = first.keys() | second.keys()
+    return {
+        name
+        for name in names
+        if name not in first
+        or name not in second
+        or first[name].read_bytes() != second[name].read_bytes()
     }
-    check = subprocess.run(
-        [sys.executable, "-m", "tests.check_topic", "shapes"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+
+
+def _sync(project: Path, source: Path, scaffolded: Path) -> None:
+    """Make ``project``'s edited files those of ``source`` (a copy of ``scaffolded`` with a
+    mistake made): only the files that differ are written or removed, in one burst, so that
+    a running preview rebuilds once. The mistake's own files come first: should the preview
+    start building halfway, it builds a project with a problem, never one without (that
+    build would train)."""
+    have, want = _files(project), _files(source)
+    mistake = _differ(want, _files(scaffolded))
+    for name in sorted(_differ(have, want), key=lambda name: name not in mistake):
+        if name not in want:
+            have[name].unlink()
+        else:
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(want[name], project / name)
+
+
+class SharedPreview:
+    """One `mkdocs serve` of a project copy for the preview tests, as a contributor keeps
+    it running: each test saves its mistake in one burst (the previous one's files put back
+    as they were) and waits for the pages the rebuild shows. Started on the first call, with
+    that mistake made, so that no build of the preview is ever one without a problem (that
+    build would train)."""
+
+    def __init__(self, scaffolded: Path, folder: Path, stack: ExitStack) -> None:
+        self.scaffolded, self.folder, self.stack = scaffolded, folder, stack
+        self.project = folder / "project"
+        self.log = folder / "serve.log"
+        self.site = ""
+        self.saves = 0
+
+    def show(self, mistake: str) -> int:
+        """Save ``mistake`` (and nothing else) into the served project; where the log of the
+        rebuild it causes starts."""
+        self.saves += 1
+        staging = self.folder / f"save-{self.saves}"
+        staging.mkdir()
+        for name in EDITED:
+            source = self.scaffolded / name
+            if source.is_dir():
+                shutil.copytree(source, staging / name, ignore=IGNORE)
+            else:
+                shutil.copy2(source, staging / name)
+        MISTAKES[mistake][0](staging)
+        if not self.site:
+            shutil.copytree(self.scaffolded, self.project)
+            _sync(self.project, staging, self.scaffolded)
+            self.site = self.stack.enter_context(preview(self.project, self.log))
+            return 0
+        start = self.log.stat().st_size
+        _sync(self.project, staging, self.scaffolded)
+        return start
+
+    def builds_since(self, start: int) -> list[list[str]]:
+        """What each build since ``start`` printed, build by build."""
+        with self.log.open("rb") as log:
+            log.seek(start)
+            printed = log.read().decode("utf-8")
+        builds: list[list[str]] = []
+        for line in printed.splitlines():
+            if "Building documentation..." in line:
+                builds.append([])
+            if builds:
+                builds[-1].append(line)
+        return builds
+
+
+@pytest.fixture(scope="module")
+def served(scaffolded, tmp_path_factory) -> Iterator[SharedPreview]:
+    with ExitStack() as stack:
+        yield SharedPreview(scaffolded, tmp_path_factory.mktemp("preview"), stack)
+
+
+def _page_matching(url: str, title: str, pattern: str, seconds: float = 90) -> str:
+    """The page at ``url`` once it shows ``title`` and a match of ``pattern`` (the preview
+    may still show the previous mistake for a moment)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        html = page_showing(url, title, seconds=max(deadline - time.monotonic(), 1))
+        if re.search(pattern, html) or time.monotonic() > deadline:
+            return html
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("mistake", BUILD_MESSAGES)
+def test_each_mistake_is_shown_on_every_page_of_thepreview(served, mistake):
+    start = served.show(mistake)
+    site = served.site
+    for page, title in (("", "The preview stopped on a problem"), ("es/shapes/", "La vista")):
+        html = _page_matching(site + page, title, BUILD_MESSAGES[mistake])
+        assert re.search(BUILD_MESSAGES[mistake], html), f"'{mistake}' is not shown on {page}"
+    # The save's build printed the one message, once (each build prints one message; should
+    # the preview have started building halfway through the save, the last build is this
+    # mistake's own).
+    builds = [
+        [line for line in printed if line.startswith("ERROR")]
+        for printed in served.builds_since(start)
+    ]
+    assert builds and all(len(errors) == 1 for errors in builds), builds
+    assert re.search(BUILD_MESSAGES[mistake], builds[-1][0]), builds
+
+
+def test_the_preview_follows_each_save(served):
+    served.show("section name typo on the page")
+    site, project = served.site, served.project
+    typo = "includes section 'example-check' of shapes/broadcasting_torch.py"
+    for page in ("", "shapes/", "es/", "es/shapes/"):
+        html = page_showing(site + page, typo)
+        assert "add '# --8<-- [start:example-check]' and" in html, page
+    # Each save rebuilds the preview by itself: a second mistake, then the first fixed.
+    # (Never a site without a problem here: that build would train.)
+    MISTAKES["syntax error"][0](project)
+    replace(project / EN, "broadcasting_torch.py:example-check", "broadcasting_torch.py:example")
+    page_showing(site + "shapes/", f"{TORCH}:16: invalid syntax", absent=typo)
+
+
+def test_the_check_writes_no_bytecode_into_the_folders_the_preview_watches(checked):
+    project, check = checked
     assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
     watched = [
         project / "docs",
@@ -381,10 +503,13 @@ RULE_FILES = (
 
 
 @pytest.mark.slow
-def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(tmp_path):
+def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(scaffolded, checked, tmp_path):
     """In a full copy of the project, the scaffold and the nav line CONTRIBUTING.md asks
     for, nothing more: the suite's rules over every page and snippet, and the new pair's
-    doctests, pass."""
+    doctests, pass. The doctests are those `nox -s check -- shapes` ran (``checked``), of
+    the same files: the scaffold writes the new topic's snippets byte for byte as it does
+    in the empty copy, so they are not run again here (with torch and TensorFlow imported
+    for them)."""
     project = tmp_path / "project"
     project.mkdir()
     copy_project(project)
@@ -392,7 +517,21 @@ def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(tmp_path):
     assert created.returncode == 0, created.stdout + created.stderr
     add_to_nav(project, *SCAFFOLDED_NAV)
     topic = SCAFFOLDED_PAIR.split("/")[0]
-    result = run_pytest(project, "-q", "-m", "not slow", *RULE_FILES, f"snippets/{topic}")
+    written = {
+        path.relative_to(project / "snippets" / topic): path.read_bytes()
+        for path in sorted((project / "snippets" / topic).rglob("*"))
+        if path.is_file()
+    }
+    checked_project, check = checked
+    assert written == {
+        path.relative_to(checked_project / "snippets" / topic): path.read_bytes()
+        for path in sorted((checked_project / "snippets" / topic).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }, "the scaffold wrote another pair in the full project than in the empty copy"
+    assert check.returncode == 0 and re.search(r"all \d+ checks passed", check.stdout), (
+        "the new pair's doctests failed in `check shapes`:\n" + check.stdout[-2000:]
+    )
+    result = run_pytest(project, "-q", "-m", "not slow", *RULE_FILES)
     assert result.returncode == 0, (
         "a freshly scaffolded topic fails the suite's rules:\n" + result.stdout[-4000:]
     )
