@@ -48,6 +48,7 @@ _all_passed: list[str] = []  # snippet files whose selected examples all passed
 _checked_in_order: list[str] = []  # snippet files in the order their doctests started
 _cpu_at_start: dict[Path, float] = {}  # CPU seconds used when a snippet file's doctests began
 _running_doctests: list = []  # the records' running lock, held by a parallel run's worker
+_frameworks: set[str] = set()  # the frameworks that the selected snippet files can import
 
 
 def _snippet_of(item) -> Path | None:
@@ -122,15 +123,18 @@ def pytest_collection_finish(session) -> None:
     for item in session.items:
         if (path := _snippet_of(item)) is not None:
             _selected[path] += 1
+    _frameworks.update(framework_state.frameworks_used(_selected))
 
 
 def pytest_runtest_setup(item) -> None:
     path = _snippet_of(item)
     if path is not None and (not _checked_in_order or _checked_in_order[-1] != _relative(path)):
         _checked_in_order.append(_relative(path))
-        # Both frameworks are imported once per process, before the first file: not a cost
-        # of that file, which the doctest stage would otherwise deal as a heavy one.
-        framework_state.ensure_baseline()
+        # The frameworks are imported once per process, before the first file: not a cost
+        # of that file, which the doctest stage would otherwise deal as a heavy one. Only
+        # those that the selected files can import: a run of one torch file (the build's
+        # doctest stage, `nox -s check`) never imports TensorFlow.
+        framework_state.ensure_baseline(_frameworks)
         _cpu_at_start[path] = _cpu_seconds()
     # Asked of this process's configuration, not of $PYTEST_XDIST_WORKER, which the pytest
     # that a build's doctest stage starts inherits: that one must not wait for its builder.

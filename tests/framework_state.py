@@ -14,8 +14,10 @@ imported so far (the next import runs them again, as in a new process), put ever
 below back to what it was when the first snippet file started, and empty the caches that
 outlive a call (Dynamo's compiled graphs, Keras' session and layer-name counters). The
 frameworks are imported before that first snapshot, so the baseline is theirs as a fresh
-process has it. For the same reason conftest.py keeps pytest from importing snippet files at
-collection.
+process has it: both, or only the one that the run's snippet files can import (a process
+that runs the doctests of one torch file never imports TensorFlow, which its doctests
+cannot change either; see ``frameworks_used``). For the same reason conftest.py keeps
+pytest from importing snippet files at collection.
 
 What is covered is listed in ``_settings``; a setting that a snippet can change and that is
 missing here makes the output depend on the order, which the tests catch: the suite runs
@@ -29,8 +31,9 @@ import os
 import random
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 # The pytest option (conftest.py) that runs the snippet files in the reverse of the build's
@@ -180,15 +183,59 @@ def _process_settings() -> list[Setting]:
     ]
 
 
+# Each framework whose settings are covered, with the top-level modules that import it.
+FRAMEWORKS = {
+    "torch": ("torch", "torchvision", "torchao"),
+    "tensorflow": ("tensorflow", "keras"),
+}
+# Modules besides the standard library's and the project's that import neither framework.
+# Any other module (jax, lightning, onnx, ...) may import either, so it counts as both.
+IMPORTS_NEITHER = ("numpy", "yaml")
+_SETTINGS_OF = {"torch": _torch_settings, "tensorflow": _tensorflow_settings}
+
 _settings: list[Setting] = []
 _baseline: dict[str, Any] = {}
+_covered: set[str] = set()  # the frameworks whose settings are in _settings
 
 
-def ensure_baseline() -> None:
-    """Import both frameworks and note every setting, once, before the first snippet file."""
+def frameworks_used(paths: Iterable[Path]) -> set[str]:
+    """The frameworks that the doctests of the snippet files ``paths`` can import: read
+    from the imports of each file, of its doctests and of every project module they import,
+    directly or not (the modules that a doctest record's key covers)."""
+    from site_build.core import doctest_record
+
+    used: set[str] = set()
+    for path in paths:
+        for source in doctest_record.project_sources(path):
+            for name in doctest_record._imported_modules(source):
+                top = name.split(".")[0]
+                if (
+                    top in sys.stdlib_module_names
+                    or top in IMPORTS_NEITHER
+                    or top in doctest_record.PROJECT_PACKAGES
+                ):
+                    continue
+                named = {f for f, modules in FRAMEWORKS.items() if top in modules}
+                used |= named or set(FRAMEWORKS)
+    return used
+
+
+def _imported(framework: str) -> bool:
+    return any(module in sys.modules for module in FRAMEWORKS[framework])
+
+
+def ensure_baseline(frameworks: Iterable[str] = tuple(FRAMEWORKS)) -> None:
+    """Import ``frameworks`` (by default both) and note every setting, once, before the
+    first snippet file. A framework that this process imported already (a test module that
+    imports it) is covered too."""
     if _settings:
         return
-    _settings.extend([*_process_settings(), *_torch_settings(), *_tensorflow_settings()])
+    wanted = {f for f in FRAMEWORKS if f in set(frameworks) or _imported(f)}
+    _settings.extend(_process_settings())
+    for framework in FRAMEWORKS:
+        if framework in wanted:
+            _settings.extend(_SETTINGS_OF[framework]())
+            _covered.add(framework)
     _baseline.update({setting.name: setting.read() for setting in _settings})
 
 
@@ -203,18 +250,29 @@ def restore() -> list[str]:
 
     Returns the names of the settings that had changed, for a caller that reports them.
     """
-    import keras
-    import torch._dynamo
-
     changed = changed_settings()
     for setting in _settings:
         if setting.name in changed:
             setting.write(_baseline[setting.name])
-    # Compiled graphs and their guards, and recompilation counts, are per process.
-    torch._dynamo.reset()
-    # Keras' layer-name counters, its global settings and TensorFlow's kernel cache.
-    # (The garbage collection it would add costs more than it saves between two files.)
-    keras.backend.clear_session(free_memory=False)
+    if "torch" in _covered:
+        import torch._dynamo
+
+        # Compiled graphs and their guards, and recompilation counts, are per process.
+        torch._dynamo.reset()
+    if "tensorflow" in _covered:
+        import keras
+
+        # Keras' layer-name counters, its global settings and TensorFlow's kernel cache.
+        # (The garbage collection it would add costs more than it saves between two files.)
+        keras.backend.clear_session(free_memory=False)
+    if uncovered := [f for f in FRAMEWORKS if f not in _covered and _imported(f)]:
+        # Its settings, as the file left them, would reach the next file.
+        raise RuntimeError(
+            f"a snippet file imported {' and '.join(uncovered)}, which the imports of the "
+            "snippet files this run selected do not name, so its settings cannot be put back "
+            "for the next file: add the module that imports it to FRAMEWORKS in "
+            "tests/framework_state.py"
+        )
     return changed
 
 

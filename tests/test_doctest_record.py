@@ -11,6 +11,7 @@ import pytest
 from site_build.core import doctest_record
 from site_build.core.errors import BuildError
 from site_build.core.paths import SNIPPETS_DIR
+from tests.contributor_copy import copy_empty_project
 
 # --- doctest records ------------------------------------------------------------------------
 
@@ -129,13 +130,21 @@ def test_a_passing_record_keeps_the_cpu_seconds_its_doctests_took(cache_dir):
 
 
 def test_two_processes_each_record_what_they_ran(tmp_path, monkeypatch):
+    """The stage's pytest processes, each with the project's own hooks (conftest.py), in a
+    copy of the project whose two snippet files need no framework: what is tested is how
+    the files are shared out and recorded, not the frameworks' start-up."""
+    (tmp_path / "project").mkdir()
+    project = copy_empty_project(tmp_path / "project")
+    topic = project / "snippets" / "topic"
+    topic.mkdir()
+    (topic / "__init__.py").write_text("")
+    files = [topic / "sums_torch.py", topic / "sums_tf.py"]
+    for path in files:
+        path.write_text('"""\n>>> sum(range(10**6))\n499999500000\n"""\n')
+    monkeypatch.setattr(doctest_record, "ROOT", project)
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))  # no records: all run
     monkeypatch.setenv(doctest_record.PROCESSES_ENV, "2")
     monkeypatch.setattr(doctest_record, "FILES_PER_PROCESS", 1)
-    files = [
-        SNIPPETS_DIR / "tensors" / "creation_torch.py",
-        SNIPPETS_DIR / "tensors" / "creation_tf.py",
-    ]
     check = doctest_record.check_included(files)
     assert sorted(check.ran) == sorted(doctest_record._relative(path) for path in files)
     assert all(doctest_record.has_passed(path) for path in files)

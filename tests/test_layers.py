@@ -33,6 +33,7 @@ import ast
 import importlib.util
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,21 @@ def imported_names(module: str, path: Path) -> list[tuple[int, str]]:
 
     ``from a import b`` gives ``a.b`` (b may be a submodule) and ``a`` once for each line.
     """
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    source = path.read_text(encoding="utf-8")
+    try:
+        return list(_imported_names(module, path.name == "__init__.py", source))
+    except SyntaxError as error:
+        error.filename = str(path)
+        raise
+
+
+@cache
+def _imported_names(module: str, is_package: bool, source: str) -> tuple[tuple[int, str], ...]:
+    """``imported_names`` of one module's source, parsed once for all the checks and the
+    copies of the packages that have the same file (the planted tests re-read the copies;
+    only the edited file is parsed again)."""
+    tree = ast.parse(source)
+    package = module if is_package else module.rpartition(".")[0]
     names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -101,7 +115,7 @@ def imported_names(module: str, path: Path) -> list[tuple[int, str]]:
                 base = ".".join(filter(None, [*anchor, base]))
             # `from site_build import mkdocs` imports the submodule site_build.mkdocs.
             names += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
-    return names
+    return tuple(names)
 
 
 def upward_imports(folders: dict[str, Path]) -> list[str]:

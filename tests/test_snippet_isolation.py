@@ -94,6 +94,35 @@ def test_snippet_modules_are_imported_again_for_each_file():
     }, "support modules are not snippet files and stay imported"
 
 
+def test_a_run_imports_the_frameworks_its_snippet_files_can_import(tmp_path, monkeypatch):
+    """A process that runs the doctests of torch files only (the build's doctest stage for
+    one edited file) puts back torch's settings and never imports TensorFlow; a module
+    that may import either framework (any other third-party module) counts as both."""
+    topic = tmp_path / "snippets" / "topic"
+    topic.mkdir(parents=True)
+    for init in (tmp_path / "snippets" / "__init__.py", topic / "__init__.py"):
+        init.write_text("")
+    (topic / "helper.py").write_text("import jax\n")
+    (topic / "plain_torch.py").write_text('"""\n>>> import torch.nn\n"""\nimport numpy\n')
+    (topic / "plain_tf.py").write_text('"""\n>>> import keras\n"""\nimport os\n')
+    (topic / "helped_torch.py").write_text("import torch\nfrom snippets.topic import helper\n")
+    monkeypatch.setattr(doctest_record, "ROOT", tmp_path)
+    used = framework_state.frameworks_used
+    assert used([topic / "plain_torch.py"]) == {"torch"}
+    assert used([topic / "plain_tf.py"]) == {"tensorflow"}  # imported in a doctest
+    assert used([topic / "plain_torch.py", topic / "plain_tf.py"]) == {"torch", "tensorflow"}
+    assert used([topic / "helped_torch.py"]) == {"torch", "tensorflow"}  # through jax
+
+
+def test_a_framework_that_no_selected_file_names_fails_the_file_that_imported_it(monkeypatch):
+    framework_state.start_file({})
+    # As in a run whose files name only torch, where a file imported TensorFlow anyway
+    # (by a module name built at run time): its settings could reach the next file.
+    monkeypatch.setattr(framework_state, "_covered", {"torch"})
+    with pytest.raises(RuntimeError, match=r"imported tensorflow, .* tests/framework_state\.py"):
+        framework_state.end_file({})
+
+
 def test_this_run_checks_snippet_files_in_the_builds_order(snippet_files_checked_in_order):
     """The tests run the snippet doctests in the order of the build's doctest stage, so a file
     that passes in the build passes here, and the other way round."""

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from site_build.core.layout import pages
-from tests.contributor_copy import build_site, copy_project, git, run_module
+from site_build.core.layout import ROOT, pages
+from tests.contributor_copy import (
+    add_to_nav,
+    build_site,
+    copy_empty_project,
+    copy_project,
+    git,
+    run_module,
+)
 
 NOTICE_TITLE = "Traducción posiblemente desactualizada"
 TRANSLATED = len(pages("es"))
@@ -23,25 +33,50 @@ def _edit_and_commit(project, path: str, line: str) -> None:
     git(project, "commit", "-q", "-am", f"Edit {path}")
 
 
-@pytest.fixture
-def project(tmp_path):
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project")
+def _committed(project: Path) -> Path:
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "Start")
     return project
 
 
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "project").mkdir()
+    return _committed(copy_project(tmp_path / "project"))
+
+
+TOPIC_TITLES = {"en": "Tensors and gradients", "es": "Tensores y gradientes"}
+
+
+@pytest.fixture
+def one_topic_project(tmp_path):
+    """An empty project copy with one translated topic page and the contributing page (whose
+    original is CONTRIBUTING.md): what a build needs to show, or not, the notice on each
+    kind of page, without building every page of the project."""
+    (tmp_path / "project").mkdir()
+    project = copy_empty_project(tmp_path / "project")
+    for language, title in TOPIC_TITLES.items():
+        page = f"---\ndescription: {title}, a page and its translation.\n---\n\n# {title}\n"
+        (project / "docs" / language / "tensors.md").write_text(page, encoding="utf-8")
+        shutil.copy2(ROOT / "docs" / language / "contributing.md", project / "docs" / language)
+    add_to_nav(project, TOPIC_TITLES["en"], "tensors.md", TOPIC_TITLES["es"])
+    add_to_nav(project, "Contributing", "contributing.md", "Cómo contribuir")
+    return _committed(project)
+
+
 def test_pages_committed_together_are_up_to_date(project):
     assert f"All {TRANSLATED} translated pages are up to date" in _report(project)
 
 
-def test_changed_original_flags_its_translation_until_it_is_updated(project, tmp_path):
+def test_changed_original_flags_its_translation_until_it_is_updated(one_topic_project, tmp_path):
+    project = one_topic_project
+    translated = len(list((project / "docs" / "es").rglob("*.md")))
+    assert f"All {translated} translated pages are up to date" in _report(project)
     _edit_and_commit(project, "docs/en/tensors.md", "A new English paragraph.")
     report = _report(project)
     assert "docs/es/tensors.md: docs/en/tensors.md changed on" in report
-    assert f"1 of {TRANSLATED} translated pages are behind" in report
+    assert f"1 of {translated} translated pages are behind" in report
 
     built = build_site(project, tmp_path / "site")
     assert built.returncode == 0, built.stderr
@@ -51,7 +86,7 @@ def test_changed_original_flags_its_translation_until_it_is_updated(project, tmp
         assert NOTICE_TITLE not in (tmp_path / "site" / fresh).read_text("utf-8"), fresh
 
     _edit_and_commit(project, "docs/es/tensors.md", "Un párrafo nuevo en español.")
-    assert f"All {TRANSLATED} translated pages are up to date" in _report(project)
+    assert f"All {translated} translated pages are up to date" in _report(project)
 
 
 def test_guide_source_counts_as_the_original_of_the_contributing_page(project):
