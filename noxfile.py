@@ -142,7 +142,18 @@ def tests(session: nox.Session) -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     workers = min(cores, TEST_WORKERS)
     parallel = ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
-    _run_shared(session, "pytest", *parallel, *session.posargs)
+    threads = {}
+    chosen = "OMP_NUM_THREADS" in os.environ or any(
+        arg.startswith(("-n", "--numprocesses")) for arg in session.posargs
+    )
+    if parallel and not chosen:
+        # PyTorch starts one thread per core in each worker: with every worker busy, twice
+        # as many threads as cores, and each small operation waits for both of its threads
+        # to be scheduled (the MNIST CNN's training steps in the snippet doctests took about
+        # twice the CPU time). One core's share per worker, in the processes it starts too.
+        # TensorFlow keeps its own default: a check's outcome can depend on its thread count.
+        threads = {"OMP_NUM_THREADS": str(max(1, cores // workers))}
+    _run_shared(session, "pytest", *parallel, *session.posargs, extra_env=threads)
 
 
 @nox.session(venv_backend="none")

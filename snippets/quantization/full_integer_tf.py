@@ -17,7 +17,9 @@ trained MNIST model (``site_build/core/quantization/measure.py``).
 >>> data = load_splits()
 >>> few = make_batches(data.train_images[:640], data.train_labels[:640], 32, True)
 >>> model = build_model()
->>> _ = train(model, few, few, epochs=1, learning_rate=0.01)
+>>> # 0.05: after one epoch at 0.01 the classes barely separate (22% test accuracy), and
+>>> # int8 rounding flips so many that the check passed or failed with the thread count.
+>>> _ = train(model, few, few, epochs=1, learning_rate=0.05)
 >>> folder = tempfile.mkdtemp()
 >>> float_file = os.path.join(folder, "mnist.tflite")
 >>> int8_file = os.path.join(folder, "mnist_full_int8.tflite")
