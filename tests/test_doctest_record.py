@@ -4,6 +4,7 @@ shared out over processes."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,17 @@ def test_a_passing_record_keeps_the_cpu_seconds_its_doctests_took(cache_dir):
     assert doctest_record.recorded_costs() == {}
 
 
+def test_each_stage_process_gets_its_share_of_the_cores_unless_threads_are_chosen(monkeypatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(doctest_record.os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert doctest_record.thread_share(2) == {"OMP_NUM_THREADS": "4"}
+    assert doctest_record.thread_share(3) == {"OMP_NUM_THREADS": "2"}
+    assert doctest_record.thread_share(16) == {"OMP_NUM_THREADS": "1"}
+    assert doctest_record.thread_share(1) == {}  # one process: PyTorch's own default
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice stands
+    assert doctest_record.thread_share(2) == {}
+
+
 def test_two_processes_each_record_what_they_ran(tmp_path, monkeypatch):
     """The stage's pytest processes, each with the project's own hooks (conftest.py), in a
     copy of the project whose two snippet files need no framework: what is tested is how
@@ -139,8 +151,15 @@ def test_two_processes_each_record_what_they_ran(tmp_path, monkeypatch):
     topic.mkdir()
     (topic / "__init__.py").write_text("")
     files = [topic / "sums_torch.py", topic / "sums_tf.py"]
+    # Each process gets its share of the cores for PyTorch's threads (thread_share).
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    share = str(max(1, cores // 2))
     for path in files:
-        path.write_text('"""\n>>> sum(range(10**6))\n499999500000\n"""\n')
+        path.write_text(
+            '"""\n>>> sum(range(10**6))\n499999500000\n'
+            f'>>> import os; os.environ["OMP_NUM_THREADS"]\n{share!r}\n"""\n'
+        )
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(doctest_record, "ROOT", project)
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "cache"))  # no records: all run
     monkeypatch.setenv(doctest_record.PROCESSES_ENV, "2")
