@@ -152,7 +152,10 @@ def tests(session: nox.Session) -> None:
         # to be scheduled (the MNIST CNN's training steps in the snippet doctests took about
         # twice the CPU time). One core's share per worker, in the processes it starts too.
         # TensorFlow keeps its own default: a check's outcome can depend on its thread count.
-        threads = {"OMP_NUM_THREADS": str(max(1, cores // workers))}
+        # The build's training and measuring processes drop the share again: their timings
+        # are the machine's (site_build/core/kit/process.py, TEST_THREAD_SHARE).
+        share = str(max(1, cores // workers))
+        threads = {"OMP_NUM_THREADS": share, "SITE_TEST_THREAD_SHARE": share}
     _run_shared(session, "pytest", *parallel, *session.posargs, extra_env=threads)
 
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from site_build.core.kit.process import ModuleProcess, failure_reason, run_module
+from site_build.core.kit.process import (
+    TEST_THREAD_SHARE,
+    ModuleProcess,
+    failure_reason,
+    run_module,
+)
 
 
 def test_the_captured_output_of_a_module_comes_back():
@@ -31,3 +36,32 @@ def test_progress_lines_are_passed_on_and_only_those_asked_for(capfd):
         process = ModuleProcess("timeit", "-n1", "-r1", "-s", code, "pass", show=show)
         assert process.finish() == (None, "")
         assert capfd.readouterr().err.splitlines() == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "seen"),
+    [
+        ({"OMP_NUM_THREADS": "1", TEST_THREAD_SHARE: "1"}, "None"),  # a test worker's share
+        ({"OMP_NUM_THREADS": "3", TEST_THREAD_SHARE: "1"}, "'3'"),  # changed since: kept
+        ({"OMP_NUM_THREADS": "1"}, "'1'"),  # the user's own choice
+    ],
+)
+def test_a_measuring_process_drops_only_a_test_workers_thread_share(given, seen, monkeypatch):
+    """Pages give timings at the frameworks' own thread counts, even when `nox -s tests`
+    (one share of the cores per worker) was what trained or measured them."""
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv(TEST_THREAD_SHARE, raising=False)
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    code = "import os; print(repr(os.environ.get('OMP_NUM_THREADS')), repr(os.environ.get('%s')))"
+    out = run_module(
+        "timeit",
+        "-n1",
+        "-r1",
+        "-s",
+        code % TEST_THREAD_SHARE,
+        "pass",
+        capture=True,
+        failed=RuntimeError,
+    )
+    assert out.splitlines()[0] == f"{seen} None"

@@ -32,7 +32,7 @@ def test_every_setting_a_file_changes_is_back_for_the_next_file(tmp_path, monkey
     monkeypatch.chdir(tmp_path)  # undone by monkeypatch too, after the check
     torch.use_deterministic_algorithms(True)  # what make_reproducible() does
     torch.set_default_dtype(torch.float64)
-    torch.set_num_threads(1)
+    torch.set_num_threads(torch.get_num_threads() + 1)  # whatever OMP_NUM_THREADS gave
     torch.manual_seed(7)
     torch._dynamo.config.cache_size_limit = 3
     tf.config.run_functions_eagerly(True)

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from site_build.core.paths import ROOT
 
@@ -42,8 +42,26 @@ def failure_reason(tail: list[str]) -> str:
     return messages[-1] if messages else "\n".join(tail)
 
 
+# `nox -s tests` gives each of its workers one share of the cores for PyTorch's threads
+# (OMP_NUM_THREADS, its value noted in this variable too). A process that trains or measures
+# for a page must not inherit that share: the pages give the machine's timings at the
+# frameworks' own thread counts, whichever command filled the cache. A value the user chose
+# (no note, or another value) is passed on.
+TEST_THREAD_SHARE = "SITE_TEST_THREAD_SHARE"
+
+
+def without_test_thread_share(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the thread share that `nox -s tests` gave its workers."""
+    env = dict(env)
+    share = env.pop(TEST_THREAD_SHARE, None)
+    if share is not None and env.get("OMP_NUM_THREADS") == share:
+        del env["OMP_NUM_THREADS"]
+    return env
+
+
 class ModuleProcess:
-    """``python -m module *args`` from the project root, its error output read as it comes."""
+    """``python -m module *args`` from the project root, its error output read as it comes
+    (in the environment ``env``, else this process's, less a test worker's thread share)."""
 
     def __init__(
         self,
@@ -60,7 +78,7 @@ class ModuleProcess:
             stdout=subprocess.PIPE if capture else None,
             stderr=subprocess.PIPE,
             text=True,
-            env=env,
+            env=without_test_thread_share(os.environ if env is None else env),
         )
         self.tail: deque[str] = deque(maxlen=keep)
         self._reader = threading.Thread(target=self._read, args=(show,), daemon=True)
