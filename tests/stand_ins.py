@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from site_build.core.bench import figures as bench_figures
 from site_build.core.bench import flops as bench_flops
 from site_build.core.bench import measure as benchmarks
 from site_build.core.bench.peaks import machine_roofs
@@ -521,3 +523,23 @@ def quantization_results(key: str = "k", torch_kernels=(INT8_CONV,)) -> Quantiza
             "format": QuantizationResults.FORMAT,
         }
     )
+
+
+@pytest.fixture(scope="module", name="_drawn_once")
+def bench_figures_drawn_once(tmp_path_factory):
+    """A cache where every figure of the stand-in results (``fake_results``) was drawn from
+    nothing, once for the module that uses it: its tests start from a copy (``drawn``)."""
+    folder = tmp_path_factory.mktemp("drawn") / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_CACHE_DIR", str(folder))
+        results = fake_results()  # "created" is the time of the call: these results are kept
+        assert bench_figures.ensure_figures(results) is True  # nothing was there
+    return folder, results
+
+
+@pytest.fixture(name="drawn")
+def bench_figures_drawn(_drawn_once, tmp_path, monkeypatch):
+    """This test's own copy of that cache, as $SITE_CACHE_DIR; returns the results drawn."""
+    folder, results = _drawn_once
+    monkeypatch.setenv("SITE_CACHE_DIR", str(shutil.copytree(folder, tmp_path / "cache")))
+    return results

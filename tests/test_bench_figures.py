@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -22,29 +21,13 @@ from site_build.core.bench.results import Summary
 from site_build.core.kit import figure_data, figure_style
 from site_build.core.kit.figure_data import SCHEMES
 from tests.figure_checks import background_luminance, png_size
-from tests.stand_ins import fake_results
+from tests.stand_ins import (  # noqa: F401 (the fixtures drawn and _drawn_once)
+    bench_figures_drawn,
+    bench_figures_drawn_once,
+    fake_results,
+)
 
 LANGUAGES = ("en", "es")  # both, in the order the build makes them
-
-
-@pytest.fixture(scope="module")
-def _drawn_once(tmp_path_factory):
-    """A cache where every figure of the stand-in results was drawn from nothing, once for
-    the module: the tests that read or redraw figures start from a copy of it (``drawn``)."""
-    folder = tmp_path_factory.mktemp("drawn") / "cache"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITE_CACHE_DIR", str(folder))
-        results = fake_results()  # "created" is the time of the call: these results are kept
-        assert bench_figure.ensure_figures(results) is True  # nothing was there
-    return folder, results
-
-
-@pytest.fixture
-def drawn(_drawn_once, tmp_path, monkeypatch):
-    """This test's own copy of that cache, as $SITE_CACHE_DIR; returns the results drawn."""
-    folder, results = _drawn_once
-    monkeypatch.setenv("SITE_CACHE_DIR", str(shutil.copytree(folder, tmp_path / "cache")))
-    return results
 
 
 def _figures() -> dict[str, bytes]:

@@ -8,7 +8,6 @@ intensities come from the model itself (``bench/flops.py``), never from typed nu
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +21,11 @@ from site_build.core.bench import worker
 from site_build.core.bench.results import Rates
 from site_build.core.kit.cache import atomic_write_json
 from tests.figure_checks import png_size
-from tests.stand_ins import fake_results
+from tests.stand_ins import (  # noqa: F401 (the fixtures drawn and _drawn_once)
+    bench_figures_drawn,
+    bench_figures_drawn_once,
+    fake_results,
+)
 
 LANGUAGES = ("en", "es")
 
@@ -263,25 +266,6 @@ def test_every_new_placeholder_fills_in_both_languages(language):
 
 
 # The figure ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def _drawn_once(tmp_path_factory):
-    """A cache where the figures of the stand-in results were drawn from nothing, once for
-    the module; each language's test reads its own copy (``drawn``)."""
-    folder = tmp_path_factory.mktemp("drawn") / "cache"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITE_CACHE_DIR", str(folder))
-        results = fake_results()  # "created" is the time of the call: these results are kept
-        assert bench_figure.ensure_figures(results) is True  # nothing was there
-    return folder, results
-
-
-@pytest.fixture
-def drawn(_drawn_once, tmp_path, monkeypatch):
-    folder, results = _drawn_once
-    monkeypatch.setenv("SITE_CACHE_DIR", str(shutil.copytree(folder, tmp_path / "cache")))
-    return results
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
