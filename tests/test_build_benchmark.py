@@ -23,6 +23,23 @@ def test_a_step_keeps_its_build_timing_lines_and_its_exit_status():
     assert step.wall_s >= 0 and step.cpu_s >= 0
 
 
+def test_a_cold_build_keeps_the_stages_timings_not_the_plugins_cached_repeats():
+    """The stage process times what it trained; the plugin that MkDocs runs next repeats
+    those steps as cached, then times its start-up and rendering."""
+    output = [
+        "[mnist] epoch 1/10",
+        "Stage timing | MNIST runs: 242.9 s (trained: PyTorch (matched))",
+        "Stage timing | Checks and snippet doctests: passed already (record 1a2b)",
+        "Build timing | preview build: SITE_URL is not set",
+        "Build timing | MNIST runs: 0.1 s (all 4 cached)",
+        "Build timing | Startup: 0.9 s (Python, imports and mkdocs.yml, 1.0 s of CPU)",
+    ]
+    assert build_benchmark.timing_lines(output) == [
+        "MNIST runs: 242.9 s (trained: PyTorch (matched))",
+        "Startup: 0.9 s (Python, imports and mkdocs.yml, 1.0 s of CPU)",
+    ]
+
+
 def _steps(monkeypatch, returncodes: dict[str, int]) -> list[str]:
     ran = []
 

@@ -10,8 +10,9 @@ a test, and it writes nothing the site shows. In order, each as a contributor ty
 
 For each it records the wall time, the CPU time of every process it started (user + system,
 which load on a shared machine inflates less than the wall time) and, for the builds, their
-``Build timing`` lines; then it appends one section to ``benchmarks/build-times.md`` with the
-machine (``kit/machine.py``), its load when the run started, and the library versions.
+``Stage timing`` and ``Build timing`` lines; then it appends one section to
+``benchmarks/build-times.md`` with the machine (``kit/machine.py``), its load when the run
+started, and the library versions.
 
 ``--warm-only`` leaves out the cold build and measures the warm ones on ``$SITE_CACHE_DIR``
 (or the user's cache); the section says so. ``--no-tests`` leaves out the test run.
@@ -43,6 +44,9 @@ a cold `nox -s docs` on an empty cache folder (the environment already installed
 Wall time depends on what else the machine runs (its load average when the run started is
 noted); CPU time is the user + system time of every process the step started.
 """
+# The stage process prints what it trained, measured and drew; MkDocs' plugin then prints
+# its own lines, repeating the stage's steps (as cached) before its start-up and rendering.
+STAGE_PREFIX = "Stage timing | "
 TIMING_PREFIX = "Build timing | "
 
 
@@ -74,25 +78,35 @@ def run_step(name: str, command: list[str], env: dict[str, str]) -> Step:
         text=True,
         bufsize=1,
     )
-    timing, last = [], ""
+    output = []
     assert process.stdout is not None
     for line in process.stdout:
         sys.stdout.write(line)
-        text = line.rstrip("\n")
-        # The steps' lines; not the preview notice, which says nothing about time.
-        if TIMING_PREFIX in text and " s (" in text:
-            timing.append(text.split(TIMING_PREFIX, 1)[1])
-        if text.strip():
-            last = text.strip()
+        output.append(line.rstrip("\n"))
     returncode = process.wait()
+    last = next((text.strip() for text in reversed(output) if text.strip()), "")
     return Step(
         name,
         time.perf_counter() - started,
         _children_cpu() - cpu_before,
         returncode,
-        timing,
+        timing_lines(output),
         last,
     )
+
+
+def timing_lines(output: list[str]) -> list[str]:
+    """The timed steps a build printed: the stage's, then the plugin's own (start-up and
+    rendering). The plugin's repeats of a step the stage timed are left out: on a cold build
+    they say "cached", since the stage had just made them. Not the preview notice, which
+    says nothing about time."""
+    stage, plugin = [], []
+    for text in output:
+        for prefix, lines in ((STAGE_PREFIX, stage), (TIMING_PREFIX, plugin)):
+            if prefix in text and " s (" in text:
+                lines.append(text.split(prefix, 1)[1])
+    timed = {line.split(":", 1)[0] for line in stage}
+    return stage + [line for line in plugin if line.split(":", 1)[0] not in timed]
 
 
 def section(steps: list[Step], cold: bool, load: tuple[float, float, float]) -> str:
@@ -115,7 +129,7 @@ def section(steps: list[Step], cold: bool, load: tuple[float, float, float]) -> 
         lines.append(f"| {step.name} | {step.wall_s:.1f} | {step.cpu_s:.1f} | {result} |")
     for step in steps:
         if step.timing_lines:
-            lines += ["", f"{step.name}, `Build timing`:", ""]
+            lines += ["", f"{step.name}, `Stage timing` and `Build timing`:", ""]
             lines += [f"- {line}" for line in step.timing_lines]
         elif step.name.endswith("tests") and step.last_line:
             lines += ["", f"{step.name}: `{step.last_line}`"]
