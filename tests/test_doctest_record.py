@@ -4,7 +4,6 @@ shared out over processes."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -152,8 +151,7 @@ def test_two_processes_each_record_what_they_ran(tmp_path, monkeypatch):
     (topic / "__init__.py").write_text("")
     files = [topic / "sums_torch.py", topic / "sums_tf.py"]
     # Each process gets its share of the cores for PyTorch's threads (thread_share).
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    share = str(max(1, cores // 2))
+    share = str(max(1, doctest_record.usable_cores() // 2))
     for path in files:
         path.write_text(
             '"""\n>>> sum(range(10**6))\n499999500000\n'

@@ -291,6 +291,11 @@ def running_lock():
     return entry_lock(records_dir() / "run")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which a container may narrow)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
 def processes(files: int) -> int:
     """How many pytest processes share the doctest stage: one per core this process may use,
     or ``$SITE_DOCTEST_PROCESSES``, and never fewer than ``FILES_PER_PROCESS`` files each,
@@ -304,7 +309,7 @@ def processes(files: int) -> int:
             )
         cores = int(wanted)
     else:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        cores = usable_cores()
     return max(1, min(cores, files // FILES_PER_PROCESS))
 
 
@@ -317,7 +322,7 @@ def thread_share(count: int) -> dict[str, str]:
     keeps its default: no doctest depends on it, and the tests' workers leave it too."""
     if count < 2 or "OMP_NUM_THREADS" in os.environ:
         return {}
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    cores = usable_cores()
     return {"OMP_NUM_THREADS": str(max(1, cores // count))}
 
 
