@@ -502,6 +502,15 @@ RULE_FILES = (
 )
 
 
+def _written(folder: Path) -> dict[Path, bytes]:
+    """The files under ``folder`` by their path in it, bytecode left out."""
+    return {
+        path.relative_to(folder): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
 @pytest.mark.slow
 def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(scaffolded, checked, tmp_path):
     """In a full copy of the project, the scaffold and the nav line CONTRIBUTING.md asks
@@ -517,17 +526,10 @@ def test_a_scaffolded_topic_passes_the_full_suites_rules_unchanged(scaffolded, c
     assert created.returncode == 0, created.stdout + created.stderr
     add_to_nav(project, *SCAFFOLDED_NAV)
     topic = SCAFFOLDED_PAIR.split("/")[0]
-    written = {
-        path.relative_to(project / "snippets" / topic): path.read_bytes()
-        for path in sorted((project / "snippets" / topic).rglob("*"))
-        if path.is_file()
-    }
     checked_project, check = checked
-    assert written == {
-        path.relative_to(checked_project / "snippets" / topic): path.read_bytes()
-        for path in sorted((checked_project / "snippets" / topic).rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }, "the scaffold wrote another pair in the full project than in the empty copy"
+    assert _written(project / "snippets" / topic) == _written(
+        checked_project / "snippets" / topic
+    ), "the scaffold wrote another pair in the full project than in the empty copy"
     assert check.returncode == 0 and re.search(r"all \d+ checks passed", check.stdout), (
         "the new pair's doctests failed in `check shapes`:\n" + check.stdout[-2000:]
     )
