@@ -217,6 +217,8 @@ def frameworks_used(paths: Iterable[Path]) -> set[str]:
                     continue
                 named = {f for f, modules in FRAMEWORKS.items() if top in modules}
                 used |= named or set(FRAMEWORKS)
+            if len(used) == len(FRAMEWORKS):  # all of them: the rest cannot add one
+                return used
     return used
 
 
